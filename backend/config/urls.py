@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.http import HttpRequest, JsonResponse
+from django.urls import path
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness probe for load balancers and `make run`'s readiness wait."""
+    return JsonResponse({"status": "ok"})
+
+
+admin.site.site_header = "GuardOps administration"
+admin.site.site_title = "GuardOps"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

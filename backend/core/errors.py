@@ -1,0 +1,58 @@
+"""Errors services raise; one handler per interface maps them to responses.
+
+Each error carries a stable machine-readable `code`, an HTTP `status` and, where one
+input is at fault, the `field` so a client can point at it.
+"""
+
+from typing import Any
+
+
+class ApplicationError(Exception):
+    """Base of every expected, user-facing failure of a service."""
+
+    code = "application_error"
+    status = 400
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        self.field = field
+        self.extra = extra or {}
+
+    def as_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.field is not None:
+            body["fields"] = {self.field: [self.message]}
+        body.update(self.extra)
+        return body
+
+
+class ValidationFailed(ApplicationError):
+    code = "validation_error"
+    status = 422
+
+
+class NotFound(ApplicationError):
+    """Also used for another tenant's object: its existence is not disclosed."""
+
+    code = "not_found"
+    status = 404
+
+
+class PermissionDenied(ApplicationError):
+    code = "forbidden"
+    status = 403
+
+
+class Conflict(ApplicationError):
+    code = "conflict"
+    status = 409

@@ -1,0 +1,42 @@
+"""Reads over clients and sites, always scoped to a tenant or to what a user may see."""
+
+from django.db.models import QuerySet
+
+from backend.accounts.models import Company, Role, User
+from backend.sites.models import Checkpoint, Client, Site, Unit
+
+
+def clients_for_company(*, company: Company) -> QuerySet[Client]:
+    return Client.objects.for_company(company)
+
+
+def sites_for_company(*, company: Company) -> QuerySet[Site]:
+    return Site.objects.for_company(company).select_related("client")
+
+
+def sites_visible_to(*, user: User) -> QuerySet[Site]:
+    """Managers see their company's sites, client contacts their client's, guards none here.
+
+    (Guards reach sites through their own shifts; see staffing selectors.)
+    """
+    if user.company_id is None:
+        return Site.objects.none()
+    sites = sites_for_company(company=user.company_id)
+    if user.role == Role.MANAGER:
+        return sites
+    if user.role == Role.CLIENT_CONTACT:
+        return sites.filter(client_id=user.client_id)
+    return Site.objects.none()
+
+
+def site_get(*, company: Company, site_id: int) -> Site:
+    """One site of the company; another tenant's id raises Site.DoesNotExist (a 404)."""
+    return sites_for_company(company=company).get(pk=site_id)
+
+
+def units_for_site(*, site: Site) -> QuerySet[Unit]:
+    return Unit.objects.filter(site=site)
+
+
+def checkpoints_for_site(*, site: Site) -> QuerySet[Checkpoint]:
+    return Checkpoint.objects.filter(site=site, is_active=True)

@@ -1,0 +1,142 @@
+"""Posts (duty positions), their versioned post orders, and shifts."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.contrib.gis.db import models as gis_models
+from django.db import models
+from django.db.models import F, Q
+
+from backend.core.models import TenantModel
+from backend.sites.models import WGS84
+
+
+class OutsideFenceClockIn(models.TextChoices):
+    FLAG = "flag", "Accept and flag"
+    REFUSE = "refuse", "Refuse"
+
+
+class Post(TenantModel):
+    """A duty position at a site (front desk, patrol, gate), with its post orders."""
+
+    TENANT_PATH: ClassVar[str] = "site__client__company"
+
+    site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="posts")
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    outside_fence_clock_in = models.CharField(
+        max_length=10,
+        choices=OutsideFenceClockIn.choices,
+        default=OutsideFenceClockIn.FLAG,
+        help_text="What happens when a guard clocks in outside the site's geofence.",
+    )
+    must_be_staffed = models.BooleanField(
+        default=False, help_text="A no-show here is critical: managers on call are alerted at once."
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ("site", "name")
+        constraints = [models.UniqueConstraint(fields=("site", "name"), name="post_name_unique_per_site")]
+
+    def __str__(self) -> str:
+        return f"{self.site} / {self.name}"
+
+
+class PostOrder(TenantModel):
+    """One version of a post's standing orders; versions are never edited, only superseded."""
+
+    TENANT_PATH: ClassVar[str] = "post__site__client__company"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="post_orders")
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ("post", "-version")
+        constraints = [
+            models.UniqueConstraint(fields=("post", "version"), name="post_order_version_unique"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="post_order_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post} — v{self.version}: {self.title}"
+
+
+class PostOrderAcknowledgement(TenantModel):
+    """A guard's statement that they read one version of a post's orders."""
+
+    TENANT_PATH: ClassVar[str] = "post_order__post__site__client__company"
+
+    post_order = models.ForeignKey(PostOrder, on_delete=models.CASCADE, related_name="acknowledgements")
+    guard = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="post_order_acknowledgements")
+    acknowledged_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("-acknowledged_at",)
+        constraints = [models.UniqueConstraint(fields=("post_order", "guard"), name="post_order_ack_once_per_guard")]
+
+    def __str__(self) -> str:
+        return f"{self.guard} read {self.post_order}"
+
+
+class ShiftStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+    MISSED = "missed", "Missed (no-show)"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Shift(TenantModel):
+    """A guard at a post for a scheduled window, with the actual clock-in/out.
+
+    Times are aware UTC datetimes; the site's time zone is applied only when shown.
+    Clock positions are kept as evidence for attendance and billing disputes.
+    """
+
+    TENANT_PATH: ClassVar[str] = "post__site__client__company"
+
+    guard = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="shifts")
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="shifts")
+    scheduled_start = models.DateTimeField()
+    scheduled_end = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=ShiftStatus.choices, default=ShiftStatus.SCHEDULED)
+
+    clock_in_at = models.DateTimeField(null=True, blank=True)
+    clock_in_location = gis_models.PointField(geography=True, srid=WGS84, null=True, blank=True)
+    clock_in_accuracy_m = models.FloatField(null=True, blank=True)
+    clock_out_at = models.DateTimeField(null=True, blank=True)
+    clock_out_location = gis_models.PointField(geography=True, srid=WGS84, null=True, blank=True)
+    clock_out_accuracy_m = models.FloatField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("scheduled_start",)
+        indexes = [
+            models.Index(fields=("guard", "scheduled_start"), name="shift_guard_start_idx"),
+            models.Index(fields=("status", "scheduled_start"), name="shift_status_start_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(scheduled_end__gt=F("scheduled_start")), name="shift_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(clock_out_at__isnull=True) | Q(clock_in_at__isnull=False, clock_out_at__gte=F("clock_in_at")),
+                name="shift_clock_out_after_clock_in",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["in_progress", "completed"]) | Q(clock_in_at__isnull=False),
+                name="shift_started_has_clock_in",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="completed") | Q(clock_out_at__isnull=False),
+                name="shift_completed_has_clock_out",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guard} at {self.post} from {self.scheduled_start:%Y-%m-%d %H:%M}Z"
