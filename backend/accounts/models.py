@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 
-from backend.core.models import TenantModel, TenantQuerySet, TimeStampedModel
+from backend.core.models import TenantQuerySet, TimeStampedModel
 
 
 class Company(TimeStampedModel):
@@ -65,7 +65,7 @@ class User(AbstractUser):
     employee_number = models.CharField(max_length=32, blank=True, help_text="Guards: payroll/HR number.")
     license_number = models.CharField(max_length=64, blank=True, help_text="Guards: state security licence.")
 
-    objects = TenantUserManager()  # type: ignore[assignment]
+    objects = TenantUserManager()  # type: ignore[misc]
 
     class Meta:
         ordering = ("username",)
@@ -76,7 +76,8 @@ class User(AbstractUser):
             ),
             models.CheckConstraint(
                 name="user_client_only_for_client_contacts",
-                condition=Q(role="client_contact", client__isnull=False) | Q(~Q(role="client_contact"), client__isnull=True),
+                condition=Q(role="client_contact", client__isnull=False)
+                | Q(~Q(role="client_contact"), client__isnull=True),
             ),
         ]
 

@@ -12,8 +12,6 @@ from django.db.models import ForeignKey, Model, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
-from backend.core.models import TenantQuerySet
-
 
 def acting_company_id(request: HttpRequest) -> int | None:
     """None for GuardOps staff (no scoping); the user's company id otherwise (-1: none)."""
@@ -37,8 +35,8 @@ class TenantForeignKeyMixin:
 
     def formfield_for_foreignkey(
         self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> ModelChoiceField | None:
-        field: ModelChoiceField | None = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+    ) -> ModelChoiceField[Any] | None:
+        field: ModelChoiceField[Any] | None = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
         company_id = acting_company_id(request)
         if field is not None and company_id is not None:
             related: type[Model] = db_field.related_model  # type: ignore[assignment]
@@ -54,7 +52,6 @@ class TenantScopedAdmin(TenantForeignKeyMixin, admin.GISModelAdmin):
         company_id = acting_company_id(request)
         if company_id is None:
             return queryset
-        assert isinstance(queryset, TenantQuerySet) or hasattr(self.model, "TENANT_PATH")
         return scope_to_company(queryset, company_id)
 
 

@@ -50,8 +50,12 @@ class Site(TenantModel):
     region = models.CharField(max_length=120, blank=True, help_text="State or province.")
     postal_code = models.CharField(max_length=20, blank=True)
     country = models.CharField(max_length=2, default="US", help_text="ISO 3166-1 alpha-2.")
-    timezone = models.CharField(max_length=64, validators=[validate_timezone], help_text="IANA time zone, e.g. America/New_York.")
-    geofence = gis_models.MultiPolygonField(geography=True, srid=WGS84, help_text="The property boundary guards must be inside.")
+    timezone = models.CharField(
+        max_length=64, validators=[validate_timezone], help_text="IANA time zone, e.g. America/New_York."
+    )
+    geofence = gis_models.MultiPolygonField(
+        geography=True, srid=WGS84, help_text="The property boundary guards must be inside."
+    )
     near_buffer_m = models.PositiveIntegerField(
         default=25, help_text="Metres outside the fence still counted as 'near' (GPS error, sidewalks)."
     )
@@ -113,7 +117,9 @@ class Unit(TenantModel):
     kind = models.CharField(max_length=16, choices=UnitKind.choices, default=UnitKind.UNIT)
     building = models.CharField(max_length=60, blank=True)
     unit_number = models.CharField(max_length=30, blank=True)
-    street_address = models.CharField(max_length=255, blank=True, help_text="Postal address where it differs from the site's.")
+    street_address = models.CharField(
+        max_length=255, blank=True, help_text="Postal address where it differs from the site's."
+    )
     location = gis_models.PointField(geography=True, srid=WGS84)
 
     class Meta:

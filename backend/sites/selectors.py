@@ -10,7 +10,7 @@ def clients_for_company(*, company: Company) -> QuerySet[Client]:
     return Client.objects.for_company(company)
 
 
-def sites_for_company(*, company: Company) -> QuerySet[Site]:
+def sites_for_company(*, company: Company | int) -> QuerySet[Site]:
     return Site.objects.for_company(company).select_related("client")
 
 
@@ -24,7 +24,7 @@ def sites_visible_to(*, user: User) -> QuerySet[Site]:
     sites = sites_for_company(company=user.company_id)
     if user.role == Role.MANAGER:
         return sites
-    if user.role == Role.CLIENT_CONTACT:
+    if user.role == Role.CLIENT_CONTACT and user.client_id is not None:
         return sites.filter(client_id=user.client_id)
     return Site.objects.none()
 

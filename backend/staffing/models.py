@@ -55,7 +55,9 @@ class PostOrder(TenantModel):
     title = models.CharField(max_length=200)
     body = models.TextField()
     published_at = models.DateTimeField()
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ("post", "-version")
@@ -74,7 +76,9 @@ class PostOrderAcknowledgement(TenantModel):
     TENANT_PATH: ClassVar[str] = "post_order__post__site__client__company"
 
     post_order = models.ForeignKey(PostOrder, on_delete=models.CASCADE, related_name="acknowledgements")
-    guard = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="post_order_acknowledgements")
+    guard = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="post_order_acknowledgements"
+    )
     acknowledged_at = models.DateTimeField()
 
     class Meta:
@@ -125,7 +129,8 @@ class Shift(TenantModel):
         constraints = [
             models.CheckConstraint(condition=Q(scheduled_end__gt=F("scheduled_start")), name="shift_ends_after_start"),
             models.CheckConstraint(
-                condition=Q(clock_out_at__isnull=True) | Q(clock_in_at__isnull=False, clock_out_at__gte=F("clock_in_at")),
+                condition=Q(clock_out_at__isnull=True)
+                | Q(clock_in_at__isnull=False, clock_out_at__gte=F("clock_in_at")),
                 name="shift_clock_out_after_clock_in",
             ),
             models.CheckConstraint(

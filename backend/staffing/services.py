@@ -20,14 +20,21 @@ def post_order_publish(*, post: Post, title: str, body: str, author: User | None
     Post.objects.select_for_update().get(pk=post.pk)
     latest = post.post_orders.aggregate(latest=Max("version"))["latest"] or 0
     order = PostOrder(
-        post=post, version=latest + 1, title=title.strip(), body=body.strip(), published_at=timezone.now(), published_by=author
+        post=post,
+        version=latest + 1,
+        title=title.strip(),
+        body=body.strip(),
+        published_at=timezone.now(),
+        published_by=author,
     )
     order.full_clean()
     order.save()
     return order
 
 
-def post_order_acknowledge(*, guard: User, post_order: PostOrder, at: datetime | None = None) -> PostOrderAcknowledgement:
+def post_order_acknowledge(
+    *, guard: User, post_order: PostOrder, at: datetime | None = None
+) -> PostOrderAcknowledgement:
     """Record that the guard read this version; acknowledging twice keeps the first time."""
     if guard.company_id is None or post_order.post.site.client.company_id != guard.company_id:
         raise NotFound("No such post orders.", code="post_order_not_found")

@@ -1,0 +1,41 @@
+# GuardOps: `make run` for the demo, `make test` for the suite. Both set up whatever is
+# missing first (scripts/setup.sh), so each works on a fresh Debian/Ubuntu machine.
+SHELL := /bin/bash
+export DATABASE_URL ?= postgis://root@127.0.0.1:5432/guardops
+export REDIS_URL ?= redis://127.0.0.1:6379/0
+export DEMO_PASSWORD ?= guardops-demo
+PORT ?= 8000
+VENV := .venv/bin
+
+.PHONY: setup run test lint bench migrate seed clean-test-db
+
+setup:
+	@bash scripts/setup.sh
+
+migrate: setup
+	@$(VENV)/python manage.py migrate --noinput
+
+seed: migrate
+	@$(VENV)/python manage.py seed_demo
+
+# Local demo: DEBUG on (plain HTTP on loopback), web + Celery worker + beat under honcho.
+run: export DJANGO_DEBUG ?= true
+run: export PORT := $(PORT)
+run: seed
+	@$(VENV)/python manage.py collectstatic --noinput -v0
+	@$(VENV)/python manage.py demo_banner --port $(PORT)
+	@exec $(VENV)/honcho start -f Procfile
+
+test: setup
+	@$(VENV)/python manage.py makemigrations --check --dry-run --settings=backend.config.settings_test >/dev/null \
+		|| { echo "Model changes without a migration: run manage.py makemigrations"; exit 1; }
+	$(VENV)/pytest
+	$(VENV)/ruff check .
+	$(VENV)/mypy .
+
+lint: setup
+	$(VENV)/ruff check .
+	$(VENV)/mypy .
+
+bench: migrate
+	@set -e; for script in bench/bench_*.py; do echo "== $$script"; $(VENV)/python "$$script"; done

@@ -1,0 +1,233 @@
+"""Load the demo: two security companies with clients, sites, people and two weeks of shifts.
+
+Idempotent: every row is found by its natural key and updated, so running it twice
+leaves the same data (shifts already clocked are never rewritten).
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.contrib.gis.geos import Point
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from backend.accounts.models import Company, Role, User
+from backend.core.demo import geometry as g
+from backend.core.demo.data import COMPANIES, CompanySpec, SiteSpec
+from backend.sites.models import Checkpoint, Client, RestrictedZone, Site, Unit
+from backend.staffing.models import Post, PostOrder, PostOrderAcknowledgement, Shift, ShiftStatus
+
+DAYS_BEFORE = 7
+DAYS_AFTER = 7
+DAY_SHIFT_START = time(7, 0)
+NIGHT_SHIFT_START = time(19, 0)
+SHIFT_HOURS = 12
+MANAGER_GROUP = "Operations managers"
+MANAGER_APPS = ("sites", "staffing", "accounts")
+
+
+class Command(BaseCommand):
+    help = "Load (or refresh) the GuardOps demo companies, sites, people and shifts."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            managers = self._manager_group()
+            self._user("admin", ("GuardOps", "Admin"), role=Role.STAFF, company=None, is_staff=True, is_superuser=True)
+            for spec in COMPANIES:
+                self._company(spec, managers)
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+
+    def _manager_group(self) -> Group:
+        group, _ = Group.objects.get_or_create(name=MANAGER_GROUP)
+        group.permissions.set(Permission.objects.filter(content_type__app_label__in=MANAGER_APPS))
+        return group
+
+    def _user(self, username: str, name: tuple[str, str], **fields: Any) -> User:
+        user, _ = User.objects.update_or_create(
+            username=username,
+            defaults={
+                "first_name": name[0],
+                "last_name": name[1],
+                "email": f"{username}@demo.guardops.invalid",
+                **fields,
+            },
+        )
+        if not user.check_password(settings.DEMO_PASSWORD):
+            user.set_password(settings.DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        return user
+
+    def _company(self, spec: CompanySpec, managers: Group) -> None:
+        company, _ = Company.objects.update_or_create(
+            slug=spec.slug, defaults={"name": spec.name, "timezone": spec.timezone}
+        )
+        prefix = spec.username_prefix
+        manager = self._user(f"{prefix}manager", spec.manager_name, role=Role.MANAGER, company=company, is_staff=True)
+        manager.groups.add(managers)
+        guards = [
+            self._user(
+                f"{prefix}guard{index}",
+                name,
+                role=Role.GUARD,
+                company=company,
+                employee_number=f"{spec.slug[:2].upper()}-{1000 + index}",
+            )
+            for index, name in enumerate(spec.guard_names, start=1)
+        ]
+        posts: list[Post] = []
+        for client_index, client_spec in enumerate(spec.clients):
+            client, _ = Client.objects.update_or_create(
+                company=company,
+                name=client_spec.name,
+                defaults={"billing_email": client_spec.billing_email, "phone": client_spec.phone},
+            )
+            if client_index < len(spec.client_contact_names):
+                self._user(
+                    f"{prefix}client{client_index + 1}",
+                    spec.client_contact_names[client_index],
+                    role=Role.CLIENT_CONTACT,
+                    company=company,
+                    client=client,
+                )
+            for site_spec in client_spec.sites:
+                posts.extend(self._site(client, site_spec, manager))
+        self._shifts(posts, guards)
+
+    def _site(self, client: Client, spec: SiteSpec, manager: User) -> list[Post]:
+        site, _ = Site.objects.update_or_create(
+            client=client,
+            name=spec.name,
+            defaults={
+                "street_address": spec.street_address,
+                "city": spec.city,
+                "region": spec.region,
+                "postal_code": spec.postal_code,
+                "timezone": spec.timezone,
+                "geofence": g.fence(spec.lon, spec.lat, *spec.outlines),
+            },
+        )
+        for unit in spec.units:
+            Unit.objects.update_or_create(
+                site=site,
+                label=unit.label,
+                defaults={
+                    "kind": unit.kind,
+                    "building": unit.building,
+                    "unit_number": unit.unit_number,
+                    "location": g.point(spec.lon, spec.lat, unit.east_m, unit.north_m),
+                },
+            )
+        for index, (name, east, north, instructions) in enumerate(spec.checkpoints, start=1):
+            Checkpoint.objects.update_or_create(
+                site=site,
+                name=name,
+                defaults={
+                    "code": f"CP-{site.pk:04d}-{index:02d}",
+                    "location": g.point(spec.lon, spec.lat, east, north),
+                    "instructions": instructions,
+                },
+            )
+        for name, outline, reason in spec.restricted_zones:
+            RestrictedZone.objects.update_or_create(
+                site=site,
+                name=name,
+                defaults={"area": g.outline_polygon(spec.lon, spec.lat, outline), "reason": reason},
+            )
+        posts = []
+        for name, description, must_be_staffed in spec.posts:
+            post, _ = Post.objects.update_or_create(
+                site=site, name=name, defaults={"description": description, "must_be_staffed": must_be_staffed}
+            )
+            self._post_orders(post, manager)
+            posts.append(post)
+        return posts
+
+    def _post_orders(self, post: Post, manager: User) -> None:
+        now = timezone.now()
+        versions = [
+            (1, "Standing orders", _orders_text(post, revised=False), now - timedelta(days=30)),
+        ]
+        if post.must_be_staffed:
+            versions.append((2, "Standing orders (revised)", _orders_text(post, revised=True), now - timedelta(days=2)))
+        for version, title, body, published_at in versions:
+            PostOrder.objects.get_or_create(
+                post=post,
+                version=version,
+                defaults={"title": title, "body": body, "published_at": published_at, "published_by": manager},
+            )
+
+    def _shifts(self, posts: list[Post], guards: list[User]) -> None:
+        """Two 12-hour shifts a day per post; regulars keep their slot, relief covers days off."""
+        positions = [(post, slot) for post in posts for slot in (DAY_SHIFT_START, NIGHT_SHIFT_START)]
+        regulars = guards[: len(positions)]
+        relief = guards[len(positions) :]
+        today = timezone.localdate()
+        now = timezone.now()
+        for day_offset in range(-DAYS_BEFORE, DAYS_AFTER + 1):
+            day = today + timedelta(days=day_offset)
+            relief_left = list(relief)
+            for position_index, (post, slot) in enumerate(positions):
+                guard = regulars[position_index] if position_index < len(regulars) else None
+                is_day_off = len(relief) > 0 and (day.toordinal() + position_index) % 8 == 0
+                if guard is None or is_day_off:
+                    if not relief_left:
+                        continue
+                    guard = relief_left.pop(0)
+                self._shift(post, guard, day, slot, now, position_index)
+
+    def _shift(self, post: Post, guard: User, day: date, slot: time, now: datetime, position_index: int) -> None:
+        site_zone = zoneinfo.ZoneInfo(post.site.timezone)
+        starts_at = datetime.combine(day, slot, tzinfo=site_zone).astimezone(zoneinfo.ZoneInfo("UTC"))
+        ends_at = starts_at + timedelta(hours=SHIFT_HOURS)
+        shift, created = Shift.objects.get_or_create(
+            post=post, scheduled_start=starts_at, defaults={"guard": guard, "scheduled_end": ends_at}
+        )
+        if not created and shift.clock_in_at is None and shift.guard_id != guard.pk:
+            shift.guard = guard
+            shift.save(update_fields=["guard", "updated_at"])
+        if shift.clock_in_at is not None or starts_at > now:
+            return
+        # Deterministic variety: most guards arrive a few minutes early, some late, one in
+        # five current shifts not clocked in yet (what the no-show monitor will look at).
+        variety = (day.toordinal() * 7 + position_index * 3) % 11
+        if ends_at > now and variety % 5 == 0:
+            return
+        late_minutes = 14 if variety == 3 else -(variety % 6)
+        centre: Point = post.site.geofence.point_on_surface
+        shift.clock_in_at = starts_at + timedelta(minutes=late_minutes)
+        shift.clock_in_location = centre
+        shift.clock_in_accuracy_m = 8.0 + variety
+        shift.status = ShiftStatus.IN_PROGRESS
+        if ends_at <= now:
+            shift.clock_out_at = ends_at + timedelta(minutes=variety % 4)
+            shift.clock_out_location = centre
+            shift.clock_out_accuracy_m = 10.0
+            shift.status = ShiftStatus.COMPLETED
+        shift.save()
+        order = post.post_orders.order_by("version").first()
+        if order is not None:
+            PostOrderAcknowledgement.objects.get_or_create(
+                post_order=order, guard=guard, defaults={"acknowledged_at": shift.clock_in_at - timedelta(minutes=5)}
+            )
+
+
+def _orders_text(post: Post, *, revised: bool) -> str:
+    lines = [
+        f"Post: {post.name} at {post.site.name}, {post.site.street_address}.",
+        "1. Clock in with the GuardOps app inside the property; your position is recorded.",
+        "2. Wear the issued uniform and badge at all times.",
+        f"3. Duties: {post.description}",
+        "4. Any fire, police or EMS presence on site is reported in an incident report,"
+        " with the emergency section filled in.",
+        "5. Name the building and unit in every report; never guess an address.",
+        "6. Client complaints go to the operations manager on call, not to the client's tenants.",
+    ]
+    if revised:
+        lines.append("7. (Revised) Visitors must show photo ID; log the plate of every vehicle admitted after 22:00.")
+    return "\n".join(lines)

@@ -1,0 +1,135 @@
+"""factory_boy factories: one per domain model, all tied to a company by default."""
+
+from datetime import timedelta
+from typing import Any
+
+import factory
+from django.utils import timezone
+
+from backend.accounts.models import Company, Role, User
+from backend.sites.models import Checkpoint, Client, RestrictedZone, Site, Unit
+from backend.staffing.models import Post, PostOrder, Shift
+from tests import geo
+
+
+class CompanyFactory(factory.django.DjangoModelFactory[Company]):
+    class Meta:
+        model = Company
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Security Company {n}")
+    slug = factory.Sequence(lambda n: f"company-{n}")
+    timezone = "America/New_York"
+
+
+class UserFactory(factory.django.DjangoModelFactory[User]):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Sam"
+    last_name = factory.Sequence(lambda n: f"Guard{n}")
+    company = factory.SubFactory(CompanyFactory)
+    role = Role.GUARD
+    password = factory.PostGenerationMethodCall("set_password", "pw-for-tests")
+
+    @classmethod
+    def _after_postgeneration(cls, instance: User, create: bool, results: Any = None) -> None:
+        if create:
+            instance.save()
+
+
+class GuardFactory(UserFactory):
+    role = Role.GUARD
+
+
+class ManagerFactory(UserFactory):
+    role = Role.MANAGER
+    is_staff = True
+
+
+class ClientFactory(factory.django.DjangoModelFactory[Client]):
+    class Meta:
+        model = Client
+
+    company = factory.SubFactory(CompanyFactory)
+    name = factory.Sequence(lambda n: f"Client {n}")
+
+
+class ClientContactFactory(UserFactory):
+    role = Role.CLIENT_CONTACT
+    client = factory.SubFactory(ClientFactory)
+    company = factory.SelfAttribute("client.company")  # type: ignore[assignment]
+
+
+class SiteFactory(factory.django.DjangoModelFactory[Site]):
+    class Meta:
+        model = Site
+
+    client = factory.SubFactory(ClientFactory)
+    name = factory.Sequence(lambda n: f"Site {n}")
+    street_address = "100 Peachtree St NE"
+    city = "Atlanta"
+    region = "GA"
+    timezone = "America/New_York"
+    geofence = geo.SITE_SQUARE
+
+
+class RestrictedZoneFactory(factory.django.DjangoModelFactory[RestrictedZone]):
+    class Meta:
+        model = RestrictedZone
+
+    site = factory.SubFactory(SiteFactory)
+    name = "Server room"
+    area = geo.RESTRICTED_NE
+
+
+class UnitFactory(factory.django.DjangoModelFactory[Unit]):
+    class Meta:
+        model = Unit
+
+    site = factory.SubFactory(SiteFactory)
+    label = factory.Sequence(lambda n: f"Building A, Unit {100 + n}")
+    kind = "unit"
+    location = geo.INSIDE_CENTER
+
+
+class CheckpointFactory(factory.django.DjangoModelFactory[Checkpoint]):
+    class Meta:
+        model = Checkpoint
+
+    site = factory.SubFactory(SiteFactory)
+    name = factory.Sequence(lambda n: f"Checkpoint {n}")
+    location = geo.INSIDE_CENTER
+
+
+class PostFactory(factory.django.DjangoModelFactory[Post]):
+    class Meta:
+        model = Post
+
+    site = factory.SubFactory(SiteFactory)
+    name = factory.Sequence(lambda n: f"Post {n}")
+
+
+class PostOrderFactory(factory.django.DjangoModelFactory[PostOrder]):
+    class Meta:
+        model = PostOrder
+
+    post = factory.SubFactory(PostFactory)
+    version = 1
+    title = "Standing orders"
+    body = "Check every door on the hour."
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+
+
+class ShiftFactory(factory.django.DjangoModelFactory[Shift]):
+    """A shift in progress now (started an hour ago, ends in seven) by default."""
+
+    class Meta:
+        model = Shift
+
+    post = factory.SubFactory(PostFactory)
+    guard = factory.SubFactory(GuardFactory, company=factory.SelfAttribute("..post.site.client.company"))
+    scheduled_start = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+    scheduled_end = factory.LazyAttribute(lambda shift: shift.scheduled_start + timedelta(hours=8))
