@@ -35,6 +35,10 @@ INSTALLED_APPS = [
     "backend.accounts",
     "backend.sites",
     "backend.staffing",
+    "backend.devices",
+    "backend.tracking",
+    "backend.incidents",
+    "backend.flags",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +138,19 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+
+MOBILE_TOKEN_TTL_DAYS = env.int("MOBILE_TOKEN_TTL_DAYS", default=30)
+LOGIN_THROTTLE = {
+    "KEY_PREFIX": "guardops:login-failures",
+    "MAX_FAILURES_PER_USER": env.int("LOGIN_MAX_FAILURES_PER_USER", default=5),
+    "MAX_FAILURES_PER_IP": env.int("LOGIN_MAX_FAILURES_PER_IP", default=30),
+    "WINDOW_SECONDS": env.int("LOGIN_THROTTLE_WINDOW_SECONDS", default=900),
+}
+# Photos: refuse big uploads before reading them; cap decoded pixels (decompression bombs).
+MOBILE_PHOTO_MAX_BYTES = env.int("MOBILE_PHOTO_MAX_BYTES", default=15 * 1024 * 1024)
+MOBILE_PHOTO_MAX_PIXELS = env.int("MOBILE_PHOTO_MAX_PIXELS", default=50_000_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="guardops-demo")
 

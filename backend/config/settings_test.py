@@ -24,3 +24,6 @@ STORAGES = {  # noqa: F405
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+LOGIN_THROTTLE = {**LOGIN_THROTTLE, "KEY_PREFIX": f"guardops-test-{os.getpid()}:login-failures"}  # noqa: F405
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 
+from mobile_api.api import api as mobile_api_v1
+
 
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness probe for load balancers and `make run`'s readiness wait."""
@@ -14,4 +16,5 @@ admin.site.site_title = "GuardOps"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/mobile/v1/", mobile_api_v1.urls),
 ]

@@ -1,0 +1,133 @@
+"""What a guard's phone reports during a shift: breadcrumbs, clock events, activity,
+checkpoint scans and panic alerts. Each keeps the device's time, the time the device
+says it sent it, and the server's receipt time, so clock skew can be seen and judged.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.contrib.gis.db import models as gis_models
+from django.db import models
+
+from backend.core.models import TenantModel
+from backend.sites.models import WGS84
+
+
+class FenceState(models.TextChoices):
+    INSIDE = "inside", "Inside"
+    NEAR = "near", "Near"
+    OUTSIDE = "outside", "Outside"
+
+
+class DevicePositionMixin(models.Model):
+    """A GPS fix as the phone reported it, plus where it stood relative to the fence."""
+
+    location = gis_models.PointField(geography=True, srid=WGS84, null=True, blank=True)
+    accuracy_m = models.FloatField(null=True, blank=True)
+    is_mock = models.BooleanField(default=False)
+    recorded_at = models.DateTimeField(help_text="Device clock when the fix/event happened.")
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="Device clock when it was sent.")
+    received_at = models.DateTimeField(help_text="Server clock on receipt.")
+    fence = models.CharField(max_length=8, choices=FenceState.choices, blank=True)
+    distance_m = models.FloatField(null=True, blank=True, help_text="Metres outside the fence (0 inside).")
+
+    class Meta:
+        abstract = True
+
+
+class Ping(DevicePositionMixin, TenantModel):
+    """A GPS breadcrumb. The phone's UUID is the key, so a replayed batch stores nothing."""
+
+    TENANT_PATH: ClassVar[str] = "shift__post__site__client__company"
+
+    id = models.UUIDField(primary_key=True)
+    shift = models.ForeignKey("staffing.Shift", on_delete=models.CASCADE, related_name="pings")
+    speed_mps = models.FloatField(null=True, blank=True)
+    heading = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("shift", "recorded_at")
+        indexes = [models.Index(fields=("shift", "recorded_at"), name="ping_shift_time_idx")]
+
+    def __str__(self) -> str:
+        return f"Ping {self.id} at {self.recorded_at:%H:%M:%S}"
+
+
+class ClockKind(models.TextChoices):
+    IN = "in", "Clock-in"
+    OUT = "out", "Clock-out"
+
+
+class ClockEvent(DevicePositionMixin, TenantModel):
+    """A clock-in or clock-out as evidence: where, when by the phone and by the server."""
+
+    TENANT_PATH: ClassVar[str] = "shift__post__site__client__company"
+
+    shift = models.ForeignKey("staffing.Shift", on_delete=models.CASCADE, related_name="clock_events")
+    kind = models.CharField(max_length=3, choices=ClockKind.choices)
+
+    class Meta:
+        ordering = ("shift", "recorded_at")
+        constraints = [models.UniqueConstraint(fields=("shift", "kind"), name="clock_event_once_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.shift}"
+
+
+class ActivityEntry(DevicePositionMixin, TenantModel):
+    """A line of the daily activity report ("23:10 all doors of building C locked")."""
+
+    TENANT_PATH: ClassVar[str] = "shift__post__site__client__company"
+
+    id = models.UUIDField(primary_key=True)
+    shift = models.ForeignKey("staffing.Shift", on_delete=models.CASCADE, related_name="activity_entries")
+    text = models.TextField()
+
+    class Meta:
+        ordering = ("shift", "recorded_at")
+        verbose_name_plural = "activity entries"
+
+    def __str__(self) -> str:
+        return f"{self.recorded_at:%H:%M} {self.text[:60]}"
+
+
+class CheckpointScan(DevicePositionMixin, TenantModel):
+    """A guard scanned a checkpoint's QR/NFC tag during a tour."""
+
+    TENANT_PATH: ClassVar[str] = "checkpoint__site__client__company"
+
+    id = models.UUIDField(primary_key=True)
+    checkpoint = models.ForeignKey("sites.Checkpoint", on_delete=models.CASCADE, related_name="scans")
+    guard = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkpoint_scans")
+    shift = models.ForeignKey(
+        "staffing.Shift", on_delete=models.SET_NULL, null=True, blank=True, related_name="checkpoint_scans"
+    )
+    distance_to_checkpoint_m = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-recorded_at",)
+
+    def __str__(self) -> str:
+        return f"{self.guard} scanned {self.checkpoint} at {self.recorded_at:%H:%M}"
+
+
+class PanicAlert(DevicePositionMixin, TenantModel):
+    """A guard pressed panic. Managers are notified at once; someone must acknowledge."""
+
+    TENANT_PATH: ClassVar[str] = "guard__company"
+
+    id = models.UUIDField(primary_key=True)
+    guard = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="panic_alerts")
+    shift = models.ForeignKey("staffing.Shift", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-received_at",)
+
+    def __str__(self) -> str:
+        return f"Panic by {self.guard} at {self.received_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,54 @@
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from backend.devices.services import device_token_issue, device_token_revoke
+from mobile_api.auth import DeviceTokenAuth, guard_of
+from mobile_api.schemas.auth import MeOut, TokenIn, TokenOut
+from mobile_api.schemas.common import ErrorOut
+
+router = Router(tags=["auth"])
+
+
+def _client_ip(request: HttpRequest) -> str:
+    # REMOTE_ADDR is the proxy's address behind a load balancer; the throttle still
+    # limits per username, which is what stops password guessing on one account.
+    return str(request.META.get("REMOTE_ADDR", "unknown"))
+
+
+@router.post(
+    "/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+)
+def token_create(request: HttpRequest, payload: TokenIn) -> TokenOut:
+    raw, record = device_token_issue(
+        username=payload.username,
+        password=payload.password,
+        device_id=payload.device_id,
+        device_name=payload.device_name,
+        client_ip=_client_ip(request),
+    )
+    return TokenOut(token=raw, expires_at=record.expires_at)
+
+
+@router.delete("/auth/token", auth=DeviceTokenAuth(), response={204: None, 401: ErrorOut})
+def token_delete(request: HttpRequest) -> Status[None]:
+    request_any: Any = request
+    device_token_revoke(token=request_any.device_token)
+    return Status(204, None)
+
+
+@router.get("/me", auth=DeviceTokenAuth(), response={200: MeOut, 401: ErrorOut})
+def me(request: HttpRequest) -> dict[str, Any]:
+    guard = guard_of(request)
+    request_any: Any = request
+    return {
+        "id": guard.pk,
+        "username": guard.username,
+        "first_name": guard.first_name,
+        "last_name": guard.last_name,
+        "employee_number": guard.employee_number,
+        "company": guard.company,
+        "device_id": request_any.device_token.device_id,
+        "token_expires_at": request_any.device_token.expires_at,
+    }

@@ -1,0 +1,99 @@
+"""Logging a phone in and out; bearer tokens; failed-login throttling."""
+
+import pytest
+from django.utils import timezone
+
+from backend.devices.models import DeviceToken
+from tests.conftest import ApiClient, api_client_for
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = {"password": "pw-for-tests", "device_id": "pixel-8-abc", "device_name": "Pixel 8"}
+
+
+def test_guard_logs_in_and_sees_who_they_are(tenant, anonymous_api):
+    response = anonymous_api.post_json("/auth/token", {"username": tenant.guard.username, **LOGIN})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["token"].startswith("gdo_")
+    me = ApiClient(body["token"]).get_json("/me").json()
+    assert me["username"] == tenant.guard.username
+    assert me["company"]["id"] == tenant.company.pk
+    assert me["device_id"] == "pixel-8-abc"
+
+
+def test_token_is_stored_only_hashed(tenant, anonymous_api):
+    token = anonymous_api.post_json("/auth/token", {"username": tenant.guard.username, **LOGIN}).json()["token"]
+
+    record = DeviceToken.objects.get(user=tenant.guard)
+    assert token not in record.token_hash
+    assert len(record.token_hash) == 64
+
+
+def test_logging_in_again_on_the_same_device_replaces_its_token(tenant, anonymous_api):
+    first = anonymous_api.post_json("/auth/token", {"username": tenant.guard.username, **LOGIN}).json()["token"]
+    second = anonymous_api.post_json("/auth/token", {"username": tenant.guard.username, **LOGIN}).json()["token"]
+
+    assert ApiClient(first).get_json("/me").status_code == 401
+    assert ApiClient(second).get_json("/me").status_code == 200
+
+
+def test_logout_revokes_the_token(guard_api):
+    assert guard_api.delete_json("/auth/token").status_code == 204
+    response = guard_api.get_json("/me")
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthenticated"
+
+
+def test_expired_and_manager_revoked_tokens_stop_working(tenant):
+    api = api_client_for(tenant.guard)
+    DeviceToken.objects.filter(user=tenant.guard).update(expires_at=timezone.now())
+    assert api.get_json("/me").status_code == 401
+
+    api = api_client_for(tenant.guard, device_id="second-phone")
+    DeviceToken.objects.filter(user=tenant.guard, device_id="second-phone").update(revoked_at=timezone.now())
+    assert api.get_json("/me").status_code == 401
+
+
+@pytest.mark.parametrize("header", ["", "Bearer", "Bearer nonsense", "Basic Z3VhcmQ6cHc=", "Bearer gdo_" + "x" * 43])
+def test_missing_or_bad_tokens_are_401(anonymous_api, header):
+    response = anonymous_api.get("/api/mobile/v1/me", headers={"Authorization": header} if header else {})
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthenticated"
+
+
+def test_wrong_password_is_401_and_managers_cannot_get_mobile_tokens(tenant, anonymous_api):
+    wrong = anonymous_api.post_json("/auth/token", {**LOGIN, "username": tenant.guard.username, "password": "nope"})
+    assert wrong.status_code == 401
+    assert wrong.json()["code"] == "invalid_credentials"
+
+    manager = anonymous_api.post_json("/auth/token", {**LOGIN, "username": tenant.manager.username})
+    assert manager.status_code == 403
+    assert manager.json()["code"] == "not_a_guard"
+    assert not DeviceToken.objects.exists()
+
+
+def test_repeated_failed_logins_are_throttled_even_with_the_right_password(tenant, anonymous_api, settings):
+    limit = settings.LOGIN_THROTTLE["MAX_FAILURES_PER_USER"]
+    for _ in range(limit):
+        assert (
+            anonymous_api.post_json(
+                "/auth/token", {**LOGIN, "username": tenant.guard.username, "password": "guess"}
+            ).status_code
+            == 401
+        )
+
+    response = anonymous_api.post_json("/auth/token", {"username": tenant.guard.username, **LOGIN})
+
+    assert response.status_code == 429
+    assert response.json()["code"] == "too_many_attempts"
+    assert int(response["Retry-After"]) > 0
+    assert not DeviceToken.objects.exists()
+
+
+def test_unknown_fields_in_login_are_refused(tenant, anonymous_api):
+    response = anonymous_api.post_json("/auth/token", {"username": tenant.guard.username, **LOGIN, "company_id": 1})
+    assert response.status_code == 422
+    assert response.json()["code"] == "unknown_field"
+    assert "company_id" in response.json()["fields"]
