@@ -10,7 +10,7 @@ from django.contrib import admin as django_admin
 from django.contrib.gis import admin
 from django.db.models import ForeignKey, Model, QuerySet
 from django.forms import ModelChoiceField
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 
 
 def acting_company_id(request: HttpRequest) -> int | None:
@@ -53,6 +53,11 @@ class TenantScopedAdmin(TenantForeignKeyMixin, admin.GISModelAdmin):
         if company_id is None:
             return queryset
         return scope_to_company(queryset, company_id)
+
+    def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts: Any, object_id: str) -> HttpResponse:
+        # Django's admin redirects with "doesn't exist"; another tenant's object must be
+        # indistinguishable from a missing one, and both are a plain 404.
+        raise Http404(f"No {opts.verbose_name} with id {object_id}.")
 
 
 class TenantScopedTabularInline(TenantForeignKeyMixin, django_admin.TabularInline):  # type: ignore[type-arg]
