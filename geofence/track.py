@@ -1,0 +1,234 @@
+"""Array-at-a-time versions of the presence and integrity checks, for monitoring passes.
+
+`presence.presence_timeline` and `integrity.*` take Fix objects and are the reference:
+clear, and fine for one shift. A monitoring pass judges thousands of shifts with
+hundreds of fixes each every minute, where building, sorting and de-duplicating Fix
+objects costs more than the checks. A `Track` holds one shift's fixes as numpy arrays
+(epoch seconds, already in time order); the functions below give the same answers as
+the reference ones (a property test compares them) without per-fix Python objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from geofence.fixes import Fix, haversine_m
+from geofence.integrity import ImpossibleTravel
+from geofence.presence import Interval, PresencePolicy, PresenceState, PresenceTimeline
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+_STATES: tuple[PresenceState, ...] = ("inside", "outside", "no_signal")
+_INSIDE, _OUTSIDE, _NO_SIGNAL = 0, 1, 2
+
+
+def to_datetime(epoch_s: float) -> datetime:
+    return datetime.fromtimestamp(epoch_s, UTC)
+
+
+@dataclass(frozen=True)
+class Track:
+    """One shift's fixes as parallel arrays, sorted by time (epoch seconds, UTC).
+
+    `distance_m` is the distance to the site's fence (0 inside), NaN where unknown.
+    """
+
+    t: FloatArray
+    lon: FloatArray
+    lat: FloatArray
+    accuracy_m: FloatArray
+    is_mock: BoolArray
+    distance_m: FloatArray
+
+    def __len__(self) -> int:
+        return len(self.t)
+
+    def select(self, mask: BoolArray) -> Track:
+        return Track(
+            self.t[mask],
+            self.lon[mask],
+            self.lat[mask],
+            self.accuracy_m[mask],
+            self.is_mock[mask],
+            self.distance_m[mask],
+        )
+
+    def fix(self, index: int) -> Fix:
+        return Fix(
+            to_datetime(float(self.t[index])),
+            float(self.lon[index]),
+            float(self.lat[index]),
+            float(self.accuracy_m[index]),
+            bool(self.is_mock[index]),
+        )
+
+
+def _one_per_instant(track: Track) -> Track:
+    """Of fixes sharing an instant keep the most accurate (input sorted by time, then accuracy)."""
+    if len(track) < 2:
+        return track
+    return track.select(np.concatenate(([True], np.diff(track.t) > 0)))
+
+
+@dataclass(frozen=True)
+class SplitTrack:
+    usable: Track
+    mock: Track
+    inaccurate_count: int
+
+
+def split_track(track: Track, *, max_accuracy_m: float) -> SplitTrack:
+    """As `fixes.sort_fixes`: usable (real, accurate) and mock fixes, one per instant each.
+
+    The input must be sorted by time and, within an instant, by accuracy (best first).
+    """
+    finite = np.isfinite(track.lon) & np.isfinite(track.lat) & np.isfinite(track.accuracy_m)
+    accurate = finite & (track.accuracy_m > 0) & (track.accuracy_m <= max_accuracy_m)
+    usable = _one_per_instant(track.select(~track.is_mock & accurate))
+    inaccurate = _one_per_instant(track.select(~track.is_mock & ~accurate))
+    return SplitTrack(
+        usable=usable, mock=_one_per_instant(track.select(track.is_mock)), inaccurate_count=len(inaccurate)
+    )
+
+
+def _outside(track: Track, policy: PresencePolicy) -> BoolArray:
+    """Per fix: is the guard outside from it until the next fix (the hysteresis of presence._outside_flags).
+
+    Between signal gaps the state starts inside. A maximal run of fixes beyond the exit
+    buffer that lasts at least exit_dwell sends the guard out from the run's first fix;
+    a fix whose accuracy circle reaches back within enter_margin brings them in.
+    """
+    n = len(track)
+    if n == 0:
+        return np.zeros(0, dtype=np.bool_)
+    margin = track.distance_m - track.accuracy_m
+    beyond = margin > policy.exit_buffer_m
+    back = margin <= policy.enter_margin_m
+    segment_start = np.concatenate(([True], np.diff(track.t) >= policy.signal_gap.total_seconds()))
+    run_start = beyond & (segment_start | ~np.concatenate(([False], beyond[:-1])))
+    events = np.zeros(n, dtype=np.int8)
+    events[back | segment_start] = -1
+    starts = np.flatnonzero(run_start)
+    if len(starts):
+        run_id = np.cumsum(run_start) - 1
+        in_run = np.flatnonzero(beyond)
+        last_t = np.full(len(starts), -np.inf)
+        np.maximum.at(last_t, run_id[in_run], track.t[in_run])
+        confirmed = starts[last_t - track.t[starts] >= policy.exit_dwell.total_seconds()]
+        events[confirmed] = 1
+    # State at each fix is the latest event at or before it (forward fill).
+    marks = np.flatnonzero(events)
+    last_event = np.maximum.accumulate(np.where(events != 0, np.arange(n), 0))
+    state = events[last_event] if len(marks) else np.full(n, -1, dtype=np.int8)
+    return np.asarray(state == 1)
+
+
+def presence_from_track(
+    *, scheduled_start: datetime, scheduled_end: datetime, split: SplitTrack, policy: PresencePolicy
+) -> PresenceTimeline:
+    """As `presence.presence_timeline`, from a split track whose usable fixes carry distances."""
+    start, end = scheduled_start.timestamp(), scheduled_end.timestamp()
+    gap = policy.signal_gap.total_seconds()
+    window = (split.usable.t >= start - gap) & (split.usable.t <= end)
+    usable = split.usable.select(window)
+    outside = _outside(usable, policy)
+    t = usable.t
+    if len(t) == 0:
+        starts, ends, states = np.array([start]), np.array([end]), np.array([_NO_SIGNAL])
+    else:
+        until = np.concatenate((t[1:], [max(end, float(t[-1]))]))
+        states = np.where(until - t >= gap, _NO_SIGNAL, np.where(outside, _OUTSIDE, _INSIDE))
+        starts, ends = t, until
+        if t[0] > start:
+            lead_state = (_OUTSIDE if outside[0] else _INSIDE) if t[0] - start < gap else _NO_SIGNAL
+            starts = np.concatenate(([start], starts))
+            ends = np.concatenate(([t[0]], ends))
+            states = np.concatenate(([lead_state], states))
+    starts, ends = np.maximum(starts, start), np.minimum(ends, end)
+    keep = ends > starts
+    starts, ends, states = starts[keep], ends[keep], states[keep]
+    # Merge neighbours in the same state that touch.
+    new_run = np.concatenate(([True], (states[1:] != states[:-1]) | (starts[1:] != ends[:-1])))
+    first = np.flatnonzero(new_run)
+    last = np.concatenate((first[1:], [len(states)])) - 1
+    intervals = tuple(
+        Interval(to_datetime(float(starts[a])), to_datetime(float(ends[b])), _STATES[int(states[a])])
+        for a, b in zip(first.tolist(), last.tolist(), strict=True)
+    )
+    inside_s = float(np.sum((ends - starts)[states == _INSIDE]))
+    scheduled = scheduled_end - scheduled_start
+    inside = timedelta(seconds=inside_s)
+    return PresenceTimeline(
+        intervals=intervals,
+        coverage=inside / scheduled,
+        inside=inside,
+        scheduled=scheduled,
+        mock_fixes=tuple(split.mock.fix(i) for i in range(len(split.mock))),
+        inaccurate_fix_count=split.inaccurate_count,
+    )
+
+
+def impossible_travel_in_track(usable: Track, *, max_speed_mps: float) -> list[ImpossibleTravel]:
+    """As `integrity.impossible_travel`, on usable fixes (one per instant, time order)."""
+    if len(usable) < 2:
+        return []
+    distance = haversine_m(usable.lon[:-1], usable.lat[:-1], usable.lon[1:], usable.lat[1:])
+    seconds = np.diff(usable.t)
+    min_speed = np.maximum(distance - usable.accuracy_m[:-1] - usable.accuracy_m[1:], 0.0) / seconds
+    return [
+        ImpossibleTravel(
+            from_fix=usable.fix(i),
+            to_fix=usable.fix(i + 1),
+            distance_m=float(distance[i]),
+            seconds=float(seconds[i]),
+            speed_mps=float(distance[i] / seconds[i]),
+            min_speed_mps=float(min_speed[i]),
+        )
+        for i in np.flatnonzero(min_speed > max_speed_mps).tolist()
+    ]
+
+
+def trailing_still_span(usable: Track, *, radius_m: float, max_gap: timedelta) -> tuple[int, int] | None:
+    """(first, last) indices of the span, ending at the latest fix, within radius_m of it.
+
+    A silence longer than max_gap could hide a walk and a return, so the span starts
+    after the last such silence. None when the phone moved at its latest fix.
+    """
+    n = len(usable)
+    if n < 2:
+        return None
+    away = haversine_m(usable.lon[-1], usable.lat[-1], usable.lon, usable.lat) > radius_m
+    first = int(np.flatnonzero(away)[-1]) + 1 if away.any() else 0
+    silences = np.flatnonzero(np.diff(usable.t) > max_gap.total_seconds()) + 1
+    if len(silences):
+        first = max(first, int(silences[-1]))
+    return (first, n - 1) if first < n - 1 else None
+
+
+def inside_runs(inside: BoolArray) -> list[tuple[int, int]]:
+    """(first, last) index of each run of True values."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], inside.astype(np.int8), [0]))))
+    return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def tracks_from_arrays(rows: list[tuple[Any, ...]]) -> dict[int, Track]:
+    """Tracks from rows of (key, t[], lon[], lat[], accuracy[], is_mock[], distance[]) arrays."""
+    tracks: dict[int, Track] = {}
+    for key, t, lon, lat, accuracy, is_mock, distance in rows:
+        tracks[int(key)] = Track(
+            np.asarray(t, dtype=np.float64),
+            np.asarray(lon, dtype=np.float64),
+            np.asarray(lat, dtype=np.float64),
+            np.asarray(accuracy, dtype=np.float64),
+            np.asarray(is_mock, dtype=np.bool_),
+            np.asarray([np.nan if d is None else d for d in distance], dtype=np.float64)
+            if any(d is None for d in distance)
+            else np.asarray(distance, dtype=np.float64),
+        )
+    return tracks
