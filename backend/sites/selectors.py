@@ -4,6 +4,8 @@ from django.db.models import QuerySet
 
 from backend.accounts.models import Company, Role, User
 from backend.sites.models import Checkpoint, Client, Site, Unit
+from geofence.classify import Verdict
+from geofence.postgis import classify_points_sql
 
 
 def clients_for_company(*, company: Company) -> QuerySet[Client]:
@@ -40,3 +42,8 @@ def units_for_site(*, site: Site) -> QuerySet[Unit]:
 
 def checkpoints_for_site(*, site: Site) -> QuerySet[Checkpoint]:
     return Checkpoint.objects.filter(site=site, is_active=True)
+
+
+def site_verdict(*, site: Site, lon: float, lat: float, accuracy_m: float) -> Verdict:
+    """Where a reported position stands against the site's fence: one PostGIS query."""
+    return classify_points_sql(items=[("position", site.pk, lon, lat, accuracy_m)])["position"]

@@ -35,6 +35,11 @@ class Post(TenantModel):
     must_be_staffed = models.BooleanField(
         default=False, help_text="A no-show here is critical: managers on call are alerted at once."
     )
+    tour_interval_minutes = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Tour schedule: every active checkpoint of the site is scanned once per this many minutes.",
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:

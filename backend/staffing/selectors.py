@@ -1,11 +1,17 @@
 """Reads over posts, post orders and shifts, scoped to a tenant or to one guard."""
 
-from datetime import datetime
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from backend.accounts.models import Company, User
+from backend.core.errors import NotFound, ValidationFailed
+from backend.sites.models import Checkpoint, RestrictedZone, Unit
 from backend.staffing.models import Post, PostOrder, PostOrderAcknowledgement, Shift, ShiftStatus
 
 
@@ -50,3 +56,103 @@ def post_order_current(*, post: Post, at: datetime | None = None) -> PostOrder |
 
 def post_order_is_acknowledged(*, post_order: PostOrder, guard: User) -> bool:
     return PostOrderAcknowledgement.objects.filter(post_order=post_order, guard=guard).exists()
+
+
+# --- The guard's phone (mobile API) ---------------------------------------------------
+
+# The schedule a phone asks for: by default yesterday to a week ahead; any window is
+# bounded so one request cannot pull a guard's whole history.
+SHIFT_WINDOW_DEFAULT_BACK = timedelta(days=1)
+SHIFT_WINDOW_DEFAULT_AHEAD = timedelta(days=7)
+SHIFT_WINDOW_MAX = timedelta(days=62)
+
+
+def shift_list_for_guard(
+    *, guard: User, window_from: datetime | None, window_to: datetime | None, now: datetime | None = None
+) -> QuerySet[Shift]:
+    """The guard's own shifts overlapping [window_from, window_to], in one query.
+
+    Missing bounds default to yesterday..a week ahead; with one bound given, the other is
+    8 days from it. A reversed or longer-than-62-days window is refused (422).
+    """
+    moment = now or timezone.now()
+    default_span = SHIFT_WINDOW_DEFAULT_BACK + SHIFT_WINDOW_DEFAULT_AHEAD
+    if window_from is None:
+        window_from = moment - SHIFT_WINDOW_DEFAULT_BACK if window_to is None else window_to - default_span
+    if window_to is None:
+        window_to = window_from + default_span
+    if window_from > window_to:
+        raise ValidationFailed("`from` must not be after `to`.", field="from", code="invalid_window")
+    if window_to - window_from > SHIFT_WINDOW_MAX:
+        raise ValidationFailed(
+            f"The window may span at most {SHIFT_WINDOW_MAX.days} days.", field="to", code="window_too_long"
+        )
+    # The fence is not listed; leaving it out keeps a week of shifts a few kilobytes.
+    return shifts_for_guard(guard=guard, starts_before=window_to, ends_after=window_from).defer("post__site__geofence")
+
+
+def shift_get_for_guard(*, guard: User, shift_id: int) -> Shift:
+    """One of the guard's own shifts; anyone else's (or a missing one) is a 404."""
+    shift = shifts_for_guard(guard=guard).defer("post__site__geofence").filter(pk=shift_id).first()
+    if shift is None:
+        raise NotFound("No such shift.", code="shift_not_found")
+    return shift
+
+
+@dataclass(frozen=True)
+class RestrictedZoneView:
+    id: int
+    name: str
+    area: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ShiftDetail:
+    """What a guard needs on the phone for one shift: where, the fence, places, orders."""
+
+    shift: Shift
+    geofence: dict[str, Any]
+    units: list[Unit]
+    checkpoints: list[Checkpoint]
+    restricted_zones: list[RestrictedZoneView]
+    post_orders: PostOrder | None  # annotated with `acknowledged` (by this guard)
+
+
+def shift_detail_for_guard(*, guard: User, shift_id: int, now: datetime | None = None) -> ShiftDetail:
+    """One own shift with its site's fence, units, checkpoints, zones and current orders.
+
+    Five queries whatever the site holds: the shift (with the fence as GeoJSON from
+    PostGIS), then one each for units, active checkpoints, restricted zones, orders.
+    """
+    moment = now or timezone.now()
+    shift = (
+        shifts_for_guard(guard=guard)
+        .defer("post__site__geofence")
+        .annotate(geofence_geojson=AsGeoJSON("post__site__geofence"))
+        .filter(pk=shift_id)
+        .first()
+    )
+    if shift is None:
+        raise NotFound("No such shift.", code="shift_not_found")
+    site_id = shift.post.site_id
+    zones = (
+        RestrictedZone.objects.filter(site_id=site_id)
+        .defer("area")
+        .annotate(area_geojson=AsGeoJSON("area"))
+        .order_by("name", "pk")
+    )
+    orders = (
+        PostOrder.objects.filter(post_id=shift.post_id, published_at__lte=moment)
+        .annotate(acknowledged=Exists(PostOrderAcknowledgement.objects.filter(post_order=OuterRef("pk"), guard=guard)))
+        .order_by("-version")
+    )
+    return ShiftDetail(
+        shift=shift,
+        geofence=json.loads(shift.geofence_geojson),
+        units=list(Unit.objects.filter(site_id=site_id).order_by("label", "pk")),
+        checkpoints=list(Checkpoint.objects.filter(site_id=site_id, is_active=True).order_by("name", "pk")),
+        restricted_zones=[
+            RestrictedZoneView(id=zone.pk, name=zone.name, area=json.loads(zone.area_geojson)) for zone in zones
+        ],
+        post_orders=orders.first(),
+    )

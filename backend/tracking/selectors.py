@@ -1,0 +1,68 @@
+"""Reads on the tracking hot path: each site's fence, prepared once per process.
+
+Preparing a fence (projecting it into the site's metric frame, building its segment
+grid) costs a millisecond or two; judging a ping against a prepared fence costs about a
+microsecond. Ingestion therefore keeps prepared fences in memory, keyed by the site id
+and the site's `updated_at`: saving a site (the admin, a service) bumps `updated_at`,
+so the next batch for that site prepares the new fence. (A bulk `QuerySet.update()` of
+geofences that does not set `updated_at` would not be seen; nothing does that.)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from datetime import datetime
+
+from django.contrib.gis.db.models.functions import AsWKB
+
+from backend.sites.models import Site
+from geofence.classify import PreparedFence
+
+# Enough for every active site of a large deployment; a few kilobytes to ~100 kB each.
+FENCE_CACHE_SIZE = 4096
+
+_fences: OrderedDict[int, tuple[datetime, PreparedFence]] = OrderedDict()
+# Gunicorn's sync workers run one request at a time, but threads (tests, a threaded
+# server) may share the cache; the lock only guards the dictionary, never a query.
+_fences_lock = threading.Lock()
+
+
+def site_fences_prepared(*, sites: Mapping[int, datetime]) -> dict[int, PreparedFence]:
+    """Prepared fences for `{site_id: site.updated_at}`; one query for those not cached.
+
+    Sites that do not exist are absent from the result.
+    """
+    found: dict[int, PreparedFence] = {}
+    missing: list[int] = []
+    with _fences_lock:
+        for site_id, updated_at in sites.items():
+            cached = _fences.get(site_id)
+            if cached is not None and cached[0] == updated_at:
+                _fences.move_to_end(site_id)
+                found[site_id] = cached[1]
+            else:
+                missing.append(site_id)
+    if not missing:
+        return found
+    rows = (
+        Site.objects.filter(pk__in=missing)
+        .annotate(fence_wkb=AsWKB("geofence"))
+        .values_list("pk", "updated_at", "near_buffer_m", "fence_wkb")
+    )
+    for site_id, updated_at, near_buffer_m, fence_wkb in rows:
+        fence = PreparedFence.from_wkb(bytes(fence_wkb), near_buffer_m=float(near_buffer_m))
+        found[site_id] = fence
+        with _fences_lock:
+            _fences[site_id] = (updated_at, fence)
+            _fences.move_to_end(site_id)
+            while len(_fences) > FENCE_CACHE_SIZE:
+                _fences.popitem(last=False)
+    return found
+
+
+def site_fences_forget() -> None:
+    """Drop every prepared fence (tests; a process that edits fences in bulk)."""
+    with _fences_lock:
+        _fences.clear()

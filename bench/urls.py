@@ -1,0 +1,11 @@
+"""Bench-only URLs: everything production serves, plus the baselines the benchmarks compare with."""
+
+from django.urls import path
+
+from backend.config.urls import urlpatterns as production_urlpatterns
+from bench.ping_baseline import baseline_api
+
+urlpatterns = [
+    *production_urlpatterns,
+    path("bench/baseline/", baseline_api.urls),
+]
