@@ -64,6 +64,9 @@ class User(AbstractUser):
     phone = models.CharField(max_length=32, blank=True)
     employee_number = models.CharField(max_length=32, blank=True, help_text="Guards: payroll/HR number.")
     license_number = models.CharField(max_length=64, blank=True, help_text="Guards: state security licence.")
+    is_on_call = models.BooleanField(
+        default=False, help_text="Managers: receives critical alerts (no-shows, emergencies, panic) at once."
+    )
 
     objects = TenantUserManager()  # type: ignore[misc]
 

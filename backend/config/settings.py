@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "backend.tracking",
     "backend.incidents",
     "backend.flags",
+    "backend.rules",
 ]
 
 MIDDLEWARE = [
@@ -137,7 +138,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Attendance and presence rules over every shift in progress (NO_SHOW, OUT_OF_POSITION...).
+    "monitor-shifts-every-minute": {"task": "backend.rules.tasks.shifts_monitor_task", "schedule": 60.0},
+}
 
 MOBILE_TOKEN_TTL_DAYS = env.int("MOBILE_TOKEN_TTL_DAYS", default=30)
 LOGIN_THROTTLE = {

@@ -27,3 +27,6 @@ STORAGES = {  # noqa: F405
 LOGIN_THROTTLE = {**LOGIN_THROTTLE, "KEY_PREFIX": f"guardops-test-{os.getpid()}:login-failures"}  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Parallel runs on one machine (several developers, CI beside a work tree) need their own
+# test database: GUARDOPS_TEST_DB names it.
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("GUARDOPS_TEST_DB", "test_guardops")}  # noqa: F405

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -70,6 +71,14 @@ class Flag(TenantModel):
     status = models.CharField(max_length=10, choices=FlagStatus.choices, default=FlagStatus.OPEN)
     raised_at = models.DateTimeField()
     resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Set when a person closed the flag; empty when the condition ended by itself.",
+    )
 
     class Meta:
         ordering = ("-raised_at",)
@@ -88,3 +97,25 @@ class Flag(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
+
+
+class FlagNotification(TenantModel):
+    """A record that a manager was told about a critical flag, and how."""
+
+    TENANT_PATH: ClassVar[str] = "flag__company"
+
+    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=16, default="email")
+    address = models.CharField(max_length=254)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        constraints = [
+            models.UniqueConstraint(fields=("flag", "recipient", "channel"), name="flag_notified_once_per_recipient")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.flag.code} to {self.address}"

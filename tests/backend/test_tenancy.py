@@ -1,12 +1,23 @@
 """A company never reads another company's rows; scoping goes through one helper."""
 
+import io
+import uuid
+
 import pytest
 from django.apps import apps
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image
 
 from backend.core.models import TenantModel
+from backend.devices.models import DeviceToken
+from backend.flags.models import Flag, FlagNotification
+from backend.incidents.models import IncidentPhoto, IncidentReport, IncidentType
+from backend.rules.models import RuleSettings
 from backend.sites.models import Site
 from backend.sites.selectors import site_get, sites_for_company, sites_visible_to
 from backend.staffing.selectors import guards_for_company, posts_for_company, shifts_for_company, shifts_for_guard
+from backend.tracking.models import ActivityEntry, CheckpointScan, ClockEvent, PanicAlert, Ping
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -50,26 +61,77 @@ def _tenant_models() -> list[type[TenantModel]]:
 
 
 def test_every_domain_model_declares_its_path_to_the_company():
-    domain_models = [m for m in apps.get_models() if m._meta.app_label in {"sites", "staffing"}]
+    domain_apps = {"sites", "staffing", "devices", "tracking", "incidents", "flags", "rules"}
+    domain_models = [m for m in apps.get_models() if m._meta.app_label in domain_apps]
     assert domain_models, "domain apps have models"
     missing = [m.__name__ for m in domain_models if not issubclass(m, TenantModel) or not getattr(m, "TENANT_PATH", "")]
     assert missing == []
 
 
+def _tiny_png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+_TINY_PNG = _tiny_png()
+
+
+def _one_of_everything(t) -> None:
+    """One row of every tenant-owned model in tenant `t`."""
+    now = timezone.now()
+    shift = factories.ShiftFactory(post=t.post, guard=t.guard)
+    unit = factories.UnitFactory(site=t.site)
+    checkpoint = factories.CheckpointFactory(site=t.site)
+    factories.RestrictedZoneFactory(site=t.site, area=t.site.geofence[0])
+    order = factories.PostOrderFactory(post=t.post)
+    order.acknowledgements.create(guard=t.guard, acknowledged_at=shift.scheduled_start)
+    times = {"recorded_at": now, "received_at": now}
+    Ping.objects.create(id=uuid.uuid4(), shift=shift, **times)
+    ClockEvent.objects.create(shift=shift, kind="in", **times)
+    ActivityEntry.objects.create(id=uuid.uuid4(), shift=shift, text="All doors locked.", **times)
+    CheckpointScan.objects.create(id=uuid.uuid4(), checkpoint=checkpoint, guard=t.guard, shift=shift, **times)
+    PanicAlert.objects.create(id=uuid.uuid4(), guard=t.guard, shift=shift, **times)
+    incident_type = IncidentType.objects.create(company=t.company, code=f"noise-{t.company.pk}", name="Noise")
+    report = IncidentReport.objects.create(
+        id=uuid.uuid4(),
+        shift=shift,
+        guard=t.guard,
+        type=incident_type,
+        occurred_at=now,
+        unit=unit,
+        narrative="Loud music from unit 101.",
+        payload_sha256="0" * 64,
+        **times,
+    )
+    report.revisions.create(version=1, snapshot={})
+    report.comments.create(author=t.manager, body="Which unit?")
+    IncidentPhoto.objects.create(
+        id=uuid.uuid4(),
+        report=report,
+        original=ContentFile(_TINY_PNG, name="original.png"),
+        display=ContentFile(_TINY_PNG, name="display.png"),
+        sha256="1" * 64,
+        content_type="image/png",
+        size_bytes=len(_TINY_PNG),
+    )
+    flag = Flag.objects.create(
+        company=t.company, shift=shift, code="NO_SHOW", severity="critical", message="-", raised_at=now
+    )
+    FlagNotification.objects.create(flag=flag, recipient=t.manager, address="m@example.com")
+    RuleSettings.objects.create(company=t.company, overrides={})
+    DeviceToken.objects.create(user=t.guard, device_id="phone", token_hash=f"{t.company.pk:064d}", expires_at=now)
+
+
 @pytest.mark.parametrize("model", _tenant_models(), ids=lambda m: m.__name__)
 def test_for_company_filters_every_tenant_model(model, tenant, other_tenant):
     # given one row of every kind in each tenant
-    for t in (tenant, other_tenant):
-        shift = factories.ShiftFactory(post=t.post, guard=t.guard)
-        factories.UnitFactory(site=t.site)
-        factories.CheckpointFactory(site=t.site)
-        factories.RestrictedZoneFactory(site=t.site, area=t.site.geofence[0])
-        order = factories.PostOrderFactory(post=t.post)
-        order.acknowledgements.create(guard=t.guard, acknowledged_at=shift.scheduled_start)
+    _one_of_everything(tenant)
+    _one_of_everything(other_tenant)
 
     # when scoped to the first company, then no row reaches the second company
     rows = model.objects.for_company(tenant.company)
-    assert rows.exists()
+    assert rows.exists(), f"add a {model.__name__} row to _one_of_everything"
     other_rows = model.objects.for_company(other_tenant.company)
     assert other_rows.exists()
     assert not set(rows.values_list("pk", flat=True)) & set(other_rows.values_list("pk", flat=True))

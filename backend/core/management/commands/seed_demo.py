@@ -20,6 +20,7 @@ from django.utils import timezone
 from backend.accounts.models import Company, Role, User
 from backend.core.demo import geometry as g
 from backend.core.demo.data import COMPANIES, CompanySpec, SiteSpec
+from backend.incidents.services import incident_types_seed_defaults
 from backend.sites.models import Checkpoint, Client, RestrictedZone, Site, Unit
 from backend.staffing.models import Post, PostOrder, PostOrderAcknowledgement, Shift, ShiftStatus
 
@@ -29,7 +30,7 @@ DAY_SHIFT_START = time(7, 0)
 NIGHT_SHIFT_START = time(19, 0)
 SHIFT_HOURS = 12
 MANAGER_GROUP = "Operations managers"
-MANAGER_APPS = ("sites", "staffing", "accounts")
+MANAGER_APPS = ("sites", "staffing", "accounts", "devices", "tracking", "incidents", "flags", "rules")
 
 
 class Command(BaseCommand):
@@ -67,8 +68,9 @@ class Command(BaseCommand):
         company, _ = Company.objects.update_or_create(
             slug=spec.slug, defaults={"name": spec.name, "timezone": spec.timezone}
         )
+        incident_types_seed_defaults(company=company)
         prefix = spec.username_prefix
-        manager = self._user(f"{prefix}manager", spec.manager_name, role=Role.MANAGER, company=company, is_staff=True)
+        manager = self._user(f"{prefix}manager", spec.manager_name, role=Role.MANAGER, company=company, is_staff=True, is_on_call=True)
         manager.groups.add(managers)
         guards = [
             self._user(

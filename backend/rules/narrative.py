@@ -1,0 +1,855 @@
+"""Read a guard's narrative: emergency mentions (negation-aware) and the completeness of the report.
+
+Pure Python and explainable on purpose: every decision is a commented regular expression or a
+word list, so a manager who asks "why was this flagged?" gets an answer a person can check.
+
+How `find_emergency_mentions` reads a narrative:
+
+1. Split it into sentences on . ! ? ; and line breaks (not after "Dept.", "a.m.", "P.D."...).
+2. In each sentence, the rules below find, leftmost first, either a *benign compound* ("fire
+   lane", "smoke detector", "near the police station": ignored), a *service term* ("fire
+   department", "APD", "paramedics", "transported to the hospital"), an *unspecified call*
+   ("called 911", "first responders") or a *hint* ("fell", "gas leak") that only tells which
+   service a 911 call was for.
+3. Each term is then read in its clause. It does not count when a negation cue ("no", "not",
+   "never", "without", "n't", "negative for", "no sign of", "free of", "absence of", "ruled out")
+   stands at most MAX_NEGATION_GAP words before it, when a negated predicate follows it ("EMS not
+   called"), or when it is hypothetical ("if he returns, call police", "advised the tenant to
+   call 911", "threatened to call the cops").
+4. A 911 call or "first responders" takes the services named (or hinted at: "fell" means EMS)
+   in the same sentence, else those named in the sentence before or after, else police: police
+   is the usual dispatch for a call a guard makes, and a manager reading "police" next to the
+   quoted sentence corrects it at a glance, while dropping the mention would hide the call.
+
+Speed: Python's regex engine tries every alternative at every position, so one big regex over a
+whole narrative costs milliseconds. Each rule therefore names *trigger words*, one of which any of
+its matches holds; the words of a narrative are found with str.translate and str.split, and a
+rule runs only on the sentences holding one of its triggers. Everything runs on the lower-cased
+text, without IGNORECASE, and no pattern starts with \b (see `_rule`).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Final, Literal
+
+__all__ = [
+    "MAX_HYPOTHETICAL_GAP",
+    "MAX_NEGATION_GAP",
+    "REPORT_ELEMENTS",
+    "THIN_NARRATIVE_MIN_WORDS",
+    "EmergencyMention",
+    "Service",
+    "find_emergency_mentions",
+    "is_too_thin",
+    "report_completeness",
+    "split_sentences",
+]
+
+Service = Literal["fire", "police", "ems"]
+
+# A negation cue reaches a term across at most this many words of the same clause: enough for
+# "did not observe any signs of smoke" (4 words between "not" and "smoke"), short enough that a
+# cue early in a long run-on sentence does not negate everything after it.
+MAX_NEGATION_GAP: Final = 4
+# Conditions and modals reach further: "told the tenant that if he comes back again to call police".
+MAX_HYPOTHETICAL_GAP: Final = 8
+# "declined EMS", "refused an ambulance": these verbs negate only their direct object, so that
+# "refused to leave police were called" (no punctuation, as guards type) still counts.
+_MAX_SHORT_CUE_GAP: Final = 1
+
+# Fewer meaningful words than this (articles, pronouns, "was", "to"... and boilerplate such as
+# "all good" or "see above" do not count) is too thin to be an incident report. Ten meaningful
+# words is roughly 12-15 words as typed, and the shortest usable report still passes:
+# "At 2310 found a male trespasser sleeping in stairwell B, asked him to leave, he left." (10)
+THIN_NARRATIVE_MIN_WORDS: Final = 10
+
+REPORT_ELEMENTS: Final = ("who", "what", "where", "when", "action")
+
+
+@dataclass(frozen=True, slots=True)
+class EmergencyMention:
+    """One sentence saying that a service came or was called, or that an emergency happened."""
+
+    service: Service
+    phrase: str
+    sentence: str
+
+
+def _words(text: str) -> frozenset[str]:
+    """A word list written as text, for readability."""
+    return frozenset(text.split())
+
+
+def _lower(text: str) -> str:
+    """Lower case, typographic apostrophe made plain, same length: offsets in it are offsets in the original."""
+    low = text.lower()
+    if len(low) != len(text):
+        # A few characters ("İ") lower to two; keep those as they are.
+        low = "".join(lowered if len(lowered := char.lower()) == 1 else char for char in text)
+    return low.replace("’", "'")
+
+
+# --- sentences and tokens -------------------------------------------------------------------
+
+# Where a sentence may end. A full stop, ! or ? ends one only before a space or the end of the
+# text ("23.10" stays whole, "..." ends at its last dot); a semicolon or a line break always does.
+_TERMINATOR_RE: Final = re.compile(r"[.!?]+(?!\S)|[;\r\n]")
+# A full stop after these does not end a sentence: splitting "Fire Dept. not called" would leave
+# "Fire Dept" alone, and affirmative.
+_ABBREVIATIONS: Final = _words("dept approx apt bldg mr mrs ms dr sgt ofc st ave vs a.m p.m p.d f.d e.r e.g i.e o.d")
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-empty sentence, whitespace trimmed."""
+    spans = []
+    start = 0
+    for mark in _TERMINATOR_RE.finditer(text):
+        at = mark.start()
+        if text[at] == "." and text[at - 1 : at].isalpha():
+            # The word before the stop, if it is short enough to be an abbreviation.
+            word = text[max(at - 7, 0) : at].rsplit(None, 1)[-1].lower()
+            if word in _ABBREVIATIONS:
+                continue
+        spans.append((start, at))
+        start = mark.end()
+    spans.append((start, len(text)))
+    trimmed = []
+    for begin, finish in spans:
+        piece = text[begin:finish]
+        stripped = piece.strip()
+        if stripped:
+            offset = begin + len(piece) - len(piece.lstrip())
+            trimmed.append((offset, offset + len(stripped)))
+    return trimmed
+
+
+def split_sentences(text: str) -> list[str]:
+    """The non-empty sentences of a text, stripped, in order."""
+    return [text[start:end] for start, end in _sentence_spans(text)]
+
+
+# Words (with inner apostrophes: "didn't") and the punctuation that matters for clause scope.
+# A hyphen counts only when spaced (" - "), so "non-emergency" stays words.
+_TOKEN_RE: Final = re.compile(r"\w+(?:'\w+)*|[,:()–—]|-(?<= -)-*(?= )")
+
+
+# --- the vocabulary -------------------------------------------------------------------------
+
+_Kind = Literal["named", "unspecified", "hint", "benign"]
+# Words as the triggers see them: punctuation, apostrophes included, separates words ("fire's" is
+# "fire" and "s", "p.d." is "p" and "d"). str.translate and str.split do this several times faster
+# than any regex.
+_PUNCTUATION: Final = string.punctuation + "“”‘’…–—"
+_SPLIT_AT_PUNCTUATION: Final = str.maketrans(dict.fromkeys(_PUNCTUATION, " "))
+
+
+def _trigger_words(low: str) -> set[str]:
+    """The distinct words of a lower-cased text, split at any punctuation."""
+    return set(low.translate(_SPLIT_AT_PUNCTUATION).split())
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    kind: _Kind
+    service: Service | None
+    # Every match holds one of these words, a word (of at most six letters) ending in one of the
+    # suffixes ("apd", "lafd"), or one of the literals ("p.d", "9-1-1"); a rule runs only on
+    # sentences that do, which keeps the regex engine off most of a narrative.
+    words: frozenset[str]
+    suffixes: tuple[str, ...]
+    literals: tuple[str, ...]
+    regex: re.Pattern[str]  # applied to lower-cased text
+
+
+def _rule(kind: _Kind, service: Service | None, triggers: str, *pattern: str) -> _Rule:
+    """A rule; `triggers` holds words, "*suffix" entries and literals (with punctuation), space-separated."""
+    # Every match must start a word. That is checked in `_matches`, not with a leading \b: without
+    # it the regex engine skips quickly over positions where no alternative's first letter fits.
+    entries = triggers.split()
+    return _Rule(
+        kind,
+        service,
+        frozenset(e for e in entries if e.isalnum()),
+        tuple(e[1:] for e in entries if e.startswith("*")),
+        tuple(e for e in entries if not e.startswith("*") and not e.isalnum()),
+        re.compile("".join(pattern).removeprefix(r"\b")),
+    )
+
+
+# What a fire alarm does when it goes off ("went off", "activated", "was pulled").
+_ALARM_WENT_OFF = (
+    r"(?:(?:went|go|goes|going)\s+off|activat(?:ed|ing|ion)|sound(?:ed|ing|s)|trigger(?:ed|ing)"
+    r"|ringing|rang|alarming|in\s+alarm|(?:was|were|got|been)\s+pulled)"
+)
+# Words that may sit between "fire alarm" and "went off" ("fire alarm in bldg C went off") but
+# not maintenance or negation words ("fire alarm test: devices activated", "did not go off").
+_ALARM_GAP_WORD = (
+    r"(?!(?:test|drill|inspect|check|maint|batter|troubl|compan|monitor|vendor|tech|contract"
+    r"|not\b|never\b|no\b|didn|wasn|weren|doesn|don|won|isn|hasn|haven|hadn|cannot|cant\b|did\b|does\b))"
+    r"[^\s,;:]+"
+)
+_DIRECTIONS = (
+    r"(?:near|by|across\s+(?:the\s+street\s+)?from|next\s+to|behind|past|beside|opposite|toward|towards"
+    r"|close\s+to|down\s+the\s+street\s+from|around\s+the\s+corner\s+from)"
+)
+
+# Priority is the order below: where two rules match at the same place, the earlier wins, and a
+# match hides any later one it overlaps. So fire-alarm activations come before the benign "fire
+# alarm panel", and benign compounds before the bare terms they contain ("fire lane", "fire").
+# fmt: off
+_RULES: Final[tuple[_Rule, ...]] = (
+    # -- fire alarm activations: an evacuation and, for a monitored system, a dispatch.
+    _rule("named", "fire", "alarm alarms",
+          r"fire[\s-]+alarms?(?:\s+(?:system|panel|bells?|horns?|strobes?))?",
+          rf"(?:\s+{_ALARM_GAP_WORD}){{0,3}}?\s+{_ALARM_WENT_OFF}"),
+    _rule("named", "fire", "alarm alarms station stations",
+          r"(?:responded\s+to|respond\s+to|activation\s+of|activated|pulled|triggered|set\s+off)",
+          r"\s+(?:the\s+|a\s+|an\s+)?(?:fire[\s-]+alarms?|pull\s+stations?)"),
+    _rule("named", "fire", "alarm",
+          r"(?:there\s+was|had)\s+an?\s+fire\s+alarm\b(?!\s+(?:test|drill|inspection|check))"),
+    _rule("named", "fire", "station stations", r"pull\s+stations?\s+(?:was\s+|were\s+)?(?:pulled|activated)"),
+    # The fire marshal is routine (inspections) unless he responded.
+    _rule("named", "fire", "marshal marshall marshals marshalls",
+          r"fire\s+marshall?s?\s+(?:\w+\s+)?(?:responded|arrived|came|on\s+scene|dispatched|(?:was|were)\s+called)"),
+    # -- benign compounds: equipment, places, maintenance, training. Never an emergency alone.
+    _rule("benign", None, "fire", r"fire\s*(?:&|and)\s*life\s+safety"),
+    _rule("benign", None, "fire",
+          r"fire[\s/-]*(?:department\s+(?:connections?|lock\s*box(?:es)?|knox\s+box(?:es)?|key\s+box(?:es)?)",
+          r"|lanes?|exits?|ext(?:inguishers?)?\b\.?|doors?|hydrants?|escapes?|pumps?|place",
+          r"|sprinklers?|risers?|panels?|alarms?(?:\s+(?:panels?|systems?|tests?|testing|inspections?|checks?",
+          r"|devices?|pull\s+stations?|compan(?:y|ies)|monitoring|vendors?|tech\w*|contractors?|troubles?))?|watch",
+          r"|drills?|codes?|marshall?s?|inspect\w*|safety|systems?|stations?|roads?|zones?|pits?|blankets?|hoses?",
+          r"|cabinets?|walls?|rated|proof\w*|resistant|retardant|suppression|protection|separation",
+          r"|command\s+cent(?:er|re)|control\s+room|equipment|plans?|routes?|assembly\s+(?:point|area)s?|muster\w*",
+          r"|hazards?|risks?|prevention|training|insurance|curtains?|dampers?|stairs?|stairwells?|ants?|sale)\b"),
+    # Smoke detectors are maintenance ("battery replaced", "chirping"); a fire shows as "smoke".
+    _rule("benign", None, "smoke", r"smoke(?:\s*/\s*co)?[\s-]*(?:detectors?|alarms?|heads?|sensors?)"),
+    _rule("benign", None, "smoke",
+          r"smoke[\s-]*(?:breaks?|shops?|free|tests?|testing|machines?|areas?|spots?|shacks?)\b"),
+    # Someone smoking, not something burning.
+    _rule("benign", None, "smoke",
+          r"(?:cigarettes?|cigars?|marijuana|weed|pot|vape|vaping|tobacco|hookah|bbq|barbecue|grill|cannabis",
+          r"|blunt|joint|e-?cig(?:arette)?s?)\s+smoke"),
+    _rule("benign", None, "smoke",
+          r"smoke\s+(?:a\s+)?(?:cigarettes?|cigars?|weed|marijuana|pot|joints?|blunts?|cannabis|tobacco|vapes?",
+          r"|hookah)"),
+    _rule("benign", None, "smoke",
+          r"smoke\s+from\s+(?:a\s+|the\s+|their\s+|his\s+|her\s+)?(?:bbq|barbecue|grill|cigarettes?|cigars?|vapes?",
+          r"|hookah|joint|blunt|pipe|chimney|fireplace|exhaust|tailpipe)"),
+    _rule("benign", None, "smoke", r"to\s+smoke\b"),
+    # "Tenants smoke in the stairwell": people smoking, the verb.
+    _rule("benign", None, "smoke",
+          r"(?:tenants?|residents?|people|they|he|she|guests?|employees?|staff|kids|juveniles|subjects?)\s+",
+          r"(?:often\s+|always\s+|usually\s+|keep\s+|continue\s+to\s+|like\s+to\s+)?smoke\b"),
+    _rule("benign", None, "flame", r"flame[\s-]*(?:retardant|resistant|proof|thrower)"),
+    _rule("benign", None, "burning", r"(?:candles?|incense)\s+burning|burning\s+(?:candles?|incense)"),
+    _rule("benign", None, "burning", r"burning\s+(?:sensation|question|desire)"),
+    # A station in directions ("parked across from the police station") is a place, not a visit.
+    _rule("benign", None, "station department dept",
+          rf"{_DIRECTIONS}\s+(?:the\s+)?(?:police|fire)\s+(?:station|department|dept)"),
+    _rule("benign", None, "police", r"police\s+(?:academy|auction|scanner)"),
+    _rule("benign", None, "sheriff sheriffs", r"sheriff'?s?\s+sale"),
+    _rule("benign", None, "deputy", r"deputy\s+(?:manager|director|supervisor|head|principal|mayor)"),
+    # Places named after a service, on hospital and municipal sites: "patrolled the ambulance bay".
+    _rule("benign", None, "ambulance police ems",
+          r"(?:ambulance|police|ems)\s+(?:bay|entrance|lane|parking|drive|garage)s?\b"),
+    # A welfare check: "unresponsive to knocks" is a closed door, not a patient.
+    _rule("benign", None, "unresponsive",
+          r"unresponsive\s+to\s+(?:\w+\s+){0,2}?(?:knock\w*|door\w*|calls?|phone|texts?|messages?|emails?|radio)"),
+    # Guards are "officers" too: only officers who are not ours are police.
+    _rule("benign", None, "officer officers",
+          r"(?:security|guard|patrol|relief|fellow|lead|site|our|my|other|rover|roving|mobile|unarmed|armed|post",
+          r"|partner|shift)\s+officers?"),
+    _rule("benign", None, "cpr aid aed",
+          r"(?:cpr|first\s+aid|aed)[\s/-]*(?:certified|certification|certificates?|training|trained|class(?:es)?",
+          r"|courses?|cards?|kits?|cabinets?|instructors?|refresher)"),
+    # -- fire: the department, its people and vehicles, and the fire itself.
+    _rule("named", "fire", "fire firefighter firefighters firemen fireman firetruck firetrucks fireengine firecrew",
+          r"fire[\s-]*(?:department|dept|dep't|dep|dpt|fighters?|men|man|trucks?|engines?|crews?|rescue|chief",
+          r"|brigade|service|squad|units?|apparatus|personnel|captain|company)\b"),
+    # "FD", "AFD", "LAFD", "FDNY", "F.D.": a prefix of up to four letters names the city.
+    _rule("named", "fire", "*fd fdny f.d", r"(?:[a-z]{0,4}fd(?:ny)?\b|f\.d\b\.?)"),
+    _rule("named", "fire", "engine ladder battalion",
+          # Not "a ladder 6 ft tall".
+          r"(?:engine|ladder|battalion)\s*(?:co(?:mpany)?\.?\s*)?#?\d+\b(?!\s*(?:ft|feet|foot|in|inch|'|\"))",
+          r"|(?:engine|ladder)\s+company\b"),
+    _rule("named", "fire", "fire fires ablaze flame flames burning smoke smoky smokey",
+          r"(?:on\s+fire|caught\s+fire|fires?|ablaze|in\s+flames|flames?|burning|smok(?:e|y|ey))\b"),
+    _rule("named", "fire", "burnt burned burning burn",
+          r"(?:burnt|burned|burning)\s+smell\b|smell\s+of\s+(?:something\s+)?burn(?:ing|t)\b"),
+    # -- police.
+    _rule("named", "police", "police",
+          r"police(?:\s+(?:officers?|department|dept|cars?|cruisers?|units?|vehicles?|report))?\b"),
+    # "PD", "APD", "NYPD", "LVMPD", "P.D.". "upd" is a typed "update", not a police department.
+    _rule("named", "police", "*pd p.d", r"(?!upd\b)(?:[a-z]{0,4}pd\b|p\.d\b\.?)"),
+    _rule("named", "police", "cop cops squad enforcement trooper troopers state highway detective detectives swat "
+          "deputy deputies",
+          r"(?:cops?|squad\s+cars?|law\s+enforcement|troopers?|state\s+patrol|highway\s+patrol|detectives?|swat",
+          r"|deput(?:y|ies))\b"),
+    _rule("named", "police", "sheriff",
+          r"sheriff(?:'s)?(?:\s+(?:deputy|deputies|office|dept|department))?\b"),
+    _rule("named", "police", "officers",
+          r"officers\s+(?:\S+\s+){0,2}?(?:responded|arrived|came|showed\s+up|on\s+scene|were\s+dispatched",
+          r"|pulled\s+up|took\s+(?:a\s+)?report)"),
+    _rule("named", "police", "emergency nonemergency", r"non[\s-]?emergency\s+(?:line|number)\b"),
+    _rule("named", "police", "arrested custody arrest shots gunshot gunshots gunfire gun",
+          r"(?:arrested|taken\s+into\s+custody|under\s+arrest|shots\s+fired|gun\s*shots?|gunfire)\b"),
+    # -- EMS.
+    _rule("named", "ems", "ambulance ambulances ambulence ambulences ems e.m.s emt emts paramedic paramedics medic "
+          "medics rescue",
+          r"(?:ambulances?|ambulences?|ems|e\.m\.s\b\.?|emts?|paramedics?|medics?(?:\s*\d+)?|rescue\s+squad)\b"),
+    _rule("named", "ems", "medical",
+          r"medical\s+(?:emergency|emergencies|response|responders?|team|call|units?|assistance|attention)\b"),
+    _rule("named", "ems", "hospital er e.r emergency medical care trauma",
+          r"(?:transported|taken|rushed|brought|transferred|carried|sent)\s+(?:\S+\s+){0,3}?",
+          r"to\s+(?:the\s+|a\s+)?(?:hospital|er|e\.r\b\.?|emergency\s+room|medical\s+center|urgent\s+care",
+          r"|trauma\s+center)\b"),
+    _rule("named", "ems", "hospitalized hospitalised cpr narcan naloxone overdose overdosed overdoses overdosing od'd "
+          "unconscious unresponsive breathing pulse seizure seizures cardiac heart",
+          r"(?:hospitali[sz]ed|cpr|narcan|naloxone|overdos(?:e|ed|es|ing)|od'd|unconscious|unresponsive",
+          r"|(?:not|stopped)\s+breathing|no\s+pulse|seizures?|cardiac\s+arrest|heart\s+attack)\b"),
+    _rule("named", "ems", "aed",
+          r"(?:used|applied|attached|deployed)\s+(?:the\s+|an\s+)?aed\b|aed\s+(?:was\s+)?(?:used|applied|attached",
+          r"|deployed)\b"),
+    # -- a call to 911 or "first responders": which service is decided afterwards.
+    _rule("unspecified", None, "911 9-1-1",
+          r"(?:call(?:ed|ing|s)?|dial(?:l?ed|l?ing|s)?|phoned?|contact(?:ed|ing)?|rang)\s+(?:to\s+)?(?:911|9-1-1)\b"),
+    _rule("unspecified", None, "911 9-1-1",
+          r"(?:911|9-1-1)(?:\s+(?:was\s+|were\s+|got\s+)?(?:called|dialed|dialled|contacted|notified|phoned))?\b"),
+    _rule("unspecified", None, "responder responders emergency",
+          r"(?:first\s+responders?|emergency\s+(?:services|responders?|crews?|personnel|vehicles?))\b"),
+    # -- hints, for a 911 call only: what the call was about.
+    _rule("hint", "ems", "injury injuries injured hurt bleeding blood fell fallen collapsed fainted chest breathing "
+          "medical sick",
+          r"(?:injur(?:y|ies|ed)|hurt|bleeding|blood|fell|fallen|collapsed|fainted|chest\s+pains?",
+          r"|(?:difficulty|trouble)\s+breathing|medical|sick)\b"),
+    _rule("hint", "fire", "gas explosion spark sparks",
+          r"(?:gas\s+(?:leak|smell|odou?r)|smell\s+of\s+gas|explosion|sparks?)\b"),
+    _rule("hint", "police", "fight fights fighting assault assaulted theft stolen stole robbed robbery break broke "
+          "burglary burglar weapon gun knife threat threats threatened threatening domestic",
+          r"(?:fight(?:s|ing)?|assault(?:ed)?|theft|stolen|stole|robbed|robbery|break[\s-]?in|broke\s+in",
+          r"|burglary|burglar|weapon|gun|knife|threat(?:s|ened|ening)?|domestic)\b"),
+)
+# fmt: on
+
+
+@dataclass(frozen=True, slots=True)
+class _Triggers:
+    """Which rules of one kind a piece of text can set off, by trigger word, suffix or literal."""
+
+    by_word: dict[str, tuple[int, ...]]
+    by_suffix: tuple[tuple[str, tuple[int, ...]], ...]
+    by_literal: tuple[tuple[str, tuple[int, ...]], ...]
+
+    @classmethod
+    def of(cls, kinds: tuple[_Kind, ...]) -> _Triggers:
+        """The triggers of the rules of these kinds."""
+        by_word: dict[str, list[int]] = {}
+        by_suffix: dict[str, list[int]] = {}
+        by_literal: dict[str, list[int]] = {}
+        for rule_id, rule in enumerate(_RULES):
+            if rule.kind in kinds:
+                for word in rule.words:
+                    by_word.setdefault(word, []).append(rule_id)
+                for suffix in rule.suffixes:
+                    by_suffix.setdefault(suffix, []).append(rule_id)
+                for literal in rule.literals:
+                    by_literal.setdefault(literal, []).append(rule_id)
+        return cls(
+            {word: tuple(ids) for word, ids in by_word.items()},
+            tuple((suffix, tuple(ids)) for suffix, ids in by_suffix.items()),
+            tuple((literal, tuple(ids)) for literal, ids in by_literal.items()),
+        )
+
+    def found(self, low: str, words: set[str]) -> dict[str, tuple[int, ...]]:
+        """The triggers present in `low` (whose words are `words`), each with its rules."""
+        present = {word: self.by_word[word] for word in words.intersection(self.by_word)}
+        for suffix, ids in self.by_suffix:
+            if suffix not in low:
+                continue
+            for word in words:
+                if word.endswith(suffix) and len(word) <= len(suffix) + 4:
+                    present[word] = present.get(word, ()) + ids
+        for literal, ids in self.by_literal:
+            if literal in low:
+                present[literal] = ids
+        return present
+
+    def rules(self, low: str, words: set[str]) -> set[int]:
+        """Ids of the rules that may match in `low`."""
+        return {rule_id for ids in self.found(low, words).values() for rule_id in ids}
+
+
+_EAGER: Final = _Triggers.of(("named", "unspecified"))
+_BENIGN: Final = _Triggers.of(("benign",))
+_HINTS: Final = _Triggers.of(("hint",))
+
+
+# --- scope: negation, hypotheticals, clause boundaries -------------------------------------
+
+# These start a new clause: a negation before them does not reach past them.
+_CLAUSE_BREAKS: Final = _words(
+    """but however although though yet then until till after before when whenever once because since so while
+    whereas which who whom where later afterwards eventually meanwhile : ( ) – — -"""
+)
+# Words that continue a list of things negated together: "no smoke, fire or flames".
+_LIST_WORDS: Final = _words("or nor and any either neither")
+_NEGATIONS: Final = _words(
+    """no not never without none nor neither nobody cannot dont didnt doesnt wasnt werent isnt arent wont cant
+    couldnt wouldnt shouldnt hasnt havent hadnt"""
+)
+# Two-word cues whose first word negates only together with the second ("free of smoke").
+_NEGATION_PAIRS: Final = {
+    "negative": "for",
+    "free": "of",
+    "absence": "of",
+    "lack": "of",
+    "ruled": "out",
+    "rule": "out",
+    "clear": "of",
+}
+_SHORT_NEGATIONS: Final = _words("declined declines declining refused refuses refusing denied denies denying")
+# Verbs and fillers that pass a negation on to their object: "did not [see any] smoke",
+# "no [need to call the] police". Any other word between cue and term suggests the term has a
+# clause of its own: "no one [answered] and police arrived".
+_NEGATION_CARRIERS: Final = _words(
+    """see saw seen smell smelled smelt notice noticed observe observed find found detect detected hear heard
+    call called calling contact contacted notify notified need needed require required request requested get got
+    have has had use used any the a an sign signs of evidence indication indications trace traces visible apparent
+    further more other to for was were is are be been there i we it that this did do does necessary reason
+    reported report"""
+)
+_HYPOTHETICALS: Final = _words(
+    """if unless whether would could might may should will shall gonna wanna incase hypothetically threatened
+    threatening threaten threatens offered offer offers want wants wanted planning plans intend intends"""
+)
+# "could smell smoke" and "may have seen flames" report what someone perceived: not hypothetical.
+_PERCEPTIONS: Final = _words(
+    "see saw seen smell smelled smelt hear heard feel felt notice noticed observe observed tell"
+)
+# An instruction to call is not a call: "advised the tenant to call 911".
+_DIRECTIVES: Final = _words(
+    "advised advise advising told tell tells telling instructed instruct reminded remind encouraged urged directed"
+)
+_CALL_VERBS: Final = _words("call contact dial notify phone get summon request")
+
+# After the term, a negated predicate: "EMS not called", "police were not needed", "fire: none".
+_POST_NEGATION_RE: Final = re.compile(
+    r"""[\s,.:=-]*(?:
+        (?:(?:was|were|is|are|has|have|had|been|being|be|did|do|does|also|even|ever|still|then|again)\s+){0,2}
+        (?:not|never|cannot|(?:is|are|was|were|do|does|did|has|have|had|could|would|should|wo|ca|need)n['’]?t)\s+
+        (?:(?:be|been|being|get|got|have|ever|even|immediately|actually|yet)\s+){0,2}
+        (?:called|needed|required|necessary|contacted|notified|dispatched|requested|involved|summoned|present
+          |respond|responded|responding|come|came|coming|arrive|arrived|show|showed|shown|on\s+(?:scene|site)
+          |warranted|used|administered|transported|observed|seen|found|detected|noted|visible|evident|apparent
+          |reported|smelled|smelt|sighted)\b
+      | (?:called|needed|required|notified|contacted|on\s+scene)?\s*[:=-]\s*(?:no|none|negative|n/?a|nil)\b
+      | (?:none|negative|nil)\b
+      | (?:(?:was|were|is|are|been)\s+)?ruled\s+out\b
+      | (?:was\s+|were\s+|is\s+|are\s+)?(?:unnecessary|not\s+necessary|not\s+needed|not\s+required)\b
+    )""",
+    re.VERBOSE,
+)
+# After the term, a condition: "call police again if he returns", "EMS if needed".
+_POST_HYPOTHETICAL_RE: Final = re.compile(
+    r"[\s,]*(?:(?:again|back|immediately|right\s+away|asap|first|too|as\s+well|for\s+help|for\s+assistance)\s+){0,2}"
+    r"(?:if|unless|in\s+case|in\s+the\s+event|should|as\s+needed|when\s+needed)\b"
+)
+# After the term, its own verb: the term starts a clause ("no one home and police arrived").
+_OWN_PREDICATE_RE: Final = re.compile(
+    r"[\s,.]*(?:(?:was|were|had|has|have|been|then|also|already|eventually|later|finally|quickly|soon|all|both"
+    r"|units?|officers?|crews?|personnel|\d+)\s+){0,3}"
+    r"(?:arrived|arrives|arriving|responded|responding|came|showed|on\s+scene|on\s+site|onsite|called|dispatched"
+    r"|notified|contacted|summoned|transported|took|talked|spoke|entered|extinguished|put\s+out|cleared|assessed"
+    r"|treated|evaluated|checked|detained|arrested|removed|escorted|pulled\s+up|en\s*route|attended|investigated"
+    r"|coming|rising|pouring|billowing)\b"
+)
+# A whole sentence under a condition: "If he returns, call police." "In an emergency dial 911."
+_CONDITIONAL_SENTENCE_RE: Final = re.compile(
+    r"^\W*(?:if|unless|in\s+case|incase|in\s+the\s+event|whenever|should(?!\s+have)"
+    r"|in\s+(?:an|any)\s+emergency|for\s+(?:any\s+)?emergenc(?:y|ies))\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    kind: _Kind
+    service: Service | None
+    start: int
+    end: int
+    first: int  # index of its first token
+
+
+class _Clause:
+    """One lower-cased sentence, its words and its candidate terms, for scope decisions."""
+
+    def __init__(self, low: str, words: list[str], term_spans: Sequence[tuple[int, int]]) -> None:
+        self.low = low
+        self.words = words
+        # The index of a term's first word is the count of words before it (terms start a word).
+        self.firsts = [len(_TOKEN_RE.findall(low, 0, start)) for start, _ in term_spans]
+        # Word indexes inside a term: they belong to a list ("no smoke or flames") and are not a gap.
+        self.listed = frozenset(
+            index
+            for first, (start, end) in zip(self.firsts, term_spans, strict=True)
+            for index in range(first, first + len(_TOKEN_RE.findall(low, start, end)))
+        )
+        self.conditional = _CONDITIONAL_SENTENCE_RE.match(low) is not None
+
+    def walk_back(self, first: int) -> list[tuple[int, int, bool]]:
+        """(index, words between it and the term, crossed an "and" or a list comma), nearest first."""
+        walked = []
+        gap = 0
+        joined = False
+        only_list_since_comma = True
+        for index in range(first - 1, -1, -1):
+            word = self.words[index]
+            if word in _CLAUSE_BREAKS:
+                break
+            if word == ",":
+                # A comma ends the clause unless what follows it is a list: "no smoke, fire or flames".
+                if not only_list_since_comma:
+                    break
+                joined = True
+                continue
+            walked.append((index, gap, joined))
+            if index in self.listed or word in _LIST_WORDS:
+                joined = joined or word == "and"
+                continue
+            only_list_since_comma = False
+            gap += 1
+            if gap > MAX_HYPOTHETICAL_GAP:
+                break
+        return walked
+
+    def word(self, index: int) -> str:
+        """The word at `index`, or "" outside the sentence."""
+        return self.words[index] if 0 <= index < len(self.words) else ""
+
+    def is_negated(self, cand: _Candidate, walked: Sequence[tuple[int, int, bool]]) -> bool:
+        """A negated predicate after the term, or a negation cue in its clause at most MAX_NEGATION_GAP words before."""
+        if _POST_NEGATION_RE.match(self.low, cand.end):
+            return True
+        between: list[str] = []
+        for index, gap, joined in walked:
+            if gap > MAX_NEGATION_GAP:
+                return False
+            if index in self.listed:
+                continue  # another term: the "not" of "not breathing" negates nothing after it
+            word = self.words[index]
+            if (
+                word in _NEGATIONS
+                or word.endswith("n't")
+                or _NEGATION_PAIRS.get(word) == self.word(index + 1)
+                or (word in _SHORT_NEGATIONS and gap <= _MAX_SHORT_CUE_GAP)
+            ):
+                # "No one was home, fire department responded": the cue belongs to another clause.
+                own_clause = joined or any(w not in _NEGATION_CARRIERS for w in between)
+                return not (own_clause and _OWN_PREDICATE_RE.match(self.low, cand.end))
+            if word not in _LIST_WORDS:
+                between.append(word)
+        return False
+
+    def is_hypothetical(self, cand: _Candidate, walked: Sequence[tuple[int, int, bool]]) -> bool:
+        """A condition, a modal, a threat or an instruction governs the term: it did not happen (yet)."""
+        if self.conditional or _POST_HYPOTHETICAL_RE.match(self.low, cand.end):
+            return True
+        if self.is_directed(cand.first):
+            return True
+        for index, _gap, _joined in walked:
+            if index in self.listed:
+                continue
+            word = self.words[index]
+            if word == "case" and self.word(index - 1) == "in":
+                return True
+            if word in _HYPOTHETICALS or word.endswith("'ll"):
+                after, then = self.word(index + 1), self.word(index + 2)
+                if not (after in _PERCEPTIONS or (after == "have" and then in _PERCEPTIONS)):
+                    return True
+        return False
+
+    def is_directed(self, first: int) -> bool:
+        """Is the term what someone was told to call ("advised the tenant to call 911")?"""
+        for verb in range(max(first - 3, 1), first):
+            if self.word(verb) in _CALL_VERBS and self.word(verb - 1) == "to":
+                return any(self.word(i) in _DIRECTIVES for i in range(max(verb - 7, 0), verb - 1))
+        return False
+
+
+def _matches(low: str, rule_ids: Iterable[int]) -> list[tuple[int, int, int]]:
+    """(start, rule id, end) of every match of the rules that starts a word."""
+    return [
+        (match.start(), rule_id, match.end())
+        for rule_id in rule_ids
+        for match in _RULES[rule_id].regex.finditer(low)
+        if match.start() == 0 or not low[match.start() - 1].isalnum()
+    ]
+
+
+def _choose(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, _Rule]]:
+    """Leftmost match first, the earlier rule first at the same place; a chosen match hides what it overlaps."""
+    chosen = []
+    reached = 0
+    for start, rule_id, end in sorted(matches):
+        if start >= reached:
+            chosen.append((start, end, _RULES[rule_id]))
+            reached = end
+    return chosen
+
+
+def _sentence_candidates(low: str, *, hints: bool = False) -> list[_Candidate]:
+    """Affirmed terms and calls of one lower-cased sentence, and its hints when asked or when a call is there."""
+    words = _trigger_words(low)
+    found = _matches(low, _EAGER.rules(low, words))
+    if not found and not hints:
+        return []
+    # Benign compounds and hints matter only once a term is there, so they run only then.
+    extra = _BENIGN.rules(low, words)
+    if hints or any(_RULES[rule_id].kind == "unspecified" for _, rule_id, _ in found):
+        extra |= _HINTS.rules(low, words)
+    terms = [(start, end, rule) for start, end, rule in _choose(found + _matches(low, extra)) if rule.kind != "benign"]
+    if not terms:
+        return []
+    clause = _Clause(low, _TOKEN_RE.findall(low), [(start, end) for start, end, _ in terms])
+    affirmed = []
+    for (start, end, rule), first in zip(terms, clause.firsts, strict=True):
+        cand = _Candidate(rule.kind, rule.service, start, end, first)
+        walked = clause.walk_back(cand.first)
+        if not clause.is_negated(cand, walked) and not clause.is_hypothetical(cand, walked):
+            affirmed.append(cand)
+    return affirmed
+
+
+_SERVICE_ORDER: Final[tuple[Service, ...]] = ("fire", "police", "ems")
+
+
+def find_emergency_mentions(text: str) -> list[EmergencyMention]:
+    """Sentences saying fire, police or EMS came or were called, or an emergency happened; negation-aware."""
+    low = _lower(text)
+    # Most sentences hold no trigger word: one pass over the words finds the few that do.
+    triggers = _EAGER.found(low, _trigger_words(low))
+    if not triggers:
+        return []
+    spans = _sentence_spans(text)
+    ends = [end for _, end in spans]
+    indexes = sorted({index for trigger in triggers for index in _sentences_with(low, trigger, spans, ends)})
+    per_sentence = {index: _sentence_candidates(low[spans[index][0] : spans[index][1]]) for index in indexes}
+    mentions: list[EmergencyMention] = []
+    seen: set[EmergencyMention] = set()
+    for index in indexes:
+        start, end = spans[index]
+        sentence = text[start:end]
+        for cand in per_sentence[index]:
+            if cand.kind == "named" and cand.service is not None:
+                services: list[Service] = [cand.service]
+            elif cand.kind == "unspecified":
+                services = _services_for_call(index, low, spans, per_sentence)
+            else:
+                continue
+            for service in services:
+                mention = EmergencyMention(service, sentence[cand.start : cand.end], sentence)
+                if mention not in seen:
+                    seen.add(mention)
+                    mentions.append(mention)
+    return mentions
+
+
+def _sentences_with(low: str, trigger: str, spans: Sequence[tuple[int, int]], ends: Sequence[int]) -> list[int]:
+    """Indexes of the sentences holding `trigger` as a word of its own (or as a literal)."""
+    indexes = []
+    position = low.find(trigger)
+    while position != -1:
+        after = position + len(trigger)
+        index = bisect_right(ends, position)
+        if index == len(spans):
+            break
+        start, end = spans[index]
+        # "er" is found inside "were": only a whole word counts.
+        whole = (position == 0 or not low[position - 1].isalnum()) and (after == len(low) or not low[after].isalnum())
+        if whole and start <= position and after <= end:
+            indexes.append(index)
+            position = low.find(trigger, end)
+        else:
+            position = low.find(trigger, position + 1)
+    return indexes
+
+
+def _services_for_call(
+    index: int, low: str, spans: Sequence[tuple[int, int]], per_sentence: dict[int, list[_Candidate]]
+) -> list[Service]:
+    """Which services a 911 call or "first responders" means: nearby names, else police (see module doc)."""
+    here = {c.service for c in per_sentence[index] if c.kind in ("named", "hint") and c.service is not None}
+    if not here:
+        # The sentence before or after: "Resident fell and hit her head. I called 911."
+        for near in (index - 1, index + 1):
+            if 0 <= near < len(spans):
+                cands = _sentence_candidates(low[spans[near][0] : spans[near][1]], hints=True)
+                here.update(c.service for c in cands if c.kind in ("named", "hint") and c.service is not None)
+    return [service for service in _SERVICE_ORDER if service in here] or ["police"]
+
+
+# --- completeness ---------------------------------------------------------------------------
+
+_JOIN_AT_APOSTROPHES: Final = str.maketrans({**dict.fromkeys(_PUNCTUATION, " "), "'": None, "’": None})
+# Words that carry no content of their own; what is left tells what happened.
+_FUNCTION_WORDS: Final = _words(
+    """a an the and or but of to in on at for with by from as is are was were be been being am i me my mine we us
+    our he him his she her they them their it its this that these those there then so very just also too all
+    has have had do did does will would can could shall should may might"""
+)
+# Stock phrases that say nothing happened, or point elsewhere; they do not make a report longer.
+_BOILERPLATE_RE: Final = re.compile(
+    r"(?<!\w)(?:all\s+(?:good|secure|secured|clear|quiet|ok|okay|normal|well|fine)"
+    r"|see\s+(?:above|below|attached|previous|prior)(?:\s+reports?)?"
+    r"|same\s+as\s+(?:above|before|yesterday|previous|last\s+(?:night|shift|report|time))"
+    r"|nothing\s+(?:to\s+report|further|new|unusual|else|(?:else\s+)?to\s+add)"
+    r"|no\s+(?:incidents?|issues?|problems?|activity|changes?)(?:\s+to\s+report)?"
+    r"|as\s+(?:stated|above|noted|before)|ntr|n/?a|tbd|none|test(?:ing)?|asdf)\b"
+)
+# Each stock phrase starts with one of these words and holds at most this many meaningful words.
+_BOILERPLATE_FIRST_WORDS: Final = _words("all see same nothing no as ntr n na tbd none test testing asdf")
+_BOILERPLATE_MAX_WORDS: Final = 3
+
+# The phrase regexes below run only when one of their gate words is there: a regex scan of a long
+# narrative costs more than all the word-set lookups together.
+
+# "who": people involved, described by role or look.
+_PEOPLE: Final = _words(
+    """tenant tenants resident residents occupant occupants subject subjects suspect suspects male males female
+    females man men woman women person persons people individual individuals visitor visitors guest guests employee
+    employees staff worker workers contractor contractors vendor vendors driver drivers customer customers client
+    clients owner owners manager managers maintenance technician tech juvenile juveniles minor minors kid kids child
+    children teen teens teenager teenagers youth youths boy boys girl girls guy guys lady ladies homeless transient
+    transients vagrant vagrants trespasser trespassers intruder intruders caller complainant victim victims witness
+    witnesses patient patron patrons courier neighbor neighbors neighbour neighbours roommate boyfriend girlfriend
+    husband wife student students shopper shoppers panhandler panhandlers solicitor solicitors someone somebody
+    passerby pedestrian pedestrians group crowd unknown"""
+)
+# ... or by name: "Mr. Diaz", "identified as Jane Roe", "named Tom" (on the original text: capitals matter).
+_NAME_GATE: Final = _words("mr mrs ms miss dr named identified id idd")
+_NAME_RE: Final = re.compile(
+    r"\b(?:[Mm](?:r|rs|s|iss)|[Dd]r)\.?\s+[A-Z][a-z]|\b(?:named|identified\s+as|id'?d\s+as)\s+[A-Z]"
+)
+# "what": an event, the heart of the report.
+_EVENTS: Final = _words(
+    """observed saw seen found noticed heard discovered witnessed reported complained complaint complaints incident
+    fight fighting altercation argument arguing dispute assault assaulted theft stole stolen burglary robbery robbed
+    break-in broke broken damage damaged vandalism vandalized graffiti trespass trespassing trespasser trespassers
+    loitering suspicious intoxicated drunk noise disturbance alarm alarms leak leaking flood flooding spill fire
+    smoke flames injury injured injuries fell fall slipped accident collision crash crashed hit struck towed parked
+    blocking blocked unauthorized refused threat threatened yelling screaming harassing harassment soliciting
+    panhandling sleeping camping urinating dumping littering smoking drugs weapon gun knife overdose medical
+    missing lost propped outage stuck entrapment odor odour smell violation shouting banging knocking entered fled
+    ran emergency tampered forced open opened unlocked left police ambulance ems paramedics 911 arrested"""
+)
+# Failing an event word, a verb in the past tense still tells a story ("Checked the boiler room"):
+# a report that is not thin nearly always says what happened.
+_IRREGULAR_PAST: Final = _words("went came saw took made got gave told said found left ran was were had")
+# "where": a place on a site.
+_PLACES: Final = _words(
+    """building buildings bldg bldgs unit units apt apts apartment apartments suite suites lot lots parking garage
+    garages gate gates lobby lobbies floor floors stairwell stairwells stairs staircase room rooms hallway hallways
+    hall halls corridor corridors elevator elevators entrance entrances exit exits door doors dock docks pool gym
+    office offices roof rooftop basement laundry mailroom dumpster dumpsters courtyard playground clubhouse leasing
+    street sidewalk driveway perimeter fence level wing tower yard alley breezeway patio balcony"""
+)
+# ... or a side ("rear of the clubhouse"), a number ("#12"), a street address ("1200 Peachtree St").
+_SIDE_GATE: Final = _words("north south east west rear front back")
+_SIDE_RE: Final = re.compile(r"(?:north|south|east|west|rear|front|back)\s+(?:side|of|entrance|gate|door|lot)\b")
+_NUMBERED_PLACE_RE: Final = re.compile(
+    r"#\s?\d|\d+\s+\w+\s+(?:st|street|ave|avenue|rd|road|blvd|dr|drive|ln|lane|way|ct|court|pl|place|pkwy|hwy)\b"
+)
+# "when": a part of the day, a weekday ...
+_TIME_WORDS: Final = _words(
+    """midnight noon morning afternoon evening tonight overnight yesterday today dawn dusk sunrise sunset monday
+    tuesday wednesday thursday friday saturday sunday"""
+)
+# ... a moment of the shift ("end of shift", "during my rounds", "last night") ...
+_SHIFT_TIME_GATE: Final = _words("night shift rounds patrol tour")
+_SHIFT_TIME_RE: Final = re.compile(
+    r"last\s+night\b|(?:start|beginning|end)\s+of\s+(?:my\s+|the\s+)?shift\b|shift\s+change\b"
+    r"|during\s+(?:my\s+|the\s+)?(?:shift|patrol|rounds|tour)\b"
+)
+# ... or a clock time or a date, which needs a digit.
+_DIGIT_RE: Final = re.compile(r"\d")
+_CLOCK_RE: Final = re.compile(
+    r"(?<!\d)(?:[01]?\d|2[0-3])[:h][0-5]\d\b"  # 23:10, 23h10
+    r"|(?<!\d)(?:[01]\d|2[0-3])[0-5]\d\s*(?:hrs?|hours)\b"  # 2310 hrs
+    r"|(?<!\d)\d{1,2}(?::[0-5]\d)?\s*[ap]\.?m\b"  # 11:45 pm, 9am
+    r"|(?<![\d/])\d{1,2}/\d{1,2}(?:/\d{2,4})?\b"  # 11/21, 11/21/2026
+    # "at 2310", "@2310", but not "at 1234 Main St".
+    r"|(?:@|\b(?:at|approx\.?|approximately|around|about|by|until|till|since|before|after)\s)\s*"
+    r"(?:[01]\d|2[0-3])[0-5]\d\b(?!\s+\w+\s+(?:st|street|ave|avenue|rd|road|blvd|dr|drive|ln|lane|way|ct|court)\b)"
+)
+# "action": what the guard did about it.
+_ACTIONS: Final = _words(
+    """called notified escorted issued reported secured locked checked advised photographed contacted informed told
+    instructed warned requested removed cleared documented logged responded investigated inspected reset monitored
+    detained separated directed assisted administered cited ticketed placed posted verified confirmed unlocked
+    closed shut radioed texted emailed messaged alerted dispatched waited remained kept identified trespassed towed
+    tagged stickered filed recorded met walked cleaned mopped evacuated extinguished performed gave provided helped
+    spoke talked escalated paged woke stopped"""
+)
+_ACTION_GATE: Final = _words("asked wrote followed turned blocked taped stood denied refused")
+_ACTION_RE: Final = re.compile(
+    r"\basked\s+(?:\w+\s+){1,2}to\s+\w+|\b(?:wrote|followed|turned|blocked|taped)\s+(?:up|off|away)\b"
+    r"|\bstood\s+by\b|\b(?:denied|refused)\s+entry\b"
+)
+
+
+def _word_list(low: str) -> list[str]:
+    """Words for counting: "didn't" is one word (didnt), "n/a" two."""
+    return low.translate(_JOIN_AT_APOSTROPHES).split()
+
+
+def _is_thin(low: str, words: Sequence[str]) -> bool:
+    count = sum(1 for word in words if word not in _FUNCTION_WORDS)
+    phrases = sum(1 for word in words if word in _BOILERPLATE_FIRST_WORDS)
+    if count < THIN_NARRATIVE_MIN_WORDS or count - _BOILERPLATE_MAX_WORDS * phrases >= THIN_NARRATIVE_MIN_WORDS:
+        # Removing the stock phrases could not change the answer: skip the regex.
+        return count < THIN_NARRATIVE_MIN_WORDS
+    rest = _word_list(_BOILERPLATE_RE.sub(" ", low))
+    return sum(1 for word in rest if word not in _FUNCTION_WORDS) < THIN_NARRATIVE_MIN_WORDS
+
+
+def is_too_thin(narrative: str) -> bool:
+    """Fewer than THIN_NARRATIVE_MIN_WORDS meaningful words ("all good", "see above", "trespasser")."""
+    low = _lower(narrative)
+    return _is_thin(low, _word_list(low))
+
+
+def report_completeness(
+    narrative: str, *, location_detail: str, persons: list[object], occurred_at_given: bool
+) -> list[str]:
+    """The elements of REPORT_ELEMENTS (who, what, where, when, action) the report does not give."""
+    low = _lower(narrative)
+    word_list = _word_list(low)
+    words = frozenset(word_list)
+    thin = _is_thin(low, word_list)
+    told_a_story = not thin and any(
+        word in _IRREGULAR_PAST or (len(word) > 4 and word.endswith("ed")) for word in word_list
+    )
+    digits = _DIGIT_RE.search(low) is not None
+    present = {
+        "who": bool(persons)
+        or not _PEOPLE.isdisjoint(words)
+        or (not _NAME_GATE.isdisjoint(words) and _NAME_RE.search(narrative) is not None),
+        # One word ("Trespasser.") names a category, it does not tell what happened.
+        "what": (len(word_list) > 1 and not _EVENTS.isdisjoint(words)) or told_a_story,
+        "where": bool(location_detail.strip())
+        or not _PLACES.isdisjoint(words)
+        or (not _SIDE_GATE.isdisjoint(words) and _SIDE_RE.search(low) is not None)
+        or ((digits or "#" in low) and _NUMBERED_PLACE_RE.search(low) is not None),
+        "when": occurred_at_given
+        or not _TIME_WORDS.isdisjoint(words)
+        or (not _SHIFT_TIME_GATE.isdisjoint(words) and _SHIFT_TIME_RE.search(low) is not None)
+        or (digits and _CLOCK_RE.search(low) is not None),
+        "action": not _ACTIONS.isdisjoint(words)
+        or (not _ACTION_GATE.isdisjoint(words) and _ACTION_RE.search(low) is not None),
+    }
+    return [element for element in REPORT_ELEMENTS if not present[element]]

@@ -1,0 +1,342 @@
+"""Rules over a shift: attendance against the schedule and presence during it.
+
+Facts are gathered for all shifts of a monitoring pass at once (`backend.rules.monitoring`);
+these rules are pure. Keys name each distinct finding (an excursion, a zone entry) so a
+pass updates the same flag instead of raising it again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from backend.flags.models import FlagCode, Severity
+from backend.flags.position_rules import describe_distance
+from backend.flags.services import Finding
+from backend.rules.registry import RuleSet
+from backend.rules.thresholds import Thresholds
+from geofence.fixes import Fix
+from geofence.integrity import ImpossibleTravel
+from geofence.presence import PresenceTimeline
+
+KEY_PREFIX = "monitor:"
+
+
+@dataclass(frozen=True)
+class Stillness:
+    """The phone has not moved beyond the radius from `start` to `end` (the latest fix)."""
+
+    start: datetime
+    end: datetime
+    lon: float
+    lat: float
+    fix_count: int
+
+
+@dataclass(frozen=True)
+class ZoneVisit:
+    zone_id: int
+    zone_name: str
+    first_at: datetime
+    last_at: datetime
+    fix_count: int
+    still_inside: bool
+
+
+@dataclass(frozen=True)
+class MissedCheckpoint:
+    checkpoint_id: int
+    name: str
+    round_start: datetime
+    due_by: datetime
+
+
+@dataclass(frozen=True)
+class ShiftFacts:
+    """What the shift rules look at for one shift, as of `now`."""
+
+    now: datetime
+    guard_name: str
+    post_name: str
+    site_name: str
+    must_be_staffed: bool
+    scheduled_start: datetime
+    scheduled_end: datetime
+    status: str
+    clock_in_at: datetime | None
+    clock_out_at: datetime | None
+    post_orders_version: int | None
+    post_orders_acknowledged: bool
+    timeline: PresenceTimeline | None
+    stillness: Stillness | None
+    impossible_travel: tuple[ImpossibleTravel, ...]
+    mock_fixes: tuple[Fix, ...]
+    zone_visits: tuple[ZoneVisit, ...]
+    missed_checkpoints: tuple[MissedCheckpoint, ...]
+
+
+SHIFT_RULES: RuleSet[ShiftFacts] = RuleSet("shift")
+
+
+def _minutes(delta: timedelta) -> int:
+    return round(delta.total_seconds() / 60)
+
+
+def _hm(moment: datetime) -> str:
+    return f"{moment:%H:%M} UTC"
+
+
+@SHIFT_RULES.register(FlagCode.POST_ORDERS_NOT_ACKNOWLEDGED)
+def post_orders_not_acknowledged(facts: ShiftFacts, thresholds: Thresholds) -> list[Finding]:
+    """Clocked in without having acknowledged the post's current orders (ends when acknowledged)."""
+    if facts.clock_in_at is None or facts.post_orders_version is None or facts.post_orders_acknowledged:
+        return []
+    return [
+        Finding(
+            FlagCode.POST_ORDERS_NOT_ACKNOWLEDGED,
+            Severity.WARNING,
+            f"{facts.guard_name} is working {facts.post_name} without having acknowledged its post orders "
+            f"(version {facts.post_orders_version}).",
+            {"post_orders_version": facts.post_orders_version, "clock_in_at": facts.clock_in_at.isoformat()},
+            key=KEY_PREFIX + "post-orders",
+        )
+    ]
+
+
+@SHIFT_RULES.register(FlagCode.LATE_CLOCK_IN)
+def late_clock_in(facts: ShiftFacts, thresholds: Thresholds) -> list[Finding]:
+    """Clocked in later than the scheduled start plus the grace period."""
+    if facts.clock_in_at is None:
+        return []
+    late = facts.clock_in_at - facts.scheduled_start
+    if late <= timedelta(minutes=thresholds.late_clock_in_grace_min):
+        return []
+    return [
+        Finding(
+            FlagCode.LATE_CLOCK_IN,
+            Severity.WARNING,
+            f"{facts.guard_name} clocked in {_minutes(late)} minutes late at {facts.post_name} "
+            f"({_hm(facts.clock_in_at)}, scheduled {_hm(facts.scheduled_start)}).",
+            {
+                "minutes_late": _minutes(late),
+                "clock_in_at": facts.clock_in_at.isoformat(),
+                "scheduled_start": facts.scheduled_start.isoformat(),
+                "grace_min": thresholds.late_clock_in_grace_min,
+            },
+            key=KEY_PREFIX + "late",
+        )
+    ]
+
+
+@SHIFT_RULES.register(FlagCode.EARLY_CLOCK_OUT)
+def early_clock_out(facts: ShiftFacts, thresholds: Thresholds) -> list[Finding]:
+    """Clocked out earlier than the scheduled end minus the grace period."""
+    if facts.clock_out_at is None:
+        return []
+    early = facts.scheduled_end - facts.clock_out_at
+    if early <= timedelta(minutes=thresholds.early_clock_out_grace_min):
+        return []
+    return [
+        Finding(
+            FlagCode.EARLY_CLOCK_OUT,
+            Severity.WARNING,
+            f"{facts.guard_name} clocked out {_minutes(early)} minutes early from {facts.post_name} "
+            f"({_hm(facts.clock_out_at)}, scheduled until {_hm(facts.scheduled_end)}).",
+            {
+                "minutes_early": _minutes(early),
+                "clock_out_at": facts.clock_out_at.isoformat(),
+                "scheduled_end": facts.scheduled_end.isoformat(),
+            },
+            key=KEY_PREFIX + "early",
+        )
+    ]
+
+
+@SHIFT_RULES.register(FlagCode.NO_SHOW)
+def no_show(facts: ShiftFacts, thresholds: Thresholds) -> list[Finding]:
+    """No clock-in long after the start: the post is unstaffed (critical where it must be staffed)."""
+    if facts.clock_in_at is not None or facts.status == "cancelled":
+        return []
+    overdue = facts.now - facts.scheduled_start
+    if overdue <= timedelta(minutes=thresholds.no_show_after_min):
+        return []
+    severity = Severity.CRITICAL if facts.must_be_staffed else Severity.WARNING
+    staffed = " This post must be staffed." if facts.must_be_staffed else ""
+    return [
+        Finding(
+            FlagCode.NO_SHOW,
+            severity,
+            f"{facts.guard_name} has not clocked in at {facts.post_name}, {facts.site_name}: the shift started "
+            f"{_minutes(overdue)} minutes ago ({_hm(facts.scheduled_start)}).{staffed}",
+            {"scheduled_start": facts.scheduled_start.isoformat(), "minutes_overdue": _minutes(overdue)},
+            key=KEY_PREFIX + "no-show",
+        )
+    ]
+
+
+@SHIFT_RULES.register(FlagCode.MISSED_CLOCK_OUT)
+def missed_clock_out(facts: ShiftFacts, thresholds: Thresholds) -> list[Finding]:
+    """Still clocked in long after the scheduled end (ends when the guard clocks out)."""
+    if facts.clock_in_at is None or facts.clock_out_at is not None:
+        return []
+    overdue = facts.now - facts.scheduled_end
+    if overdue <= timedelta(minutes=thresholds.missed_clock_out_after_min):
+        return []
+    return [
+        Finding(
+            FlagCode.MISSED_CLOCK_OUT,
+            Severity.WARNING,
+            f"{facts.guard_name} has not clocked out of {facts.post_name}; the shift ended "
+            f"{_minutes(overdue)} minutes ago ({_hm(facts.scheduled_end)}).",
+            {"scheduled_end": facts.scheduled_end.isoformat(), "minutes_overdue": _minutes(overdue)},
+            key=KEY_PREFIX + "missed-clock-out",
+        )
+    ]
+
+
+@SHIFT_RULES.register(FlagCode.OUT_OF_POSITION)
+def out_of_position(facts: ShiftFacts, thresholds: Thresholds) -> list[Finding]:
+    """Outside the fence (with hysteresis) longer than allowed; closed when the guard is back."""
+    if facts.timeline is None:
+        return []
+    allowed = timedelta(minutes=thresholds.out_of_position_allowed_min)
+    findings = []
+    for interval in facts.timeline.intervals:
+        if interval.state != "outside" or interval.duration <= allowed:
+            continue
+        ongoing = interval.end >= facts.now - timedelta(seconds=1) or interval.end >= facts.scheduled_end
+        returned = "and has not come back" if ongoing else f"until {_hm(interval.end)}"
+        findings.append(
+            Finding(
+                FlagCode.OUT_OF_POSITION,
+                Severity.WARNING,
+                f"{facts.guard_name} left {facts.site_name} at {_hm(interval.start)} for {_minutes(interval.duration)} "
+                f"minutes {returned} (allowed: {thresholds.out_of_position_allowed_min} minutes).",
+                {
+                    "left_at": interval.start.isoformat(),
+                    "back_at": None if ongoing else interval.end.isoformat(),
+                    "minutes_outside": _minutes(interval.duration),
+                    "allowed_min": thresholds.out_of_position_allowed_min,
+                    "coverage": round(facts.timeline.coverage, 3),
+                },
+                key=f"{KEY_PREFIX}out:{interval.start.isoformat()}",
+                ended_at=None if ongoing else interval.end,
+            )
+        )
+    return findings
+
+
+@SHIFT_RULES.register(FlagCode.INACTIVITY)
+def inactivity(facts: ShiftFacts, thresholds: Thresholds) -> list[Finding]:
+    """The phone has not moved for longer than allowed: the guard may be asleep (ends on movement)."""
+    still = facts.stillness
+    if still is None or still.end - still.start <= timedelta(minutes=thresholds.inactivity_allowed_min):
+        return []
+    return [
+        Finding(
+            FlagCode.INACTIVITY,
+            Severity.WARNING,
+            f"{facts.guard_name}'s phone has not moved more than {thresholds.inactivity_radius_m:.0f} m since "
+            f"{_hm(still.start)} ({_minutes(still.end - still.start)} minutes) at {facts.site_name}.",
+            {
+                "since": still.start.isoformat(),
+                "last_fix_at": still.end.isoformat(),
+                "minutes_still": _minutes(still.end - still.start),
+                "lat": still.lat,
+                "lon": still.lon,
+                "fix_count": still.fix_count,
+            },
+            key=f"{KEY_PREFIX}still:{still.start.isoformat()}",
+        )
+    ]
+
+
+@SHIFT_RULES.register(FlagCode.RESTRICTED_ZONE)
+def restricted_zone(facts: ShiftFacts, thresholds: Thresholds) -> list[Finding]:
+    """The guard's position was inside a restricted zone of the site."""
+    return [
+        Finding(
+            FlagCode.RESTRICTED_ZONE,
+            Severity.CRITICAL,
+            f"{facts.guard_name} entered the restricted zone \u201c{visit.zone_name}\u201d at {facts.site_name} at "
+            f"{_hm(visit.first_at)}"
+            + (" and is still inside." if visit.still_inside else f", left by {_hm(visit.last_at)}."),
+            {
+                "zone_id": visit.zone_id,
+                "zone": visit.zone_name,
+                "first_at": visit.first_at.isoformat(),
+                "last_at": visit.last_at.isoformat(),
+                "fix_count": visit.fix_count,
+            },
+            key=f"{KEY_PREFIX}zone:{visit.zone_id}:{visit.first_at.isoformat()}",
+        )
+        for visit in facts.zone_visits
+    ]
+
+
+@SHIFT_RULES.register(FlagCode.MISSED_CHECKPOINT)
+def missed_checkpoint(facts: ShiftFacts, thresholds: Thresholds) -> list[Finding]:
+    """A tour checkpoint was not scanned in its round (posts with a tour schedule)."""
+    return [
+        Finding(
+            FlagCode.MISSED_CHECKPOINT,
+            Severity.WARNING,
+            f"{facts.guard_name} did not scan checkpoint \u201c{missed.name}\u201d in the tour round that started at "
+            f"{_hm(missed.round_start)} (due by {_hm(missed.due_by)}).",
+            {
+                "checkpoint_id": missed.checkpoint_id,
+                "round_start": missed.round_start.isoformat(),
+                "due_by": missed.due_by.isoformat(),
+            },
+            key=f"{KEY_PREFIX}checkpoint:{missed.checkpoint_id}:{missed.round_start.isoformat()}",
+        )
+        for missed in facts.missed_checkpoints
+    ]
+
+
+@SHIFT_RULES.register(FlagCode.IMPOSSIBLE_TRAVEL)
+def impossible_travel(facts: ShiftFacts, thresholds: Thresholds) -> list[Finding]:
+    """Two consecutive fixes imply a speed no guard reaches: a spoofed or borrowed position."""
+    return [
+        Finding(
+            FlagCode.IMPOSSIBLE_TRAVEL,
+            Severity.WARNING,
+            f"{facts.guard_name}'s phone jumped {describe_distance(jump.distance_m)} in {jump.seconds:.0f} seconds at "
+            f"{_hm(jump.to_fix.recorded_at)} ({jump.speed_mps * 3.6:.0f} km/h), faster than anyone travels on duty.",
+            {
+                "from": {
+                    "at": jump.from_fix.recorded_at.isoformat(),
+                    "lat": jump.from_fix.lat,
+                    "lon": jump.from_fix.lon,
+                },
+                "to": {"at": jump.to_fix.recorded_at.isoformat(), "lat": jump.to_fix.lat, "lon": jump.to_fix.lon},
+                "distance_m": round(jump.distance_m, 1),
+                "seconds": jump.seconds,
+                "speed_mps": round(jump.speed_mps, 1),
+            },
+            key=f"{KEY_PREFIX}travel:{jump.to_fix.recorded_at.isoformat()}",
+        )
+        for jump in facts.impossible_travel
+    ]
+
+
+@SHIFT_RULES.register(FlagCode.MOCK_LOCATION)
+def mock_breadcrumbs(facts: ShiftFacts, thresholds: Thresholds) -> list[Finding]:
+    """Breadcrumbs came from a mock-location provider; they never credit presence."""
+    if not facts.mock_fixes:
+        return []
+    first, last = facts.mock_fixes[0], facts.mock_fixes[-1]
+    return [
+        Finding(
+            FlagCode.MOCK_LOCATION,
+            Severity.CRITICAL,
+            f"{len(facts.mock_fixes)} of {facts.guard_name}'s breadcrumbs came from a mock (simulated) location "
+            f"between {_hm(first.recorded_at)} and {_hm(last.recorded_at)}; they were not counted as presence.",
+            {
+                "mock_fix_count": len(facts.mock_fixes),
+                "first_at": first.recorded_at.isoformat(),
+                "last_at": last.recorded_at.isoformat(),
+            },
+            key=KEY_PREFIX + "mock-pings",
+        )
+    ]

@@ -1,0 +1,32 @@
+import logging
+from typing import Any
+
+from celery import shared_task
+from django.core.cache import cache
+
+from backend.rules.monitoring import shifts_monitor
+
+logger = logging.getLogger(__name__)
+
+# A pass that overruns the minute must not overlap the next one (they would race to
+# sync the same flags); the lock expires on its own if a worker dies mid-pass.
+MONITOR_LOCK = "guardops:shift-monitor-lock"
+MONITOR_LOCK_SECONDS = 300
+
+
+@shared_task(ignore_result=True)
+def shifts_monitor_task() -> dict[str, Any] | None:
+    if not cache.add(MONITOR_LOCK, "1", timeout=MONITOR_LOCK_SECONDS):
+        logger.warning("Shift monitoring pass skipped: the previous pass is still running.")
+        return None
+    try:
+        result = shifts_monitor()
+    finally:
+        cache.delete(MONITOR_LOCK)
+    logger.info(
+        "Shift monitoring pass: %s shifts, %s flags, %s marked missed",
+        result.shifts,
+        result.flags,
+        result.marked_missed,
+    )
+    return {"shifts": result.shifts, "flags": result.flags, "marked_missed": result.marked_missed}

@@ -1,0 +1,89 @@
+"""Every rule's threshold, with its default and why; a company may override any of them.
+
+Defaults are what a security operations manager would accept on day one; each one is a
+judgement about GPS error and guard behaviour, stated next to it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+
+def threshold(default: float, why: str) -> Any:
+    """A threshold field: its default and the reason for it, kept together."""
+    return field(default=default, metadata={"why": why})
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    # --- positions ---------------------------------------------------------------
+    low_accuracy_m: float = threshold(
+        100.0, "A fix worse than this cannot place a guard on a site (a city block is ~100 m)."
+    )
+    ping_max_accuracy_m: float = threshold(50.0, "Breadcrumbs worse than this decide nothing in the presence timeline.")
+    impossible_speed_mps: float = threshold(
+        55.0, "~200 km/h between two fixes: no guard on patrol moves that fast; a spoofed or jumping fix does."
+    )
+
+    # --- reports ---------------------------------------------------------------------
+    unit_mismatch_m: float = threshold(
+        150.0, "The chosen unit is farther than this (plus GPS accuracy) from where the guard stood."
+    )
+    min_narrative_words: int = threshold(
+        12, 'Fewer meaningful words than this is not a report ("all good", "trespasser").'
+    )
+    outside_shift_grace_min: int = threshold(
+        30, "An incident may be written up this long after the shift ends (or noted just before it starts)."
+    )
+    clock_skew_min: int = threshold(
+        5, "Phone clock off by more than this: times were corrected and the manager should know."
+    )
+
+    # --- attendance ------------------------------------------------------------------
+    late_clock_in_grace_min: int = threshold(5, "Clock-in more than this after the scheduled start is late.")
+    early_clock_out_grace_min: int = threshold(5, "Clock-out more than this before the scheduled end is early.")
+    no_show_after_min: int = threshold(
+        15, "No clock-in this long after the start is a no-show (the post is unstaffed)."
+    )
+    missed_clock_out_after_min: int = threshold(
+        30, "Still clocked in this long after the scheduled end: the guard forgot to clock out (or left)."
+    )
+
+    # --- presence during the shift ---------------------------------------------------
+    exit_buffer_m: float = threshold(
+        30.0, "A guard has left only when distance minus accuracy exceeds this (GPS jitter at the fence)."
+    )
+    exit_dwell_min: float = threshold(3.0, "...and stays beyond the buffer this long.")
+    signal_gap_min: float = threshold(10.0, "No usable fix this long is 'no signal', not 'outside'.")
+    out_of_position_allowed_min: int = threshold(
+        15, "Outside the fence longer than this during a shift is out of position."
+    )
+    inactivity_radius_m: float = threshold(15.0, "Fixes staying within this radius count as not moving.")
+    inactivity_allowed_min: int = threshold(
+        60, "Not moving longer than this during a patrol shift is inactivity (asleep in the car)."
+    )
+    missed_checkpoint_grace_min: int = threshold(
+        15, "A tour checkpoint not scanned this long after it was due is missed."
+    )
+
+    @classmethod
+    def documented(cls) -> list[tuple[str, Any, str]]:
+        """(name, default, why) for every threshold: the admin help and the docs use it."""
+        return [(f.name, f.default, f.metadata["why"]) for f in fields(cls)]
+
+    def with_overrides(self, overrides: dict[str, Any]) -> Thresholds:
+        known = {f.name: f for f in fields(self)}
+        clean: dict[str, Any] = {}
+        for name, value in overrides.items():
+            if name not in known:
+                raise ValueError(f"unknown threshold {name!r}")
+            default = known[name].default
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                raise ValueError(f"{name} must be a non-negative number")
+            clean[name] = type(default)(value)
+        return dataclasses.replace(self, **clean)
+
+
+DEFAULTS = Thresholds()
