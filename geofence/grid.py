@@ -6,8 +6,8 @@ So a fence's surroundings are cut once into a uniform grid; each cell lists the 
 boundary segments that can be nearest to some point of the cell (about ten). A query
 measures a point against its cell's candidates only, in numpy, for points of many
 fences at once. Arithmetic is float32 in the fence's local metric frame (coordinates of
-a few km), so distances are exact to about a millimetre. Points outside every grid come
-back with `found` False and the caller measures them with GEOS.
+a few km), so distances are exact to about a millimetre. Points outside their fence's
+grid come back with `found` False; the caller asks the hull (hull.py), then GEOS.
 """
 
 from __future__ import annotations
@@ -83,6 +83,8 @@ class SegmentGrid:
     @classmethod
     def concat(cls, grids: Sequence[SegmentGrid]) -> SegmentGrid:
         """One grid holding the fences of several, in order (fence indices follow the sequence)."""
+        if len(grids) == 1:
+            return grids[0]  # nothing to join: share the arrays, do not copy them
         cell_base, starts, candidates = [], [], []
         cells = cands = segs = 0  # Python ints keep int32 arrays int32 when added
         for g in grids:
@@ -214,10 +216,11 @@ def _cell_candidates(
     slack = 1e-5 * (abs(x0) + abs(y0) + max(nx, ny) * cell_m) + 1e-3
     bands = _candidate_bands(segments, centres_x, centres_y, cell_m / math.sqrt(2.0)) + np.float32(slack)
     block = max(1, _BUILD_BLOCK // len(segments))
+    columns = np.ascontiguousarray(segments.T)  # contiguous rows broadcast fastest
     cell_ids, seg_ids = [], []
     for lo in range(0, nx * ny, block):
         ax, ay, dx, dy, inverse = (
-            np.broadcast_to(column, (len(centres_x[lo : lo + block]), len(column))) for column in segments.T
+            np.broadcast_to(column, (len(centres_x[lo : lo + block]), len(column))) for column in columns
         )
         d2 = segment_distance_sq(
             centres_x[lo : lo + block, None], centres_y[lo : lo + block, None], ax, ay, dx.copy(), dy.copy(), inverse

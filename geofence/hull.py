@@ -54,6 +54,8 @@ class HullTable:
     @classmethod
     def concat(cls, tables: Sequence[HullTable]) -> HullTable:
         """One table holding the fences of several, in order."""
+        if len(tables) == 1:
+            return tables[0]  # nothing to join: share the arrays, do not copy them
         counts = [t.edges.shape[1] for t in tables]
         return cls(
             edges=np.concatenate([t.edges for t in tables], axis=1),

@@ -75,6 +75,8 @@ class CoverageRaster:
     @classmethod
     def concat(cls, rasters: Sequence[CoverageRaster]) -> CoverageRaster:
         """One raster set holding the fences of several, in order."""
+        if len(rasters) == 1:
+            return rasters[0]  # nothing to join: share the arrays, do not copy them
         sizes = [len(r.cells) for r in rasters]
         offsets = np.cumsum([0, *sizes[:-1]])
         return cls(
@@ -108,7 +110,9 @@ def _ring_distance(area: Any, origin: tuple[float, float], x: FloatArray, y: Flo
     """Distance (degrees, in the lon/lat plane) from points relative to origin to the nearest ring segment."""
     segments = segment_table(area, origin)
     px, py = x.astype(np.float32)[:, None], y.astype(np.float32)[:, None]
-    ax, ay, dx, dy, inverse = (np.broadcast_to(column, (len(x), len(column))) for column in segments.T)
+    ax, ay, dx, dy, inverse = (
+        np.broadcast_to(column, (len(x), len(column))) for column in np.ascontiguousarray(segments.T)
+    )
     d2 = segment_distance_sq(px, py, ax, ay, dx.copy(), dy.copy(), inverse)
     distances: FloatArray = np.sqrt(d2.min(axis=1), dtype=np.float64)
     return distances
