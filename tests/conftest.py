@@ -67,6 +67,7 @@ class ApiClient(Client):
     base = "/api/mobile/v1"
 
     def __init__(self, token: str | None = None) -> None:
+        self.token = token
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         super().__init__(headers=headers)
 

@@ -39,7 +39,7 @@ def report_facts(*, report: IncidentReport) -> ReportFacts:
             label=unit.label,
             building=unit.building,
             unit_number=unit.unit_number,
-            distance_m=unit.distance.m if report.location is not None else None,  # type: ignore[attr-defined]
+            distance_m=unit.distance.m if report.location is not None else None,
         )
         for unit in units
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -343,7 +344,7 @@ def emergency_details_missing(facts: ReportFacts, thresholds: Thresholds) -> lis
     ]
 
 
-def _join(items: list[str]) -> str:
+def _join(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 

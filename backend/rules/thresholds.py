@@ -79,7 +79,7 @@ class Thresholds:
         for name, value in overrides.items():
             if name not in known:
                 raise ValueError(f"unknown threshold {name!r}")
-            default = known[name].default
+            default: Any = known[name].default
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
                 raise ValueError(f"{name} must be a non-negative number")
             clean[name] = type(default)(value)

@@ -18,7 +18,9 @@ def _client_ip(request: HttpRequest) -> str:
 
 
 @router.post(
-    "/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+    "/auth/token",
+    auth=None,
+    response={200: TokenOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut},
 )
 def token_create(request: HttpRequest, payload: TokenIn) -> TokenOut:
     raw, record = device_token_issue(
