@@ -14,15 +14,17 @@ from ninja.errors import ValidationError as NinjaValidationError
 from backend.core.errors import ApplicationError
 
 # Request locations ninja prefixes to a field path; the client only needs the field.
-_LOCATION_PREFIXES = {"body", "query", "path", "header", "form", "file", "payload", "data"}
+_LOCATION_PREFIXES = {"body", "query", "path", "header", "form", "file", "cookie"}
+_ARGUMENT_NAMES = {"payload", "batch", "body", "data"}
 
 
 def _field_path(loc: list[Any]) -> str:
+    """["body", "payload", "position", "lat"] -> "position.lat"; ["file", "file"] -> "file"."""
     parts = [str(part) for part in loc]
-    while parts and parts[0] in _LOCATION_PREFIXES:
+    if parts and parts[0] in _LOCATION_PREFIXES:
         parts.pop(0)
     # ninja names the body argument; drop it when it is followed by a real field.
-    if len(parts) > 1 and parts[0] in {"payload", "batch", "body", "data"}:
+    if len(parts) > 1 and parts[0] in _ARGUMENT_NAMES:
         parts.pop(0)
     return ".".join(parts) or "body"
 

@@ -46,6 +46,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Serves collected static files (admin, API docs) from gunicorn, no separate web server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Turns away oversized photo uploads by Content-Length before the body is read.
+    "mobile_api.middleware.PhotoUploadLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -1,3 +1,69 @@
-from ninja import Router
+"""In the field: daily activity entries, checkpoint scans, the panic button."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Status
+
+from backend.tracking.field_services import activity_record, checkpoint_scan_record, panic_alert_raise
+from mobile_api.auth import guard_of
+from mobile_api.schemas.common import ErrorOut
+from mobile_api.schemas.field import ActivityIn, ActivityOut, CheckpointScanIn, CheckpointScanOut, PanicIn, PanicOut
+from mobile_api.schemas.incidents import IDEMPOTENCY_NOTE, XSentAt
 
 router = Router(tags=["field"])
+
+REPLAYED_HEADER = "Idempotent-Replayed"
+WRITE_ERRORS: dict[int, type[ErrorOut]] = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def _created(response: HttpResponse, row: Any, created: bool) -> Status[Any]:
+    if not created:
+        response[REPLAYED_HEADER] = "true"
+    return Status(201, row)
+
+
+@router.post(
+    "/activity",
+    response={201: ActivityOut, **WRITE_ERRORS},
+    description="Add an entry to the daily activity report of one of your shifts." + IDEMPOTENCY_NOTE,
+)
+def activity_create(
+    request: HttpRequest, response: HttpResponse, payload: ActivityIn, x_sent_at: XSentAt = None
+) -> Any:
+    entry, created = activity_record(guard=guard_of(request), data=payload.data(), sent_at=payload.sent_at or x_sent_at)
+    return _created(response, entry, created)
+
+
+@router.post(
+    "/checkpoints/scan",
+    response={201: CheckpointScanOut, **WRITE_ERRORS},
+    description=(
+        "Record a checkpoint scan; the code must belong to a site where you have a shift open now "
+        "(404 `checkpoint_not_found` otherwise)." + IDEMPOTENCY_NOTE
+    ),
+)
+def checkpoint_scan_create(
+    request: HttpRequest, response: HttpResponse, payload: CheckpointScanIn, x_sent_at: XSentAt = None
+) -> Any:
+    scan, created = checkpoint_scan_record(
+        guard=guard_of(request), data=payload.data(), sent_at=payload.sent_at or x_sent_at
+    )
+    return _created(response, scan, created)
+
+
+@router.post(
+    "/alerts/panic",
+    response={201: PanicOut, **WRITE_ERRORS},
+    description=(
+        "Raise a panic alert: your company's managers are emailed at once and your current shift is flagged. "
+        "Send an `id` so a repeated press pages nobody twice."
+    ),
+)
+def panic_create(request: HttpRequest, response: HttpResponse, payload: PanicIn, x_sent_at: XSentAt = None) -> Any:
+    alert, created = panic_alert_raise(
+        guard=guard_of(request), data=payload.data(), sent_at=payload.sent_at or x_sent_at
+    )
+    return _created(response, alert, created)

@@ -1,0 +1,520 @@
+"""Writes over incident reports: the type catalogue, filing, amending, review, photos.
+
+Filing is idempotent on the phone's UUID. The canonical JSON of what the guard said
+(everything but `sent_at`, which changes on every retry) is hashed into
+`payload_sha256`: a replay with the same hash returns the stored report, with another
+hash it is a Conflict. Two identical requests racing are settled by the primary key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from backend.accounts.models import Company, Role, User
+from backend.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
+from backend.flags.models import Flag, FlagStatus, Severity
+from backend.flags.services import flags_sync
+from backend.incidents.checks import incident_check_codes, incident_run_checks
+from backend.incidents.images import ImageRejected, prepare_photo, thumbnail_copy
+from backend.incidents.models import (
+    IncidentPhoto,
+    IncidentReport,
+    IncidentRevision,
+    IncidentStatus,
+    IncidentType,
+    ReportField,
+    ReviewComment,
+)
+from backend.sites.models import Unit
+from backend.staffing.models import Shift
+from backend.tracking.field_services import Fix, fix_place
+
+# --- The catalogue ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DefaultType:
+    code: str
+    name: str
+    severity: str
+    required_fields: tuple[str, ...]
+
+
+# What every new company starts with; managers edit their copy in the admin. The
+# required fields say what a reviewer needs to act on a report of this kind.
+DEFAULT_INCIDENT_TYPES: tuple[DefaultType, ...] = (
+    DefaultType("trespass", "Trespass", Severity.WARNING, (ReportField.POSITION, ReportField.LOCATION_DETAIL)),
+    DefaultType("theft", "Theft", Severity.WARNING, (ReportField.PERSONS, ReportField.LOCATION_DETAIL)),
+    DefaultType("vandalism", "Vandalism", Severity.WARNING, (ReportField.LOCATION_DETAIL, ReportField.PHOTOS)),
+    DefaultType("fire_alarm", "Fire / alarm", Severity.CRITICAL, (ReportField.EMERGENCY, ReportField.LOCATION_DETAIL)),
+    DefaultType("medical", "Medical emergency", Severity.CRITICAL, (ReportField.EMERGENCY, ReportField.PERSONS)),
+    # Which resident: a violation notice goes to a unit, never to a guessed address.
+    DefaultType("parking_violation", "Parking violation", Severity.INFO, (ReportField.UNIT, ReportField.PHOTOS)),
+    DefaultType("noise", "Noise complaint", Severity.INFO, (ReportField.UNIT,)),
+    DefaultType(
+        "suspicious_person", "Suspicious person", Severity.WARNING, (ReportField.PERSONS, ReportField.POSITION)
+    ),
+    DefaultType(
+        "maintenance_hazard", "Maintenance hazard", Severity.INFO, (ReportField.LOCATION_DETAIL, ReportField.PHOTOS)
+    ),
+)
+
+
+def incident_types_seed_defaults(*, company: Company) -> list[IncidentType]:
+    """Give a company the default catalogue; types it already has are left as the company set them."""
+    types = []
+    for default in DEFAULT_INCIDENT_TYPES:
+        incident_type, _ = IncidentType.objects.get_or_create(
+            company=company,
+            code=default.code,
+            defaults={
+                "name": default.name,
+                "severity": default.severity,
+                "required_fields": [str(name) for name in default.required_fields],
+            },
+        )
+        types.append(incident_type)
+    return types
+
+
+# --- Filing -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IncidentContent:
+    """What a guard says in a report: the part a correction may change."""
+
+    type_code: str
+    occurred_at: datetime
+    narrative: str
+    location_detail: str
+    address: str = ""
+    position: Fix | None = None
+    unit_id: int | None = None
+    persons: list[dict[str, Any]] = field(default_factory=list)
+    emergency: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class NewIncident:
+    id: uuid.UUID
+    shift_id: int
+    content: IncidentContent
+
+
+@dataclass(frozen=True)
+class IncidentOutcome:
+    report: IncidentReport
+    flags: list[Flag]
+    created: bool
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+def incident_payload_sha256(*, report_id: uuid.UUID, shift_id: int, content: IncidentContent) -> str:
+    """SHA-256 of the canonical JSON of a report body (sorted keys, UTC times, no sent_at)."""
+    position = content.position
+    canonical = {
+        "id": str(report_id),
+        "shift_id": shift_id,
+        "type": content.type_code,
+        "occurred_at": _utc(content.occurred_at),
+        "position": None
+        if position is None
+        else {
+            "lat": position.lat,
+            "lon": position.lon,
+            "accuracy_m": position.accuracy_m,
+            "recorded_at": _utc(position.recorded_at),
+            "is_mock": position.is_mock,
+        },
+        "unit_id": content.unit_id,
+        "location_detail": content.location_detail,
+        "address": content.address,
+        "narrative": content.narrative,
+        "persons": content.persons,
+        "emergency": content.emergency,
+    }
+    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _open_flags(report: IncidentReport) -> list[Flag]:
+    return list(Flag.objects.filter(incident=report, status=FlagStatus.OPEN).order_by("raised_at", "code"))
+
+
+def _idempotency_conflict() -> Conflict:
+    return Conflict(
+        "This report id was already used with a different body; amend a returned report with PUT, "
+        "or generate a new UUID for a new report.",
+        code="idempotency_conflict",
+        field="id",
+    )
+
+
+def _replay(*, guard: User, report_id: uuid.UUID, payload_sha256: str) -> IncidentOutcome | None:
+    """The stored outcome if this is a replay of a filed report; None if the id is new."""
+    report = IncidentReport.objects.filter(pk=report_id).first()
+    if report is None:
+        return None
+    # Another guard's id gets the same answer as a different body: nothing is disclosed.
+    if report.guard_id != guard.pk:
+        raise _idempotency_conflict()
+    if report.payload_sha256 != payload_sha256:
+        # A late retry of the original POST after an amendment is still that POST.
+        first = report.revisions.filter(version=1).values_list("snapshot", flat=True).first()
+        if not first or first.get("payload_sha256") != payload_sha256:
+            raise _idempotency_conflict()
+    return IncidentOutcome(report=report, flags=_open_flags(report), created=False)
+
+
+def _own_shift(*, guard: User, shift_id: int) -> Shift:
+    shift: Shift | None = (
+        Shift.objects.for_company(guard.company_id or -1)
+        .filter(pk=shift_id, guard=guard)
+        .select_related("post__site__client__company")
+        # The fence is judged in PostGIS by site id; parsing it here would cost more than the query.
+        .defer("post__site__geofence")
+        .first()
+    )
+    if shift is None:
+        raise NotFound("No such shift.", code="shift_not_found", field="shift_id")
+    return shift
+
+
+def _apply_content(report: IncidentReport, *, content: IncidentContent, shift: Shift) -> None:
+    """Resolve the catalogue code and unit against the shift's company/site and copy the content."""
+    company_id = shift.post.site.client.company_id
+    incident_type = IncidentType.objects.filter(company_id=company_id, code=content.type_code, is_active=True).first()
+    if incident_type is None:
+        raise ValidationFailed(
+            f"'{content.type_code}' is not an incident type of your company (GET /incident-types lists them).",
+            code="unknown_incident_type",
+            field="type",
+        )
+    unit = None
+    if content.unit_id is not None:
+        unit = Unit.objects.filter(pk=content.unit_id, site_id=shift.post.site_id).first()
+        if unit is None:
+            raise ValidationFailed(
+                "No such unit on this shift's site (GET /shifts/{id} lists them).",
+                code="unit_not_found",
+                field="unit_id",
+            )
+    report.type = incident_type
+    report.unit = unit
+    report.occurred_at = content.occurred_at
+    report.location_detail = content.location_detail
+    report.address = content.address
+    report.narrative = content.narrative
+    report.persons = content.persons
+    report.emergency = content.emergency
+    report.location = None
+    report.accuracy_m = None
+    report.is_mock = False
+    report.fence = ""
+    report.distance_m = None
+    fix_place(row=report, fix=content.position, site=shift.post.site)
+    # The device time the report carries: its GPS fix's time, else the time the guard
+    # gives for the incident. `sent_at` and `received_at` are kept beside it.
+    report.recorded_at = content.position.recorded_at if content.position is not None else content.occurred_at
+
+
+def incident_checks_apply(*, report: IncidentReport) -> list[Flag]:
+    """Run the rules and make the report's open flags match (resolving what no longer holds)."""
+    return flags_sync(
+        company=report.shift.post.site.client.company,
+        findings=incident_run_checks(report=report),
+        evaluated_codes=incident_check_codes(),
+        incident=report,
+    )
+
+
+@transaction.atomic
+def incident_submit(*, guard: User, data: NewIncident, sent_at: datetime | None = None) -> IncidentOutcome:
+    """File a report on the guard's own shift, once per client UUID, with its flags.
+
+    Raises NotFound (not the guard's shift), ValidationFailed (unknown type or unit),
+    Conflict (the id was used with another body).
+    """
+    payload_sha256 = incident_payload_sha256(report_id=data.id, shift_id=data.shift_id, content=data.content)
+    replay = _replay(guard=guard, report_id=data.id, payload_sha256=payload_sha256)
+    if replay is not None:
+        return replay
+    shift = _own_shift(guard=guard, shift_id=data.shift_id)
+    report = IncidentReport(
+        id=data.id,
+        shift=shift,
+        guard=guard,
+        status=IncidentStatus.SUBMITTED,
+        version=1,
+        payload_sha256=payload_sha256,
+        sent_at=sent_at,
+        received_at=timezone.now(),
+    )
+    _apply_content(report, content=data.content, shift=shift)
+    # Fields were validated by the API schema and the lookups above; full_clean() would
+    # re-query every foreign key for nothing.
+    try:
+        with transaction.atomic():  # savepoint: a duplicate key leaves the outer transaction usable
+            report.save(force_insert=True)
+    except IntegrityError:
+        # An identical request committed first (our INSERT waited for it): answer as a replay.
+        replay = _replay(guard=guard, report_id=data.id, payload_sha256=payload_sha256)
+        if replay is None:
+            raise Conflict("The report could not be stored; send it again.", code="concurrent_update") from None
+        return replay
+    flags = incident_checks_apply(report=report)
+    return IncidentOutcome(report=report, flags=flags, created=True)
+
+
+def _snapshot(report: IncidentReport) -> dict[str, Any]:
+    """A version exactly as it stood, for IncidentRevision (JSON-safe)."""
+    return {
+        "version": report.version,
+        "status": report.status,
+        "type": report.type.code,
+        "occurred_at": report.occurred_at.isoformat(),
+        "unit_id": report.unit_id,
+        "location_detail": report.location_detail,
+        "address": report.address,
+        "narrative": report.narrative,
+        "persons": report.persons,
+        "emergency": report.emergency,
+        "position": None
+        if report.location is None
+        else {
+            "lat": report.location.y,
+            "lon": report.location.x,
+            "accuracy_m": report.accuracy_m,
+            "is_mock": report.is_mock,
+        },
+        "fence": report.fence,
+        "distance_m": report.distance_m,
+        "recorded_at": report.recorded_at.isoformat(),
+        "sent_at": report.sent_at.isoformat() if report.sent_at else None,
+        "received_at": report.received_at.isoformat(),
+        "payload_sha256": report.payload_sha256,
+        "flags": [
+            {"code": flag.code, "severity": flag.severity, "message": flag.message}
+            for flag in Flag.objects.filter(incident=report, status=FlagStatus.OPEN).order_by("code")
+        ],
+    }
+
+
+@transaction.atomic
+def incident_amend(
+    *, guard: User, report_id: uuid.UUID, content: IncidentContent, sent_at: datetime | None = None
+) -> IncidentOutcome:
+    """Correct a report that was returned: keep the old version, bump it, re-run the checks.
+
+    A retry of the amendment that already went through returns the report as it is.
+    """
+    report = (
+        IncidentReport.objects.select_for_update(of=("self",))
+        .select_related("type", "shift__post__site__client__company")
+        .filter(pk=report_id, guard=guard)
+        .first()
+    )
+    if report is None:
+        raise NotFound("No such report.", code="report_not_found")
+    payload_sha256 = incident_payload_sha256(report_id=report.pk, shift_id=report.shift_id, content=content)
+    if report.status == IncidentStatus.SUBMITTED and report.version > 1 and report.payload_sha256 == payload_sha256:
+        return IncidentOutcome(report=report, flags=_open_flags(report), created=False)
+    if report.status != IncidentStatus.RETURNED:
+        raise Conflict(
+            f"Only a report returned for correction can be amended; this one is {report.get_status_display().lower()}.",
+            code="not_returned_for_correction",
+        )
+    IncidentRevision.objects.create(report=report, version=report.version, snapshot=_snapshot(report))
+    _apply_content(report, content=content, shift=report.shift)
+    report.version += 1
+    report.status = IncidentStatus.SUBMITTED
+    report.payload_sha256 = payload_sha256
+    report.sent_at = sent_at
+    report.received_at = timezone.now()
+    report.save()
+    flags = incident_checks_apply(report=report)
+    return IncidentOutcome(report=report, flags=flags, created=False)
+
+
+@transaction.atomic
+def incident_return_for_correction(*, report: IncidentReport, reviewer: User, comment: str) -> ReviewComment:
+    """A manager sends a submitted report back to its guard with a comment saying what to fix."""
+    body = comment.strip()
+    if not body:
+        raise ValidationFailed("Say what the guard must correct.", code="comment_required", field="comment")
+    locked = (
+        IncidentReport.objects.select_for_update(of=("self",))
+        .select_related("shift__post__site__client")
+        .get(pk=report.pk)
+    )
+    if reviewer.role != Role.MANAGER or reviewer.company_id is None:
+        raise PermissionDenied("Only an operations manager can return a report.", code="not_a_manager")
+    if locked.shift.post.site.client.company_id != reviewer.company_id:
+        raise NotFound("No such report.", code="report_not_found")
+    if locked.status != IncidentStatus.SUBMITTED:
+        raise Conflict(
+            f"Only a submitted report can be returned; this one is {locked.get_status_display().lower()}.",
+            code="not_submitted",
+        )
+    locked.status = IncidentStatus.RETURNED
+    locked.save(update_fields=["status", "updated_at"])
+    report.status = locked.status
+    return ReviewComment.objects.create(report=locked, author=reviewer, body=body)
+
+
+# --- Photos -------------------------------------------------------------------------------
+
+
+class PhotoTooLarge(ApplicationError):
+    code = "photo_too_large"
+    status = 413
+
+
+class UnsupportedImage(ApplicationError):
+    code = "unsupported_image"
+    status = 415
+
+
+class ImageTooLarge(ApplicationError):
+    code = "image_too_large"
+    status = 422
+
+
+PHOTO_EDITABLE = (IncidentStatus.SUBMITTED, IncidentStatus.RETURNED)
+
+
+@dataclass(frozen=True)
+class PhotoOutcome:
+    photo: IncidentPhoto
+    created: bool
+
+
+def _read_upload(upload: UploadedFile) -> bytes:
+    """The upload's bytes, refusing before reading when it is over the limit."""
+    limit = int(settings.MOBILE_PHOTO_MAX_BYTES)
+    if upload.size is None or upload.size > limit:
+        raise PhotoTooLarge(f"A photo may be at most {limit // (1024 * 1024)} MB.", field="file")
+    upload.seek(0)
+    data: bytes = upload.read(limit + 1)
+    if len(data) > limit:  # the declared size lied
+        raise PhotoTooLarge(f"A photo may be at most {limit // (1024 * 1024)} MB.", field="file")
+    if not data:
+        raise UnsupportedImage("The file is empty.", field="file")
+    return data
+
+
+def _photo_replay(*, report: IncidentReport, photo_id: uuid.UUID | None, sha256: str) -> IncidentPhoto | None:
+    if photo_id is not None:
+        same_id: IncidentPhoto | None = IncidentPhoto.objects.filter(pk=photo_id).first()
+        if same_id is not None:
+            if same_id.report_id != report.pk or same_id.sha256 != sha256:
+                raise Conflict(
+                    "This photo id was already used for another photo; generate a new UUID.",
+                    code="idempotency_conflict",
+                    field="photo_id",
+                )
+            return same_id
+    # The same picture twice on one report is one piece of evidence.
+    same_content: IncidentPhoto | None = IncidentPhoto.objects.filter(report=report, sha256=sha256).first()
+    return same_content
+
+
+def _rejected(exc: ImageRejected) -> ApplicationError:
+    if exc.reason == "too_large":
+        return ImageTooLarge(exc.message, field="file")
+    return UnsupportedImage(exc.message, field="file")
+
+
+def incident_photo_add(
+    *, guard: User, report_id: uuid.UUID, upload: UploadedFile, photo_id: uuid.UUID | None = None
+) -> PhotoOutcome:
+    """Attach a photo to the guard's own open report; idempotent on photo_id and on content.
+
+    The original bytes are kept with their SHA-256 as evidence; clients see a re-encoded
+    JPEG without EXIF. The thumbnail is made by a Celery task after commit. Decoding runs
+    before the transaction so no row lock is held while Pillow works.
+    """
+    report = IncidentReport.objects.filter(pk=report_id, guard=guard).first()
+    if report is None:
+        raise NotFound("No such report.", code="report_not_found")
+    data = _read_upload(upload)
+    sha256 = hashlib.sha256(data).hexdigest()
+    replay = _photo_replay(report=report, photo_id=photo_id, sha256=sha256)
+    if replay is not None:
+        return PhotoOutcome(photo=replay, created=False)
+    if report.status not in PHOTO_EDITABLE:
+        raise Conflict("Photos can be added only while the report is open.", code="report_not_editable")
+    max_pixels = int(settings.MOBILE_PHOTO_MAX_PIXELS)
+    try:
+        prepared = prepare_photo(data, max_pixels=max_pixels)
+    except ImageRejected as exc:
+        raise _rejected(exc) from exc
+    return _photo_store(
+        report=report,
+        photo=IncidentPhoto(
+            id=photo_id or uuid.uuid4(),
+            report=report,
+            sha256=sha256,
+            content_type=prepared.content_type,
+            size_bytes=len(data),
+            width=prepared.width,
+            height=prepared.height,
+        ),
+        original=ContentFile(data, name=f"original.{prepared.extension}"),
+        display=ContentFile(prepared.display_jpeg, name="display.jpg"),
+    )
+
+
+@transaction.atomic
+def _photo_store(
+    *, report: IncidentReport, photo: IncidentPhoto, original: ContentFile[bytes], display: ContentFile[bytes]
+) -> PhotoOutcome:
+    from backend.incidents.tasks import incident_photo_make_thumbnail
+
+    # Serialise with review transitions: no photo lands on a report being approved.
+    locked = IncidentReport.objects.select_for_update().get(pk=report.pk)
+    if locked.status not in PHOTO_EDITABLE:
+        raise Conflict("Photos can be added only while the report is open.", code="report_not_editable")
+    photo.original.save(original.name or "original", original, save=False)
+    photo.display.save("display.jpg", display, save=False)
+    try:
+        with transaction.atomic():
+            photo.save(force_insert=True)
+    except IntegrityError:
+        # The same photo (id or content) was stored by a concurrent retry; keep theirs.
+        photo.original.delete(save=False)
+        photo.display.delete(save=False)
+        replay = _photo_replay(report=report, photo_id=photo.pk, sha256=photo.sha256)
+        if replay is None:
+            raise Conflict("The photo could not be stored; send it again.", code="concurrent_update") from None
+        return PhotoOutcome(photo=replay, created=False)
+    photo_id = str(photo.pk)
+    transaction.on_commit(lambda: incident_photo_make_thumbnail.delay(photo_id))
+    return PhotoOutcome(photo=photo, created=True)
+
+
+def incident_photo_thumbnail_make(*, photo_id: uuid.UUID) -> bool:
+    """Make the photo's thumbnail from its display copy; a second run changes nothing."""
+    photo = IncidentPhoto.objects.filter(pk=photo_id).first()
+    if photo is None or photo.thumbnail:
+        return False
+    with photo.display.open("rb") as display:
+        small = thumbnail_copy(display.read())
+    photo.thumbnail.save("thumbnail.jpg", ContentFile(small), save=False)
+    photo.save(update_fields=["thumbnail", "updated_at"])
+    return True
