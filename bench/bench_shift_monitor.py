@@ -122,9 +122,7 @@ def main() -> int:
 
         from backend.flags.models import Flag
 
-        by_code = dict(
-            Flag.objects.filter(company_id=tenant.company_id).values_list("code").annotate(n=Count("id"))
-        )
+        by_code = dict(Flag.objects.filter(company_id=tenant.company_id).values_list("code").annotate(n=Count("id")))
     finally:
         tenant.destroy()
 
@@ -136,8 +134,10 @@ def main() -> int:
     steady = timings[-1][1]
     print()
     print(f"shifts {SHIFTS:,}, breadcrumbs {pings:,}; flags by code: {by_code}")
-    print(f"steady pass vs baseline: {baseline_pass / steady:.1f}x faster; target < {TARGET_SECONDS:.0f} s: "
-          f"{'met' if steady < TARGET_SECONDS else 'NOT met'}")
+    print(
+        f"steady pass vs baseline: {baseline_pass / steady:.1f}x faster; target < {TARGET_SECONDS:.0f} s: "
+        f"{'met' if steady < TARGET_SECONDS else 'NOT met'}"
+    )
     print(
         f"RESULT bench_shift_monitor pass_s={steady:.2f} cold_pass_s={timings[0][1]:.2f} "
         f"baseline_s={baseline_pass:.2f} ratio={baseline_pass / steady:.1f}"

@@ -230,11 +230,19 @@ def purge_company(company_id: int) -> None:
     Company.objects.filter(pk=company_id).delete()
 
 
-def purge_stale_tenants() -> int:
-    """Remove benchmark companies left behind by a killed run; returns how many."""
+def purge_stale_tenants(older_than: timedelta = timedelta(hours=2)) -> int:
+    """Remove benchmark companies left behind by a killed run; returns how many.
+
+    Only tenants older than `older_than`: another benchmark may be running right now.
+    """
+    from django.utils import timezone
+
     from backend.accounts.models import Company
 
-    stale = list(Company.objects.filter(slug__startswith=BENCH_SLUG_PREFIX).values_list("pk", flat=True))
+    cutoff = timezone.now() - older_than
+    stale = list(
+        Company.objects.filter(slug__startswith=BENCH_SLUG_PREFIX, created_at__lt=cutoff).values_list("pk", flat=True)
+    )
     for company_id in stale:
         purge_company(company_id)
     return len(stale)

@@ -49,7 +49,10 @@ def flag_notify_managers(*, flag_id: int) -> int:
                 record = FlagNotification.objects.create(flag=flag, recipient=manager, address=manager.email)
         except IntegrityError:
             continue
-        body = f"{flag.message}\n\nSeverity: {flag.severity}\nRaised: {flag.raised_at:%Y-%m-%d %H:%M} UTC\nEvidence: {flag.evidence}"
+        body = (
+            f"{flag.message}\n\nSeverity: {flag.severity}\n"
+            f"Raised: {flag.raised_at:%Y-%m-%d %H:%M} UTC\nEvidence: {flag.evidence}"
+        )
         try:
             send_mail(_subject_line(flag), body, settings.DEFAULT_FROM_EMAIL, [manager.email])
         except OSError as error:  # SMTP down: keep the record so an operator can see and retry

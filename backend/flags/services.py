@@ -87,7 +87,9 @@ def flags_sync_many(
         return {}
     shift_ids = [s.shift_id for s in findings_by_subject if s.shift_id is not None]
     incident_ids = [s.incident_id for s in findings_by_subject if s.incident_id is not None]
-    subject_filter = Q(shift_id__in=shift_ids, incident__isnull=True) | Q(incident_id__in=incident_ids, shift__isnull=True)
+    subject_filter = Q(shift_id__in=shift_ids, incident__isnull=True) | Q(
+        incident_id__in=incident_ids, shift__isnull=True
+    )
     # Row locks: two overlapping evaluations of a subject cannot both raise one flag.
     existing: dict[tuple[Subject, str, str], Flag] = {}
     open_leftovers: dict[int, Flag] = {}
@@ -151,7 +153,9 @@ def flags_sync_many(
     if to_update:
         Flag.objects.bulk_update(to_update, ["severity", "message", "evidence", "status", "resolved_at", "updated_at"])
     if open_leftovers:
-        Flag.objects.filter(pk__in=list(open_leftovers)).update(status=FlagStatus.RESOLVED, resolved_at=now, updated_at=now)
+        Flag.objects.filter(pk__in=list(open_leftovers)).update(
+            status=FlagStatus.RESOLVED, resolved_at=now, updated_at=now
+        )
     return result
 
 

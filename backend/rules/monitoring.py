@@ -25,12 +25,21 @@ from django.utils import timezone
 
 from backend.flags.models import Flag, FlagStatus
 from backend.flags.services import Subject, flags_sync_many
+from backend.incidents.models import IncidentReport
 from backend.rules.selectors import thresholds_for
-from backend.rules.shift_rules import KEY_PREFIX, SHIFT_RULES, MissedCheckpoint, ShiftFacts, Stillness, ZoneVisit
+from backend.rules.shift_rules import (
+    KEY_PREFIX,
+    SHIFT_RULES,
+    ActivityEmergency,
+    MissedCheckpoint,
+    ShiftFacts,
+    Stillness,
+    ZoneVisit,
+)
 from backend.rules.thresholds import Thresholds
 from backend.sites.models import Checkpoint, RestrictedZone
 from backend.staffing.models import PostOrder, PostOrderAcknowledgement, Shift, ShiftStatus
-from backend.tracking.models import CheckpointScan
+from backend.tracking.models import ActivityEntry, CheckpointScan
 from backend.tracking.selectors import site_fences_prepared
 from geofence.classify import PreparedFence
 from geofence.presence import PresencePolicy
@@ -245,6 +254,26 @@ def shift_facts_many(*, shifts: Sequence[Shift], now: datetime) -> dict[int, tup
     ):
         scans_by_shift[shift_id].append((cp_id, at))
 
+    emergencies_by_shift: dict[int, list[ActivityEmergency]] = defaultdict(list)
+    for entry_id, shift_id, recorded_at, mentions in (
+        ActivityEntry.objects.filter(shift_id__in=[shift.pk for shift in shifts])
+        .exclude(emergency_mentions=[])
+        .values_list("pk", "shift_id", "recorded_at", "emergency_mentions")
+    ):
+        emergencies_by_shift[shift_id].append(
+            ActivityEmergency(
+                entry_id=str(entry_id),
+                recorded_at=recorded_at,
+                services=tuple(sorted({m["service"] for m in mentions})),
+                sentence=mentions[0]["sentence"],
+            )
+        )
+    reported_by_shift: dict[int, set[str]] = defaultdict(set)
+    for shift_id, emergency in IncidentReport.objects.filter(
+        shift_id__in=list(emergencies_by_shift), emergency__isnull=False
+    ).values_list("shift_id", "emergency"):
+        reported_by_shift[shift_id].update(emergency.get("services") or [])
+
     facts: dict[int, tuple[ShiftFacts, Thresholds]] = {}
     for shift in shifts:
         limits = thresholds[shift.post.site.client.company_id]
@@ -290,6 +319,8 @@ def shift_facts_many(*, shifts: Sequence[Shift], now: datetime) -> dict[int, tup
                     now,
                     timedelta(minutes=limits.missed_checkpoint_grace_min),
                 ),
+                activity_emergencies=tuple(emergencies_by_shift.get(shift.pk, ())),
+                reported_emergency_services=frozenset(reported_by_shift.get(shift.pk, ())),
             ),
             limits,
         )

@@ -807,20 +807,25 @@ def _word_list(low: str) -> list[str]:
     return low.translate(_JOIN_AT_APOSTROPHES).split()
 
 
-def _is_thin(low: str, words: Sequence[str]) -> bool:
+def _is_thin(low: str, words: Sequence[str], min_words: int = THIN_NARRATIVE_MIN_WORDS) -> bool:
     count = sum(1 for word in words if word not in _FUNCTION_WORDS)
     phrases = sum(1 for word in words if word in _BOILERPLATE_FIRST_WORDS)
-    if count < THIN_NARRATIVE_MIN_WORDS or count - _BOILERPLATE_MAX_WORDS * phrases >= THIN_NARRATIVE_MIN_WORDS:
+    if count < min_words or count - _BOILERPLATE_MAX_WORDS * phrases >= min_words:
         # Removing the stock phrases could not change the answer: skip the regex.
-        return count < THIN_NARRATIVE_MIN_WORDS
+        return count < min_words
     rest = _word_list(_BOILERPLATE_RE.sub(" ", low))
-    return sum(1 for word in rest if word not in _FUNCTION_WORDS) < THIN_NARRATIVE_MIN_WORDS
+    return sum(1 for word in rest if word not in _FUNCTION_WORDS) < min_words
 
 
-def is_too_thin(narrative: str) -> bool:
-    """Fewer than THIN_NARRATIVE_MIN_WORDS meaningful words ("all good", "see above", "trespasser")."""
+def meaningful_word_count(narrative: str) -> int:
+    """Words that carry content (not "the", "a", "was"...)."""
+    return sum(1 for word in _word_list(_lower(narrative)) if word not in _FUNCTION_WORDS)
+
+
+def is_too_thin(narrative: str, *, min_words: int = THIN_NARRATIVE_MIN_WORDS) -> bool:
+    """Fewer than min_words meaningful words once stock phrases ("all good", "see above") are set aside."""
     low = _lower(narrative)
-    return _is_thin(low, _word_list(low))
+    return _is_thin(low, _word_list(low), min_words)
 
 
 def report_completeness(

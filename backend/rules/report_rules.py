@@ -62,12 +62,11 @@ REPORT_RULES: RuleSet[ReportFacts] = RuleSet("incident report")
 
 _WHAT = "The report"
 _ELEMENT_WORDS = {
-    "who": "who was involved",
     "what": "what happened",
     "where": "where on site it happened",
-    "when": "when it happened",
     "action": "what the officer did about it",
 }
+_NARRATIVE_ELEMENTS = tuple(_ELEMENT_WORDS)
 
 
 @REPORT_RULES.register(
@@ -251,9 +250,13 @@ _FIELD_NAMES = {
 @REPORT_RULES.register(FlagCode.INCOMPLETE_REPORT)
 def incomplete_report(facts: ReportFacts, thresholds: Thresholds) -> list[Finding]:
     """Does the report hold what its type requires, and who/what/where/when/action?"""
-    missing_fields = [field for field in facts.required_fields if not _present(facts, field)]
+    # A missing position is LOCATION_MISSING's finding; it is not reported twice.
+    missing_fields = [f for f in facts.required_fields if f != "position" and not _present(facts, f)]
     if not facts.location_detail.strip() and "location_detail" not in missing_fields and facts.unit is None:
         missing_fields.append("location_detail")
+    # "Who" is the persons field where the type requires it (a gate left open involves
+    # nobody); "when" is the required occurred_at. The narrative must say what happened,
+    # where, and what the officer did.
     missing_elements = [
         element
         for element in narrative.report_completeness(
@@ -262,10 +265,10 @@ def incomplete_report(facts: ReportFacts, thresholds: Thresholds) -> list[Findin
             persons=list(facts.persons),
             occurred_at_given=True,
         )
-        if element in _ELEMENT_WORDS
+        if element in _NARRATIVE_ELEMENTS
     ]
-    word_count = len(facts.narrative.split())
-    too_thin = word_count < thresholds.min_narrative_words or narrative.is_too_thin(facts.narrative)
+    word_count = narrative.meaningful_word_count(facts.narrative)
+    too_thin = narrative.is_too_thin(facts.narrative, min_words=thresholds.min_narrative_words)
     if not missing_fields and not missing_elements and not too_thin:
         return []
     parts = []
@@ -274,7 +277,7 @@ def incomplete_report(facts: ReportFacts, thresholds: Thresholds) -> list[Findin
             f"a {facts.type_name.lower()} report needs {_join([_FIELD_NAMES.get(f, f) for f in missing_fields])}"
         )
     if too_thin:
-        parts.append(f"the narrative has {word_count} words, too few to tell what happened")
+        parts.append(f"the narrative has {word_count} meaningful words, too few to tell what happened")
     if missing_elements:
         parts.append(f"the narrative does not say {_join([_ELEMENT_WORDS[e] for e in missing_elements])}")
     message = "The report is incomplete: " + "; ".join(parts) + "."
@@ -286,7 +289,7 @@ def incomplete_report(facts: ReportFacts, thresholds: Thresholds) -> list[Findin
             {
                 "missing_fields": missing_fields,
                 "missing_elements": missing_elements,
-                "narrative_words": word_count,
+                "meaningful_words": word_count,
                 "min_words": thresholds.min_narrative_words,
             },
         )

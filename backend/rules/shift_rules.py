@@ -52,6 +52,16 @@ class MissedCheckpoint:
 
 
 @dataclass(frozen=True)
+class ActivityEmergency:
+    """An activity-log line that says an emergency service came or was called."""
+
+    entry_id: str
+    recorded_at: datetime
+    services: tuple[str, ...]
+    sentence: str
+
+
+@dataclass(frozen=True)
 class ShiftFacts:
     """What the shift rules look at for one shift, as of `now`."""
 
@@ -73,6 +83,9 @@ class ShiftFacts:
     mock_fixes: tuple[Fix, ...]
     zone_visits: tuple[ZoneVisit, ...]
     missed_checkpoints: tuple[MissedCheckpoint, ...]
+    activity_emergencies: tuple[ActivityEmergency, ...] = ()
+    reported_emergency_services: frozenset[str] = frozenset()
+    """Services named in the emergency sections of the shift's incident reports."""
 
 
 SHIFT_RULES: RuleSet[ShiftFacts] = RuleSet("shift")
@@ -340,3 +353,33 @@ def mock_breadcrumbs(facts: ShiftFacts, thresholds: Thresholds) -> list[Finding]
             key=KEY_PREFIX + "mock-pings",
         )
     ]
+
+
+@SHIFT_RULES.register(FlagCode.EMERGENCY_NOT_REPORTED)
+def emergency_in_activity_log(facts: ShiftFacts, thresholds: Thresholds) -> list[Finding]:
+    """The activity log says fire, police or EMS came, but no report of the shift has that emergency.
+
+    Closed as soon as an incident report with an emergency section naming the service is filed.
+    """
+    findings = []
+    for mention in facts.activity_emergencies:
+        unreported = sorted(set(mention.services) - facts.reported_emergency_services)
+        if not unreported:
+            continue
+        findings.append(
+            Finding(
+                FlagCode.EMERGENCY_NOT_REPORTED,
+                Severity.CRITICAL,
+                f"{facts.guard_name}'s activity log at {facts.site_name} says {' and '.join(unreported)} responded "
+                f"({_hm(mention.recorded_at)}: \u201c{mention.sentence.strip()}\u201d), but no incident report of the "
+                "shift has an emergency section for it.",
+                {
+                    "activity_entry_id": mention.entry_id,
+                    "recorded_at": mention.recorded_at.isoformat(),
+                    "services": unreported,
+                    "sentence": mention.sentence,
+                },
+                key=f"{KEY_PREFIX}activity-emergency:{mention.entry_id}",
+            )
+        )
+    return findings

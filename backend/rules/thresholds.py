@@ -32,7 +32,7 @@ class Thresholds:
         150.0, "The chosen unit is farther than this (plus GPS accuracy) from where the guard stood."
     )
     min_narrative_words: int = threshold(
-        12, 'Fewer meaningful words than this is not a report ("all good", "trespasser").'
+        10, 'Fewer meaningful words than this (stock phrases aside) is not a report ("all good", "trespasser").'
     )
     outside_shift_grace_min: int = threshold(
         30, "An incident may be written up this long after the shift ends (or noted just before it starts)."

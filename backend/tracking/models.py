@@ -84,6 +84,11 @@ class ActivityEntry(DevicePositionMixin, TenantModel):
     id = models.UUIDField(primary_key=True)
     shift = models.ForeignKey("staffing.Shift", on_delete=models.CASCADE, related_name="activity_entries")
     text = models.TextField()
+    emergency_mentions = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Fire/police/EMS mentions found in the text when it was filed (read once, not every minute).",
+    )
 
     class Meta:
         ordering = ("shift", "recorded_at")

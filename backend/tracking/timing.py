@@ -35,9 +35,7 @@ class DeviceTimes:
         return self.recorded_at + self.skew
 
 
-def clock_skew_findings(
-    times: DeviceTimes, *, what: str, threshold: timedelta = CLOCK_SKEW_THRESHOLD
-) -> list[Finding]:
+def clock_skew_findings(times: DeviceTimes, *, what: str, threshold: timedelta = CLOCK_SKEW_THRESHOLD) -> list[Finding]:
     """CLOCK_SKEW when the phone's clock is off by more than the threshold."""
     skew_seconds = times.skew.total_seconds()
     if abs(skew_seconds) <= threshold.total_seconds():

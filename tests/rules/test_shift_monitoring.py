@@ -16,11 +16,13 @@ from backend.rules.monitoring import shifts_monitor
 from backend.rules.shift_rules import SHIFT_RULES, ShiftFacts
 from backend.rules.thresholds import DEFAULTS
 from backend.staffing.models import ShiftStatus
+from backend.tracking.field_services import ActivityData, activity_record
 from backend.tracking.models import CheckpointScan, Ping
 from geofence.classify import PreparedFence
 from geofence.fixes import Fix
 from geofence.presence import presence_timeline
 from tests import factories, geo
+from tests.mobile_api.test_incidents import file_directly
 
 NOW = timezone.now().replace(microsecond=0)
 
@@ -308,3 +310,39 @@ def test_jitter_along_the_boundary_for_an_hour_never_raises_out_of_position(offs
         missed_checkpoints=(),
     )
     assert [f for f in SHIFT_RULES.run(facts, DEFAULTS).findings if f.code == "OUT_OF_POSITION"] == []
+
+
+def test_fire_department_in_the_activity_log_without_a_report_is_critical_until_reported(tenant):
+    # given the seed's story: the guard logs the fire department's visit but files no emergency report
+    shift = _shift(tenant, started_ago=timedelta(hours=3))
+    activity_record(
+        guard=tenant.guard,
+        data=ActivityData(
+            id=uuid.uuid4(),
+            shift_id=shift.pk,
+            recorded_at=NOW - timedelta(hours=1),
+            text="Tenant saw smoke coming from the dumpster; fire department responded, false alarm.",
+        ),
+    )
+    activity_record(
+        guard=tenant.guard,
+        data=ActivityData(
+            id=uuid.uuid4(), shift_id=shift.pk, recorded_at=NOW, text="Checked the boiler room, no sign of fire."
+        ),
+    )
+
+    shifts_monitor(now=NOW)
+
+    flag = _open(shift, "EMERGENCY_NOT_REPORTED").get()
+    assert flag.severity == "critical"
+    assert "fire responded" in flag.message
+    assert "dumpster" in flag.message
+
+    # when the guard files the report with its emergency section, the flag closes
+    file_directly(
+        shift,
+        type_code="fire_alarm",
+        emergency={"services": ["fire"], "called_at": NOW.isoformat(), "reference": "AFR-1187"},
+    )
+    shifts_monitor(now=NOW + timedelta(minutes=1))
+    assert not _open(shift, "EMERGENCY_NOT_REPORTED").exists()

@@ -32,7 +32,7 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def admin_login(page: Page, base_url: str, username: str, password: str = "pw-for-tests") -> None:
+def admin_login(page: Page, base_url: str, username: str, password: str = "pw-for-tests") -> None:  # noqa: S107
     page.goto(f"{base_url}/admin/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)

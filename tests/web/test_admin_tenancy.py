@@ -28,7 +28,8 @@ def test_manager_lists_only_own_sites_and_gets_404_for_another_companys(page, li
 
     # and the other company's site, by its URL, is a 404
     response = page.goto(f"{live_server.url}/admin/sites/site/{other_tenant.site.pk}/change/")
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
 
 
 def test_manager_can_only_pick_own_company_rows_when_scheduling(page, live_server, tenant, other_tenant):

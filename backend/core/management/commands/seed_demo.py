@@ -70,7 +70,9 @@ class Command(BaseCommand):
         )
         incident_types_seed_defaults(company=company)
         prefix = spec.username_prefix
-        manager = self._user(f"{prefix}manager", spec.manager_name, role=Role.MANAGER, company=company, is_staff=True, is_on_call=True)
+        manager = self._user(
+            f"{prefix}manager", spec.manager_name, role=Role.MANAGER, company=company, is_staff=True, is_on_call=True
+        )
         manager.groups.add(managers)
         guards = [
             self._user(
