@@ -38,7 +38,8 @@ from backend.incidents.models import (
 )
 from backend.sites.models import Unit
 from backend.staffing.models import Shift
-from backend.tracking.field_services import Fix, fix_place
+from backend.tracking.field_services import fix_place
+from geofence.fixes import Fix
 
 # --- The catalogue ------------------------------------------------------------------------
 

@@ -34,6 +34,7 @@ from backend.sites.models import WGS84, Checkpoint, Site
 from backend.sites.selectors import site_verdict
 from backend.staffing.models import Shift, ShiftStatus
 from backend.tracking.models import ActivityEntry, CheckpointScan, DevicePositionMixin, PanicAlert
+from geofence.fixes import Fix
 
 logger = logging.getLogger(__name__)
 
@@ -45,26 +46,16 @@ PANIC_NOTIFIED_KEY = "guardops:panic-notified:{alert_id}"
 PANIC_NOTIFIED_TTL_SECONDS = 24 * 3600
 
 
-@dataclass(frozen=True)
-class Fix:
-    """A GPS fix as the phone reported it (WGS 84 degrees, accuracy in metres)."""
-
-    lat: float
-    lon: float
-    accuracy_m: float
-    recorded_at: datetime
-    is_mock: bool = False
-
-    def point(self) -> Point:
-        # GEOS points are (x=lon, y=lat); SRID 4326 matches the geography columns.
-        return Point(self.lon, self.lat, srid=WGS84)
+def fix_point(fix: Fix) -> Point:
+    """The fix as a GEOS point: (x=lon, y=lat), SRID 4326 like the geography columns."""
+    return Point(fix.lon, fix.lat, srid=WGS84)
 
 
 def fix_place(*, row: DevicePositionMixin, fix: Fix | None, site: Site | None) -> None:
     """Copy a fix onto a row, with where it stands against the site's fence when known."""
     if fix is None:
         return
-    row.location = fix.point()
+    row.location = fix_point(fix)
     row.accuracy_m = fix.accuracy_m
     row.is_mock = fix.is_mock
     if site is not None:
@@ -208,7 +199,7 @@ def checkpoint_scan_record(
     shift_by_site: dict[int, Shift] = {}
     for shift in shifts:
         shift_by_site.setdefault(shift.post.site_id, shift)
-    point = data.position.point()
+    point = fix_point(data.position)
     checkpoint = (
         Checkpoint.objects.filter(code=data.code, is_active=True, site_id__in=list(shift_by_site))
         .select_related("site")

@@ -15,10 +15,8 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import datetime
 
-from django.contrib.gis.db.models.functions import AsWKB
-
-from backend.sites.models import Site
 from geofence.classify import PreparedFence
+from geofence.postgis import load_prepared_fences
 
 # Enough for every active site of a large deployment; a few kilobytes to ~100 kB each.
 FENCE_CACHE_SIZE = 4096
@@ -46,16 +44,11 @@ def site_fences_prepared(*, sites: Mapping[int, datetime]) -> dict[int, Prepared
                 missing.append(site_id)
     if not missing:
         return found
-    rows = (
-        Site.objects.filter(pk__in=missing)
-        .annotate(fence_wkb=AsWKB("geofence"))
-        .values_list("pk", "updated_at", "near_buffer_m", "fence_wkb")
-    )
-    for site_id, updated_at, near_buffer_m, fence_wkb in rows:
-        fence = PreparedFence.from_wkb(bytes(fence_wkb), near_buffer_m=float(near_buffer_m))
+    for site_id, fence in load_prepared_fences(missing).items():
         found[site_id] = fence
         with _fences_lock:
-            _fences[site_id] = (updated_at, fence)
+            # Keyed by the updated_at the caller read: an edit after that refreshes next time.
+            _fences[site_id] = (sites[site_id], fence)
             _fences.move_to_end(site_id)
             while len(_fences) > FENCE_CACHE_SIZE:
                 _fences.popitem(last=False)

@@ -12,7 +12,7 @@ from pydantic import AfterValidator, Field, StringConstraints, field_validator
 
 from backend.incidents.models import IncidentReport, IncidentStatus
 from backend.incidents.services import IncidentContent, NewIncident
-from backend.tracking.field_services import Fix
+from geofence.fixes import Fix
 from mobile_api.schemas.common import FlagOut, PositionIn, PositionOut, StrictSchema, plausible_device_time
 
 # Primary keys are bigints; a larger number is refused here instead of overflowing in SQL.

@@ -20,7 +20,7 @@ from backend.incidents.services import (
     incident_submit,
     incident_types_seed_defaults,
 )
-from backend.tracking.field_services import Fix
+from geofence.fixes import Fix
 from tests import factories, geo
 from tests.conftest import api_client_for
 
