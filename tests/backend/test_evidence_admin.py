@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from backend.devices.services import device_token_issue
+from backend.flags.models import Flag
 from backend.tracking.models import Ping
 from tests import factories, geo
 
@@ -114,3 +115,33 @@ def test_every_evidence_list_opens(tenant, model):
     admin = _manager_client(tenant.manager)
 
     assert admin.get(f"/admin/tracking/{model}/").status_code == 200
+
+
+def test_manager_reads_own_flags_only_and_another_companys_flag_is_404(tenant, other_tenant):
+    # given a flag on a shift of each company
+    now = timezone.now()
+    ours = Flag.objects.create(
+        company=tenant.company,
+        shift=factories.ShiftFactory(post=tenant.post, guard=tenant.guard),
+        code="NO_SHOW",
+        severity="critical",
+        message="Sam has not clocked in at the gatehouse.",
+        raised_at=now,
+    )
+    theirs = Flag.objects.create(
+        company=other_tenant.company,
+        shift=factories.ShiftFactory(post=other_tenant.post, guard=other_tenant.guard),
+        code="LATE_CLOCK_IN",
+        severity="warning",
+        message="Rival guard clocked in late.",
+        raised_at=now,
+    )
+    admin = _manager_client(tenant.manager, apps=("flags",))
+
+    listing = admin.get("/admin/flags/flag/")
+
+    assert listing.status_code == 200
+    assert b"has not clocked in at the gatehouse" in listing.content
+    assert b"Rival guard" not in listing.content
+    assert admin.get(f"/admin/flags/flag/{ours.pk}/change/").status_code == 200
+    assert admin.get(f"/admin/flags/flag/{theirs.pk}/change/").status_code == 404
