@@ -218,17 +218,23 @@ def inside_runs(inside: BoolArray) -> list[tuple[int, int]]:
 
 
 def tracks_from_arrays(rows: list[tuple[Any, ...]]) -> dict[int, Track]:
-    """Tracks from rows of (key, t[], lon[], lat[], accuracy[], is_mock[], distance[]) arrays."""
+    """Tracks from rows of (key, t[], lon[], lat[], accuracy[], is_mock[], distance[]) arrays, any order.
+
+    Each track is sorted by time, and within an instant by accuracy (best first), as
+    `split_track` expects.
+    """
     tracks: dict[int, Track] = {}
     for key, t, lon, lat, accuracy, is_mock, distance in rows:
+        times = np.asarray(t, dtype=np.float64)
+        accuracies = np.asarray(accuracy, dtype=np.float64)
+        # Unknown accuracy (0 or negative) sorts last within its instant.
+        order = np.lexsort((np.where(accuracies > 0, accuracies, np.inf), times))
         tracks[int(key)] = Track(
-            np.asarray(t, dtype=np.float64),
-            np.asarray(lon, dtype=np.float64),
-            np.asarray(lat, dtype=np.float64),
-            np.asarray(accuracy, dtype=np.float64),
-            np.asarray(is_mock, dtype=np.bool_),
-            np.asarray([np.nan if d is None else d for d in distance], dtype=np.float64)
-            if any(d is None for d in distance)
-            else np.asarray(distance, dtype=np.float64),
+            times[order],
+            np.asarray(lon, dtype=np.float64)[order],
+            np.asarray(lat, dtype=np.float64)[order],
+            accuracies[order],
+            np.asarray(is_mock, dtype=np.bool_)[order],
+            np.asarray(distance, dtype=np.float64)[order],  # None (unknown) becomes NaN
         )
     return tracks

@@ -60,16 +60,17 @@ _EMPTY_TRACK = tracks_from_arrays([(0, [], [], [], [], [], [])])[0]
 # Shifts that ended this long ago are final: their flags no longer change.
 SETTLE_AFTER_END = timedelta(hours=2)
 
-# One row per shift, its fixes as arrays in time order (the most accurate first within an
-# instant); times as epoch seconds. Read through a binary cursor: no per-value parsing.
+# One row per shift, its fixes as parallel arrays; times as epoch seconds. The aggregates
+# of one group see its rows in the same order, so the arrays line up; sorting them is
+# left to numpy (one sort instead of one per array). Read through a binary cursor.
 _TRACKS_SQL = """
 SELECT p.shift_id,
-       array_agg(extract(epoch FROM p.recorded_at)::float8 ORDER BY p.recorded_at, p.accuracy_m),
-       array_agg(ST_X(p.location::geometry) ORDER BY p.recorded_at, p.accuracy_m),
-       array_agg(ST_Y(p.location::geometry) ORDER BY p.recorded_at, p.accuracy_m),
-       array_agg(p.accuracy_m ORDER BY p.recorded_at, p.accuracy_m),
-       array_agg(p.is_mock ORDER BY p.recorded_at, p.accuracy_m),
-       array_agg(coalesce(p.distance_m, 'NaN'::float8) ORDER BY p.recorded_at, p.accuracy_m)
+       array_agg(extract(epoch FROM p.recorded_at)::float8),
+       array_agg(ST_X(p.location::geometry)),
+       array_agg(ST_Y(p.location::geometry)),
+       array_agg(p.accuracy_m),
+       array_agg(p.is_mock),
+       array_agg(coalesce(p.distance_m, 'NaN'::float8))
 FROM tracking_ping AS p
 JOIN unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[]) AS w(shift_id, lo, hi)
   ON p.shift_id = w.shift_id AND p.recorded_at BETWEEN w.lo AND w.hi

@@ -2,7 +2,6 @@
 
 from datetime import UTC, datetime, timedelta
 
-import numpy as np
 import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,7 +10,7 @@ from geofence.classify import PreparedFence
 from geofence.fixes import Fix, sort_fixes
 from geofence.integrity import impossible_travel
 from geofence.presence import PresencePolicy, presence_timeline
-from geofence.track import Track, impossible_travel_in_track, presence_from_track, split_track
+from geofence.track import Track, impossible_travel_in_track, presence_from_track, split_track, tracks_from_arrays
 from tests import geo
 
 FENCE = PreparedFence(shapely.from_wkb(bytes(geo.SITE_SQUARE.wkb)))
@@ -35,17 +34,13 @@ def _as_fixes(raw) -> list[Fix]:
 
 
 def _as_track(fixes: list[Fix]) -> Track:
-    ordered = sorted(fixes, key=lambda f: (f.recorded_at, f.accuracy_m if f.accuracy_m > 0 else float("inf")))
-    lon = np.array([f.lon for f in ordered], dtype=np.float64)
-    lat = np.array([f.lat for f in ordered], dtype=np.float64)
-    return Track(
-        t=np.array([f.recorded_at.timestamp() for f in ordered], dtype=np.float64),
-        lon=lon,
-        lat=lat,
-        accuracy_m=np.array([f.accuracy_m for f in ordered], dtype=np.float64),
-        is_mock=np.array([f.is_mock for f in ordered], dtype=np.bool_),
-        distance_m=FENCE.distances_m(lon, lat)[1] if ordered else np.zeros(0),
-    )
+    """The fixes as the monitoring query returns them: parallel arrays in no particular order."""
+    lon = [f.lon for f in fixes]
+    lat = [f.lat for f in fixes]
+    distances = FENCE.distances_m(lon, lat)[1].tolist() if fixes else []
+    row = (1, [f.recorded_at.timestamp() for f in fixes], lon, lat, [f.accuracy_m for f in fixes],
+           [f.is_mock for f in fixes], distances)  # fmt: skip
+    return tracks_from_arrays([row])[1]
 
 
 @settings(max_examples=300, deadline=None)
