@@ -249,7 +249,7 @@ _FIELD_NAMES = {
 
 @REPORT_RULES.register(FlagCode.INCOMPLETE_REPORT)
 def incomplete_report(facts: ReportFacts, thresholds: Thresholds) -> list[Finding]:
-    """Does the report hold what its type requires, and who/what/where/when/action?"""
+    """Does the report hold what its type requires, and say what happened, where, and what the officer did?"""
     # A missing position is LOCATION_MISSING's finding; it is not reported twice.
     missing_fields = [f for f in facts.required_fields if f != "position" and not _present(facts, f)]
     if not facts.location_detail.strip() and "location_detail" not in missing_fields and facts.unit is None:
