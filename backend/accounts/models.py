@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -86,6 +87,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        # A client contact's company is the one whose client they are: kept on the user so
+        # every tenant query filters one column, and checked here so the two cannot differ.
+        if self.client is not None and self.client.company_id != self.company_id:
+            raise ValidationError({"client": "This client belongs to another company."})
 
     @property
     def is_guard(self) -> bool:

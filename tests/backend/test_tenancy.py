@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
@@ -135,3 +136,13 @@ def test_for_company_filters_every_tenant_model(model, tenant, other_tenant):
     other_rows = model.objects.for_company(other_tenant.company)
     assert other_rows.exists()
     assert not set(rows.values_list("pk", flat=True)) & set(other_rows.values_list("pk", flat=True))
+
+
+def test_a_client_contact_cannot_be_attached_to_another_companys_client(tenant, other_tenant):
+    contact = tenant.client_contact
+    contact.client = other_tenant.client
+
+    with pytest.raises(ValidationError) as error:
+        contact.full_clean()
+
+    assert "client" in error.value.message_dict
