@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -42,23 +43,38 @@ def flag_notify_managers(*, flag_id: int) -> int:
     task sends nothing twice.
     """
     flag = Flag.objects.select_related("company").get(pk=flag_id)
+    body = (
+        f"{flag.message}\n\nSeverity: {flag.severity}\n"
+        f"Raised: {flag.raised_at:%Y-%m-%d %H:%M} UTC\nEvidence: {flag.evidence}"
+    )
+    return email_managers(
+        recipients=on_call_managers(company_id=flag.company_id), subject=_subject_line(flag), body=body, flag=flag
+    )
+
+
+def email_managers(*, recipients: Iterable[User], subject: str, body: str, flag: Flag | None) -> int:
+    """E-mail each recipient once; with a flag, each e-mail is recorded as its FlagNotification.
+
+    A recipient already recorded for the flag is skipped, so a re-delivered task sends
+    nothing twice. A failed send keeps its record with the error, for an operator to see.
+    """
     sent = 0
-    for manager in on_call_managers(company_id=flag.company_id):
+    for manager in recipients:
+        record = None
+        if flag is not None:
+            try:
+                with transaction.atomic():
+                    record = FlagNotification.objects.create(flag=flag, recipient=manager, address=manager.email)
+            except IntegrityError:
+                continue
         try:
-            with transaction.atomic():
-                record = FlagNotification.objects.create(flag=flag, recipient=manager, address=manager.email)
-        except IntegrityError:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [manager.email])
+        except OSError as error:  # mail server down: keep going for the others, leave a trace
+            logger.warning("Could not e-mail %s (%s): %s", manager.email, subject, error)
+            if record is not None:
+                FlagNotification.objects.filter(pk=record.pk).update(error=str(error)[:2000])
             continue
-        body = (
-            f"{flag.message}\n\nSeverity: {flag.severity}\n"
-            f"Raised: {flag.raised_at:%Y-%m-%d %H:%M} UTC\nEvidence: {flag.evidence}"
-        )
-        try:
-            send_mail(_subject_line(flag), body, settings.DEFAULT_FROM_EMAIL, [manager.email])
-        except OSError as error:  # SMTP down: keep the record so an operator can see and retry
-            logger.warning("Could not e-mail %s about flag %s: %s", manager.email, flag.pk, error)
-            FlagNotification.objects.filter(pk=record.pk).update(error=str(error)[:2000])
-            continue
-        FlagNotification.objects.filter(pk=record.pk).update(sent_at=timezone.now())
+        if record is not None:
+            FlagNotification.objects.filter(pk=record.pk).update(sent_at=timezone.now())
         sent += 1
     return sent

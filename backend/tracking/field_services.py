@@ -15,18 +15,17 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from django.conf import settings
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.core.cache import cache
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Model, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from backend.accounts.models import Role, User
 from backend.core.errors import Conflict, NotFound
-from backend.flags.models import Flag, FlagCode, FlagNotification, Severity
+from backend.flags.models import Flag, FlagCode, Severity
+from backend.flags.notifications import email_managers
 from backend.flags.position_rules import describe_distance
 from backend.flags.services import Finding, flags_sync
 from backend.rules.narrative import find_emergency_mentions
@@ -358,26 +357,7 @@ def panic_alert_notify_managers(*, alert_id: uuid.UUID) -> int:
     if not managers:
         logger.error("Panic alert %s by %s: the company has no manager with an email address.", alert.pk, alert.guard)
     subject, body = _panic_message(alert)
-    sent = 0
-    for manager in managers:
-        record = None
-        if flag is not None:
-            try:
-                with transaction.atomic():
-                    record = FlagNotification.objects.create(flag=flag, recipient=manager, address=manager.email)
-            except IntegrityError:
-                continue  # already told about this alert
-        message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[manager.email])
-        try:
-            message.send()
-        except OSError as error:  # mail server down: keep going for the others, leave a trace
-            logger.warning("Could not e-mail %s about panic alert %s: %s", manager.email, alert.pk, error)
-            if record is not None:
-                FlagNotification.objects.filter(pk=record.pk).update(error=str(error)[:2000])
-            continue
-        if record is not None:
-            FlagNotification.objects.filter(pk=record.pk).update(sent_at=timezone.now())
-        sent += 1
+    sent = email_managers(recipients=managers, subject=subject, body=body, flag=flag)
     if flag is None:
         cache.set(marker, 1, PANIC_NOTIFIED_TTL_SECONDS)
     return sent
