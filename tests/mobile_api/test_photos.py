@@ -272,3 +272,101 @@ def test_the_display_copy_of_a_big_photo_is_bounded_while_the_original_is_kept_w
     assert photo.size_bytes == len(data)
     with photo.original.open("rb") as original:
         assert Image.open(original).size == (6000, 4000)
+
+
+# --- Metadata ----------------------------------------------------------------------------
+
+SERIAL = "C02XK1ABJGH5"
+EXIF_IFD, BODY_SERIAL_NUMBER = 0x8769, 0xA431
+# Segments a bare JPEG of pixels is made of: JFIF header, tables, frame, scan.
+PIXEL_SEGMENTS = {0xE0, 0xDB, 0xC0, 0xC2, 0xC4, 0xDD, 0xDA}
+
+
+def _segment(marker: int, payload: bytes) -> bytes:
+    return bytes((0xFF, marker)) + (len(payload) + 2).to_bytes(2, "big") + payload
+
+
+def jpeg_segments(data: bytes) -> list[tuple[int, bytes]]:
+    """The (marker, payload) segments of a JPEG up to its scan."""
+    assert data[:2] == b"\xff\xd8"
+    segments, at = [], 2
+    while at < len(data):
+        assert data[at] == 0xFF
+        marker = data[at + 1]
+        length = int.from_bytes(data[at + 2 : at + 4], "big")
+        segments.append((marker, data[at + 4 : at + 2 + length]))
+        if marker == 0xDA:  # start of scan: entropy-coded data follows
+            break
+        at += 2 + length
+    return segments
+
+
+def tattletale_jpeg() -> bytes:
+    """A phone photo that says everything about where it was taken and by which device:
+    a JPEG comment with the position, EXIF GPS and body serial, XMP, IPTC and an ICC profile."""
+    from PIL import ImageCms
+
+    exif = Image.Exif()
+    exif[MAKE] = "Apple"
+    exif[GPS_IFD] = {1: "N", 2: (33.0, 50.0, 18.6), 3: "W", 4: (84.0, 25.0, 34.3)}
+    exif[EXIF_IFD] = {BODY_SERIAL_NUMBER: SERIAL}
+    xmp = f'<x:xmpmeta xmlns:x="adobe:ns:meta/"><exif:BodySerialNumber>{SERIAL}</exif:BodySerialNumber></x:xmpmeta>'
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), "green").save(
+        out,
+        format="JPEG",
+        exif=exif.tobytes(),
+        comment="GPS 33.8385,-84.4262",
+        xmp=xmp.encode(),
+        icc_profile=ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes(),
+    )
+    data = out.getvalue()
+    # IPTC (Photoshop APP13): record 2:116 "copyright notice" naming the phone.
+    iptc_record = b"\x1c\x02\x74\x00\x0cGuard " + SERIAL[:6].encode()
+    iptc = _segment(0xED, b"Photoshop 3.0\x008BIM\x04\x04\x00\x00" + len(iptc_record).to_bytes(4, "big") + iptc_record)
+    return data[:2] + iptc + data[2:]
+
+
+def assert_bare_pixels(data: bytes) -> None:
+    markers = {marker for marker, _ in jpeg_segments(data)}
+    assert markers <= PIXEL_SEGMENTS, f"metadata segments left: {sorted(hex(m) for m in markers - PIXEL_SEGMENTS)}"
+    for tell in (b"GPS 33.8385", b"Exif", SERIAL.encode(), b"xmpmeta", b"Photoshop", b"Apple"):
+        assert tell not in data
+
+
+def test_the_display_copy_and_thumbnail_carry_no_metadata_at_all(report, guard_api, django_capture_on_commit_callbacks):
+    # given a photo whose comment, EXIF, XMP and IPTC all give away the position or the phone
+    data = tattletale_jpeg()
+    markers = {marker for marker, _ in jpeg_segments(data)}
+    assert {0xFE, 0xE1, 0xE2, 0xED} <= markers  # COM, APP1 (EXIF and XMP), APP2 (ICC), APP13 (IPTC)
+
+    # when the guard attaches it and the thumbnail is made
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(guard_api, report.pk, data)
+
+    # then the copies anyone can be shown are pixels only
+    assert response.status_code == 201, response.json()
+    photo = IncidentPhoto.objects.get()
+    with photo.display.open("rb") as display:
+        assert_bare_pixels(display.read())
+    with photo.thumbnail.open("rb") as thumbnail:
+        assert_bare_pixels(thumbnail.read())
+    # and the original is kept byte for byte as evidence
+    with photo.original.open("rb") as original:
+        assert original.read() == data
+
+
+def test_png_text_chunks_do_not_reach_the_display_copy(report, guard_api):
+    from PIL import PngImagePlugin
+
+    text = PngImagePlugin.PngInfo()
+    text.add_text("comment", "GPS 33.8385,-84.4262")  # the key Pillow would write back as a JPEG comment
+    text.add_itxt("XML:com.adobe.xmp", f"<x:xmpmeta>{SERIAL}</x:xmpmeta>")
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), "green").save(out, format="PNG", pnginfo=text)
+
+    response = upload(guard_api, report.pk, out.getvalue(), name="x.png", content_type="image/png")
+
+    assert response.status_code == 201, response.json()
+    with IncidentPhoto.objects.get().display.open("rb") as display:
+        assert_bare_pixels(display.read())
