@@ -403,6 +403,8 @@ PHOTO_EDITABLE = (IncidentStatus.SUBMITTED, IncidentStatus.RETURNED)
 class PhotoOutcome:
     photo: IncidentPhoto
     created: bool
+    flags: list[Flag]
+    """The report's open flags once the rules have seen this photo."""
 
 
 def _read_upload(upload: UploadedFile) -> bytes:
@@ -447,8 +449,10 @@ def incident_photo_add(
     """Attach a photo to the guard's own open report; idempotent on photo_id and on content.
 
     The original bytes are kept with their SHA-256 as evidence; clients see a re-encoded
-    JPEG without EXIF. The thumbnail is made by a Celery task after commit. Decoding runs
-    before the transaction so no row lock is held while Pillow works.
+    JPEG without metadata. The report's rules run again (a type that requires a photo
+    stops being INCOMPLETE_REPORT for it) and the outcome carries its open flags. The
+    thumbnail is made by a Celery task after commit. Decoding runs before the
+    transaction so no row lock is held while Pillow works.
     """
     report = IncidentReport.objects.filter(pk=report_id, guard=guard).first()
     if report is None:
@@ -457,7 +461,7 @@ def incident_photo_add(
     sha256 = hashlib.sha256(data).hexdigest()
     replay = _photo_replay(report=report, photo_id=photo_id, sha256=sha256)
     if replay is not None:
-        return PhotoOutcome(photo=replay, created=False)
+        return PhotoOutcome(photo=replay, created=False, flags=_open_flags(report))
     if report.status not in PHOTO_EDITABLE:
         raise Conflict("Photos can be added only while the report is open.", code="report_not_editable")
     max_pixels = int(settings.MOBILE_PHOTO_MAX_PIXELS)
@@ -488,7 +492,12 @@ def _photo_store(
     from backend.incidents.tasks import incident_photo_make_thumbnail
 
     # Serialise with review transitions: no photo lands on a report being approved.
-    locked = IncidentReport.objects.select_for_update().get(pk=report.pk)
+    # The rules below read the type and the site's company: loaded here, locked is the report only.
+    locked = (
+        IncidentReport.objects.select_for_update(of=("self",))
+        .select_related("type", "shift__post__site__client__company")
+        .get(pk=report.pk)
+    )
     if locked.status not in PHOTO_EDITABLE:
         raise Conflict("Photos can be added only while the report is open.", code="report_not_editable")
     photo.original.save(original.name or "original", original, save=False)
@@ -503,10 +512,13 @@ def _photo_store(
         replay = _photo_replay(report=report, photo_id=photo.pk, sha256=photo.sha256)
         if replay is None:
             raise Conflict("The photo could not be stored; send it again.", code="concurrent_update") from None
-        return PhotoOutcome(photo=replay, created=False)
+        return PhotoOutcome(photo=replay, created=False, flags=_open_flags(locked))
+    # A photo is part of what the report holds (a type may require one): judge it again,
+    # as filing and amending do, so "needs a photo" clears while the guard is still there.
+    flags = incident_checks_apply(report=locked)
     photo_id = str(photo.pk)
     transaction.on_commit(lambda: incident_photo_make_thumbnail.delay(photo_id))
-    return PhotoOutcome(photo=photo, created=True)
+    return PhotoOutcome(photo=photo, created=True, flags=flags)
 
 
 def incident_photo_thumbnail_make(*, photo_id: uuid.UUID) -> bool:

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from PIL import Image
 
+from backend.flags.models import Flag, FlagCode, FlagStatus
 from backend.incidents.images import HEIF_SUPPORTED
 from backend.incidents.models import IncidentPhoto, IncidentReport, IncidentStatus
 from backend.incidents.services import incident_return_for_correction
@@ -107,7 +108,24 @@ def test_a_phone_photo_is_kept_as_evidence_and_shown_upright_without_exif(
         assert max(Image.open(io.BytesIO(thumbnail.read())).size) <= 320
     assert photo.content_type == "image/jpeg"
     detail = guard_api.get_json(f"/incidents/{report.pk}").json()
-    assert detail["photos"] == [{"id": body["id"], "sha256": body["sha256"], "width": 40, "height": 60}]
+    base = f"http://testserver/photos/{body['id']}"
+    assert detail["photos"] == [
+        {
+            "id": body["id"],
+            "sha256": body["sha256"],
+            "width": 40,
+            "height": 60,
+            "url": f"{base}/display",
+            "thumbnail_url": f"{base}/thumbnail",
+        }
+    ]
+    assert (body["url"], body["thumbnail_url"]) == (f"{base}/display", f"{base}/thumbnail")
+    # and the phone shows them with its own token
+    for url, size in ((body["url"], (40, 60)), (body["thumbnail_url"], (40, 60))):
+        shown = guard_api.get(url)
+        assert shown.status_code == 200
+        assert shown["Content-Type"] == "image/jpeg"
+        assert Image.open(io.BytesIO(b"".join(shown.streaming_content))).size == size
 
 
 def test_png_is_accepted_and_transparency_becomes_white(report, guard_api):
@@ -370,3 +388,53 @@ def test_png_text_chunks_do_not_reach_the_display_copy(report, guard_api):
     assert response.status_code == 201, response.json()
     with IncidentPhoto.objects.get().display.open("rb") as display:
         assert_bare_pixels(display.read())
+
+
+# --- The rules run again -------------------------------------------------------------------
+
+
+def _incomplete(report):
+    return Flag.objects.filter(incident=report, code=FlagCode.INCOMPLETE_REPORT)
+
+
+def test_uploading_the_photo_a_type_requires_clears_needs_a_photo(shift, guard_api):
+    # given a vandalism report (a photo is required) filed without one
+    report = file_directly(shift, type_code="vandalism")
+    flag = _incomplete(report).get(status=FlagStatus.OPEN)
+    assert flag.evidence["missing_fields"] == ["photos"]
+    assert "a photo" in flag.message
+
+    # when the guard attaches the photo
+    data, photo_id = phone_jpeg(), uuid.uuid4()
+    response = upload(guard_api, report.pk, data, photo_id=photo_id)
+
+    # then the answer shows the report's open flags, and "needs a photo" is not among them
+    assert response.status_code == 201, response.json()
+    assert "INCOMPLETE_REPORT" not in [f["code"] for f in response.json()["flags"]]
+    flag.refresh_from_db()
+    assert flag.status == FlagStatus.RESOLVED
+
+    # and a retried upload stores nothing new and raises nothing again
+    retry = upload(guard_api, report.pk, data, photo_id=photo_id)
+    assert retry.status_code == 201
+    assert retry["Idempotent-Replayed"] == "true"
+    assert retry.json()["flags"] == response.json()["flags"]
+    assert IncidentPhoto.objects.count() == 1
+    assert _incomplete(report).count() == 1
+    assert not _incomplete(report).filter(status=FlagStatus.OPEN).exists()
+
+
+def test_the_photo_resolves_only_its_part_of_an_incomplete_report(shift, guard_api):
+    # given a vandalism report missing both the photo and where on site
+    report = file_directly(shift, type_code="vandalism", location_detail="")
+    assert _incomplete(report).get().evidence["missing_fields"] == ["location_detail", "photos"]
+
+    # when the photo arrives
+    response = upload(guard_api, report.pk, phone_jpeg())
+
+    # then the report is still incomplete, but only for where on site
+    assert response.status_code == 201
+    (shown,) = [f for f in response.json()["flags"] if f["code"] == "INCOMPLETE_REPORT"]
+    assert shown["evidence"]["missing_fields"] == ["location_detail"]
+    assert "photo" not in shown["message"]
+    assert _incomplete(report).get(status=FlagStatus.OPEN).evidence["missing_fields"] == ["location_detail"]
