@@ -256,3 +256,12 @@ def test_the_managers_report_page_shows_the_thumbnail_and_offers_no_delete(photo
     assert "Photo" in photos_inline
     assert "Delete?" not in photos_inline
     assert "photos-0-DELETE" not in html
+
+
+def test_an_unknown_photo_serve_mode_refuses_to_start():
+    from tests.backend.test_deploy_settings import _check_deploy
+
+    result = _check_deploy(DJANGO_SECRET_KEY="k" * 20 + "Q7-production-like-secret-value-xyz", PHOTO_SERVE_MODE="nginx")
+
+    assert result.returncode != 0
+    assert "PHOTO_SERVE_MODE='nginx'" in result.stderr

@@ -438,3 +438,38 @@ def test_the_photo_resolves_only_its_part_of_an_incomplete_report(shift, guard_a
     assert shown["evidence"]["missing_fields"] == ["location_detail"]
     assert "photo" not in shown["message"]
     assert _incomplete(report).get(status=FlagStatus.OPEN).evidence["missing_fields"] == ["location_detail"]
+
+
+@pytest.mark.skipif(not HEIF_SUPPORTED, reason="pillow-heif is not installed")
+def test_an_iphone_heic_loses_its_exif_and_xmp_in_the_display_copy(report, guard_api):
+    exif = Image.Exif()
+    exif[MAKE] = "Apple"
+    exif[GPS_IFD] = {1: "N", 2: (33.0, 50.0, 18.6)}
+    exif[EXIF_IFD] = {BODY_SERIAL_NUMBER: SERIAL}
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), "green").save(
+        out, format="HEIF", exif=exif.tobytes(), xmp=f"<x:xmpmeta>{SERIAL}</x:xmpmeta>".encode()
+    )
+    assert SERIAL.encode() in out.getvalue()
+
+    response = upload(guard_api, report.pk, out.getvalue(), name="IMG_0002.HEIC", content_type="image/heic")
+
+    assert response.status_code == 201, response.json()
+    with IncidentPhoto.objects.get().display.open("rb") as display:
+        assert_bare_pixels(display.read())
+
+
+def test_a_colour_profile_that_cannot_be_read_does_not_stop_the_photo(report, guard_api):
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), "green").save(out, format="JPEG", icc_profile=b"not a colour profile" * 8)
+
+    response = upload(guard_api, report.pk, out.getvalue())
+
+    assert response.status_code == 201, response.json()
+    with IncidentPhoto.objects.get().display.open("rb") as display:
+        data = display.read()
+    assert_bare_pixels(data)
+    green = Image.open(io.BytesIO(data)).getpixel((10, 10))
+    assert isinstance(green, tuple)
+    assert green[1] > 100
+    assert green[0] < 60
