@@ -161,6 +161,41 @@ def prepare_photo(data: bytes, *, max_pixels: int) -> PreparedPhoto:
         return PreparedPhoto(name, content_type, extension, jpeg, clean.width, clean.height)
 
 
+# What a JPEG of pixels alone is made of before its scan: tables, frame, restart interval.
+_PIXEL_MARKERS: Final = frozenset({0xC0, 0xC1, 0xC2, 0xC4, 0xDB, 0xDD})
+_START_OF_SCAN: Final = 0xDA
+
+
+def jpeg_metadata_blocks(data: bytes) -> list[str]:
+    """The metadata segments of a JPEG before its scan (e.g. ["COM", "APP1"]); [] for pixels only.
+
+    A JFIF APP0 header is pixels' bookkeeping (density), not metadata; every other
+    APPn (EXIF and XMP are APP1, ICC APP2, IPTC APP13) and every comment is. A file that
+    is not a well-formed JPEG answers ["unreadable"].
+    """
+    if data[:2] != b"\xff\xd8":
+        return ["unreadable"]
+    found: list[str] = []
+    at = 2
+    while at + 4 <= len(data):
+        if data[at] != 0xFF:
+            return [*found, "unreadable"]
+        marker = data[at + 1]
+        if marker == _START_OF_SCAN:
+            return found
+        length = int.from_bytes(data[at + 2 : at + 4], "big")
+        if marker == 0xE0 and data[at + 4 : at + 9] == b"JFIF\x00":
+            pass
+        elif 0xE0 <= marker <= 0xEF:
+            found.append(f"APP{marker - 0xE0}")
+        elif marker == 0xFE:
+            found.append("COM")
+        elif marker not in _PIXEL_MARKERS:
+            found.append(f"0x{marker:02X}")
+        at += 2 + length
+    return [*found, "unreadable"]
+
+
 def thumbnail_copy(display_jpeg: bytes) -> bytes:
     """A small JPEG of a display copy (which is already clean and upright)."""
     with Image.open(io.BytesIO(display_jpeg), formats=["JPEG"]) as image:

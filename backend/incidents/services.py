@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from backend.accounts.models import Company, Role, User
@@ -26,7 +27,7 @@ from backend.core.errors import ApplicationError, Conflict, NotFound, Permission
 from backend.flags.models import Flag, FlagStatus, Severity
 from backend.flags.services import flags_sync
 from backend.incidents.checks import incident_check_codes, incident_run_checks
-from backend.incidents.images import ImageRejected, prepare_photo, thumbnail_copy
+from backend.incidents.images import ImageRejected, jpeg_metadata_blocks, prepare_photo, thumbnail_copy
 from backend.incidents.models import (
     IncidentPhoto,
     IncidentReport,
@@ -530,4 +531,37 @@ def incident_photo_thumbnail_make(*, photo_id: uuid.UUID) -> bool:
         small = thumbnail_copy(display.read())
     photo.thumbnail.save("thumbnail.jpg", ContentFile(small), save=False)
     photo.save(update_fields=["thumbnail", "updated_at"])
+    return True
+
+
+def _stored_bytes(file: FieldFile) -> bytes:
+    with file.open("rb") as stored:
+        data: bytes = stored.read()
+    return data
+
+
+def incident_photo_copies_clean(*, photo_id: uuid.UUID) -> bool:
+    """Re-make a photo's display copy and thumbnail from its original if either carries metadata.
+
+    For photos stored before the copies were pixels only (a phone's JPEG comment with
+    its GPS position survived). The original is not touched; the new copies are saved
+    under new names before the row points at them and the old files are deleted, so
+    the photo is never without a display copy. Returns whether anything was re-made;
+    a second run finds nothing to do.
+    """
+    photo = IncidentPhoto.objects.filter(pk=photo_id).first()
+    if photo is None:
+        return False
+    copies = [photo.display, *([photo.thumbnail] if photo.thumbnail else [])]
+    if not any(jpeg_metadata_blocks(_stored_bytes(copy)) for copy in copies):
+        return False
+    # Raises ImageRejected if today's pixel cap is below what was accepted then: nothing changes.
+    prepared = prepare_photo(_stored_bytes(photo.original), max_pixels=int(settings.MOBILE_PHOTO_MAX_PIXELS))
+    old_names = [copy.name for copy in copies]
+    photo.display.save("display.jpg", ContentFile(prepared.display_jpeg), save=False)
+    photo.thumbnail.save("thumbnail.jpg", ContentFile(thumbnail_copy(prepared.display_jpeg)), save=False)
+    photo.width, photo.height = prepared.width, prepared.height
+    photo.save(update_fields=["display", "thumbnail", "width", "height", "updated_at"])
+    for name in old_names:
+        photo.display.storage.delete(name)
     return True

@@ -3,6 +3,7 @@
 import hashlib
 import io
 import uuid
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -473,3 +474,37 @@ def test_a_colour_profile_that_cannot_be_read_does_not_stop_the_photo(report, gu
     assert isinstance(green, tuple)
     assert green[1] > 100
     assert green[0] < 60
+
+
+def test_display_copies_stored_with_metadata_are_remade_from_the_original(
+    report, guard_api, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    # given a photo stored before the fix: its display copy and thumbnail still hold the comment
+    data = tattletale_jpeg()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert upload(guard_api, report.pk, data).status_code == 201
+    photo = IncidentPhoto.objects.get()
+    for copy in (photo.display, photo.thumbnail):
+        with copy.storage.open(copy.name, "wb") as stale:
+            stale.write(data)
+
+    # when the clean-up runs
+    out = io.StringIO()
+    call_command("photos_strip_metadata", stdout=out)
+
+    # then both copies are pixels again, the original is untouched and nothing old is left behind
+    assert "1 re-made" in out.getvalue()
+    photo.refresh_from_db()
+    for copy in (photo.display, photo.thumbnail):
+        with copy.open("rb") as cleaned:
+            assert_bare_pixels(cleaned.read())
+    with photo.original.open("rb") as original:
+        assert original.read() == data
+    folder = photo.display.storage.path(photo.display.name).rsplit("/", 1)[0]
+    assert len(list(Path(folder).iterdir())) == 3
+    # and a second run finds nothing to do
+    again = io.StringIO()
+    call_command("photos_strip_metadata", stdout=again)
+    assert "0 re-made" in again.getvalue()
