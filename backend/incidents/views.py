@@ -58,6 +58,8 @@ def _headers(found: PhotoFile, etag: str) -> dict[str, str]:
         "Content-Disposition": content_disposition_header(as_attachment=False, filename=found.filename) or "inline",
         "ETag": etag,
         "X-Content-Type-Options": "nosniff",
+        # Another site's page cannot pull a photo into itself with the viewer's credentials.
+        "Cross-Origin-Resource-Policy": "same-site",
     }
 
 

@@ -93,6 +93,7 @@ def test_the_guard_sees_their_photo_from_the_phone_with_the_headers_a_browser_ne
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cross-Origin-Resource-Policy"] == "same-site"
     assert response["Content-Disposition"] == 'inline; filename="display.jpg"'
     cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
     assert cache_control == {"private", "max-age=3600"}
