@@ -266,3 +266,21 @@ def test_an_unknown_photo_serve_mode_refuses_to_start():
 
     assert result.returncode != 0
     assert "PHOTO_SERVE_MODE='nginx'" in result.stderr
+
+
+def test_before_its_thumbnail_is_made_a_photo_shows_its_display_copy(report, tenant):
+    # given a photo whose thumbnail task has not run yet
+    photo = incident_photo_add(
+        guard=tenant.guard,
+        report_id=report.pk,
+        upload=SimpleUploadedFile("gate.jpg", ORIGINAL, content_type="image/jpeg"),
+    ).photo
+    assert not photo.thumbnail
+
+    response = fetch(api_client_for(tenant.guard), url(photo.pk, "thumbnail"))
+
+    # then the thumbnail URL answers with the display copy, tagged as such for caches
+    assert response.status_code == 200
+    assert response["ETag"] == f'"{photo.sha256}-display"'
+    with photo.display.open("rb") as display:
+        assert response.body == display.read()
