@@ -9,6 +9,7 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 # Lets annotations like ModelAdmin[Site] and QuerySet[Shift] exist at run time.
 django_stubs_ext.monkeypatch()
@@ -157,6 +158,16 @@ MOBILE_PHOTO_MAX_BYTES = env.int("MOBILE_PHOTO_MAX_BYTES", default=15 * 1024 * 1
 MOBILE_PHOTO_MAX_PIXELS = env.int("MOBILE_PHOTO_MAX_PIXELS", default=50_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Who sends a photo's bytes once the view has checked the viewer: Django itself
+# ("django"), or the web server in front, told by a header: "x-accel-redirect" (nginx,
+# an `internal` location at PHOTO_X_ACCEL_PREFIX aliased to MEDIA_ROOT) or "x-sendfile"
+# (Apache mod_xsendfile, lighttpd; reads MEDIA_ROOT paths).
+PHOTO_SERVE_MODE = env.str("PHOTO_SERVE_MODE", default="django")
+if PHOTO_SERVE_MODE not in ("django", "x-accel-redirect", "x-sendfile"):
+    raise ImproperlyConfigured(
+        f"PHOTO_SERVE_MODE={PHOTO_SERVE_MODE!r}: use 'django', 'x-accel-redirect' or 'x-sendfile'."
+    )
+PHOTO_X_ACCEL_PREFIX = env.str("PHOTO_X_ACCEL_PREFIX", default="/protected-media/")
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="guardops-demo")
 

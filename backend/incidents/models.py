@@ -126,7 +126,8 @@ class IncidentPhoto(TenantModel):
     """A photo attached to a report: original kept for evidence, a clean copy for clients.
 
     The original's SHA-256 proves it was not altered; the display copy is re-encoded with
-    EXIF (including GPS and device data) stripped and orientation applied.
+    no metadata at all (EXIF with GPS and device serials, XMP, IPTC, ICC, comments) and
+    orientation applied.
     """
 
     TENANT_PATH: ClassVar[str] = "report__shift__post__site__client__company"

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from backend.accounts.models import Company, Role, User
@@ -26,7 +27,7 @@ from backend.core.errors import ApplicationError, Conflict, NotFound, Permission
 from backend.flags.models import Flag, FlagStatus, Severity
 from backend.flags.services import flags_sync
 from backend.incidents.checks import incident_check_codes, incident_run_checks
-from backend.incidents.images import ImageRejected, prepare_photo, thumbnail_copy
+from backend.incidents.images import ImageRejected, jpeg_metadata_blocks, prepare_photo, thumbnail_copy
 from backend.incidents.models import (
     IncidentPhoto,
     IncidentReport,
@@ -403,6 +404,8 @@ PHOTO_EDITABLE = (IncidentStatus.SUBMITTED, IncidentStatus.RETURNED)
 class PhotoOutcome:
     photo: IncidentPhoto
     created: bool
+    flags: list[Flag]
+    """The report's open flags once the rules have seen this photo."""
 
 
 def _read_upload(upload: UploadedFile) -> bytes:
@@ -447,8 +450,10 @@ def incident_photo_add(
     """Attach a photo to the guard's own open report; idempotent on photo_id and on content.
 
     The original bytes are kept with their SHA-256 as evidence; clients see a re-encoded
-    JPEG without EXIF. The thumbnail is made by a Celery task after commit. Decoding runs
-    before the transaction so no row lock is held while Pillow works.
+    JPEG without metadata. The report's rules run again (a type that requires a photo
+    stops being INCOMPLETE_REPORT for it) and the outcome carries its open flags. The
+    thumbnail is made by a Celery task after commit. Decoding runs before the
+    transaction so no row lock is held while Pillow works.
     """
     report = IncidentReport.objects.filter(pk=report_id, guard=guard).first()
     if report is None:
@@ -457,7 +462,7 @@ def incident_photo_add(
     sha256 = hashlib.sha256(data).hexdigest()
     replay = _photo_replay(report=report, photo_id=photo_id, sha256=sha256)
     if replay is not None:
-        return PhotoOutcome(photo=replay, created=False)
+        return PhotoOutcome(photo=replay, created=False, flags=_open_flags(report))
     if report.status not in PHOTO_EDITABLE:
         raise Conflict("Photos can be added only while the report is open.", code="report_not_editable")
     max_pixels = int(settings.MOBILE_PHOTO_MAX_PIXELS)
@@ -488,7 +493,12 @@ def _photo_store(
     from backend.incidents.tasks import incident_photo_make_thumbnail
 
     # Serialise with review transitions: no photo lands on a report being approved.
-    locked = IncidentReport.objects.select_for_update().get(pk=report.pk)
+    # The rules below read the type and the site's company: loaded here, locked is the report only.
+    locked = (
+        IncidentReport.objects.select_for_update(of=("self",))
+        .select_related("type", "shift__post__site__client__company")
+        .get(pk=report.pk)
+    )
     if locked.status not in PHOTO_EDITABLE:
         raise Conflict("Photos can be added only while the report is open.", code="report_not_editable")
     photo.original.save(original.name or "original", original, save=False)
@@ -503,10 +513,13 @@ def _photo_store(
         replay = _photo_replay(report=report, photo_id=photo.pk, sha256=photo.sha256)
         if replay is None:
             raise Conflict("The photo could not be stored; send it again.", code="concurrent_update") from None
-        return PhotoOutcome(photo=replay, created=False)
+        return PhotoOutcome(photo=replay, created=False, flags=_open_flags(locked))
+    # A photo is part of what the report holds (a type may require one): judge it again,
+    # as filing and amending do, so "needs a photo" clears while the guard is still there.
+    flags = incident_checks_apply(report=locked)
     photo_id = str(photo.pk)
     transaction.on_commit(lambda: incident_photo_make_thumbnail.delay(photo_id))
-    return PhotoOutcome(photo=photo, created=True)
+    return PhotoOutcome(photo=photo, created=True, flags=flags)
 
 
 def incident_photo_thumbnail_make(*, photo_id: uuid.UUID) -> bool:
@@ -518,4 +531,37 @@ def incident_photo_thumbnail_make(*, photo_id: uuid.UUID) -> bool:
         small = thumbnail_copy(display.read())
     photo.thumbnail.save("thumbnail.jpg", ContentFile(small), save=False)
     photo.save(update_fields=["thumbnail", "updated_at"])
+    return True
+
+
+def _stored_bytes(file: FieldFile) -> bytes:
+    with file.open("rb") as stored:
+        data: bytes = stored.read()
+    return data
+
+
+def incident_photo_copies_clean(*, photo_id: uuid.UUID) -> bool:
+    """Re-make a photo's display copy and thumbnail from its original if either carries metadata.
+
+    For photos stored before the copies were pixels only (a phone's JPEG comment with
+    its GPS position survived). The original is not touched; the new copies are saved
+    under new names before the row points at them and the old files are deleted, so
+    the photo is never without a display copy. Returns whether anything was re-made;
+    a second run finds nothing to do.
+    """
+    photo = IncidentPhoto.objects.filter(pk=photo_id).first()
+    if photo is None:
+        return False
+    copies = [photo.display, *([photo.thumbnail] if photo.thumbnail else [])]
+    if not any(jpeg_metadata_blocks(_stored_bytes(copy)) for copy in copies):
+        return False
+    # Raises ImageRejected if today's pixel cap is below what was accepted then: nothing changes.
+    prepared = prepare_photo(_stored_bytes(photo.original), max_pixels=int(settings.MOBILE_PHOTO_MAX_PIXELS))
+    old_names = [copy.name for copy in copies]
+    photo.display.save("display.jpg", ContentFile(prepared.display_jpeg), save=False)
+    photo.thumbnail.save("thumbnail.jpg", ContentFile(thumbnail_copy(prepared.display_jpeg)), save=False)
+    photo.width, photo.height = prepared.width, prepared.height
+    photo.save(update_fields=["display", "thumbnail", "width", "height", "updated_at"])
+    for name in old_names:
+        photo.display.storage.delete(name)
     return True

@@ -22,7 +22,7 @@ from mobile_api.schemas.incidents import (
     IncidentPageOut,
     IncidentTypeOut,
     PhotoFormIn,
-    PhotoOut,
+    PhotoUploadOut,
     XSentAt,
 )
 
@@ -96,7 +96,7 @@ def incident_update(
 @router.post(
     "/incidents/{report_id}/photos",
     response={
-        201: PhotoOut,
+        201: PhotoUploadOut,
         400: ErrorOut,
         401: ErrorOut,
         404: ErrorOut,
@@ -108,7 +108,8 @@ def incident_update(
     description=(
         "Attach a photo (multipart field `file`: JPEG, PNG or HEIC, judged by content). Idempotent on the optional "
         "`photo_id` form field and on the photo's SHA-256: a repeat answers 201 with the stored photo and "
-        "`Idempotent-Replayed: true`. 413 `photo_too_large`, 415 `unsupported_image`, 422 `image_too_large`."
+        "`Idempotent-Replayed: true`. The answer carries the report's open flags, the checks having run again "
+        "with the photo. 413 `photo_too_large`, 415 `unsupported_image`, 422 `image_too_large`."
     ),
 )
 def incident_photo_create(
@@ -121,4 +122,8 @@ def incident_photo_create(
     outcome = incident_photo_add(guard=guard_of(request), report_id=report_id, upload=file, photo_id=form.photo_id)
     if not outcome.created:
         response[REPLAYED_HEADER] = "true"
-    return Status(201, outcome.photo)
+    photo = outcome.photo
+    return Status(
+        201,
+        {"id": photo.pk, "sha256": photo.sha256, "width": photo.width, "height": photo.height, "flags": outcome.flags},
+    )

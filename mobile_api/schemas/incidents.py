@@ -11,7 +11,9 @@ from ninja.params import HeaderEx
 from pydantic import AfterValidator, Field, StringConstraints, field_validator
 
 from backend.incidents.models import IncidentReport, IncidentStatus
+from backend.incidents.selectors import PHOTO_DISPLAY, PHOTO_THUMBNAIL
 from backend.incidents.services import IncidentContent, NewIncident
+from backend.incidents.views import incident_photo_url
 from geofence.fixes import Fix
 from mobile_api.schemas.common import FlagOut, PositionIn, PositionOut, StrictSchema, plausible_device_time
 
@@ -179,11 +181,36 @@ class CommentOut(Schema):
     created_at: datetime
 
 
+def _photo_link(obj: Any, context: Any, variant: str) -> str:
+    # A photo row, or the upload's answer (a dict) built by the router.
+    photo_id = obj["id"] if isinstance(obj, dict) else obj.pk
+    path = incident_photo_url(photo_id, variant)
+    request = (context or {}).get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
 class PhotoOut(Schema):
     id: uuid.UUID
     sha256: str = Field(description="SHA-256 of the original upload, kept unaltered as evidence.")
     width: int = Field(description="Of the display copy (orientation applied).")
     height: int
+    url: str = Field(description="The display copy (JPEG, no metadata); GET it with the same bearer token.")
+    thumbnail_url: str = Field(description="A small JPEG of it (the display copy until the thumbnail is made).")
+
+    @staticmethod
+    def resolve_url(obj: Any, context: Any) -> str:
+        return _photo_link(obj, context, PHOTO_DISPLAY)
+
+    @staticmethod
+    def resolve_thumbnail_url(obj: Any, context: Any) -> str:
+        return _photo_link(obj, context, PHOTO_THUMBNAIL)
+
+
+class PhotoUploadOut(PhotoOut):
+    flags: list[FlagOut] = Field(
+        description="The report's open flags after its checks ran again with this photo "
+        "(a type that requires a photo is no longer INCOMPLETE_REPORT for it)."
+    )
 
 
 class IncidentDetailOut(IncidentItemOut):
