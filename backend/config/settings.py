@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    # Ships Swagger UI's JS/CSS as static files: without it the API docs load them from a CDN.
+    "ninja",
     "backend.core",
     "backend.accounts",
     "backend.sites",
