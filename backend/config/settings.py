@@ -46,6 +46,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost after security: turns Django's HTML error pages under the API's prefix into JSON.
+    "mobile_api.middleware.ApiJsonErrorsMiddleware",
     # Serves collected static files (admin, API docs) from gunicorn, no separate web server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Turns away oversized photo uploads by Content-Length before the body is read.
