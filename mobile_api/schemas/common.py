@@ -9,6 +9,8 @@ from django.utils import timezone
 from ninja import Schema
 from pydantic import ConfigDict, Field, field_validator
 
+from backend.core.errors import ValidationFailed
+
 # Phones queue work offline for days; anything older than this, or from the future
 # beyond a generous skew, is not a real device time.
 OLDEST_DEVICE_TIME = timedelta(days=30)
@@ -19,6 +21,13 @@ class StrictSchema(Schema):
     """Request body base: unknown fields (e.g. `status`, `company_id`) are refused, NaN too."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class UnknownField(ValidationFailed):
+    """A form field the endpoint does not take; JSON bodies get the same code from `extra="forbid"`."""
+
+    code = "unknown_field"
+    status = 422
 
 
 def plausible_device_time(value: datetime) -> datetime:
