@@ -1,7 +1,9 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.views.decorators.cache import never_cache
 from ninja import Router, Status
+from ninja.decorators import decorate_view
 
 from backend.devices.services import device_token_issue, device_token_revoke
 from mobile_api.auth import DeviceTokenAuth, guard_of
@@ -22,6 +24,7 @@ def _client_ip(request: HttpRequest) -> str:
     auth=None,
     response={200: TokenOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut},
 )
+@decorate_view(never_cache)  # the answer carries a token (or says whose password was wrong): no cache keeps it
 def token_create(request: HttpRequest, payload: TokenIn) -> TokenOut:
     raw, record = device_token_issue(
         username=payload.username,

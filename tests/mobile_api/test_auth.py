@@ -97,3 +97,15 @@ def test_unknown_fields_in_login_are_refused(tenant, anonymous_api):
     assert response.status_code == 422
     assert response.json()["code"] == "unknown_field"
     assert "company_id" in response.json()["fields"]
+
+
+def test_login_answers_are_never_cached(tenant, anonymous_api):
+    # given a proxy or the phone's HTTP cache between the app and the server
+    issued = anonymous_api.post_json("/auth/token", {"username": tenant.guard.username, **LOGIN})
+    refused = anonymous_api.post_json("/auth/token", {**LOGIN, "username": tenant.guard.username, "password": "x"})
+
+    # then neither the token nor the refusal may be stored by it
+    assert issued.status_code == 200
+    assert refused.status_code == 401
+    for response in (issued, refused):
+        assert "no-store" in response["Cache-Control"]
