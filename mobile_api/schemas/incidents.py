@@ -6,47 +6,38 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar, Literal
 
+from django.http import HttpRequest
 from ninja import P, Schema
 from ninja.params import HeaderEx
-from django.http import HttpRequest
 from pydantic import AfterValidator, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
 from backend.incidents.models import IncidentReport, IncidentStatus
 from backend.incidents.services import IncidentContent, NewIncident
 from geofence.fixes import Fix
 from mobile_api.schemas.common import (
+    MULTI_LINE,
+    SINGLE_LINE,
     FlagOut,
     PositionIn,
     PositionOut,
     StrictSchema,
     UnknownField,
     plausible_device_time,
+    text_limits,
 )
 
 # Primary keys are bigints; a larger number is refused here instead of overflowing in SQL.
 DbId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
-def printable(value: str) -> str:
-    """No control characters (NUL cannot be stored by PostgreSQL) and valid UTF-8 (no lone surrogates)."""
-    if any((ord(char) < 32 and char not in "\t\n\r") or ord(char) == 127 for char in value):
-        raise ValueError("must not contain control characters")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("must be valid Unicode text") from None
-    return value
-
-
-def _text(max_length: int, min_length: int = 0) -> Any:
-    return StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
-
-
-ShortText = Annotated[str, _text(200), AfterValidator(printable)]
-Line = Annotated[str, _text(500), AfterValidator(printable)]
-RequiredLine = Annotated[str, _text(500, min_length=1), AfterValidator(printable)]
-Narrative = Annotated[str, _text(20_000, min_length=1), AfterValidator(printable)]
-TypeCode = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[-a-zA-Z0-9_]+$")]
+# One-line fields refuse every control character; a narrative and a person's description
+# keep line breaks and tabs (see common.single_line / multi_line).
+ShortText = Annotated[str, text_limits(200), SINGLE_LINE]
+Line = Annotated[str, text_limits(500), SINGLE_LINE]
+RequiredLine = Annotated[str, text_limits(500, min_length=1), SINGLE_LINE]
+Description = Annotated[str, text_limits(500), MULTI_LINE]
+Narrative = Annotated[str, text_limits(20_000, min_length=1), MULTI_LINE]
+TypeCode = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[-a-zA-Z0-9_]+$"), SINGLE_LINE]
 
 
 def to_utc(value: datetime) -> datetime:
@@ -80,14 +71,14 @@ def fix_of(position: PositionIn | None) -> Fix | None:
 class PersonIn(StrictSchema):
     name: ShortText = Field(description="Name, or a short description when unknown ('white male, 30s').")
     role: Literal["suspect", "witness", "victim", "complainant", "resident", "other"] = "other"
-    description: Line = ""
-    phone: Annotated[str, _text(40), AfterValidator(printable)] = ""
+    description: Description = ""
+    phone: Annotated[str, text_limits(40), SINGLE_LINE] = ""
 
 
 class EmergencyIn(StrictSchema):
     services: list[Literal["fire", "police", "ems"]] = Field(min_length=1, max_length=3)
     called_at: DeviceTime | None = Field(default=None, description="When they were called (device time).")
-    reference: Annotated[str, _text(100), AfterValidator(printable)] = Field(
+    reference: Annotated[str, text_limits(100), SINGLE_LINE] = Field(
         default="", description="Their incident or report number."
     )
 
