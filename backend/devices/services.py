@@ -79,3 +79,8 @@ def device_token_authenticate(*, raw_token: str) -> DeviceToken | None:
 def device_token_revoke(*, token: DeviceToken) -> None:
     """Log a device out; the token stops working at once."""
     DeviceToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def device_tokens_revoke_for_user(*, user: User) -> int:
+    """Log every phone of the user out (their access changed); returns how many tokens were live."""
+    return DeviceToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
