@@ -156,6 +156,10 @@ LOGIN_THROTTLE = {
     "MAX_FAILURES_PER_IP": env.int("LOGIN_MAX_FAILURES_PER_IP", default=30),
     "WINDOW_SECONDS": env.int("LOGIN_THROTTLE_WINDOW_SECONDS", default=900),
 }
+# Proxies (addresses or CIDRs, e.g. "10.0.0.0/8") whose X-Forwarded-For is believed when
+# counting failed logins per client address. Empty: REMOTE_ADDR is the client. Set it to
+# the load balancer's addresses, or every phone behind it shares one address's limit.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # Photos: refuse big uploads before reading them; cap decoded pixels (decompression bombs).
 MOBILE_PHOTO_MAX_BYTES = env.int("MOBILE_PHOTO_MAX_BYTES", default=15 * 1024 * 1024)
 MOBILE_PHOTO_MAX_PIXELS = env.int("MOBILE_PHOTO_MAX_PIXELS", default=50_000_000)
