@@ -120,3 +120,21 @@ def test_a_login_that_upgrades_the_stored_hash_keeps_the_other_phones_logged_in(
     assert not reloaded(tenant.guard).password.startswith("md5$ab$")
     assert still_logged_in(work)
     assert still_logged_in(own)
+
+
+def test_a_password_set_in_the_admin_logs_the_phones_out(tenant, phones, client):
+    # given GuardOps staff in the admin
+    work, own, colleague = phones
+    staff = factories.UserFactory(role=Role.STAFF, company=None, is_staff=True, is_superuser=True)
+    client.force_login(staff)
+
+    # when they set a new password for the guard on the admin's password page
+    response = client.post(
+        f"/admin/accounts/user/{tenant.guard.pk}/password/",
+        {"password1": "a-new-pass-phrase", "password2": "a-new-pass-phrase", "usable_password": "true"},
+    )
+
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert not still_logged_in(work)
+    assert not still_logged_in(own)
+    assert still_logged_in(colleague)
