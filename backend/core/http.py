@@ -17,8 +17,14 @@ def _networks(entries: tuple[str, ...]) -> tuple[IpNetwork, ...]:
 
 
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    text = text.strip()
+    # Some proxies add the client's port: "198.51.100.7:51234", "[2001:db8::7]:51234".
+    if text.startswith("[") and "]" in text:
+        text = text[1 : text.index("]")]
+    elif text.count(":") == 1:
+        text = text.split(":")[0]
     try:
-        address = ipaddress.ip_address(text.strip())
+        address = ipaddress.ip_address(text)
     except ValueError:
         return None
     # An IPv4 client seen through an IPv6 socket (::ffff:198.51.100.7) is that IPv4 client.

@@ -25,6 +25,8 @@ def request(remote_addr: str, forwarded_for: str | None = None):
         pytest.param("10.20.0.5", "not-an-ip", "10.20.0.5", id="garbage-header"),
         pytest.param("10.20.0.5", "2001:db8::7", "2001:db8::7", id="ipv6-client"),
         pytest.param("::ffff:203.0.113.50", None, "203.0.113.50", id="ipv4-mapped"),
+        pytest.param("10.20.0.5", "198.51.100.7:51234", "198.51.100.7", id="ipv4-with-port"),
+        pytest.param("10.20.0.5", "[2001:db8::7]:51234", "2001:db8::7", id="ipv6-with-port"),
         pytest.param("", None, "unknown", id="no-remote-addr"),
     ],
 )
