@@ -6,6 +6,7 @@ import ipaddress
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -13,7 +14,10 @@ IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 @lru_cache(maxsize=8)
 def _networks(entries: tuple[str, ...]) -> tuple[IpNetwork, ...]:
-    return tuple(ipaddress.ip_network(entry.strip(), strict=False) for entry in entries)
+    try:
+        return tuple(ipaddress.ip_network(entry.strip(), strict=False) for entry in entries if entry.strip())
+    except ValueError as error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error} (give addresses or CIDRs, e.g. 10.0.0.0/8)") from None
 
 
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:

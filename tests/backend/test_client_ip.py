@@ -40,3 +40,12 @@ def test_without_trusted_proxies_the_header_is_never_believed(settings):
     settings.TRUSTED_PROXIES = []
 
     assert client_ip(request("10.20.0.5", "198.51.100.7")) == "10.20.0.5"
+
+
+def test_a_misspelt_trusted_proxy_is_a_configuration_error_not_a_silent_miss(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.TRUSTED_PROXIES = ["10.20.0.0/16", "load-balancer"]
+
+    with pytest.raises(ImproperlyConfigured, match="TRUSTED_PROXIES"):
+        client_ip(request("10.20.0.5", "198.51.100.7"))
