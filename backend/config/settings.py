@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    # Ships Swagger UI's JS/CSS as static files: without it the API docs load them from a CDN.
+    "ninja",
     "backend.core",
     "backend.accounts",
     "backend.sites",
@@ -45,6 +47,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost after security: turns Django's HTML error pages under the API's prefix into JSON.
+    "mobile_api.middleware.ApiJsonErrorsMiddleware",
     # Serves collected static files (admin, API docs) from gunicorn, no separate web server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Turns away oversized photo uploads by Content-Length before the body is read.
@@ -153,6 +157,10 @@ LOGIN_THROTTLE = {
     "MAX_FAILURES_PER_IP": env.int("LOGIN_MAX_FAILURES_PER_IP", default=30),
     "WINDOW_SECONDS": env.int("LOGIN_THROTTLE_WINDOW_SECONDS", default=900),
 }
+# Proxies (addresses or CIDRs, e.g. "10.0.0.0/8") whose X-Forwarded-For is believed when
+# counting failed logins per client address. Empty: REMOTE_ADDR is the client. Set it to
+# the load balancer's addresses, or every phone behind it shares one address's limit.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # Photos: refuse big uploads before reading them; cap decoded pixels (decompression bombs).
 MOBILE_PHOTO_MAX_BYTES = env.int("MOBILE_PHOTO_MAX_BYTES", default=15 * 1024 * 1024)
 MOBILE_PHOTO_MAX_PIXELS = env.int("MOBILE_PHOTO_MAX_PIXELS", default=50_000_000)

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 
+from backend.accounts.forms import ThrottledAdminAuthenticationForm
+from backend.accounts.views import admin_login
 from backend.incidents.views import incident_photo
 from mobile_api.api import api as mobile_api_v1
 
@@ -13,9 +15,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 admin.site.site_header = "GuardOps administration"
 admin.site.site_title = "GuardOps"
+# Failed admin logins are counted on Redis like the phones' (429 after too many, 503 without Redis).
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Before the admin's own login URL: the same page, with failed logins throttled.
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("api/mobile/v1/", mobile_api_v1.urls),
     # Photos are never served from MEDIA_URL: each request is authenticated and tenant-checked.

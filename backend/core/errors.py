@@ -56,3 +56,15 @@ class PermissionDenied(ApplicationError):
 class Conflict(ApplicationError):
     code = "conflict"
     status = 409
+
+
+class ServiceUnavailable(ApplicationError):
+    """Something the request needs (e.g. Redis for the login throttle) is down; retry later."""
+
+    code = "service_unavailable"
+    status = 503
+    RETRY_AFTER_SECONDS = 30
+
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        kwargs.setdefault("extra", {"retry_after": self.RETRY_AFTER_SECONDS})
+        super().__init__(message, **kwargs)

@@ -7,24 +7,18 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils import timezone
 
+from backend.accounts.login import login_authenticate
 from backend.accounts.models import Role, User
-from backend.core.errors import ApplicationError, PermissionDenied
+from backend.core.errors import PermissionDenied
 from backend.devices.models import DeviceToken
-from backend.devices.throttle import LoginThrottle
 
 TOKEN_PREFIX = "gdo_"  # noqa: S105 - a public marker that lets scanners spot leaked tokens
 # Writing last_used_at on every request would cost a write per ping batch; once a
 # minute is enough to see which phones are alive.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-
-
-class InvalidCredentials(ApplicationError):
-    code = "invalid_credentials"
-    status = 401
 
 
 def _hash(token: str) -> str:
@@ -36,15 +30,9 @@ def device_token_issue(
     *, username: str, password: str, device_id: str, device_name: str, client_ip: str
 ) -> tuple[str, DeviceToken]:
     """Log a guard in on a device; returns the raw token (shown once) and its record."""
-    throttle = LoginThrottle(username=username, client_ip=client_ip)
-    throttle.check()
-    user = authenticate(username=username, password=password)
-    if not isinstance(user, User):
-        throttle.record_failure()
-        raise InvalidCredentials("Wrong username or password.")
+    user = login_authenticate(username=username, password=password, client_ip=client_ip)
     if user.role != Role.GUARD or user.company_id is None:
         raise PermissionDenied("The mobile app is for guards; managers use the web console.", code="not_a_guard")
-    throttle.reset()
     now = timezone.now()
     DeviceToken.objects.filter(user=user, device_id=device_id, revoked_at__isnull=True).update(revoked_at=now)
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -79,3 +67,8 @@ def device_token_authenticate(*, raw_token: str) -> DeviceToken | None:
 def device_token_revoke(*, token: DeviceToken) -> None:
     """Log a device out; the token stops working at once."""
     DeviceToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def device_tokens_revoke_for_user(*, user: User) -> int:
+    """Log every phone of the user out (their access changed); returns how many tokens were live."""
+    return DeviceToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -2,22 +2,32 @@
 
 A Lua script increments the counter and sets its expiry in one step, so concurrent
 failures can neither skip the limit nor leave a counter without expiry.
+
+Logins fail closed: with Redis unreachable nobody can be counted, so every login is
+refused with ServiceUnavailable (503, Retry-After) rather than let guessing run
+unlimited. Nothing else a logged-in phone does needs this client.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
 import redis
 from django.conf import settings
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
-from backend.core.errors import ApplicationError
+from backend.core.errors import ApplicationError, ServiceUnavailable
 
 _INCREMENT = """
 local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return count
 """
+# A login waits at most about this long on a Redis that does not answer (one retry).
+REDIS_TIMEOUT_SECONDS = 0.5
 
 
 class TooManyAttempts(ApplicationError):
@@ -27,7 +37,21 @@ class TooManyAttempts(ApplicationError):
 
 @cache
 def _redis() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL)
+    return redis.Redis.from_url(
+        settings.REDIS_URL,
+        socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+        socket_timeout=REDIS_TIMEOUT_SECONDS,
+        # redis-py's default retries ten times with backoff: seconds of a hung login.
+        retry=Retry(NoBackoff(), 1),
+    )
+
+
+@contextmanager
+def _redis_or_unavailable() -> Iterator[redis.Redis]:
+    try:
+        yield _redis()
+    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError):
+        raise ServiceUnavailable("Logging in is unavailable right now; try again in a minute.") from None
 
 
 class LoginThrottle:
@@ -42,21 +66,24 @@ class LoginThrottle:
         self.window = int(settings.LOGIN_THROTTLE["WINDOW_SECONDS"])
 
     def check(self) -> None:
-        client = _redis()
-        counts = client.mget(list(self.keys))
-        for (key, limit), count in zip(self.keys.items(), counts, strict=True):
-            if count is not None and int(count) >= limit:
-                retry_after = max(int(client.ttl(key)), 1)
-                raise TooManyAttempts(
-                    f"Too many failed logins. Try again in {retry_after} seconds.",
-                    extra={"retry_after": retry_after},
-                )
+        """Raises TooManyAttempts while either limit is reached, ServiceUnavailable without Redis."""
+        with _redis_or_unavailable() as client:
+            counts = client.mget(list(self.keys))
+            for (key, limit), count in zip(self.keys.items(), counts, strict=True):
+                if count is not None and int(count) >= limit:
+                    retry_after = max(int(client.ttl(key)), 1)
+                    raise TooManyAttempts(
+                        f"Too many failed logins. Try again in {retry_after} seconds.",
+                        extra={"retry_after": retry_after},
+                    )
 
     def record_failure(self) -> None:
-        script = _redis().register_script(_INCREMENT)
-        for key in self.keys:
-            script(keys=[key], args=[self.window])
+        with _redis_or_unavailable() as client:
+            script = client.register_script(_INCREMENT)
+            for key in self.keys:
+                script(keys=[key], args=[self.window])
 
     def reset(self) -> None:
         user_key = next(iter(self.keys))
-        _redis().delete(user_key)
+        with _redis_or_unavailable() as client:
+            client.delete(user_key)

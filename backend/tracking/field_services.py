@@ -158,12 +158,30 @@ def activity_record(*, guard: User, data: ActivityData, sent_at: datetime | None
     return stored, True
 
 
+# Coordinates read back from a geography column may differ from what was sent in the
+# last bits of the float; 1e-7 degrees is about 1 cm, far below any real GPS difference.
+_COORDINATE_DIGITS = 7
+
+
+def _same_place(row: DevicePositionMixin, fix: Fix | None) -> bool:
+    """The stored row holds exactly this fix (or both have none)."""
+    if row.location is None or fix is None:
+        return row.location is None and fix is None
+    return (
+        round(row.location.x, _COORDINATE_DIGITS) == round(fix.lon, _COORDINATE_DIGITS)
+        and round(row.location.y, _COORDINATE_DIGITS) == round(fix.lat, _COORDINATE_DIGITS)
+        and row.accuracy_m == fix.accuracy_m
+        and row.is_mock == fix.is_mock
+    )
+
+
 def _activity_replay(entry: ActivityEntry, *, guard: User, data: ActivityData) -> ActivityEntry:
     same = (
         entry.shift.guard_id == guard.pk
         and entry.shift_id == data.shift_id
         and entry.text == data.text
         and entry.recorded_at == data.recorded_at
+        and _same_place(entry, data.position)
     )
     if not same:
         raise _conflict("activity entry")
@@ -228,7 +246,12 @@ def checkpoint_scan_record(
 
 
 def _scan_replay(scan: CheckpointScan, *, guard: User, data: CheckpointScanData) -> CheckpointScan:
-    if scan.guard_id != guard.pk or scan.checkpoint.code != data.code or scan.recorded_at != data.recorded_at:
+    if (
+        scan.guard_id != guard.pk
+        or scan.checkpoint.code != data.code
+        or scan.recorded_at != data.recorded_at
+        or not _same_place(scan, data.position)
+    ):
         raise _conflict("checkpoint scan")
     return scan
 

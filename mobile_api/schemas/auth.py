@@ -1,16 +1,26 @@
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
-from mobile_api.schemas.common import StrictSchema
+from mobile_api.schemas.common import SINGLE_LINE, StrictSchema
+
+
+def _limits(max_length: int, min_length: int = 0) -> StringConstraints:
+    # Not stripped: a password's spaces are part of it, and a username is matched exactly.
+    return StringConstraints(min_length=min_length, max_length=max_length)
 
 
 class TokenIn(StrictSchema):
-    username: str = Field(min_length=1, max_length=150)
-    password: str = Field(min_length=1, max_length=256)
-    device_id: str = Field(min_length=1, max_length=128, description="Stable id of the phone/app install.")
-    device_name: str = Field(default="", max_length=128, description="Shown to managers, e.g. 'Pixel 8 (Marcus)'.")
+    username: Annotated[str, _limits(150, min_length=1), SINGLE_LINE]
+    password: Annotated[str, _limits(256, min_length=1), SINGLE_LINE]
+    device_id: Annotated[str, _limits(128, min_length=1), SINGLE_LINE] = Field(
+        description="Stable id of the phone/app install."
+    )
+    device_name: Annotated[str, _limits(128), SINGLE_LINE] = Field(
+        default="", description="Shown to managers, e.g. 'Pixel 8 (Marcus)'."
+    )
 
 
 class TokenOut(Schema):

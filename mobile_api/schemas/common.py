@@ -7,7 +7,9 @@ from typing import Any
 
 from django.utils import timezone
 from ninja import Schema
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
+
+from backend.core.errors import ValidationFailed
 
 # Phones queue work offline for days; anything older than this, or from the future
 # beyond a generous skew, is not a real device time.
@@ -15,10 +17,60 @@ OLDEST_DEVICE_TIME = timedelta(days=30)
 NEWEST_DEVICE_TIME = timedelta(hours=24)
 
 
+# C0 controls, DEL and C1 controls (U+0080-U+009F: U+0085 is "next line", U+009B a
+# terminal escape introducer). NUL cannot be stored by PostgreSQL at all; the others
+# corrupt logs, CSV exports, PDFs and a reviewer's terminal, and no keyboard types them.
+_CONTROL_CHARACTERS = frozenset(chr(code) for code in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)])
+# Multi-line free text (a narrative, an activity line, a person's description) may keep
+# the line breaks and tabs a guard types; every other text field is one line.
+_LINE_BREAKS_AND_TABS = frozenset("\t\n\r")
+
+
+def _refuse_characters(value: object, refused: frozenset[str]) -> object:
+    # Runs before strip_whitespace, which would otherwise drop a trailing U+0085 or
+    # U+001F (Python counts them as whitespace) without saying so.
+    if isinstance(value, str):
+        if not refused.isdisjoint(value):
+            raise ValueError("must not contain control characters")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("must be valid Unicode text (no lone surrogates)") from None
+    return value
+
+
+def single_line(value: object) -> object:
+    """No control characters at all (C0 including tab and line breaks, DEL, C1), valid UTF-8."""
+    return _refuse_characters(value, _CONTROL_CHARACTERS)
+
+
+def multi_line(value: object) -> object:
+    """Like single_line, but tabs and line breaks are kept."""
+    return _refuse_characters(value, _CONTROL_CHARACTERS - _LINE_BREAKS_AND_TABS)
+
+
+# Every str field of every input schema carries one of these, after its length limits so
+# it runs first: `Annotated[str, StringConstraints(max_length=200), SINGLE_LINE]`.
+SINGLE_LINE = BeforeValidator(single_line)
+MULTI_LINE = BeforeValidator(multi_line)
+
+
+def text_limits(max_length: int, min_length: int = 0) -> StringConstraints:
+    """Surrounding whitespace dropped, then the length checked."""
+    return StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
+
+
 class StrictSchema(Schema):
     """Request body base: unknown fields (e.g. `status`, `company_id`) are refused, NaN too."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class UnknownField(ValidationFailed):
+    """A form field the endpoint does not take; JSON bodies get the same code from `extra="forbid"`."""
+
+    code = "unknown_field"
+    status = 422
 
 
 def plausible_device_time(value: datetime) -> datetime:

@@ -7,18 +7,15 @@ from datetime import datetime
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import Field
 
 from backend.tracking.field_services import ActivityData, CheckpointScanData, PanicData
-from mobile_api.schemas.common import PositionIn, StrictSchema
-from mobile_api.schemas.incidents import DbId, DeviceTime, fix_of, printable
+from mobile_api.schemas.common import MULTI_LINE, SINGLE_LINE, PositionIn, StrictSchema, text_limits
+from mobile_api.schemas.incidents import DbId, DeviceTime, fix_of
 
-ActivityText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), AfterValidator(printable)
-]
-CheckpointCode = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64), AfterValidator(printable)
-]
+# An activity line may run over several lines; a tag's code is one line.
+ActivityText = Annotated[str, text_limits(5000, min_length=1), MULTI_LINE]
+CheckpointCode = Annotated[str, text_limits(64, min_length=1), SINGLE_LINE]
 
 
 class ActivityIn(StrictSchema):

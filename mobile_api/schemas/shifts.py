@@ -69,9 +69,10 @@ class UnitOut(Schema):
 
 
 class CheckpointOut(Schema):
+    """Where to go, not what the tag says: the code is only read from the tag and checked on the server."""
+
     id: int
     name: str
-    code: str
     lat: float = Field(alias="location.y")
     lon: float = Field(alias="location.x")
     instructions: str

@@ -81,6 +81,46 @@ def test_an_activity_entry_sent_again_is_stored_once_and_a_different_one_under_i
     assert ActivityEntry.objects.get().text == body["text"]
 
 
+# What a replay under the same id may not change: where the phone was, and how it knew.
+MOVED = [
+    pytest.param(lambda p: p.update(lat=p["lat"] + 0.001), id="another-latitude"),
+    pytest.param(lambda p: p.update(lon=p["lon"] - 0.001), id="another-longitude"),
+    pytest.param(lambda p: p.update(accuracy_m=250.0), id="another-accuracy"),
+    pytest.param(lambda p: p.update(is_mock=True), id="now-mocked"),
+]
+
+
+@pytest.mark.parametrize("move", MOVED)
+def test_an_activity_id_sent_again_from_another_position_is_409(shift, guard_api, move):
+    # given an entry stored from the middle of the site
+    body = activity(shift)
+    assert guard_api.post_json("/activity", body).status_code == 201
+
+    # when the same id comes back with the phone somewhere else
+    moved = {**body, "position": dict(body["position"])}
+    move(moved["position"])
+    response = guard_api.post_json("/activity", moved)
+
+    # then it is a conflict, not a silent replay, and the stored entry is unchanged
+    assert response.status_code == 409, response.json()
+    assert response.json()["code"] == "idempotency_conflict"
+    assert "Idempotent-Replayed" not in response
+    assert ActivityEntry.objects.get().accuracy_m == body["position"]["accuracy_m"]
+
+
+def test_an_activity_id_sent_again_without_its_position_or_with_one_it_lacked_is_409(shift, guard_api):
+    with_position = activity(shift)
+    without_position = activity(shift, position=None)
+    guard_api.post_json("/activity", with_position)
+    guard_api.post_json("/activity", without_position)
+
+    dropped = guard_api.post_json("/activity", {**with_position, "position": None})
+    added = guard_api.post_json("/activity", {**without_position, "position": position()})
+
+    assert dropped.status_code == added.status_code == 409
+    assert guard_api.post_json("/activity", without_position).status_code == 201
+
+
 def test_activity_on_another_guards_or_another_companys_shift_is_404(tenant, other_tenant, guard_api):
     colleague = factories.ShiftFactory(post=tenant.post, guard=factories.GuardFactory(company=tenant.company))
     rival = factories.ShiftFactory(post=other_tenant.post, guard=other_tenant.guard)
@@ -150,6 +190,20 @@ def test_a_scan_sent_twice_is_stored_once(shift, checkpoint, guard_api):
     assert [r.status_code for r in responses] == [201, 201, 201]
     assert responses[2]["Idempotent-Replayed"] == "true"
     assert CheckpointScan.objects.count() == 1
+
+
+@pytest.mark.parametrize("move", MOVED)
+def test_a_scan_id_sent_again_from_another_position_is_409(shift, checkpoint, guard_api, move):
+    body = scan(checkpoint.code)
+    assert guard_api.post_json("/checkpoints/scan", body).status_code == 201
+
+    moved = {**body, "position": dict(body["position"])}
+    move(moved["position"])
+    response = guard_api.post_json("/checkpoints/scan", moved)
+
+    assert response.status_code == 409, response.json()
+    assert response.json()["code"] == "idempotency_conflict"
+    assert CheckpointScan.objects.get().accuracy_m == body["position"]["accuracy_m"]
 
 
 def test_a_code_outside_the_guards_open_shifts_is_404_checkpoint_not_found(tenant, other_tenant, shift, guard_api):

@@ -235,6 +235,25 @@ def test_retrying_an_upload_stores_one_photo(report, guard_api):
     assert IncidentPhoto.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    "extra",
+    [
+        pytest.param({"sha256": "0" * 64}, id="sha256"),
+        pytest.param({"report_id": str(uuid.uuid4())}, id="report_id"),
+        pytest.param({"thumbnail": SimpleUploadedFile("t.jpg", b"x", content_type="image/jpeg")}, id="second-file"),
+    ],
+)
+def test_an_upload_with_a_field_the_form_does_not_have_is_422_unknown_field(report, guard_api, extra):
+    fields = {"file": SimpleUploadedFile("photo.jpg", phone_jpeg(), content_type="image/jpeg"), **extra}
+
+    response = guard_api.post(f"/api/mobile/v1/incidents/{report.pk}/photos", fields)
+
+    assert response.status_code == 422, response.json()
+    assert response.json()["code"] == "unknown_field"
+    assert list(response.json()["fields"]) == list(extra)
+    assert not IncidentPhoto.objects.exists()
+
+
 def test_a_photo_id_reused_for_another_picture_is_409(report, guard_api):
     photo_id = uuid.uuid4()
     upload(guard_api, report.pk, phone_jpeg(), photo_id=photo_id)
