@@ -485,6 +485,7 @@ def incident_photo_add(
 def _photo_store(
     *, report: IncidentReport, photo: IncidentPhoto, original: ContentFile[bytes], display: ContentFile[bytes]
 ) -> PhotoOutcome:
+    from backend.core.outbox import outbox_enqueue
     from backend.incidents.tasks import incident_photo_make_thumbnail
 
     # Serialise with review transitions: no photo lands on a report being approved.
@@ -505,7 +506,7 @@ def _photo_store(
             raise Conflict("The photo could not be stored; send it again.", code="concurrent_update") from None
         return PhotoOutcome(photo=replay, created=False)
     photo_id = str(photo.pk)
-    transaction.on_commit(lambda: incident_photo_make_thumbnail.delay(photo_id))
+    outbox_enqueue(task=incident_photo_make_thumbnail, args=[photo_id], dedup_key=f"photo-thumbnail:{photo_id}")
     return PhotoOutcome(photo=photo, created=True)
 
 
