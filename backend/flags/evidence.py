@@ -77,8 +77,9 @@ def _item_lines(key: str, value: Any, zone_name: str | None, *, depth: int) -> l
         for item in value:
             if isinstance(item, Mapping):
                 nested = [line for k, v in item.items() for line in _item_lines(k, v, zone_name, depth=depth + 2)]
-                lines.append(f"{indent}{NESTED_INDENT}-")
-                lines.extend(nested)
+                if nested:  # '- ID: 1' then the item's other lines below it
+                    lines.append(f"{indent}{NESTED_INDENT}- {nested[0].lstrip()}")
+                    lines.extend(nested[1:])
             else:
                 lines.append(f"{indent}{NESTED_INDENT}- {_value_text(key, item, zone_name)}")
         return lines
