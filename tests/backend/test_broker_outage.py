@@ -15,7 +15,7 @@ import redis
 from django.utils import timezone
 
 from backend.config.celery import app as celery_app
-from backend.core.models import OutboxMessage, OutboxStatus
+from backend.core.models import OutboxMessage, OutboxStatus, WorkerHeartbeat
 from backend.core.outbox import outbox_redeliver
 from backend.core.services import heartbeat_request
 from backend.flags.models import FlagNotification
@@ -151,7 +151,10 @@ def test_a_panic_filed_while_redis_is_down_is_paged_exactly_once_when_it_is_back
     factories.ShiftFactory(post=tenant.post, guard=tenant.guard)
     phone = api_client_for(tenant.guard)
     heartbeat = heartbeat_request()
-    _wait_for(lambda: bool(heartbeat.refresh_from_db() or heartbeat.completed_at), what="the worker to start")
+    _wait_for(
+        lambda: WorkerHeartbeat.objects.filter(pk=heartbeat.pk, completed_at__isnull=False).exists(),
+        what="the worker to start",
+    )
 
     # when Redis goes down and the guard presses panic
     broker.stop()
