@@ -15,9 +15,12 @@ from backend.core.outbox import MAX_ATTEMPTS, STALE_AFTER, outbox_deliver, outbo
 from backend.core.tasks import heartbeat_complete_task
 from backend.flags.models import FlagNotification
 from backend.flags.tasks import flag_notify_managers_task
+from backend.incidents.models import IncidentPhoto
 from backend.rules.monitoring import shifts_monitor
 from backend.tracking.models import PanicAlert, PanicNotification
 from tests import factories
+from tests.mobile_api.test_incidents import file_directly
+from tests.mobile_api.test_photos import encoded, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +238,38 @@ def test_with_the_mail_server_down_the_panic_page_is_retried_and_sent_once(
     assert len(mail.outbox) == 2
     assert PanicNotification.objects.filter(alert=alert, sent_at__isnull=False, error="").count() == 2
     assert not FlagNotification.objects.exists()
+
+
+def test_the_beat_job_survives_a_broker_that_is_down(broker_down):
+    # given two owed messages while Redis is down
+    now = timezone.now()
+    owed = [
+        OutboxMessage.objects.create(task=heartbeat_complete_task.name, args=[0], available_at=now) for _ in range(2)
+    ]
+
+    # when the redelivery runs, then it returns (nothing published) and both stay owed
+    assert outbox_redeliver() == 0
+    assert sorted(OutboxMessage.objects.values_list("status", flat=True)) == ["pending", "pending"]
+    assert "publish" in OutboxMessage.objects.get(pk=owed[0].pk).last_error
+
+
+def test_a_photo_uploaded_with_the_broker_down_gets_its_thumbnail_once_it_is_back(
+    tenant, guard_api, broker_down, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    # given Redis is down, when the guard attaches a photo to a report
+    settings.MEDIA_ROOT = tmp_path / "media"
+    report = file_directly(factories.ShiftFactory(post=tenant.post, guard=tenant.guard))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(guard_api, report.pk, encoded("JPEG"))
+
+    # then the photo is stored and its thumbnail is owed
+    assert response.status_code == 201, response.content
+    photo = IncidentPhoto.objects.get()
+    assert not photo.thumbnail
+    assert OutboxMessage.objects.get().status == OutboxStatus.PENDING
+
+    # when the broker is back and the beat job runs, then the thumbnail is made
+    celery_app.conf.task_always_eager = True
+    outbox_redeliver()
+    photo.refresh_from_db()
+    assert photo.thumbnail
