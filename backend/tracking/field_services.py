@@ -332,11 +332,7 @@ def panic_alert_notify_managers(*, alert_id: uuid.UUID) -> int:
     guard had a shift) as the flag's FlagNotification, without one as the alert's
     PanicNotification. Nothing here needs the cache or the broker.
     """
-    alert = (
-        PanicAlert.objects.filter(pk=alert_id)
-        .select_related("guard__company", "shift__post__site")
-        .first()
-    )
+    alert = PanicAlert.objects.filter(pk=alert_id).select_related("guard__company", "shift__post__site").first()
     if alert is None or alert.guard.company_id is None:
         return 0
     flag = (
