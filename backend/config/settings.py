@@ -132,6 +132,10 @@ SILENCED_SYSTEM_CHECKS = [] if env.bool("GUARDOPS_WARN_OLD_GDAL", default=False)
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="GuardOps <noreply@guardops.invalid>")
+# Where the file-based e-mail backend writes (one file per message), e.g. for a worker in a test.
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
+# The address people open GuardOps at: links in e-mails point here.
+GUARDOPS_BASE_URL = env.str("GUARDOPS_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Celery: broker and result store on Redis; tasks are acked late so a worker crash
 # re-delivers instead of losing work (every task is written to be idempotent).
@@ -148,6 +152,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Attendance and presence rules over every shift in progress (NO_SHOW, OUT_OF_POSITION...).
     "monitor-shifts-every-minute": {"task": "backend.rules.tasks.shifts_monitor_task", "schedule": 60.0},
+    # Side effects recorded in the outbox but not done yet (broker was down, worker died).
+    "redeliver-outbox-every-minute": {"task": "backend.core.tasks.outbox_redeliver_task", "schedule": 60.0},
 }
 
 MOBILE_TOKEN_TTL_DAYS = env.int("MOBILE_TOKEN_TTL_DAYS", default=30)

@@ -57,3 +57,53 @@ class WorkerHeartbeat(TimeStampedModel):
     def __str__(self) -> str:
         state = f"completed by {self.worker_hostname}" if self.completed_at else "pending"
         return f"Heartbeat #{self.pk} ({state})"
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent to the broker"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class OutboxMessage(TimeStampedModel):
+    """A side effect that must happen, recorded in the transaction of the change that causes it.
+
+    The row is the durable promise: publishing it to the broker after commit may fail
+    (the broker is down), a worker may die while running it; the redelivery beat job
+    publishes it again until a worker has run its task to completion (`done`).
+    """
+
+    task = models.CharField(max_length=200, help_text="Name of the Celery task the worker runs.")
+    args = models.JSONField(default=list, blank=True, help_text="Positional arguments of the task (ids).")
+    dedup_key = models.CharField(
+        max_length=200,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="One side effect, one row: recording it again with this key changes nothing.",
+    )
+    status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
+    attempts = models.PositiveIntegerField(default=0, help_text="Times a worker started the task.")
+    last_error = models.TextField(blank=True)
+    available_at = models.DateTimeField(help_text="The redelivery job leaves a pending row alone until then.")
+    dispatched_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last handed to the broker or started by a worker."
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        indexes = [models.Index(fields=("status", "available_at"), name="outbox_due_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=[choice.value for choice in OutboxStatus]), name="outbox_status_known"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="done") | models.Q(completed_at__isnull=False),
+                name="outbox_done_has_completed_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task}({', '.join(map(str, self.args))}) {self.status}"

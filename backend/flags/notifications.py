@@ -4,16 +4,29 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.db.models import Manager
 from django.utils import timezone
 
 from backend.accounts.models import Role, User
-from backend.flags.models import Flag, FlagNotification
+from backend.core.links import item_link
+from backend.core.localtime import DATE_TIME, local_time
+from backend.flags.evidence import evidence_lines
+from backend.flags.models import Flag
+from backend.sites.models import Site
 
 logger = logging.getLogger(__name__)
+
+
+class EmailsNotSent(Exception):
+    """Some recipients could not be e-mailed; raised after trying all, so the task is retried.
+
+    The recipients already told are recorded, so the retry e-mails only the others.
+    """
 
 
 def on_call_managers(*, company_id: int) -> list[User]:
@@ -23,17 +36,31 @@ def on_call_managers(*, company_id: int) -> list[User]:
     return on_call or list(managers)
 
 
-def _subject_line(flag: Flag) -> str:
-    where = ""
-    if flag.shift_id is not None:
-        shift = flag.shift
-        assert shift is not None  # noqa: S101 - shift_id is set
-        where = f" at {shift.post.site.name}"
-    elif flag.incident_id is not None:
-        incident = flag.incident
-        assert incident is not None  # noqa: S101 - incident_id is set
-        where = f" at {incident.shift.post.site.name}"
-    return f"[GuardOps] {flag.get_code_display()}{where}"
+def flag_site(flag: Flag) -> Site | None:
+    """The site a flag is about: its shift's, or its report's shift's."""
+    shift = flag.shift if flag.shift_id is not None else None
+    if shift is None and flag.incident_id is not None and flag.incident is not None:
+        shift = flag.incident.shift
+    return shift.post.site if shift is not None else None
+
+
+def flag_email(flag: Flag) -> tuple[str, str]:
+    """Subject and body of the e-mail about a critical flag, on the site's clock."""
+    site = flag_site(flag)
+    zone_name = site.timezone if site is not None else flag.company.timezone
+    where = f" at {site.name}" if site is not None else ""
+    lines = [
+        flag.message,
+        "",
+        f"Severity: {flag.get_severity_display()}",
+        f"Raised: {local_time(flag.raised_at, zone_name, DATE_TIME)}",
+        "",
+        "Evidence:",
+        *(f"  {line}" for line in evidence_lines(flag.evidence, zone_name)),
+        "",
+        f"Open the flag: {item_link(flag)}",
+    ]
+    return f"[GuardOps] {flag.get_code_display()}{where}", "\n".join(lines)
 
 
 def flag_notify_managers(*, flag_id: int) -> int:
@@ -42,39 +69,41 @@ def flag_notify_managers(*, flag_id: int) -> int:
     Idempotent: a recipient already notified of this flag is skipped, so a re-delivered
     task sends nothing twice.
     """
-    flag = Flag.objects.select_related("company").get(pk=flag_id)
-    body = (
-        f"{flag.message}\n\nSeverity: {flag.severity}\n"
-        f"Raised: {flag.raised_at:%Y-%m-%d %H:%M} UTC\nEvidence: {flag.evidence}"
-    )
+    flag = Flag.objects.select_related("company", "shift__post__site", "incident__shift__post__site").get(pk=flag_id)
+    subject, body = flag_email(flag)
     return email_managers(
-        recipients=on_call_managers(company_id=flag.company_id), subject=_subject_line(flag), body=body, flag=flag
+        recipients=on_call_managers(company_id=flag.company_id), subject=subject, body=body, ledger=flag.notifications
     )
 
 
-def email_managers(*, recipients: Iterable[User], subject: str, body: str, flag: Flag | None) -> int:
-    """E-mail each recipient once; with a flag, each e-mail is recorded as its FlagNotification.
+def email_managers(*, recipients: Iterable[User], subject: str, body: str, ledger: Manager[Any]) -> int:
+    """E-mail each recipient once, recording each e-mail in `ledger`; returns e-mails sent.
 
-    A recipient already recorded for the flag is skipped, so a re-delivered task sends
-    nothing twice. A failed send keeps its record with the error, for an operator to see.
+    `ledger` is the related manager of the item's notification records (a flag's or a
+    panic alert's). A recipient recorded as sent is skipped, so a re-delivered task sends
+    nothing twice; one being e-mailed by a concurrent delivery is skipped too (its row is
+    locked for the send). A failed send keeps its record with the error, for an operator
+    to see, and EmailsNotSent is raised once all were tried, so the task runs again.
     """
     sent = 0
+    failed: list[str] = []
     for manager in recipients:
-        record = None
-        if flag is not None:
-            try:
-                with transaction.atomic():
-                    record = FlagNotification.objects.create(flag=flag, recipient=manager, address=manager.email)
-            except IntegrityError:
+        with transaction.atomic():
+            record, _ = ledger.get_or_create(recipient=manager, channel="email", defaults={"address": manager.email})
+            locked = ledger.select_for_update(skip_locked=True).filter(pk=record.pk, sent_at__isnull=True).first()
+            if locked is None:
                 continue
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [manager.email])
-        except OSError as error:  # mail server down: keep going for the others, leave a trace
-            logger.warning("Could not e-mail %s (%s): %s", manager.email, subject, error)
-            if record is not None:
-                FlagNotification.objects.filter(pk=record.pk).update(error=str(error)[:2000])
-            continue
-        if record is not None:
-            FlagNotification.objects.filter(pk=record.pk).update(sent_at=timezone.now())
+            try:
+                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [manager.email])
+            except OSError as error:  # mail server down: keep going for the others, leave a trace
+                logger.warning("Could not e-mail %s (%s): %s", manager.email, subject, error)
+                locked.error = str(error)[:2000]
+                locked.save(update_fields=["error", "updated_at"])
+                failed.append(manager.email)
+                continue
+            locked.sent_at, locked.error = timezone.now(), ""
+            locked.save(update_fields=["sent_at", "error", "updated_at"])
         sent += 1
+    if failed:
+        raise EmailsNotSent(f"{subject}: not sent to {', '.join(failed)} ({sent} sent)")
     return sent

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from backend.flags.models import Flag, FlagStatus, Severity
+from backend.flags.models import Flag, FlagCode, FlagStatus, Severity
 
 if TYPE_CHECKING:
     from backend.accounts.models import Company
@@ -160,7 +160,14 @@ def flags_sync_many(
 
 
 def _notify_on_commit(flag: Flag) -> None:
-    """Critical findings reach on-call managers at once, but only once the flag is committed."""
+    """Critical findings reach on-call managers at once, recorded with the flag (outbox).
+
+    A PANIC flag is left out: the panic alert's own page, with the guard's phone and
+    position, tells every manager and is recorded as this flag's notifications.
+    """
+    from backend.core.outbox import outbox_enqueue
     from backend.flags.tasks import flag_notify_managers_task
 
-    transaction.on_commit(lambda: flag_notify_managers_task.delay(flag.pk))
+    if flag.code == FlagCode.PANIC:
+        return
+    outbox_enqueue(task=flag_notify_managers_task, args=[flag.pk], dedup_key=f"flag-notify:{flag.pk}")

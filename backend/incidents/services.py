@@ -490,6 +490,7 @@ def incident_photo_add(
 def _photo_store(
     *, report: IncidentReport, photo: IncidentPhoto, original: ContentFile[bytes], display: ContentFile[bytes]
 ) -> PhotoOutcome:
+    from backend.core.outbox import outbox_enqueue
     from backend.incidents.tasks import incident_photo_make_thumbnail
 
     # Serialise with review transitions: no photo lands on a report being approved.
@@ -518,7 +519,7 @@ def _photo_store(
     # as filing and amending do, so "needs a photo" clears while the guard is still there.
     flags = incident_checks_apply(report=locked)
     photo_id = str(photo.pk)
-    transaction.on_commit(lambda: incident_photo_make_thumbnail.delay(photo_id))
+    outbox_enqueue(task=incident_photo_make_thumbnail, args=[photo_id], dedup_key=f"photo-thumbnail:{photo_id}")
     return PhotoOutcome(photo=photo, created=True, flags=flags)
 
 

@@ -17,13 +17,15 @@ from typing import TypeVar
 
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Model, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from backend.accounts.models import Role, User
 from backend.core.errors import Conflict, NotFound
+from backend.core.links import item_link
+from backend.core.localtime import DATE_TIME_SECONDS, local_time
+from backend.core.outbox import outbox_enqueue
 from backend.flags.models import Flag, FlagCode, Severity
 from backend.flags.notifications import email_managers
 from backend.flags.position_rules import describe_distance
@@ -38,12 +40,6 @@ from geofence.fixes import Fix
 logger = logging.getLogger(__name__)
 
 ModelT = TypeVar("ModelT", bound=Model)
-
-# Set once the managers have been emailed about an alert, so a re-delivered task does
-# not page them twice; a day outlives any broker re-delivery.
-PANIC_NOTIFIED_KEY = "guardops:panic-notified:{alert_id}"
-PANIC_NOTIFIED_TTL_SECONDS = 24 * 3600
-
 
 def fix_point(fix: Fix) -> Point:
     """The fix as a GEOS point: (x=lon, y=lat), SRID 4326 like the geography columns."""
@@ -297,9 +293,8 @@ def panic_alert_raise(*, guard: User, data: PanicData, sent_at: datetime | None 
         if stored.guard_id != guard.pk:
             raise _conflict("panic alert")
         return stored, False
-    # Enqueued before the flag so this detailed page goes out first; the flag's generic
-    # critical-flag e-mail then finds each manager already notified (FlagNotification).
-    transaction.on_commit(lambda: panic_alert_notify_task.delay(str(alert_id)))
+    # Recorded with the alert (outbox): a broker that is down delays the page, never loses it.
+    outbox_enqueue(task=panic_alert_notify_task, args=[str(alert_id)], dedup_key=f"panic-notify:{alert_id}")
     if shift is not None:
         panic_flags_sync(shift=shift)
     return stored, True
@@ -356,10 +351,9 @@ def map_link(*, lat: float, lon: float) -> str:
 def panic_alert_notify_managers(*, alert_id: uuid.UUID) -> int:
     """Email every active manager of the guard's company about one alert; returns how many.
 
-    Each manager is told once. With a PANIC flag (the guard had a shift) that is recorded
-    as the flag's FlagNotification, which the generic critical-flag notifier honours too;
-    without one, a cache marker set after sending makes a re-delivered task a no-op
-    (paging twice beats not paging).
+    Each manager is told once, recorded durably in the database: with a PANIC flag (the
+    guard had a shift) as the flag's FlagNotification, without one as the alert's
+    PanicNotification. Nothing here needs the cache or the broker.
     """
     alert = PanicAlert.objects.filter(pk=alert_id).select_related("guard__company", "shift__post__site").first()
     if alert is None or alert.guard.company_id is None:
@@ -369,9 +363,6 @@ def panic_alert_notify_managers(*, alert_id: uuid.UUID) -> int:
         if alert.shift_id is not None
         else None
     )
-    marker = PANIC_NOTIFIED_KEY.format(alert_id=alert.pk)
-    if flag is None and cache.get(marker):
-        return 0
     managers = list(
         User.objects.for_company(alert.guard.company_id)
         .filter(role=Role.MANAGER, is_active=True, email__gt="")
@@ -379,29 +370,37 @@ def panic_alert_notify_managers(*, alert_id: uuid.UUID) -> int:
     )
     if not managers:
         logger.error("Panic alert %s by %s: the company has no manager with an email address.", alert.pk, alert.guard)
-    subject, body = _panic_message(alert)
-    sent = email_managers(recipients=managers, subject=subject, body=body, flag=flag)
-    if flag is None:
-        cache.set(marker, 1, PANIC_NOTIFIED_TTL_SECONDS)
-    return sent
+    subject, body = _panic_message(alert, flag=flag)
+    ledger = flag.notifications if flag is not None else alert.notifications
+    return email_managers(recipients=managers, subject=subject, body=body, ledger=ledger)
 
 
-def _panic_message(alert: PanicAlert) -> tuple[str, str]:
+def _panic_message(alert: PanicAlert, *, flag: Flag | None) -> tuple[str, str]:
+    """What a manager needs to send help, on the site's clock, with a link to the alert."""
     guard = alert.guard
-    site = alert.shift.post.site.name if alert.shift is not None else "no shift open"
+    name = guard.get_full_name() or guard.username
+    site = alert.shift.post.site if alert.shift is not None else None
+    assert guard.company is not None  # noqa: S101 - the caller returns early without one
+    zone_name = site.timezone if site is not None else guard.company.timezone
     lines = [
-        f"{guard.get_full_name() or guard.username} pressed the panic button.",
+        f"{name} pressed the panic button.",
         "",
-        f"Guard: {guard.get_full_name() or guard.username} ({guard.username}), phone {guard.phone or 'not on file'}",
-        f"Site: {site}",
-        f"Received: {alert.received_at:%Y-%m-%d %H:%M:%S} UTC",
+        f"Guard: {name} ({guard.username}), phone {guard.phone or 'not on file'}",
+        f"Site: {site.name if site is not None else 'no shift open'}",
+        f"Received: {local_time(alert.received_at, zone_name, DATE_TIME_SECONDS)}",
     ]
     if alert.location is not None:
         lat, lon = alert.location.y, alert.location.x
         accuracy = f" ±{alert.accuracy_m:.0f} m" if alert.accuracy_m is not None else ""
         lines.append(f"Position: {lat:.6f}, {lon:.6f}{accuracy}" + (" (MOCK LOCATION)" if alert.is_mock else ""))
+        if alert.fence == "outside" and alert.distance_m:
+            lines.append(f"Outside the site's fence by {describe_distance(alert.distance_m)}")
         lines.append(f"Map: {map_link(lat=lat, lon=lon)}")
     else:
         lines.append("Position: not sent by the phone")
-    lines += ["", "Call the guard now, and acknowledge the alert in GuardOps once someone is handling it."]
-    return f"PANIC: {guard.get_full_name() or guard.username} at {site}", "\n".join(lines)
+    lines += [
+        "",
+        "Call the guard now, and acknowledge the alert in GuardOps once someone is handling it.",
+        f"Open the alert: {item_link(flag if flag is not None else alert)}",
+    ]
+    return f"PANIC: {name} at {site.name if site is not None else 'no shift open'}", "\n".join(lines)

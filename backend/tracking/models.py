@@ -136,3 +136,31 @@ class PanicAlert(DevicePositionMixin, TenantModel):
 
     def __str__(self) -> str:
         return f"Panic by {self.guard} at {self.received_at:%Y-%m-%d %H:%M}"
+
+
+class PanicNotification(TenantModel):
+    """A record that a manager was told about a panic alert that has no flag (no shift open).
+
+    With a shift, the alert's PANIC flag carries these records (FlagNotification); without
+    one this is where "told once" is kept, durably, so a re-delivered task pages nobody twice.
+    """
+
+    TENANT_PATH: ClassVar[str] = "alert__guard__company"
+
+    alert = models.ForeignKey(PanicAlert, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=16, default="email")
+    address = models.CharField(max_length=254)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=("alert", "recipient", "channel"), name="panic_notified_once_per_recipient"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Panic {self.alert_id} to {self.address}"

@@ -7,7 +7,7 @@ from celery import shared_task
 from backend.tracking.field_services import panic_alert_notify_managers
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=5, max_retries=5)
+@shared_task
 def panic_alert_notify_task(alert_id: str) -> int:
-    """Email the managers about a panic alert (retried while the mail server is unreachable)."""
+    """Email the managers about a panic alert (run through the outbox, which retries it)."""
     return panic_alert_notify_managers(alert_id=uuid.UUID(alert_id))

@@ -92,7 +92,8 @@ def _one_of_everything(t) -> None:
     ClockEvent.objects.create(shift=shift, kind="in", **times)
     ActivityEntry.objects.create(id=uuid.uuid4(), shift=shift, text="All doors locked.", **times)
     CheckpointScan.objects.create(id=uuid.uuid4(), checkpoint=checkpoint, guard=t.guard, shift=shift, **times)
-    PanicAlert.objects.create(id=uuid.uuid4(), guard=t.guard, shift=shift, **times)
+    alert = PanicAlert.objects.create(id=uuid.uuid4(), guard=t.guard, shift=shift, **times)
+    alert.notifications.create(recipient=t.manager, address="m@example.com")
     incident_type = IncidentType.objects.create(company=t.company, code=f"noise-{t.company.pk}", name="Noise")
     report = IncidentReport.objects.create(
         id=uuid.uuid4(),

@@ -4,8 +4,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
 from backend.accounts.models import Role, User
+from backend.core.localtime import TIME, local_time
+from backend.core.management.commands.seed_demo import DAY_SHIFT_START, NIGHT_SHIFT_START
+from backend.staffing.models import Shift
+
+# The guards of the first post's day and night slots (seed_demo.ALWAYS_ON_POSITIONS).
+ALWAYS_ON_GUARDS = ("guard1", "guard2")
 
 
 class Command(BaseCommand):
@@ -37,8 +44,32 @@ class Command(BaseCommand):
             "  GuardOps staff   admin",
             "  Manager          manager         (Peachtree Shield Security; admin access to its own data)",
             f"  Guards           {', '.join(guards[:3])} ... {guards[-1] if guards else ''}",
+            *self._on_shift_now(),
             f"  Client contacts  {', '.join(clients)}",
             "  Second company   other-manager, other-guard1, other-guard2, other-client1 (Front Range Protective)",
             "",
         ]
         self.stdout.write("\n".join(lines))
+
+    def _on_shift_now(self) -> list[str]:
+        """Which demo guard to log in as to be on shift right now, whatever the hour."""
+        now = timezone.now()
+        shift = (
+            Shift.objects.filter(
+                guard__username__in=ALWAYS_ON_GUARDS, scheduled_start__lte=now, scheduled_end__gt=now
+            )
+            .select_related("guard", "post__site")
+            .first()
+        )
+        if shift is None:
+            return ["  On shift now     nobody: run `make seed` to schedule the demo's shifts again"]
+        zone_name = shift.post.site.timezone
+        start = local_time(shift.scheduled_start, zone_name, TIME)
+        end = local_time(shift.scheduled_end, zone_name, TIME)
+        day, night = f"{DAY_SHIFT_START:%H:%M}", f"{NIGHT_SHIFT_START:%H:%M}"
+        return [
+            f"  On shift now     {shift.guard.username} ({shift.guard.get_full_name()}),"
+            f" {shift.post.site.name} / {shift.post.name}, {start} to {end}",
+            f"                   (every day {ALWAYS_ON_GUARDS[0]} works {day}-{night} and"
+            f" {ALWAYS_ON_GUARDS[1]} {night}-{day} there, {zone_name} time)",
+        ]

@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.gis.geos import Point
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,6 +29,9 @@ DAYS_AFTER = 7
 DAY_SHIFT_START = time(7, 0)
 NIGHT_SHIFT_START = time(19, 0)
 SHIFT_HOURS = 12
+ALWAYS_ON_POSITIONS = 2
+"""The first post's day and night slots: always its company's first two guards, who never
+miss or skip a shift, so at any hour of the day one named demo guard is on shift."""
 MANAGER_GROUP = "Operations managers"
 MANAGER_APPS = ("sites", "staffing", "accounts", "devices", "tracking", "incidents", "flags", "rules")
 
@@ -36,7 +39,18 @@ MANAGER_APPS = ("sites", "staffing", "accounts", "devices", "tracking", "inciden
 class Command(BaseCommand):
     help = "Load (or refresh) the GuardOps demo companies, sites, people and shifts."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--now",
+            type=datetime.fromisoformat,
+            default=None,
+            help="Seed as if it were this ISO 8601 instant (with offset), e.g. for tests and screenshots.",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        self.now: datetime = options["now"] or timezone.now()
+        if timezone.is_naive(self.now):
+            raise CommandError("--now needs a UTC offset, e.g. 2026-01-15T00:14:00-05:00.")
         with transaction.atomic():
             managers = self._manager_group()
             self._user("admin", ("GuardOps", "Admin"), role=Role.STAFF, company=None, is_staff=True, is_superuser=True)
@@ -153,7 +167,7 @@ class Command(BaseCommand):
         return posts
 
     def _post_orders(self, post: Post, manager: User) -> None:
-        now = timezone.now()
+        now = self.now
         versions = [
             (1, "Standing orders", _orders_text(post, revised=False), now - timedelta(days=30)),
         ]
@@ -167,18 +181,25 @@ class Command(BaseCommand):
             )
 
     def _shifts(self, posts: list[Post], guards: list[User]) -> None:
-        """Two 12-hour shifts a day per post; regulars keep their slot, relief covers days off."""
+        """Two 12-hour shifts a day per post; regulars keep their slot, relief covers days off.
+
+        The first ALWAYS_ON_POSITIONS slots take no days off and are always worked.
+        """
         positions = [(post, slot) for post in posts for slot in (DAY_SHIFT_START, NIGHT_SHIFT_START)]
         regulars = guards[: len(positions)]
         relief = guards[len(positions) :]
-        today = timezone.localdate()
-        now = timezone.now()
+        now = self.now
+        today = timezone.localdate(now)
         for day_offset in range(-DAYS_BEFORE, DAYS_AFTER + 1):
             day = today + timedelta(days=day_offset)
             relief_left = list(relief)
             for position_index, (post, slot) in enumerate(positions):
                 guard = regulars[position_index] if position_index < len(regulars) else None
-                is_day_off = len(relief) > 0 and (day.toordinal() + position_index) % 8 == 0
+                is_day_off = (
+                    len(relief) > 0
+                    and position_index >= ALWAYS_ON_POSITIONS
+                    and (day.toordinal() + position_index) % 8 == 0
+                )
                 if guard is None or is_day_off:
                     if not relief_left:
                         continue
@@ -200,9 +221,13 @@ class Command(BaseCommand):
         # Deterministic variety: most guards arrive a few minutes early, some late, one in
         # five current shifts not clocked in yet (what the no-show monitor will look at).
         variety = (day.toordinal() * 7 + position_index * 3) % 11
+        if position_index < ALWAYS_ON_POSITIONS:
+            variety = 4  # on time, 4 minutes early
         if ends_at > now and variety % 5 == 0:
             return
         late_minutes = 14 if variety == 3 else -(variety % 6)
+        if starts_at + timedelta(minutes=late_minutes) > now:
+            return  # the late arrival has not happened yet
         centre: Point = post.site.geofence.point_on_surface
         shift.clock_in_at = starts_at + timedelta(minutes=late_minutes)
         shift.clock_in_location = centre
