@@ -1,6 +1,7 @@
 """Filing incident reports from a phone: the catalogue, checks, idempotent replays, amendments."""
 
 import json
+import re
 import threading
 import uuid
 from datetime import timedelta
@@ -21,6 +22,7 @@ from backend.incidents.services import (
     incident_types_seed_defaults,
 )
 from backend.rules.models import RuleSettings
+from backend.tracking.models import Ping
 from geofence.fixes import Fix
 from tests import factories, geo
 from tests.conftest import api_client_for
@@ -613,3 +615,62 @@ def test_seed_demo_gives_each_demo_company_the_catalogue():
 
     for company in Company.objects.all():
         assert IncidentType.objects.filter(company=company).count() == len(DEFAULT_INCIDENT_TYPES)
+
+
+# --- Impossible travel -----------------------------------------------------------------
+
+
+def _breadcrumb(shift, at, where=geo.INSIDE_CENTER, **fields):
+    return Ping.objects.create(
+        id=uuid.uuid4(),
+        shift=shift,
+        location=where,
+        accuracy_m=fields.pop("accuracy_m", 8.0),
+        recorded_at=at,
+        received_at=at,
+        **fields,
+    )
+
+
+def test_a_report_3_km_from_a_breadcrumb_inside_the_fence_10_s_earlier_is_impossible_travel(shift, guard_api):
+    # given a breadcrumb on the fence's east edge (inside) 10 seconds before the report's fix
+    filed_at = timezone.now() - timedelta(minutes=1)
+    _breadcrumb(shift, filed_at - timedelta(seconds=10), geo.ON_EAST_EDGE)
+
+    # when the report's own position is 3 km away
+    body = incident_body(shift, position=position(geo.OUTSIDE_3KM, recorded_at=filed_at.isoformat()))
+    response = guard_api.post_json("/incidents", body)
+
+    # then it is flagged as impossible travel with both fixes as evidence
+    assert response.status_code == 201
+    assert "IMPOSSIBLE_TRAVEL" in codes(response)
+    travel = next(flag for flag in response.json()["flags"] if flag["code"] == "IMPOSSIBLE_TRAVEL")
+    assert "3.0 km from where the guard's phone was 10 seconds earlier" in travel["message"]
+    assert re.search(r"\d\d:\d\d:\d\d E[SD]T", travel["message"])
+    assert travel["evidence"]["seconds"] == 10
+    assert travel["evidence"]["breadcrumb"]["at"] == (filed_at - timedelta(seconds=10)).isoformat()
+
+
+def test_a_report_a_walk_away_from_its_breadcrumbs_is_not_impossible_travel(shift, guard_api):
+    filed_at = timezone.now() - timedelta(minutes=1)
+    _breadcrumb(shift, filed_at - timedelta(seconds=60), geo.INSIDE_CENTER)
+    _breadcrumb(shift, filed_at + timedelta(seconds=60), geo.INSIDE_CENTER)
+    # and a mocked breadcrumb far away just before, which proves nothing
+    _breadcrumb(shift, filed_at - timedelta(seconds=5), geo.OUTSIDE_3KM, is_mock=True)
+
+    body = incident_body(shift, position=position(geo.ON_EAST_EDGE, recorded_at=filed_at.isoformat()))
+    response = guard_api.post_json("/incidents", body)
+
+    assert response.status_code == 201
+    assert "IMPOSSIBLE_TRAVEL" not in codes(response)
+
+
+def test_a_breadcrumb_3_km_away_10_s_after_the_report_is_impossible_travel_too(shift, guard_api):
+    filed_at = timezone.now() - timedelta(minutes=1)
+    _breadcrumb(shift, filed_at + timedelta(seconds=10), geo.OUTSIDE_3KM)
+
+    body = incident_body(shift, position=position(geo.INSIDE_CENTER, recorded_at=filed_at.isoformat()))
+    response = guard_api.post_json("/incidents", body)
+
+    travel = next(flag for flag in response.json()["flags"] if flag["code"] == "IMPOSSIBLE_TRAVEL")
+    assert "10 seconds later" in travel["message"]
