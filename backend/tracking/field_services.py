@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from backend.accounts.models import Role, User
 from backend.core.errors import Conflict, NotFound
+from backend.core.localtime import local_time
 from backend.flags.models import Flag, FlagCode, Severity
 from backend.flags.notifications import email_managers
 from backend.flags.position_rules import describe_distance
@@ -290,7 +291,7 @@ def panic_flags_sync(*, shift: Shift) -> list[Flag]:
             FlagCode.PANIC,
             Severity.CRITICAL,
             f"{alert.guard} pressed the panic button at {shift.post.site.name} "
-            f"at {alert.received_at:%H:%M} UTC{_where(alert)}.",
+            f"at {local_time(alert.received_at, shift.post.site.timezone)}{_where(alert)}.",
             {
                 "alert_id": str(alert.pk),
                 "received_at": alert.received_at.isoformat(),

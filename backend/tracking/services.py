@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
+from backend.core.localtime import DATE_TIME, local_time
 from backend.rules.thresholds import DEFAULTS
 from backend.staffing.models import Shift, ShiftStatus
 from backend.tracking.models import Ping
@@ -137,19 +138,21 @@ def pings_ingest(
             "post__site_id",
             "post__site__updated_at",
             "post__site__client__company__rule_settings__overrides",
+            "post__site__timezone",
         )
     }
     for index, ping in enumerate(pings):
         row = shifts.get(ping.shift_id)
         if row is None:
             raise NotFound("No such shift.", code="shift_not_found", field=f"pings.{index}.shift_id")
-        _, status, starts, ends, _, _, _ = row
+        _, status, starts, ends, _, _, _, zone_name = row
         if status == ShiftStatus.CANCELLED or not (
             starts - PINGS_OPEN_BEFORE_START <= now <= ends + PINGS_OPEN_AFTER_END
         ):
             raise Conflict(
                 f"Shift {ping.shift_id} does not take breadcrumbs now: it is {status} and scheduled "
-                f"{starts:%Y-%m-%d %H:%M}-{ends:%Y-%m-%d %H:%M} UTC (pings are taken from "
+                f"{local_time(starts, zone_name, DATE_TIME)} to {local_time(ends, zone_name, DATE_TIME)} "
+                "(pings are taken from "
                 f"{_hours(PINGS_OPEN_BEFORE_START)} h before the start to {_hours(PINGS_OPEN_AFTER_END)} h after "
                 "the end of a shift that is not cancelled).",
                 code="shift_not_tracking",

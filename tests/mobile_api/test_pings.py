@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -245,6 +246,10 @@ def test_pings_of_a_shift_not_open_for_tracking_are_409(tenant, guard_api, shift
     assert response.json()["code"] == "shift_not_tracking"
     assert "pings.1.shift_id" in response.json()["fields"]
     assert not Ping.objects.exists()
+    # and the message gives the schedule on the site's clock (New York), not in UTC
+    local_start = closed.scheduled_start.astimezone(ZoneInfo("America/New_York"))
+    assert f"{local_start:%Y-%m-%d %H:%M} {local_start.tzname()}" in response.json()["message"]
+    assert "UTC" not in response.json()["message"]
 
 
 def test_a_shift_ended_11_hours_ago_still_takes_its_queued_pings(tenant, guard_api):
