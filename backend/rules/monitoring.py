@@ -255,7 +255,8 @@ def _verified_clock(shift: Shift, usable: Track, scans: Sequence[datetime], limi
     if _clock_in_pending(shift) and shift.clock_in_at is not None and confirmed(shift.clock_in_at):
         verified_in = shift.clock_in_at
     if _clock_out_pending(shift) and shift.clock_out_at is not None:
-        judged_in = verified_in or shift.clock_in_at or shift.clock_out_at
+        # Never after the claimed clock-out (a clock-in received after it supports nothing later).
+        judged_in = min(verified_in or shift.clock_in_at or shift.clock_out_at, shift.clock_out_at)
         if confirmed(shift.clock_out_at):
             verified_out = shift.clock_out_at
         else:

@@ -265,7 +265,8 @@ def shift_clock_out(
     # A clock-out sent after the fact may claim hours nobody saw: until breadcrumbs or scans
     # recorded then confirm it (the monitoring rules look), the evidence ends at the clock-in.
     backdated = times.is_backdated(timedelta(minutes=limits.backdated_clock_event_min))
-    shift.clock_out_verified_at = (shift.clock_in_verified_at or shift.clock_in_at) if backdated else clocked_at
+    supported_in = min(shift.clock_in_verified_at or shift.clock_in_at, clocked_at)
+    shift.clock_out_verified_at = supported_in if backdated else clocked_at
     shift.clock_out_location = Point(position.lon, position.lat, srid=WGS84)
     shift.clock_out_accuracy_m = position.accuracy_m
     shift.save(

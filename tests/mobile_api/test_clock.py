@@ -659,3 +659,20 @@ def test_a_company_can_allow_a_longer_sync_delay(tenant, guard_api):
     assert "CLOCK_EVENT_BACKDATED" not in [flag["code"] for flag in response.json()["flags"]]
     shift.refresh_from_db()
     assert shift.clock_in_verified_at == shift.clock_in_at
+
+
+def test_an_unconfirmed_clock_in_and_out_sent_together_support_no_hours(tenant, guard_api):
+    # given a night shift whose phone syncs, at "08:11", a clock-in of 23:58 and a clock-out of 08:05
+    shift = _night_shift(tenant)
+    _clock_in_backdated(guard_api, shift)
+    claimed_out = timezone.now() - timedelta(minutes=6)
+    guard_api.post_json(
+        f"/shifts/{shift.pk}/clock-out",
+        {"position": position(recorded_at=claimed_out.isoformat()), "sent_at": timezone.now().isoformat()},
+    )
+
+    # then, with nothing recorded at either time, the evidence supports no time on site
+    shift.refresh_from_db()
+    assert shift.clock_out_verified_at <= shift.clock_out_at
+    assert shift.clock_out_verified_at <= shift.clock_in_verified_at
+    assert "NO_SHOW" in _open_codes(shift)
