@@ -632,7 +632,8 @@ def test_a_clock_out_sent_after_the_fact_counts_only_as_far_as_the_guard_was_see
     assert codes == ["CLOCK_EVENT_BACKDATED", "EARLY_CLOCK_OUT"]
     shift.refresh_from_db()
     assert abs(shift.clock_out_at - (shift.scheduled_end - timedelta(minutes=1))) < timedelta(seconds=5)
-    assert shift.clock_out_verified_at == seen_until
+    # (the last breadcrumb on site, on the server's clock: within the phone's few ms of skew)
+    assert abs(shift.clock_out_verified_at - seen_until) < timedelta(seconds=1)
     early = Flag.objects.get(shift=shift, code="EARLY_CLOCK_OUT")
     assert "at least 360 minutes early" in early.message
     assert early.evidence["claimed_clock_out_at"] == shift.clock_out_at.isoformat()
@@ -676,3 +677,29 @@ def test_an_unconfirmed_clock_in_and_out_sent_together_support_no_hours(tenant, 
     assert shift.clock_out_verified_at <= shift.clock_out_at
     assert shift.clock_out_verified_at <= shift.clock_in_verified_at
     assert "NO_SHOW" in _open_codes(shift)
+
+
+def test_evidence_is_matched_on_the_phones_own_clock(tenant, guard_api):
+    # given a phone whose clock is 30 minutes slow, and the night shift
+    shift = _night_shift(tenant)
+    slow = timedelta(minutes=30)
+    arrived = shift.scheduled_start - timedelta(minutes=2)
+    # its breadcrumbs of the four minutes around the arrival carry the phone's (slow) times
+    crumbs = [_ping(shift, arrived - slow + timedelta(minutes=m)) for m in range(-2, 3)]
+    guard_api.post_json("/pings", {"pings": crumbs})
+
+    # when it syncs, at "08:11", the clock-in it recorded on arrival
+    response = guard_api.post_json(
+        f"/shifts/{shift.pk}/clock-in",
+        {
+            "position": position(recorded_at=(arrived - slow).isoformat()),
+            "sent_at": (timezone.now() - slow).isoformat(),
+        },
+    )
+
+    # then the clock-in is corrected to the server's clock and confirmed by those breadcrumbs
+    assert response.status_code == 200
+    shift.refresh_from_db()
+    assert abs(shift.clock_in_at - arrived) < timedelta(seconds=5)
+    assert shift.clock_in_verified_at == shift.clock_in_at
+    assert "NO_SHOW" not in _open_codes(shift)
