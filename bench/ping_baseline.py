@@ -14,6 +14,7 @@ from django.utils import timezone
 from ninja import NinjaAPI
 
 from backend.core.errors import NotFound
+from backend.rules.thresholds import DEFAULTS
 from backend.sites.models import WGS84
 from backend.sites.selectors import site_verdict
 from backend.staffing.models import Shift
@@ -48,7 +49,13 @@ def pings_one_by_one(request: HttpRequest, batch: PingBatchIn) -> dict[str, int]
     accepted = duplicates = 0
     for p in batch.pings:
         shift = shifts[p.shift_id]
-        verdict = site_verdict(site=shift.post.site, lon=p.lon, lat=p.lat, accuracy_m=p.accuracy_m)
+        verdict = site_verdict(
+            site=shift.post.site,
+            lon=p.lon,
+            lat=p.lat,
+            accuracy_m=p.accuracy_m,
+            max_accuracy_m=DEFAULTS.ping_max_accuracy_m,  # as ingestion judges breadcrumbs, without a lookup
+        )
         ping = Ping(
             id=p.id,
             shift=shift,

@@ -20,6 +20,7 @@ fence's candidate-segment grid (grid.py) near the fence, from its convex hull
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
@@ -33,13 +34,16 @@ from geofence.grid import SegmentGrid
 from geofence.hull import HullTable
 from geofence.raster import EDGE_CELL, INSIDE_CELL, CoverageRaster
 
-FenceState = Literal["inside", "near", "outside"]
+FenceState = Literal["inside", "near", "outside", "unknown"]
 
 # Codes returned by the vectorised API; FENCE_STATES[code] is the matching state name.
 INSIDE: Final = 0
 NEAR: Final = 1
 OUTSIDE: Final = 2
-FENCE_STATES: Final[tuple[FenceState, FenceState, FenceState]] = ("inside", "near", "outside")
+# A fix coarser than the caller's accuracy limit decides nothing: with a 99 km circle
+# every site on the continent is "near". Only returned when a limit is given.
+UNKNOWN: Final = 3
+FENCE_STATES: Final[tuple[FenceState, FenceState, FenceState, FenceState]] = ("inside", "near", "outside", "unknown")
 
 FloatArray = npt.NDArray[np.float64]
 CodeArray = npt.NDArray[np.int8]
@@ -64,8 +68,16 @@ class Verdict:
     distance_m: float
 
 
-def decide(*, inside: bool, distance_m: float, accuracy_m: float, near_buffer_m: float) -> Verdict:
-    """Apply the fence rule to one measured position (the PostGIS path uses it too)."""
+def decide(
+    *, inside: bool, distance_m: float, accuracy_m: float, near_buffer_m: float, max_accuracy_m: float = math.inf
+) -> Verdict:
+    """Apply the fence rule to one measured position (the PostGIS path uses it too).
+
+    A fix whose accuracy is worse than max_accuracy_m is "unknown" whatever its centre
+    says (the measured distance is kept as evidence).
+    """
+    if accuracy_m > max_accuracy_m:
+        return Verdict("unknown", float(distance_m))
     if inside:
         return Verdict("inside", 0.0)
     # Unknown (NaN) or negative accuracy counts as 0: no benefit of the doubt without a figure.
@@ -131,16 +143,23 @@ class PreparedFence:
         """Build from WKB, e.g. PostGIS `ST_AsBinary(geofence)` or a GEOSGeometry's `.wkb`."""
         return cls(shapely.from_wkb(wkb), near_buffer_m=near_buffer_m)
 
-    def classify(self, lon: float, lat: float, accuracy_m: float) -> Verdict:
+    def classify(self, lon: float, lat: float, accuracy_m: float, *, max_accuracy_m: float | None = None) -> Verdict:
         """Judge one position (lon/lat degrees, accuracy radius in metres) against the fence."""
-        codes, distances = self.classify_many(np.array([lon]), np.array([lat]), np.array([accuracy_m]))
+        codes, distances = self.classify_many(
+            np.array([lon]), np.array([lat]), np.array([accuracy_m]), max_accuracy_m=max_accuracy_m
+        )
         return Verdict(FENCE_STATES[int(codes[0])], float(distances[0]))
 
     def classify_many(
-        self, lons: npt.ArrayLike, lats: npt.ArrayLike, accuracies: npt.ArrayLike
+        self,
+        lons: npt.ArrayLike,
+        lats: npt.ArrayLike,
+        accuracies: npt.ArrayLike,
+        *,
+        max_accuracy_m: float | None = None,
     ) -> tuple[CodeArray, FloatArray]:
-        """Vectorised `classify`: (codes INSIDE/NEAR/OUTSIDE, distances in metres) per position."""
-        return self._as_set().classify(None, lons, lats, accuracies)
+        """Vectorised `classify`: (codes INSIDE/NEAR/OUTSIDE/UNKNOWN, distances in metres) per position."""
+        return self._as_set().classify(None, lons, lats, accuracies, max_accuracy_m=max_accuracy_m)
 
     def distances_m(self, lons: npt.ArrayLike, lats: npt.ArrayLike) -> tuple[BoolArray, FloatArray]:
         """(covered, metres to the fence; 0 where covered) per position."""
@@ -190,17 +209,24 @@ class FenceSet:
         lons: npt.ArrayLike,
         lats: npt.ArrayLike,
         accuracies: npt.ArrayLike,
+        *,
+        max_accuracy_m: float | None = None,
     ) -> tuple[CodeArray, FloatArray]:
-        """(codes INSIDE/NEAR/OUTSIDE, distances in metres) per position.
+        """(codes INSIDE/NEAR/OUTSIDE/UNKNOWN, distances in metres) per position.
 
         A non-finite position is OUTSIDE with a NaN distance; unknown (NaN) or negative
-        accuracy counts as 0. fence_index may be None when the set holds one fence.
+        accuracy counts as 0. A fix with an accuracy worse than max_accuracy_m is
+        UNKNOWN (its distance is still measured). fence_index may be None when the set
+        holds one fence.
         """
         lon, lat, fi = self._positions(fence_index, lons, lats)
         acc = np.asarray(accuracies, dtype=np.float64)
         if acc.shape != lon.shape:
             raise ValueError(f"accuracies has shape {acc.shape}, positions have {lon.shape}.")
-        return self._judge(fi, lon, lat, np.where(acc > 0, acc, 0.0))
+        codes, distances = self._judge(fi, lon, lat, np.where(acc > 0, acc, 0.0))
+        if max_accuracy_m is not None:
+            codes[acc > max_accuracy_m] = UNKNOWN
+        return codes, distances
 
     def distances_m(
         self, fence_index: npt.ArrayLike | None, lons: npt.ArrayLike, lats: npt.ArrayLike

@@ -41,10 +41,13 @@ FROM sites_site WHERE id = %s
 _FENCES_SQL = "SELECT id, ST_AsBinary(geofence), near_buffer_m FROM sites_site WHERE id = ANY(%s::bigint[])"
 
 
-def classify_points_sql(*, items: Sequence[tuple[Key, int, float, float, float]]) -> dict[Key, Verdict]:
+def classify_points_sql(
+    *, items: Sequence[tuple[Key, int, float, float, float]], max_accuracy_m: float = math.inf
+) -> dict[Key, Verdict]:
     """Judge (key, site_id, lon, lat, accuracy_m) items in ONE query; items of unknown sites are left out.
 
-    Keys should be unique (a repeated key keeps its last item's verdict).
+    Keys should be unique (a repeated key keeps its last item's verdict). Items whose
+    accuracy is worse than max_accuracy_m are "unknown" (see `decide`).
     """
     if not items:
         return {}
@@ -62,7 +65,11 @@ def classify_points_sql(*, items: Sequence[tuple[Key, int, float, float, float]]
     for ordinal, near_buffer_m, covered, distance_m in sorted(rows, key=lambda row: int(row[0])):
         key, _, _, _, accuracy_m = items[ordinal]
         verdicts[key] = decide(
-            inside=bool(covered), distance_m=float(distance_m), accuracy_m=accuracy_m, near_buffer_m=near_buffer_m
+            inside=bool(covered),
+            distance_m=float(distance_m),
+            accuracy_m=accuracy_m,
+            near_buffer_m=near_buffer_m,
+            max_accuracy_m=max_accuracy_m,
         )
     return verdicts
 

@@ -42,3 +42,6 @@ ON_EAST_EDGE = point(200, 100)
 OUTSIDE_50M = point(250, 100)
 # 3 km east of the east edge: "filed from home".
 OUTSIDE_3KM = point(3200, 100)
+# 49.7 km east of the east edge on the spheroid (the flat metres-per-degree above drift
+# 0.3% at this range): another town, whatever accuracy the phone claims.
+OUTSIDE_49_7KM = point(49_850, 100)

@@ -31,6 +31,7 @@ class FlagCode(models.TextChoices):
     EARLY_CLOCK_OUT = "EARLY_CLOCK_OUT", "Early clock-out"
     NO_SHOW = "NO_SHOW", "No-show"
     MISSED_CLOCK_OUT = "MISSED_CLOCK_OUT", "Missed clock-out"
+    CLOCK_EVENT_BACKDATED = "CLOCK_EVENT_BACKDATED", "Clock-in/out sent after the fact"
     OUT_OF_POSITION = "OUT_OF_POSITION", "Out of position"
     INACTIVITY = "INACTIVITY", "Inactivity"
     RESTRICTED_ZONE = "RESTRICTED_ZONE", "Entered a restricted zone"

@@ -64,7 +64,25 @@ def position_findings(
                 evidence,
             )
         )
-    if position.accuracy_m > low_accuracy_m:
+    if verdict.fence == "unknown":
+        # The fence decided nothing, so this is the only word on the position: a warning.
+        findings.append(
+            Finding(
+                FlagCode.LOW_ACCURACY,
+                Severity.WARNING,
+                f"{what} had a GPS accuracy of {describe_distance(position.accuracy_m)}, too coarse to check "
+                f"against {site_name}'s geofence (limit {low_accuracy_m:.0f} m): where the guard was is unknown "
+                f"(the fix's centre was {describe_distance(verdict.distance_m)} from the fence).",
+                {
+                    **evidence,
+                    "threshold_m": low_accuracy_m,
+                    "fence": verdict.fence,
+                    "distance_m": round(verdict.distance_m, 1),
+                },
+            )
+        )
+    elif position.accuracy_m > low_accuracy_m:
+        # Judged before coarse fixes were "unknown" (or against a looser limit).
         findings.append(
             Finding(
                 FlagCode.LOW_ACCURACY,

@@ -23,4 +23,4 @@ def incident_check_codes() -> list[str]:
 def incident_run_checks(*, report: IncidentReport) -> list[Finding]:
     """Run every report rule (caller has loaded report.shift.post.site and report.type)."""
     thresholds = thresholds_for(company=report.shift.post.site.client.company_id)
-    return REPORT_RULES.run(report_facts(report=report), thresholds).findings
+    return REPORT_RULES.run(report_facts(report=report, thresholds=thresholds), thresholds).findings

@@ -75,6 +75,12 @@ class IncidentReport(DevicePositionMixin, TenantModel):
     status = models.CharField(max_length=12, choices=IncidentStatus.choices, default=IncidentStatus.SUBMITTED)
     version = models.PositiveIntegerField(default=1)
     payload_sha256 = models.CharField(max_length=64)
+    # The position mixin's field, with the choices of the incidents app's migration state:
+    # "unknown" (a fix too coarse to judge, FenceState.UNKNOWN) is stored here too, and
+    # joins these choices with the app's next migration (this override then goes).
+    fence = models.CharField(
+        max_length=8, choices=[("inside", "Inside"), ("near", "Near"), ("outside", "Outside")], blank=True
+    )
 
     class Meta:
         ordering = ("-occurred_at",)

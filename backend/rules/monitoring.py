@@ -39,8 +39,9 @@ from backend.rules.shift_rules import (
 from backend.rules.thresholds import Thresholds
 from backend.sites.models import Checkpoint, RestrictedZone
 from backend.staffing.models import PostOrder, PostOrderAcknowledgement, Shift, ShiftStatus
-from backend.tracking.models import ActivityEntry, CheckpointScan
+from backend.tracking.models import ActivityEntry, CheckpointScan, ClockEvent, ClockKind
 from backend.tracking.selectors import site_fences_prepared
+from backend.tracking.timing import DeviceTimes
 from geofence.classify import PreparedFence
 from geofence.presence import PresencePolicy
 from geofence.track import (
@@ -91,9 +92,11 @@ def _monitored(shifts: QuerySet[Shift]) -> list[Shift]:
     return list(
         shifts.select_related("guard", "post__site__client").only(
             "id", "status", "scheduled_start", "scheduled_end", "clock_in_at", "clock_out_at", "guard_id",
+            "clock_in_verified_at", "clock_out_verified_at",
             "guard__first_name", "guard__last_name", "guard__username",
             "post__id", "post__name", "post__must_be_staffed", "post__tour_interval_minutes",
-            "post__site__id", "post__site__name", "post__site__updated_at", "post__site__client__company_id",
+            "post__site__id", "post__site__name", "post__site__timezone", "post__site__updated_at",
+            "post__site__client__company_id",
         )
     )  # fmt: skip
 
@@ -109,12 +112,76 @@ def shifts_to_monitor(*, now: datetime, company_id: int | None = None) -> list[S
     )
 
 
-def _load_tracks(shifts: Sequence[Shift], now: datetime, lead: timedelta) -> dict[int, Track]:
+def _clock_in_pending(shift: Shift) -> bool:
+    """A clock-in sent after the fact whose time nothing has confirmed yet (it counts from receipt)."""
+    return (
+        shift.clock_in_at is not None
+        and shift.clock_in_verified_at is not None
+        and shift.clock_in_verified_at > shift.clock_in_at
+    )
+
+
+def _clock_out_pending(shift: Shift) -> bool:
+    """A clock-out sent after the fact whose time nothing has confirmed yet."""
+    return (
+        shift.clock_out_at is not None
+        and shift.clock_out_verified_at is not None
+        and shift.clock_out_verified_at < shift.clock_out_at
+    )
+
+
+@dataclass(frozen=True)
+class PhoneClock:
+    """How far the server's clock was ahead of the phone's when it sent each unconfirmed clock event.
+
+    Breadcrumbs and scans keep the phone's recorded_at, so evidence for a clock time is
+    looked for on the phone's clock: a phone 20 minutes slow is not penalised for it.
+    """
+
+    clock_in_skew: timedelta = timedelta(0)
+    clock_out_skew: timedelta = timedelta(0)
+
+
+_SAME_CLOCK = PhoneClock()
+
+
+def _phone_clocks(shifts: Sequence[Shift]) -> dict[int, PhoneClock]:
+    """The skews of the unconfirmed clock events of the batch (no query when there are none)."""
+    pending = [shift.pk for shift in shifts if _clock_in_pending(shift) or _clock_out_pending(shift)]
+    if not pending:
+        return {}
+    skews: dict[int, dict[str, timedelta]] = defaultdict(dict)
+    for shift_id, kind, recorded_at, sent_at, received_at in ClockEvent.objects.filter(
+        shift_id__in=pending
+    ).values_list("shift_id", "kind", "recorded_at", "sent_at", "received_at"):
+        skews[shift_id][kind] = DeviceTimes(recorded_at=recorded_at, sent_at=sent_at, received_at=received_at).skew
+    return {
+        shift_id: PhoneClock(by_kind.get(ClockKind.IN, timedelta(0)), by_kind.get(ClockKind.OUT, timedelta(0)))
+        for shift_id, by_kind in skews.items()
+    }
+
+
+def _track_window(
+    shift: Shift, now: datetime, lead: timedelta, evidence: timedelta, phone: PhoneClock
+) -> tuple[datetime, datetime]:
+    """The span of breadcrumbs the rules read: the shift (plus lead), and around unconfirmed clock times."""
+    lo, hi = shift.scheduled_start - lead, min(shift.scheduled_end, now)
+    if _clock_in_pending(shift) and shift.clock_in_at is not None:
+        lo = min(lo, shift.clock_in_at - phone.clock_in_skew - evidence)
+    if _clock_out_pending(shift) and shift.clock_out_at is not None:
+        hi = max(hi, shift.clock_out_at - phone.clock_out_skew + evidence)
+    return lo, hi
+
+
+def _load_tracks(
+    shifts: Sequence[Shift], now: datetime, lead: timedelta, evidence: timedelta, phones: dict[int, PhoneClock]
+) -> dict[int, Track]:
     """Every shift's breadcrumbs in its window, as arrays, in one query."""
+    windows = [_track_window(shift, now, lead, evidence, phones.get(shift.pk, _SAME_CLOCK)) for shift in shifts]
     params = [
         [shift.pk for shift in shifts],
-        [shift.scheduled_start - lead for shift in shifts],
-        [min(shift.scheduled_end, now) for shift in shifts],
+        [lo for lo, _ in windows],
+        [hi for _, hi in windows],
     ]
     connection.ensure_connection()
     # Django's cursors bind on the client and return text; a plain psycopg cursor on the
@@ -195,6 +262,56 @@ def _missed_checkpoints(
     return tuple(missed)
 
 
+@dataclass(frozen=True)
+class VerifiedClock:
+    """What the evidence supports of a shift's clock times (see Shift.clock_in_verified_at)."""
+
+    clock_in_at: datetime | None
+    clock_out_at: datetime | None
+
+
+def _verified_clock(
+    shift: Shift, usable: Track, scans: Sequence[datetime], limits: Thresholds, phone: PhoneClock
+) -> VerifiedClock:
+    """Confirm backdated clock times from on-site breadcrumbs and checkpoint scans recorded at the time.
+
+    Only shifts with an unconfirmed clock event get here (a handful per pass). A fix is on
+    site when its accuracy circle reaches within the exit buffer of the fence, as in the
+    presence timeline; a scan is on site by nature (the tag is on the wall). Evidence is
+    on the phone's clock, clock times on the server's: `phone` converts between them.
+    """
+    verified_in, verified_out = shift.clock_in_verified_at, shift.clock_out_verified_at
+    if not (_clock_in_pending(shift) or _clock_out_pending(shift)):
+        return VerifiedClock(verified_in, verified_out)
+    on_site = usable.t[(usable.distance_m - usable.accuracy_m) <= limits.exit_buffer_m]
+    evidence = np.sort(np.concatenate((on_site, np.array([at.timestamp() for at in scans], dtype=np.float64))))
+    window = limits.clock_evidence_window_min * 60.0
+
+    def confirmed(phone_moment: datetime) -> bool:
+        first = int(np.searchsorted(evidence, phone_moment.timestamp() - window))
+        return first < len(evidence) and bool(evidence[first] <= phone_moment.timestamp() + window)
+
+    if (
+        _clock_in_pending(shift)
+        and shift.clock_in_at is not None
+        and confirmed(shift.clock_in_at - phone.clock_in_skew)
+    ):
+        verified_in = shift.clock_in_at
+    if _clock_out_pending(shift) and shift.clock_out_at is not None:
+        skew = phone.clock_out_skew
+        # Never after the claimed clock-out (a clock-in received after it supports nothing later).
+        judged_in = min(verified_in or shift.clock_in_at or shift.clock_out_at, shift.clock_out_at)
+        if confirmed(shift.clock_out_at - skew):
+            verified_out = shift.clock_out_at
+        else:
+            # Unconfirmed: the guard was seen on site until the last evidence before the claimed time.
+            seen = evidence[
+                (evidence >= (judged_in - skew).timestamp()) & (evidence <= (shift.clock_out_at - skew).timestamp())
+            ]
+            verified_out = min(to_datetime(float(seen[-1])) + skew, shift.clock_out_at) if len(seen) else judged_in
+    return VerifiedClock(verified_in, verified_out)
+
+
 def _policy(thresholds: Thresholds) -> PresencePolicy:
     return PresencePolicy(
         max_accuracy_m=thresholds.ping_max_accuracy_m,
@@ -211,7 +328,9 @@ def shift_facts_many(*, shifts: Sequence[Shift], now: datetime) -> dict[int, tup
     company_ids = {shift.post.site.client.company_id for shift in shifts}
     thresholds = {company_id: thresholds_for(company=company_id) for company_id in company_ids}
     lead = max(timedelta(minutes=t.signal_gap_min) for t in thresholds.values())
-    tracks = _load_tracks(shifts, now, lead)
+    evidence_window = max(timedelta(minutes=t.clock_evidence_window_min) for t in thresholds.values())
+    phones = _phone_clocks(shifts)
+    tracks = _load_tracks(shifts, now, lead, evidence_window, phones)
     sites = {shift.post.site.pk: shift.post.site.updated_at for shift in shifts}
     fences = site_fences_prepared(sites=sites)
     _fill_distances(tracks, {shift.pk: shift.post.site.pk for shift in shifts}, fences)
@@ -249,7 +368,12 @@ def shift_facts_many(*, shifts: Sequence[Shift], now: datetime) -> dict[int, tup
     ):
         checkpoints_by_site[site_id].append((cp_id, name))
     scans_by_shift: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
-    tour_shifts = [shift.pk for shift in shifts if shift.post.site.pk in tour_sites]
+    # Scans are read for tours, and as evidence for clock times sent after the fact.
+    tour_shifts = [
+        shift.pk
+        for shift in shifts
+        if shift.post.site.pk in tour_sites or _clock_in_pending(shift) or _clock_out_pending(shift)
+    ]
     for shift_id, cp_id, at in CheckpointScan.objects.filter(shift_id__in=tour_shifts).values_list(
         "shift_id", "checkpoint_id", "recorded_at"
     ):
@@ -292,6 +416,13 @@ def shift_facts_many(*, shifts: Sequence[Shift], now: datetime) -> dict[int, tup
             else None
         )
         order = current_orders.get(shift.post.pk)
+        verified = _verified_clock(
+            shift,
+            split.usable,
+            [at for _, at in scans_by_shift.get(shift.pk, ())],
+            limits,
+            phones.get(shift.pk, _SAME_CLOCK),
+        )
         facts[shift.pk] = (
             ShiftFacts(
                 now=now,
@@ -322,6 +453,9 @@ def shift_facts_many(*, shifts: Sequence[Shift], now: datetime) -> dict[int, tup
                 ),
                 activity_emergencies=tuple(emergencies_by_shift.get(shift.pk, ())),
                 reported_emergency_services=frozenset(reported_by_shift.get(shift.pk, ())),
+                zone_name=shift.post.site.timezone,
+                clock_in_verified_at=verified.clock_in_at,
+                clock_out_verified_at=verified.clock_out_at,
             ),
             limits,
         )
@@ -333,11 +467,19 @@ def _evaluate(batch: Sequence[Shift], now: datetime) -> dict[Subject, list[Flag]
     facts = shift_facts_many(shifts=batch, now=now)
     findings_by_subject = {}
     codes: set[str] = set()
+    confirmed: list[Shift] = []
     for shift in batch:
         shift_facts, limits = facts[shift.pk]
+        verified = (shift_facts.clock_in_verified_at, shift_facts.clock_out_verified_at)
+        if verified != (shift.clock_in_verified_at, shift.clock_out_verified_at):
+            shift.clock_in_verified_at, shift.clock_out_verified_at = verified
+            confirmed.append(shift)
         run = SHIFT_RULES.run(shift_facts, limits)
         codes |= run.evaluated_codes
         findings_by_subject[Subject(company_id=shift.post.site.client.company_id, shift_id=shift.pk)] = run.findings
+    if confirmed:
+        # Evidence recorded at a backdated clock time arrived: what billing and attendance read moves with it.
+        Shift.objects.bulk_update(confirmed, ["clock_in_verified_at", "clock_out_verified_at"])
     return flags_sync_many(findings_by_subject=findings_by_subject, evaluated_codes=codes, key_prefix=KEY_PREFIX)
 
 

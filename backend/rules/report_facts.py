@@ -2,18 +2,50 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.gis.db.models.functions import Distance
 
 from backend.flags.position_rules import ReportedPosition
 from backend.incidents.models import IncidentReport
 from backend.rules.report_rules import ReportFacts, UnitFact
+from backend.rules.thresholds import DEFAULTS, Thresholds
 from backend.sites.models import Unit
 from backend.sites.selectors import site_verdict
+from backend.tracking.models import Ping
 from backend.tracking.timing import DeviceTimes
 from geofence.classify import Verdict
+from geofence.fixes import Fix
 
 
-def report_facts(*, report: IncidentReport) -> ReportFacts:
+def _fixes_around(*, report: IncidentReport, thresholds: Thresholds) -> tuple[Fix, ...]:
+    """The shift's usable breadcrumbs nearest before and after the report's fix, within a signal gap.
+
+    Both sides are on the phone's clock (breadcrumbs keep the device's recorded_at), so
+    the phone's skew cancels out. A breadcrumb farther away in time bounds nothing.
+    """
+    if report.location is None:
+        return ()
+    window = timedelta(minutes=thresholds.signal_gap_min)
+    rows = (
+        Ping.objects.filter(
+            shift_id=report.shift_id,
+            recorded_at__range=(report.recorded_at - window, report.recorded_at + window),
+            is_mock=False,
+            location__isnull=False,
+            accuracy_m__gt=0,
+            accuracy_m__lte=thresholds.ping_max_accuracy_m,
+        )
+        .order_by("recorded_at")
+        .values_list("recorded_at", "location", "accuracy_m")
+    )
+    fixes = [Fix(at, point.x, point.y, accuracy) for at, point, accuracy in rows]
+    before = [fix for fix in fixes if fix.recorded_at < report.recorded_at]
+    after = [fix for fix in fixes if fix.recorded_at > report.recorded_at]
+    return (*before[-1:], *after[:1])
+
+
+def report_facts(*, report: IncidentReport, thresholds: Thresholds = DEFAULTS) -> ReportFacts:
     """Facts of the report as stored now (caller has loaded shift, post, site and type)."""
     site = report.shift.post.site
     position = (
@@ -65,4 +97,6 @@ def report_facts(*, report: IncidentReport) -> ReportFacts:
         device_times=DeviceTimes(
             recorded_at=report.recorded_at, sent_at=report.sent_at, received_at=report.received_at
         ),
+        fixes_around=_fixes_around(report=report, thresholds=thresholds),
+        zone_name=site.timezone,
     )

@@ -8,12 +8,14 @@ narrative with `backend.rules.narrative`.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from backend.core.localtime import DATE_TIME_SECONDS, local_time
 from backend.flags.models import FlagCode, Severity
 from backend.flags.position_rules import ReportedPosition, describe_distance, position_findings
 from backend.flags.services import Finding
@@ -22,6 +24,8 @@ from backend.rules.registry import RuleSet
 from backend.rules.thresholds import Thresholds
 from backend.tracking.timing import DeviceTimes, clock_skew_findings
 from geofence.classify import Verdict
+from geofence.fixes import Fix
+from geofence.integrity import impossible_travel
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,10 @@ class ReportFacts:
     emergency: dict[str, Any] | None
     photo_count: int
     device_times: DeviceTimes | None
+    fixes_around: tuple[Fix, ...] = ()
+    """The shift's usable breadcrumbs nearest before and after the report's fix (phone clock)."""
+    zone_name: str = "UTC"
+    """The site's IANA time zone: messages show its clock."""
 
 
 REPORT_RULES: RuleSet[ReportFacts] = RuleSet("incident report")
@@ -81,6 +89,61 @@ def position_rules(facts: ReportFacts, thresholds: Thresholds) -> list[Finding]:
         what=_WHAT,
         low_accuracy_m=thresholds.low_accuracy_m,
     )
+
+
+@REPORT_RULES.register(FlagCode.IMPOSSIBLE_TRAVEL)
+def impossible_travel_to_report(facts: ReportFacts, thresholds: Thresholds) -> list[Finding]:
+    """Was the report filed from where the guard's own breadcrumbs around it say they could not be?
+
+    The report's fix against the nearest breadcrumb before and after it, with the shift
+    rule's speed limit and accuracy allowance (geofence.integrity): a report "from the
+    site" sent from home is caught even when home is inside nobody's fence.
+    """
+    if facts.position is None or facts.device_times is None or not facts.fixes_around:
+        return []
+    report_fix = Fix(facts.device_times.recorded_at, facts.position.lon, facts.position.lat, facts.position.accuracy_m)
+    # The breadcrumbs were already found usable; the report's own fix may be coarse, and
+    # its accuracy is granted in full by the speed check.
+    jumps = impossible_travel(
+        (report_fix, *facts.fixes_around), max_speed_mps=thresholds.impossible_speed_mps, max_accuracy_m=math.inf
+    )
+    findings = []
+    for jump in jumps:
+        if report_fix not in (jump.from_fix, jump.to_fix):
+            continue  # two breadcrumbs in a row: the shift rule's finding, not the report's
+        before = jump.to_fix == report_fix
+        crumb = jump.from_fix if before else jump.to_fix
+        when = "earlier" if before else "later"
+        findings.append(
+            Finding(
+                FlagCode.IMPOSSIBLE_TRAVEL,
+                Severity.WARNING,
+                f"The report was filed {describe_distance(jump.distance_m)} from where the guard's phone was "
+                f"{jump.seconds:.0f} seconds {when} (breadcrumb at "
+                f"{local_time(crumb.recorded_at, facts.zone_name, DATE_TIME_SECONDS)}): "
+                f"{jump.speed_mps * 3.6:.0f} km/h, faster than anyone travels on duty.",
+                {
+                    "report": {
+                        "at": report_fix.recorded_at.isoformat(),
+                        "lat": report_fix.lat,
+                        "lon": report_fix.lon,
+                        "accuracy_m": report_fix.accuracy_m,
+                    },
+                    "breadcrumb": {
+                        "at": crumb.recorded_at.isoformat(),
+                        "lat": crumb.lat,
+                        "lon": crumb.lon,
+                        "accuracy_m": crumb.accuracy_m,
+                    },
+                    "distance_m": round(jump.distance_m, 1),
+                    "seconds": jump.seconds,
+                    "speed_mps": round(jump.speed_mps, 1),
+                    "max_speed_mps": thresholds.impossible_speed_mps,
+                },
+                key="travel:before" if before else "travel:after",
+            )
+        )
+    return findings
 
 
 @REPORT_RULES.register(FlagCode.CLOCK_SKEW)

@@ -8,3 +8,11 @@ def thresholds_for(*, company: Company | int) -> Thresholds:
     company_id = company if isinstance(company, int) else company.pk
     overrides = RuleSettings.objects.filter(company_id=company_id).values_list("overrides", flat=True).first()
     return DEFAULTS.with_overrides(overrides) if overrides else DEFAULTS
+
+
+def thresholds_for_site(*, site_id: int) -> Thresholds:
+    """The thresholds of the company that owns the site, in one query."""
+    overrides = (
+        RuleSettings.objects.filter(company__clients__sites__id=site_id).values_list("overrides", flat=True).first()
+    )
+    return DEFAULTS.with_overrides(overrides) if overrides else DEFAULTS

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from backend.core.localtime import local_time
 from backend.flags.models import FlagCode, Severity
 from backend.flags.position_rules import describe_distance
 from backend.flags.services import Finding
@@ -86,6 +87,43 @@ class ShiftFacts:
     activity_emergencies: tuple[ActivityEmergency, ...] = ()
     reported_emergency_services: frozenset[str] = frozenset()
     """Services named in the emergency sections of the shift's incident reports."""
+    zone_name: str = "UTC"
+    """The site's IANA time zone: messages show its clock."""
+    clock_in_verified_at: datetime | None = None
+    """The clock-in time the evidence supports (Shift.clock_in_verified_at); None: clock_in_at stands."""
+    clock_out_verified_at: datetime | None = None
+    """The clock-out time the evidence supports (Shift.clock_out_verified_at); None: clock_out_at stands."""
+
+    def local(self, moment: datetime) -> str:
+        """'00:14 EST': an instant on the site's clock (evidence keeps the UTC instant)."""
+        return local_time(moment, self.zone_name)
+
+    @property
+    def clock_in_unconfirmed(self) -> bool:
+        """The phone's clock-in time was sent after the fact and nothing recorded then confirms it."""
+        return (
+            self.clock_in_at is not None
+            and self.clock_in_verified_at is not None
+            and self.clock_in_verified_at > self.clock_in_at
+        )
+
+    @property
+    def clock_out_unconfirmed(self) -> bool:
+        """The phone's clock-out time was sent after the fact and nothing recorded then confirms it."""
+        return (
+            self.clock_out_at is not None
+            and self.clock_out_verified_at is not None
+            and self.clock_out_verified_at < self.clock_out_at
+        )
+
+    @property
+    def judged_clock_in_at(self) -> datetime | None:
+        """The clock-in attendance is judged on: the phone's time only where the evidence supports it."""
+        return self.clock_in_verified_at or self.clock_in_at
+
+    @property
+    def judged_clock_out_at(self) -> datetime | None:
+        return self.clock_out_verified_at or self.clock_out_at
 
 
 SHIFT_RULES: RuleSet[ShiftFacts] = RuleSet("shift")
@@ -93,10 +131,6 @@ SHIFT_RULES: RuleSet[ShiftFacts] = RuleSet("shift")
 
 def _minutes(delta: timedelta) -> int:
     return round(delta.total_seconds() / 60)
-
-
-def _hm(moment: datetime) -> str:
-    return f"{moment:%H:%M} UTC"
 
 
 @SHIFT_RULES.register(FlagCode.POST_ORDERS_NOT_ACKNOWLEDGED)
@@ -118,21 +152,39 @@ def post_orders_not_acknowledged(facts: ShiftFacts, thresholds: Thresholds) -> l
 
 @SHIFT_RULES.register(FlagCode.LATE_CLOCK_IN)
 def late_clock_in(facts: ShiftFacts, thresholds: Thresholds) -> list[Finding]:
-    """Clocked in later than the scheduled start plus the grace period."""
-    if facts.clock_in_at is None:
+    """Clocked in later than the scheduled start plus the grace period.
+
+    A clock-in sent after the fact counts from its receipt until breadcrumbs or scans
+    recorded at the claimed time confirm it: the phone cannot write its own punctuality.
+    """
+    judged = facts.judged_clock_in_at
+    if judged is None or facts.clock_in_at is None:
         return []
-    late = facts.clock_in_at - facts.scheduled_start
+    late = judged - facts.scheduled_start
     if late <= timedelta(minutes=thresholds.late_clock_in_grace_min):
         return []
+    if facts.clock_in_unconfirmed:
+        message = (
+            f"{facts.guard_name} clocked in at least {_minutes(late)} minutes late at {facts.post_name}: the phone "
+            f"says {facts.local(facts.clock_in_at)}, but the clock-in reached the server at {facts.local(judged)} "
+            f"and no breadcrumb or checkpoint scan recorded then confirms the earlier time "
+            f"(scheduled {facts.local(facts.scheduled_start)})."
+        )
+    else:
+        message = (
+            f"{facts.guard_name} clocked in {_minutes(late)} minutes late at {facts.post_name} "
+            f"({facts.local(judged)}, scheduled {facts.local(facts.scheduled_start)})."
+        )
     return [
         Finding(
             FlagCode.LATE_CLOCK_IN,
             Severity.WARNING,
-            f"{facts.guard_name} clocked in {_minutes(late)} minutes late at {facts.post_name} "
-            f"({_hm(facts.clock_in_at)}, scheduled {_hm(facts.scheduled_start)}).",
+            message,
             {
                 "minutes_late": _minutes(late),
-                "clock_in_at": facts.clock_in_at.isoformat(),
+                "clock_in_at": judged.isoformat(),
+                "claimed_clock_in_at": facts.clock_in_at.isoformat(),
+                "confirmed": not facts.clock_in_unconfirmed,
                 "scheduled_start": facts.scheduled_start.isoformat(),
                 "grace_min": thresholds.late_clock_in_grace_min,
             },
@@ -143,21 +195,39 @@ def late_clock_in(facts: ShiftFacts, thresholds: Thresholds) -> list[Finding]:
 
 @SHIFT_RULES.register(FlagCode.EARLY_CLOCK_OUT)
 def early_clock_out(facts: ShiftFacts, thresholds: Thresholds) -> list[Finding]:
-    """Clocked out earlier than the scheduled end minus the grace period."""
-    if facts.clock_out_at is None:
+    """Clocked out earlier than the scheduled end minus the grace period.
+
+    A clock-out sent after the fact counts only as far as breadcrumbs or scans recorded
+    then show the guard on site: a phone cannot add hours nobody saw.
+    """
+    judged = facts.judged_clock_out_at
+    if judged is None or facts.clock_out_at is None:
         return []
-    early = facts.scheduled_end - facts.clock_out_at
+    early = facts.scheduled_end - judged
     if early <= timedelta(minutes=thresholds.early_clock_out_grace_min):
         return []
+    if facts.clock_out_unconfirmed:
+        message = (
+            f"{facts.guard_name} clocked out at least {_minutes(early)} minutes early from {facts.post_name}: the "
+            f"phone says {facts.local(facts.clock_out_at)}, but it sent the clock-out after the fact and the "
+            f"evidence of the guard on site ends at {facts.local(judged)} "
+            f"(scheduled until {facts.local(facts.scheduled_end)})."
+        )
+    else:
+        message = (
+            f"{facts.guard_name} clocked out {_minutes(early)} minutes early from {facts.post_name} "
+            f"({facts.local(judged)}, scheduled until {facts.local(facts.scheduled_end)})."
+        )
     return [
         Finding(
             FlagCode.EARLY_CLOCK_OUT,
             Severity.WARNING,
-            f"{facts.guard_name} clocked out {_minutes(early)} minutes early from {facts.post_name} "
-            f"({_hm(facts.clock_out_at)}, scheduled until {_hm(facts.scheduled_end)}).",
+            message,
             {
                 "minutes_early": _minutes(early),
-                "clock_out_at": facts.clock_out_at.isoformat(),
+                "clock_out_at": judged.isoformat(),
+                "claimed_clock_out_at": facts.clock_out_at.isoformat(),
+                "confirmed": not facts.clock_out_unconfirmed,
                 "scheduled_end": facts.scheduled_end.isoformat(),
             },
             key=KEY_PREFIX + "early",
@@ -167,21 +237,40 @@ def early_clock_out(facts: ShiftFacts, thresholds: Thresholds) -> list[Finding]:
 
 @SHIFT_RULES.register(FlagCode.NO_SHOW)
 def no_show(facts: ShiftFacts, thresholds: Thresholds) -> list[Finding]:
-    """No clock-in long after the start: the post is unstaffed (critical where it must be staffed)."""
-    if facts.clock_in_at is not None or facts.status == "cancelled":
+    """No clock-in long after the start: the post is unstaffed (critical where it must be staffed).
+
+    A clock-in sent after the fact, claiming a time nothing recorded then confirms, does
+    not end the no-show: the manager sees the claim, and it closes once evidence arrives.
+    """
+    if facts.status == "cancelled" or (facts.clock_in_at is not None and not facts.clock_in_unconfirmed):
         return []
     overdue = facts.now - facts.scheduled_start
     if overdue <= timedelta(minutes=thresholds.no_show_after_min):
         return []
     severity = Severity.CRITICAL if facts.must_be_staffed else Severity.WARNING
     staffed = " This post must be staffed." if facts.must_be_staffed else ""
+    evidence: dict[str, object] = {
+        "scheduled_start": facts.scheduled_start.isoformat(),
+        "minutes_overdue": _minutes(overdue),
+    }
+    if facts.clock_in_at is not None and facts.clock_in_verified_at is not None:
+        claim = (
+            f"{facts.guard_name}'s clock-in at {facts.post_name}, {facts.site_name} is not confirmed: it reached the "
+            f"server at {facts.local(facts.clock_in_verified_at)} claiming {facts.local(facts.clock_in_at)}, and no "
+            "breadcrumb or checkpoint scan recorded then shows the guard on site. The shift started "
+        )
+        evidence |= {
+            "claimed_clock_in_at": facts.clock_in_at.isoformat(),
+            "received_at": facts.clock_in_verified_at.isoformat(),
+        }
+    else:
+        claim = f"{facts.guard_name} has not clocked in at {facts.post_name}, {facts.site_name}: the shift started "
     return [
         Finding(
             FlagCode.NO_SHOW,
             severity,
-            f"{facts.guard_name} has not clocked in at {facts.post_name}, {facts.site_name}: the shift started "
-            f"{_minutes(overdue)} minutes ago ({_hm(facts.scheduled_start)}).{staffed}",
-            {"scheduled_start": facts.scheduled_start.isoformat(), "minutes_overdue": _minutes(overdue)},
+            f"{claim}{_minutes(overdue)} minutes ago ({facts.local(facts.scheduled_start)}).{staffed}",
+            evidence,
             key=KEY_PREFIX + "no-show",
         )
     ]
@@ -200,7 +289,7 @@ def missed_clock_out(facts: ShiftFacts, thresholds: Thresholds) -> list[Finding]
             FlagCode.MISSED_CLOCK_OUT,
             Severity.WARNING,
             f"{facts.guard_name} has not clocked out of {facts.post_name}; the shift ended "
-            f"{_minutes(overdue)} minutes ago ({_hm(facts.scheduled_end)}).",
+            f"{_minutes(overdue)} minutes ago ({facts.local(facts.scheduled_end)}).",
             {"scheduled_end": facts.scheduled_end.isoformat(), "minutes_overdue": _minutes(overdue)},
             key=KEY_PREFIX + "missed-clock-out",
         )
@@ -218,13 +307,14 @@ def out_of_position(facts: ShiftFacts, thresholds: Thresholds) -> list[Finding]:
         if interval.state != "outside" or interval.duration <= allowed:
             continue
         ongoing = interval.end >= facts.now - timedelta(seconds=1) or interval.end >= facts.scheduled_end
-        returned = "and has not come back" if ongoing else f"until {_hm(interval.end)}"
+        returned = "and has not come back" if ongoing else f"until {facts.local(interval.end)}"
         findings.append(
             Finding(
                 FlagCode.OUT_OF_POSITION,
                 Severity.WARNING,
-                f"{facts.guard_name} left {facts.site_name} at {_hm(interval.start)} for {_minutes(interval.duration)} "
-                f"minutes {returned} (allowed: {thresholds.out_of_position_allowed_min} minutes).",
+                f"{facts.guard_name} left {facts.site_name} at {facts.local(interval.start)} for "
+                f"{_minutes(interval.duration)} minutes {returned} "
+                f"(allowed: {thresholds.out_of_position_allowed_min} minutes).",
                 {
                     "left_at": interval.start.isoformat(),
                     "back_at": None if ongoing else interval.end.isoformat(),
@@ -250,7 +340,7 @@ def inactivity(facts: ShiftFacts, thresholds: Thresholds) -> list[Finding]:
             FlagCode.INACTIVITY,
             Severity.WARNING,
             f"{facts.guard_name}'s phone has not moved more than {thresholds.inactivity_radius_m:.0f} m since "
-            f"{_hm(still.start)} ({_minutes(still.end - still.start)} minutes) at {facts.site_name}.",
+            f"{facts.local(still.start)} ({_minutes(still.end - still.start)} minutes) at {facts.site_name}.",
             {
                 "since": still.start.isoformat(),
                 "last_fix_at": still.end.isoformat(),
@@ -272,8 +362,8 @@ def restricted_zone(facts: ShiftFacts, thresholds: Thresholds) -> list[Finding]:
             FlagCode.RESTRICTED_ZONE,
             Severity.CRITICAL,
             f"{facts.guard_name} entered the restricted zone \u201c{visit.zone_name}\u201d at {facts.site_name} at "
-            f"{_hm(visit.first_at)}"
-            + (" and is still inside." if visit.still_inside else f", left by {_hm(visit.last_at)}."),
+            f"{facts.local(visit.first_at)}"
+            + (" and is still inside." if visit.still_inside else f", left by {facts.local(visit.last_at)}."),
             {
                 "zone_id": visit.zone_id,
                 "zone": visit.zone_name,
@@ -295,7 +385,7 @@ def missed_checkpoint(facts: ShiftFacts, thresholds: Thresholds) -> list[Finding
             FlagCode.MISSED_CHECKPOINT,
             Severity.WARNING,
             f"{facts.guard_name} did not scan checkpoint \u201c{missed.name}\u201d in the tour round that started at "
-            f"{_hm(missed.round_start)} (due by {_hm(missed.due_by)}).",
+            f"{facts.local(missed.round_start)} (due by {facts.local(missed.due_by)}).",
             {
                 "checkpoint_id": missed.checkpoint_id,
                 "round_start": missed.round_start.isoformat(),
@@ -315,7 +405,8 @@ def impossible_travel(facts: ShiftFacts, thresholds: Thresholds) -> list[Finding
             FlagCode.IMPOSSIBLE_TRAVEL,
             Severity.WARNING,
             f"{facts.guard_name}'s phone jumped {describe_distance(jump.distance_m)} in {jump.seconds:.0f} seconds at "
-            f"{_hm(jump.to_fix.recorded_at)} ({jump.speed_mps * 3.6:.0f} km/h), faster than anyone travels on duty.",
+            f"{facts.local(jump.to_fix.recorded_at)} ({jump.speed_mps * 3.6:.0f} km/h), faster than anyone travels "
+            "on duty.",
             {
                 "from": {
                     "at": jump.from_fix.recorded_at.isoformat(),
@@ -344,7 +435,8 @@ def mock_breadcrumbs(facts: ShiftFacts, thresholds: Thresholds) -> list[Finding]
             FlagCode.MOCK_LOCATION,
             Severity.CRITICAL,
             f"{len(facts.mock_fixes)} of {facts.guard_name}'s breadcrumbs came from a mock (simulated) location "
-            f"between {_hm(first.recorded_at)} and {_hm(last.recorded_at)}; they were not counted as presence.",
+            f"between {facts.local(first.recorded_at)} and {facts.local(last.recorded_at)}; they were not counted as "
+            "presence.",
             {
                 "mock_fix_count": len(facts.mock_fixes),
                 "first_at": first.recorded_at.isoformat(),
@@ -371,8 +463,8 @@ def emergency_in_activity_log(facts: ShiftFacts, thresholds: Thresholds) -> list
                 FlagCode.EMERGENCY_NOT_REPORTED,
                 Severity.CRITICAL,
                 f"{facts.guard_name}'s activity log at {facts.site_name} says {' and '.join(unreported)} responded "
-                f"({_hm(mention.recorded_at)}: \u201c{mention.sentence.strip()}\u201d), but no incident report of the "
-                "shift has an emergency section for it.",
+                f"({facts.local(mention.recorded_at)}: \u201c{mention.sentence.strip()}\u201d), but no incident report "
+                "of the shift has an emergency section for it.",
                 {
                     "activity_entry_id": mention.entry_id,
                     "recorded_at": mention.recorded_at.isoformat(),

@@ -50,6 +50,17 @@ class Thresholds:
     missed_clock_out_after_min: int = threshold(
         30, "Still clocked in this long after the scheduled end: the guard forgot to clock out (or left)."
     )
+    backdated_clock_event_min: int = threshold(
+        10,
+        "A clock-in/out the server receives this long after the phone's (skew-corrected) time for it was sent "
+        "after the fact (an offline phone, or a time typed in later): it is flagged, and its time counts for "
+        "lateness, no-shows and hours only where breadcrumbs or checkpoint scans recorded then confirm it.",
+    )
+    clock_evidence_window_min: int = threshold(
+        10,
+        "A breadcrumb on site or a checkpoint scan recorded within this long of a backdated clock event's time "
+        "confirms that the guard was there then.",
+    )
 
     # --- presence during the shift ---------------------------------------------------
     exit_buffer_m: float = threshold(

@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from backend.accounts.models import Company, Role, User
+from backend.rules.selectors import thresholds_for_site
 from backend.sites.models import Checkpoint, Client, Site, Unit
 from geofence.classify import Verdict
 from geofence.postgis import classify_points_sql
@@ -44,6 +45,16 @@ def checkpoints_for_site(*, site: Site) -> QuerySet[Checkpoint]:
     return Checkpoint.objects.filter(site=site, is_active=True)
 
 
-def site_verdict(*, site: Site, lon: float, lat: float, accuracy_m: float) -> Verdict:
-    """Where a reported position stands against the site's fence: one PostGIS query."""
-    return classify_points_sql(items=[("position", site.pk, lon, lat, accuracy_m)])["position"]
+def site_verdict(
+    *, site: Site, lon: float, lat: float, accuracy_m: float, max_accuracy_m: float | None = None
+) -> Verdict:
+    """Where a reported position stands against the site's fence: one PostGIS query.
+
+    A fix coarser than max_accuracy_m (by default the owning company's `low_accuracy_m`,
+    one more query) is "unknown": a phone claiming a 99 km circle is "near" every site.
+    """
+    if max_accuracy_m is None:
+        max_accuracy_m = thresholds_for_site(site_id=site.pk).low_accuracy_m
+    return classify_points_sql(items=[("position", site.pk, lon, lat, accuracy_m)], max_accuracy_m=max_accuracy_m)[
+        "position"
+    ]

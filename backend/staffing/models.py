@@ -123,6 +123,23 @@ class Shift(TenantModel):
     clock_out_at = models.DateTimeField(null=True, blank=True)
     clock_out_location = gis_models.PointField(geography=True, srid=WGS84, null=True, blank=True)
     clock_out_accuracy_m = models.FloatField(null=True, blank=True)
+    # What the phone says (clock_in_at/clock_out_at) beside what the evidence supports:
+    # a clock event sent long after its time is a claim until breadcrumbs or scans
+    # recorded then confirm it. Attendance rules and billing read both.
+    clock_in_verified_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The clock-in time the evidence supports: clock_in_at when the server received it promptly or "
+        "breadcrumbs/scans recorded then confirm it, else when the server received it. Empty when a manager set "
+        "the clock-in (clock_in_at stands).",
+    )
+    clock_out_verified_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The clock-out time the evidence supports: clock_out_at when the server received it promptly or "
+        "breadcrumbs/scans recorded then confirm it, else the last on-site breadcrumb before it (never before the "
+        "supported clock-in). Empty when a manager set the clock-out (clock_out_at stands).",
+    )
     notes = models.TextField(blank=True)
 
     class Meta:

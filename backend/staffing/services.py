@@ -11,11 +11,14 @@ from django.utils import timezone
 
 from backend.accounts.models import Role, User
 from backend.core.errors import Conflict, NotFound, ValidationFailed
+from backend.core.localtime import DATE_TIME, local_time
 from backend.flags.models import Flag, FlagCode, FlagStatus
 from backend.flags.position_rules import POSITION_CODES, ReportedPosition, describe_distance, position_findings
 from backend.flags.services import flags_sync
 from backend.rules.monitoring import shift_monitor_now
+from backend.rules.selectors import thresholds_for
 from backend.rules.shift_rules import KEY_PREFIX as MONITOR_KEY_PREFIX
+from backend.rules.thresholds import Thresholds
 from backend.sites.models import WGS84
 from backend.sites.selectors import site_verdict
 from backend.staffing.models import (
@@ -29,7 +32,7 @@ from backend.staffing.models import (
 from backend.staffing.selectors import post_order_current, shift_get_for_guard
 from backend.tracking.models import ClockEvent, ClockKind
 from backend.tracking.services import DevicePosition
-from backend.tracking.timing import DeviceTimes, clock_skew_findings
+from backend.tracking.timing import DeviceTimes, backdated_findings, clock_skew_findings
 from geofence.classify import FENCE_STATES, FenceState, Verdict
 
 
@@ -82,11 +85,15 @@ def shift_schedule(*, guard: User, post: Post, starts_at: datetime, ends_at: dat
     overlapping = (
         Shift.objects.filter(guard=guard, scheduled_start__lt=ends_at, scheduled_end__gt=starts_at)
         .exclude(status=ShiftStatus.CANCELLED)
+        .select_related("post__site")
+        .defer("post__site__geofence")
         .first()
     )
     if overlapping is not None:
+        where = overlapping.post.site
         raise Conflict(
-            f"{guard} is already scheduled from {overlapping.scheduled_start:%Y-%m-%d %H:%M} UTC.",
+            f"{guard} is already scheduled at {where.name} from "
+            f"{local_time(overlapping.scheduled_start, where.timezone, DATE_TIME)}.",
             code="shift_overlaps",
             field="starts_at",
         )
@@ -129,10 +136,10 @@ CLOCK_IN_OPENS_BEFORE_START = timedelta(minutes=60)
 CLOCK_FLAG_KEYS = {ClockKind.IN: "clock_in", ClockKind.OUT: "clock_out"}
 # The monitor's attendance flags a guard should see in the clock-in/out response.
 ATTENDANCE_KEYS = {
-    ClockKind.IN: (f"{MONITOR_KEY_PREFIX}late", f"{MONITOR_KEY_PREFIX}post-orders"),
+    ClockKind.IN: (f"{MONITOR_KEY_PREFIX}late", f"{MONITOR_KEY_PREFIX}post-orders", f"{MONITOR_KEY_PREFIX}no-show"),
     ClockKind.OUT: (f"{MONITOR_KEY_PREFIX}early",),
 }
-CLOCK_FLAG_CODES: tuple[str, ...] = (*POSITION_CODES, FlagCode.CLOCK_SKEW)
+CLOCK_FLAG_CODES: tuple[str, ...] = (*POSITION_CODES, FlagCode.CLOCK_SKEW, FlagCode.CLOCK_EVENT_BACKDATED)
 
 
 @dataclass(frozen=True)
@@ -168,27 +175,57 @@ def shift_clock_in(
     times = DeviceTimes(recorded_at=position.recorded_at, sent_at=sent_at, received_at=received_at or timezone.now())
     clocked_at = min(times.corrected_recorded_at, times.received_at)
     opens_at = shift.scheduled_start - CLOCK_IN_OPENS_BEFORE_START
+    site = shift.post.site
     if not opens_at <= clocked_at < shift.scheduled_end:
         raise Conflict(
-            f"This shift can be clocked into from {opens_at:%Y-%m-%d %H:%M} to {shift.scheduled_end:%Y-%m-%d %H:%M} "
-            f"UTC; the clock-in was at {clocked_at:%Y-%m-%d %H:%M} UTC.",
+            f"This shift can be clocked into from {local_time(opens_at, site.timezone, DATE_TIME)} to "
+            f"{local_time(shift.scheduled_end, site.timezone, DATE_TIME)}; the clock-in was at "
+            f"{local_time(clocked_at, site.timezone, DATE_TIME)}.",
             code="shift_not_open",
         )
-    site = shift.post.site
-    verdict = site_verdict(site=site, lon=position.lon, lat=position.lat, accuracy_m=position.accuracy_m)
-    if verdict.fence == "outside" and shift.post.outside_fence_clock_in == OutsideFenceClockIn.REFUSE:
-        raise Conflict(
-            f"You are {describe_distance(verdict.distance_m)} from {site.name}'s geofence; "
-            "this post requires clocking in on site.",
-            code="outside_geofence",
-            extra={"distance_m": round(verdict.distance_m, 1)},
-        )
+    limits = thresholds_for(company=site.client.company_id)
+    verdict = site_verdict(
+        site=site,
+        lon=position.lon,
+        lat=position.lat,
+        accuracy_m=position.accuracy_m,
+        max_accuracy_m=limits.low_accuracy_m,
+    )
+    if shift.post.outside_fence_clock_in == OutsideFenceClockIn.REFUSE:
+        if verdict.fence == "unknown":
+            raise Conflict(
+                f"Your phone's GPS fix is accurate only to {describe_distance(position.accuracy_m)}, too coarse to "
+                f"place you on {site.name} (this post needs a fix within {limits.low_accuracy_m:.0f} m). Wait in the "
+                "open for a better GPS fix and clock in again.",
+                code="position_too_inaccurate",
+                field="position.accuracy_m",
+            )
+        if verdict.fence == "outside":
+            raise Conflict(
+                f"You are {describe_distance(verdict.distance_m)} from {site.name}'s geofence; "
+                "this post requires clocking in on site.",
+                code="outside_geofence",
+                extra={"distance_m": round(verdict.distance_m, 1)},
+            )
     shift.status = ShiftStatus.IN_PROGRESS
     shift.clock_in_at = clocked_at
+    # Sent after the fact, the phone's time is a claim: until breadcrumbs or scans recorded
+    # then confirm it (the monitoring rules look), the clock-in counts from its receipt.
+    backdated = times.is_backdated(timedelta(minutes=limits.backdated_clock_event_min))
+    shift.clock_in_verified_at = times.received_at if backdated else clocked_at
     shift.clock_in_location = Point(position.lon, position.lat, srid=WGS84)
     shift.clock_in_accuracy_m = position.accuracy_m
-    shift.save(update_fields=["status", "clock_in_at", "clock_in_location", "clock_in_accuracy_m", "updated_at"])
-    return _clock_record(shift=shift, kind=ClockKind.IN, position=position, times=times, verdict=verdict)
+    shift.save(
+        update_fields=[
+            "status",
+            "clock_in_at",
+            "clock_in_verified_at",
+            "clock_in_location",
+            "clock_in_accuracy_m",
+            "updated_at",
+        ]
+    )
+    return _clock_record(shift=shift, kind=ClockKind.IN, position=position, times=times, verdict=verdict, limits=limits)
 
 
 @transaction.atomic
@@ -215,13 +252,36 @@ def shift_clock_out(
     # Never before the clock-in (the database requires it) nor after receipt.
     clocked_at = max(min(times.corrected_recorded_at, times.received_at), shift.clock_in_at)
     site = shift.post.site
-    verdict = site_verdict(site=site, lon=position.lon, lat=position.lat, accuracy_m=position.accuracy_m)
+    limits = thresholds_for(company=site.client.company_id)
+    verdict = site_verdict(
+        site=site,
+        lon=position.lon,
+        lat=position.lat,
+        accuracy_m=position.accuracy_m,
+        max_accuracy_m=limits.low_accuracy_m,
+    )
     shift.status = ShiftStatus.COMPLETED
     shift.clock_out_at = clocked_at
+    # A clock-out sent after the fact may claim hours nobody saw: until breadcrumbs or scans
+    # recorded then confirm it (the monitoring rules look), the evidence ends at the clock-in.
+    backdated = times.is_backdated(timedelta(minutes=limits.backdated_clock_event_min))
+    supported_in = min(shift.clock_in_verified_at or shift.clock_in_at, clocked_at)
+    shift.clock_out_verified_at = supported_in if backdated else clocked_at
     shift.clock_out_location = Point(position.lon, position.lat, srid=WGS84)
     shift.clock_out_accuracy_m = position.accuracy_m
-    shift.save(update_fields=["status", "clock_out_at", "clock_out_location", "clock_out_accuracy_m", "updated_at"])
-    return _clock_record(shift=shift, kind=ClockKind.OUT, position=position, times=times, verdict=verdict)
+    shift.save(
+        update_fields=[
+            "status",
+            "clock_out_at",
+            "clock_out_verified_at",
+            "clock_out_location",
+            "clock_out_accuracy_m",
+            "updated_at",
+        ]
+    )
+    return _clock_record(
+        shift=shift, kind=ClockKind.OUT, position=position, times=times, verdict=verdict, limits=limits
+    )
 
 
 def _shift_locked(*, guard: User, shift_id: int) -> Shift:
@@ -244,7 +304,13 @@ def _closed_message(shift: Shift) -> str:
 
 
 def _clock_record(
-    *, shift: Shift, kind: ClockKind, position: DevicePosition, times: DeviceTimes, verdict: Verdict
+    *,
+    shift: Shift,
+    kind: ClockKind,
+    position: DevicePosition,
+    times: DeviceTimes,
+    verdict: Verdict,
+    limits: Thresholds,
 ) -> ClockResult:
     """Store the clock event as evidence and sync its flags on the shift. Caller holds the shift lock."""
     # Centimetres are plenty, and a replay must answer exactly what was stored.
@@ -266,11 +332,20 @@ def _clock_record(
     reported = ReportedPosition(
         lat=position.lat, lon=position.lon, accuracy_m=position.accuracy_m, is_mock=position.is_mock
     )
+    site = shift.post.site
     findings = [
         replace(finding, key=key)
         for finding in (
-            *position_findings(position=reported, verdict=verdict, site_name=shift.post.site.name, what=what),
-            *clock_skew_findings(times, what=what.lower()),
+            *position_findings(
+                position=reported, verdict=verdict, site_name=site.name, what=what, low_accuracy_m=limits.low_accuracy_m
+            ),
+            *clock_skew_findings(times, what=what.lower(), threshold=timedelta(minutes=limits.clock_skew_min)),
+            *backdated_findings(
+                times,
+                what=what.lower(),
+                zone_name=site.timezone,
+                threshold=timedelta(minutes=limits.backdated_clock_event_min),
+            ),
         )
     ]
     # Scoped to this event's key: the other clock event's flags and the monitor's stay as they are.
@@ -283,6 +358,8 @@ def _clock_record(
     )
     # Attendance rules answer at once too, so the guard sees "late" or "post orders unread" now.
     attendance = shift_monitor_now(shift_id=shift.pk, now=times.received_at)
+    # The monitor may have confirmed a backdated time from breadcrumbs already synced.
+    shift.refresh_from_db(fields=["clock_in_verified_at", "clock_out_verified_at"])
     return ClockResult(
         shift=shift, verdict=verdict, flags=[*flags, *(f for f in attendance if f.key in ATTENDANCE_KEYS[kind])]
     )

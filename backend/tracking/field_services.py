@@ -308,7 +308,7 @@ def panic_flags_sync(*, shift: Shift) -> list[Flag]:
             FlagCode.PANIC,
             Severity.CRITICAL,
             f"{alert.guard} pressed the panic button at {shift.post.site.name} "
-            f"at {alert.received_at:%H:%M} UTC{_where(alert)}.",
+            f"at {local_time(alert.received_at, shift.post.site.timezone)}{_where(alert)}.",
             {
                 "alert_id": str(alert.pk),
                 "received_at": alert.received_at.isoformat(),

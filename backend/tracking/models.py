@@ -19,6 +19,8 @@ class FenceState(models.TextChoices):
     INSIDE = "inside", "Inside"
     NEAR = "near", "Near"
     OUTSIDE = "outside", "Outside"
+    # A fix coarser than the company's accuracy limit: where the guard stood is not known.
+    UNKNOWN = "unknown", "Unknown (GPS too coarse)"
 
 
 class DevicePositionMixin(models.Model):

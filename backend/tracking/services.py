@@ -24,6 +24,8 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
+from backend.core.localtime import DATE_TIME, local_time
+from backend.rules.thresholds import DEFAULTS
 from backend.staffing.models import Shift, ShiftStatus
 from backend.tracking.models import Ping
 from backend.tracking.selectors import site_fences_prepared
@@ -128,19 +130,29 @@ def pings_ingest(
         row[0]: row
         for row in Shift.objects.for_company(guard.company_id or -1)
         .filter(guard=guard, pk__in=shift_ids)
-        .values_list("pk", "status", "scheduled_start", "scheduled_end", "post__site_id", "post__site__updated_at")
+        .values_list(
+            "pk",
+            "status",
+            "scheduled_start",
+            "scheduled_end",
+            "post__site_id",
+            "post__site__updated_at",
+            "post__site__client__company__rule_settings__overrides",
+            "post__site__timezone",
+        )
     }
     for index, ping in enumerate(pings):
         row = shifts.get(ping.shift_id)
         if row is None:
             raise NotFound("No such shift.", code="shift_not_found", field=f"pings.{index}.shift_id")
-        _, status, starts, ends, _, _ = row
+        _, status, starts, ends, _, _, _, zone_name = row
         if status == ShiftStatus.CANCELLED or not (
             starts - PINGS_OPEN_BEFORE_START <= now <= ends + PINGS_OPEN_AFTER_END
         ):
             raise Conflict(
                 f"Shift {ping.shift_id} does not take breadcrumbs now: it is {status} and scheduled "
-                f"{starts:%Y-%m-%d %H:%M}-{ends:%Y-%m-%d %H:%M} UTC (pings are taken from "
+                f"{local_time(starts, zone_name, DATE_TIME)} to {local_time(ends, zone_name, DATE_TIME)} "
+                "(pings are taken from "
                 f"{_hours(PINGS_OPEN_BEFORE_START)} h before the start to {_hours(PINGS_OPEN_AFTER_END)} h after "
                 "the end of a shift that is not cancelled).",
                 code="shift_not_tracking",
@@ -157,10 +169,16 @@ def pings_ingest(
     by_site: defaultdict[int, list[int]] = defaultdict(list)
     for index, ping in enumerate(pings):
         by_site[shifts[ping.shift_id][4]].append(index)
+    # A breadcrumb coarser than the company's presence limit decides nothing: "unknown".
+    max_accuracy_by_site = {
+        row[4]: (DEFAULTS.with_overrides(row[6]) if row[6] else DEFAULTS).ping_max_accuracy_m for row in shifts.values()
+    }
     for site_id, indices in by_site.items():
         # One vectorised pass per site (a batch is one guard's, so usually one site).
         at = np.asarray(indices, dtype=np.intp)
-        codes[at], distances[at] = fences[site_id].classify_many(lons[at], lats[at], accuracies[at])
+        codes[at], distances[at] = fences[site_id].classify_many(
+            lons[at], lats[at], accuracies[at], max_accuracy_m=max_accuracy_by_site[site_id]
+        )
 
     # The engine answers NaN only for a position it cannot place: no distance is stored then.
     rows = [

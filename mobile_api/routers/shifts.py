@@ -81,7 +81,8 @@ def clock_in(
 
     409 codes: `shift_not_open` (too early or after the end), `shift_cancelled`,
     `shift_missed`, `shift_completed`, `outside_geofence` (the post refuses clock-ins
-    outside the fence; `distance_m` says how far).
+    outside the fence; `distance_m` says how far), `position_too_inaccurate` (the post
+    refuses them, and the fix is too coarse to tell: wait for a better GPS fix).
     """
     return shift_clock_in(
         guard=guard_of(request), shift_id=shift_id, position=payload.position, sent_at=payload.sent_at or x_sent_at

@@ -186,7 +186,7 @@ def test_decide_is_the_same_rule_for_both_paths():
     assert decide(inside=True, distance_m=0.0, accuracy_m=5.0, near_buffer_m=25) == Verdict("inside", 0.0)
     assert decide(inside=False, distance_m=40.0, accuracy_m=15.0, near_buffer_m=25).fence == "near"
     assert decide(inside=False, distance_m=40.1, accuracy_m=15.0, near_buffer_m=25).fence == "outside"
-    assert FENCE_STATES == ("inside", "near", "outside")
+    assert FENCE_STATES == ("inside", "near", "outside", "unknown")
 
 
 def test_fence_set_on_interleaved_pings_matches_each_fence(square, campus):
@@ -240,3 +240,26 @@ def test_containment_shortcut_agrees_with_geos_everywhere(fence_name):
     # then containment is exactly GEOS's "covers"
     np.testing.assert_array_equal(inside, shapely.intersects_xy(fence, lons, lats))
     assert inside[-len(vertices) :].all()
+
+
+def test_a_fix_coarser_than_the_limit_is_unknown_whatever_its_centre_says():
+    # a 99 km circle reaches every fence on the continent: with a limit it decides nothing
+    assert decide(inside=False, distance_m=49_700.0, accuracy_m=99_000.0, near_buffer_m=25).fence == "near"
+    coarse = decide(inside=False, distance_m=49_700.0, accuracy_m=99_000.0, near_buffer_m=25, max_accuracy_m=100)
+    assert coarse == Verdict("unknown", 49_700.0)
+    assert decide(inside=True, distance_m=0.0, accuracy_m=150.0, near_buffer_m=25, max_accuracy_m=100).fence == (
+        "unknown"
+    )
+    assert decide(inside=True, distance_m=0.0, accuracy_m=100.0, near_buffer_m=25, max_accuracy_m=100).fence == (
+        "inside"
+    )
+
+
+def test_classify_many_marks_fixes_beyond_the_limit_unknown_and_keeps_their_distances(square):
+    lons, lats = zip(geo.INSIDE_CENTER, geo.OUTSIDE_50M, geo.FAR_3KM, strict=True)
+
+    codes, distances = square.classify_many(lons, lats, [8.0, 200.0, 5.0], max_accuracy_m=100.0)
+
+    assert [FENCE_STATES[c] for c in codes.tolist()] == ["inside", "unknown", "outside"]
+    assert distances[1] == pytest.approx(50, abs=0.01)
+    assert square.classify(*geo.OUTSIDE_50M, 200.0).fence == "near"  # no limit: as before

@@ -2,6 +2,7 @@
 
 import json
 import threading
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,8 @@ from django.db import connection
 from django.utils import timezone
 
 from backend.flags.models import Flag, FlagStatus
+from backend.rules.models import RuleSettings
+from backend.rules.monitoring import shifts_monitor
 from backend.staffing.models import OutsideFenceClockIn, Shift, ShiftStatus
 from backend.tracking.models import ClockEvent
 from tests import factories, geo
@@ -150,6 +153,37 @@ def test_refusing_post_still_accepts_a_fix_near_the_edge(tenant, guard_api, shif
     assert response.json()["flags"] == []
 
 
+def test_refusing_post_refuses_a_fix_too_coarse_to_place_the_guard(tenant, guard_api, shift):
+    # given a post that refuses clock-ins outside the fence
+    tenant.post.outside_fence_clock_in = OutsideFenceClockIn.REFUSE
+    tenant.post.save()
+
+    # when the guard clocks in from 49.7 km away, claiming a 99 km accuracy circle
+    response = guard_api.post_json(
+        f"/shifts/{shift.pk}/clock-in", {"position": position(geo.OUTSIDE_49_7KM, accuracy_m=99_000.0)}
+    )
+
+    # then it is refused with a code that says to wait for a better fix, and nothing is stored
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "position_too_inaccurate"
+    assert "better GPS fix" in body["message"]
+    assert "position.accuracy_m" in body["fields"]
+    assert nothing_stored(shift)
+
+
+def test_a_coarse_clock_in_is_unknown_and_warned_where_the_post_accepts_it(guard_api, shift):
+    response = guard_api.post_json(
+        f"/shifts/{shift.pk}/clock-in", {"position": position(geo.OUTSIDE_49_7KM, accuracy_m=99_000.0)}
+    )
+
+    assert response.status_code == 200
+    assert response.json()["verdict"]["fence"] == "unknown"
+    [flag] = response.json()["flags"]
+    assert (flag["code"], flag["severity"]) == ("LOW_ACCURACY", "warning")
+    assert ClockEvent.objects.get(shift=shift).fence == "unknown"
+
+
 def test_clock_in_on_the_edge_with_30_m_accuracy_is_not_outside(guard_api, shift):
     response = guard_api.post_json(
         f"/shifts/{shift.pk}/clock-in", {"position": position(geo.ON_EAST_EDGE, accuracy_m=30.0)}
@@ -172,6 +206,7 @@ def test_low_accuracy_is_flagged(guard_api, shift):
     response = guard_api.post_json(f"/shifts/{shift.pk}/clock-in", {"position": position(accuracy_m=350.0)})
 
     assert response.status_code == 200
+    assert response.json()["verdict"]["fence"] == "unknown"
     assert "LOW_ACCURACY" in [flag["code"] for flag in response.json()["flags"]]
 
 
@@ -448,3 +483,223 @@ def test_concurrent_clock_in_retries_store_once(tenant):
     assert statuses == [200, 200, 200, 200]
     assert ClockEvent.objects.filter(shift_id=shift.pk).count() == 1
     assert Flag.objects.filter(shift_id=shift.pk, status=FlagStatus.OPEN).count() == 1
+
+
+# --- Clock events sent after the fact --------------------------------------------------
+
+
+def _ping(shift, at, where=geo.INSIDE_CENTER):
+    return {
+        "id": str(uuid.uuid4()),
+        "shift_id": shift.pk,
+        "lat": where.y,
+        "lon": where.x,
+        "accuracy_m": 8.0,
+        "recorded_at": at.isoformat(),
+    }
+
+
+def _night_shift(tenant):
+    """The issue's shift: it started at "00:00", 8 h 11 min ago, and runs 12 hours; nobody clocked in."""
+    starts = timezone.now().replace(microsecond=0) - timedelta(hours=8, minutes=11)
+    return factories.ShiftFactory(
+        guard=tenant.guard, post=tenant.post, scheduled_start=starts, scheduled_end=starts + timedelta(hours=12)
+    )
+
+
+def _clock_in_backdated(api, shift):
+    """At "08:11" the phone clocks in with recorded_at "23:58" (two minutes before the start) and sent_at now."""
+    claimed = shift.scheduled_start - timedelta(minutes=2)
+    return api.post_json(
+        f"/shifts/{shift.pk}/clock-in",
+        {"position": position(recorded_at=claimed.isoformat()), "sent_at": timezone.now().isoformat()},
+    )
+
+
+def _open_codes(shift):
+    return sorted(Flag.objects.filter(shift=shift, status=FlagStatus.OPEN).values_list("code", flat=True))
+
+
+def test_a_backdated_clock_in_without_evidence_is_flagged_and_does_not_end_the_no_show(tenant, guard_api):
+    # given the night shift, already flagged as a no-show by the monitor
+    shift = _night_shift(tenant)
+    shifts_monitor(now=timezone.now())
+    assert _open_codes(shift) == ["NO_SHOW"]
+
+    # when the phone sends a clock-in claiming 23:58, eight hours after the fact
+    response = _clock_in_backdated(guard_api, shift)
+
+    # then it is stored as the phone said, and flagged with the gap and the three times
+    assert response.status_code == 200
+    shift.refresh_from_db()
+    claimed = shift.scheduled_start - timedelta(minutes=2)
+    assert abs(shift.clock_in_at - claimed) < timedelta(seconds=5)
+    assert ClockEvent.objects.get(shift=shift).recorded_at == claimed
+    backdated = next(flag for flag in response.json()["flags"] if flag["code"] == "CLOCK_EVENT_BACKDATED")
+    assert backdated["severity"] == "warning"
+    assert "8 hours 13 minutes after" in backdated["message"]
+    assert {"recorded_at", "device_sent_at", "received_at"} <= set(backdated["evidence"])
+    assert backdated["evidence"]["delay_seconds"] == pytest.approx(8 * 3600 + 13 * 60, abs=5)
+    # and what counts is the receipt: the no-show stays open and says why, lateness is "at least"
+    assert abs(shift.clock_in_verified_at - timezone.now()) < timedelta(minutes=1)
+    shifts_monitor(now=timezone.now() + timedelta(minutes=1))
+    assert _open_codes(shift) == ["CLOCK_EVENT_BACKDATED", "LATE_CLOCK_IN", "NO_SHOW"]
+    no_show = Flag.objects.get(shift=shift, code="NO_SHOW", status=FlagStatus.OPEN)
+    assert "is not confirmed" in no_show.message
+    late = Flag.objects.get(shift=shift, code="LATE_CLOCK_IN")
+    assert "at least 491 minutes late" in late.message
+    assert late.evidence["confirmed"] is False
+
+
+def test_a_backdated_clock_in_confirmed_by_breadcrumbs_recorded_then_is_on_time(tenant, guard_api):
+    # given the night shift flagged as a no-show
+    shift = _night_shift(tenant)
+    shifts_monitor(now=timezone.now())
+
+    # when the offline phone syncs its clock-in at 23:58, then its breadcrumbs of 23:58-00:10 inside the fence
+    response = _clock_in_backdated(guard_api, shift)
+    crumbs = [_ping(shift, shift.scheduled_start + timedelta(minutes=minute)) for minute in range(-2, 11)]
+    assert guard_api.post_json("/pings", {"pings": crumbs}).status_code == 200
+    shifts_monitor(now=timezone.now() + timedelta(minutes=1))
+
+    # then the clock-in counts as on time: the no-show is resolved and nothing says "late"
+    assert response.status_code == 200
+    shift.refresh_from_db()
+    assert shift.clock_in_verified_at == shift.clock_in_at
+    assert _open_codes(shift) == ["CLOCK_EVENT_BACKDATED"]
+    assert Flag.objects.get(shift=shift, code="NO_SHOW").status == FlagStatus.RESOLVED
+
+
+def test_breadcrumbs_synced_before_the_clock_in_confirm_it_at_once(tenant, guard_api):
+    shift = _night_shift(tenant)
+    crumbs = [_ping(shift, shift.scheduled_start + timedelta(minutes=minute)) for minute in range(-2, 11)]
+    guard_api.post_json("/pings", {"pings": crumbs})
+
+    response = _clock_in_backdated(guard_api, shift)
+
+    assert [flag["code"] for flag in response.json()["flags"]] == ["CLOCK_EVENT_BACKDATED"]
+    shift.refresh_from_db()
+    assert shift.clock_in_verified_at == shift.clock_in_at
+
+
+def test_breadcrumbs_far_from_the_site_confirm_nothing(tenant, guard_api):
+    shift = _night_shift(tenant)
+    crumbs = [_ping(shift, shift.scheduled_start + timedelta(minutes=m), geo.OUTSIDE_3KM) for m in range(-2, 11)]
+    guard_api.post_json("/pings", {"pings": crumbs})
+
+    _clock_in_backdated(guard_api, shift)
+    shifts_monitor(now=timezone.now() + timedelta(minutes=1))
+
+    assert "NO_SHOW" in _open_codes(shift)
+
+
+def _clocked_in_night_shift(tenant):
+    """A shift from 9 h ago to 1 h ago, clocked in on time (live) at its start."""
+    starts = timezone.now().replace(microsecond=0) - timedelta(hours=9)
+    return factories.ShiftFactory(
+        guard=tenant.guard,
+        post=tenant.post,
+        scheduled_start=starts,
+        scheduled_end=starts + timedelta(hours=8),
+        status=ShiftStatus.IN_PROGRESS,
+        clock_in_at=starts,
+        clock_in_verified_at=starts,
+    )
+
+
+def _clock_out_backdated(api, shift):
+    """An hour after the shift ended, the phone clocks out with recorded_at a minute before the end."""
+    claimed = shift.scheduled_end - timedelta(minutes=1)
+    return api.post_json(
+        f"/shifts/{shift.pk}/clock-out",
+        {"position": position(recorded_at=claimed.isoformat()), "sent_at": timezone.now().isoformat()},
+    )
+
+
+def test_a_clock_out_sent_after_the_fact_counts_only_as_far_as_the_guard_was_seen(tenant, guard_api):
+    # given a guard whose breadcrumbs on site stop two hours into the shift
+    shift = _clocked_in_night_shift(tenant)
+    seen_until = shift.scheduled_start + timedelta(hours=2)
+    crumbs = [_ping(shift, shift.scheduled_start + timedelta(minutes=m)) for m in range(0, 121, 5)]
+    guard_api.post_json("/pings", {"pings": crumbs})
+
+    # when the phone, an hour after the end, clocks out "at 07:59"
+    response = _clock_out_backdated(guard_api, shift)
+
+    # then the claim is stored and flagged, and the early clock-out is judged on the evidence
+    assert response.status_code == 200
+    codes = [flag["code"] for flag in response.json()["flags"]]
+    assert codes == ["CLOCK_EVENT_BACKDATED", "EARLY_CLOCK_OUT"]
+    shift.refresh_from_db()
+    assert abs(shift.clock_out_at - (shift.scheduled_end - timedelta(minutes=1))) < timedelta(seconds=5)
+    # (the last breadcrumb on site, on the server's clock: within the phone's few ms of skew)
+    assert abs(shift.clock_out_verified_at - seen_until) < timedelta(seconds=1)
+    early = Flag.objects.get(shift=shift, code="EARLY_CLOCK_OUT")
+    assert "at least 360 minutes early" in early.message
+    assert early.evidence["claimed_clock_out_at"] == shift.clock_out_at.isoformat()
+
+
+def test_a_clock_out_sent_after_the_fact_with_breadcrumbs_to_the_end_stands(tenant, guard_api):
+    shift = _clocked_in_night_shift(tenant)
+    crumbs = [_ping(shift, shift.scheduled_start + timedelta(minutes=m)) for m in range(0, 481, 5)]
+    guard_api.post_json("/pings", {"pings": crumbs})
+
+    response = _clock_out_backdated(guard_api, shift)
+
+    assert [flag["code"] for flag in response.json()["flags"]] == ["CLOCK_EVENT_BACKDATED"]
+    shift.refresh_from_db()
+    assert shift.clock_out_verified_at == shift.clock_out_at
+
+
+def test_a_company_can_allow_a_longer_sync_delay(tenant, guard_api):
+    RuleSettings.objects.create(company=tenant.company, overrides={"backdated_clock_event_min": 600})
+    shift = _night_shift(tenant)
+
+    response = _clock_in_backdated(guard_api, shift)
+
+    assert "CLOCK_EVENT_BACKDATED" not in [flag["code"] for flag in response.json()["flags"]]
+    shift.refresh_from_db()
+    assert shift.clock_in_verified_at == shift.clock_in_at
+
+
+def test_an_unconfirmed_clock_in_and_out_sent_together_support_no_hours(tenant, guard_api):
+    # given a night shift whose phone syncs, at "08:11", a clock-in of 23:58 and a clock-out of 08:05
+    shift = _night_shift(tenant)
+    _clock_in_backdated(guard_api, shift)
+    claimed_out = timezone.now() - timedelta(minutes=6)
+    guard_api.post_json(
+        f"/shifts/{shift.pk}/clock-out",
+        {"position": position(recorded_at=claimed_out.isoformat()), "sent_at": timezone.now().isoformat()},
+    )
+
+    # then, with nothing recorded at either time, the evidence supports no time on site
+    shift.refresh_from_db()
+    assert shift.clock_out_verified_at <= shift.clock_out_at
+    assert shift.clock_out_verified_at <= shift.clock_in_verified_at
+    assert "NO_SHOW" in _open_codes(shift)
+
+
+def test_evidence_is_matched_on_the_phones_own_clock(tenant, guard_api):
+    # given a phone whose clock is 30 minutes slow, and the night shift
+    shift = _night_shift(tenant)
+    slow = timedelta(minutes=30)
+    arrived = shift.scheduled_start - timedelta(minutes=2)
+    # its breadcrumbs of the four minutes around the arrival carry the phone's (slow) times
+    crumbs = [_ping(shift, arrived - slow + timedelta(minutes=m)) for m in range(-2, 3)]
+    guard_api.post_json("/pings", {"pings": crumbs})
+
+    # when it syncs, at "08:11", the clock-in it recorded on arrival
+    response = guard_api.post_json(
+        f"/shifts/{shift.pk}/clock-in",
+        {
+            "position": position(recorded_at=(arrived - slow).isoformat()),
+            "sent_at": (timezone.now() - slow).isoformat(),
+        },
+    )
+
+    # then the clock-in is corrected to the server's clock and confirmed by those breadcrumbs
+    assert response.status_code == 200
+    shift.refresh_from_db()
+    assert abs(shift.clock_in_at - arrived) < timedelta(seconds=5)
+    assert shift.clock_in_verified_at == shift.clock_in_at
+    assert "NO_SHOW" not in _open_codes(shift)

@@ -1,7 +1,8 @@
 """In the field: daily activity entries, checkpoint scans and the panic button."""
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -373,3 +374,18 @@ def test_panic_flags_the_shift_the_guard_is_clocked_into(tenant, managers, guard
 
     assert response.status_code == 201
     assert response.json()["shift_id"] == clocked_in.pk
+
+
+def test_the_panic_flag_gives_the_time_on_the_sites_clock(tenant, shift, managers, guard_api):
+    # given a New York site
+    assert tenant.site.timezone == "America/New_York"
+
+    guard_api.post_json("/alerts/panic", {"id": str(uuid.uuid4()), "position": position(geo.INSIDE_CENTER)})
+
+    # then the flag's sentence says the New York time; the evidence keeps the UTC instant
+    flag = Flag.objects.get(shift=shift, code=FlagCode.PANIC)
+    received = datetime.fromisoformat(flag.evidence["received_at"])
+    local = received.astimezone(ZoneInfo("America/New_York"))
+    assert f"at {local:%H:%M} {local.tzname()}" in flag.message
+    assert "UTC" not in flag.message
+    assert received.utcoffset() == timedelta(0)

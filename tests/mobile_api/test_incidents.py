@@ -1,6 +1,7 @@
 """Filing incident reports from a phone: the catalogue, checks, idempotent replays, amendments."""
 
 import json
+import re
 import threading
 import uuid
 from datetime import timedelta
@@ -20,6 +21,8 @@ from backend.incidents.services import (
     incident_submit,
     incident_types_seed_defaults,
 )
+from backend.rules.models import RuleSettings
+from backend.tracking.models import Ping
 from geofence.fixes import Fix
 from tests import factories, geo
 from tests.conftest import api_client_for
@@ -166,14 +169,14 @@ def test_guard_files_a_clean_report_and_gets_no_flags(tenant, shift, guard_api):
     assert len(report.payload_sha256) == 64
 
 
-def test_a_mocked_far_coarse_fix_raises_three_flags_with_the_distance_in_metres(shift, guard_api):
-    # given a report sent from 3 km east of the site, mocked, with a 250 m accuracy circle
-    body = incident_body(shift, position=position(geo.OUTSIDE_3KM, accuracy_m=250.0, is_mock=True))
+def test_a_mocked_fix_3_km_away_raises_both_flags_with_the_distance_in_metres(shift, guard_api):
+    # given a report sent from 3 km east of the site, mocked, with an 8 m accuracy circle
+    body = incident_body(shift, position=position(geo.OUTSIDE_3KM, is_mock=True))
 
     response = guard_api.post_json("/incidents", body)
 
     assert response.status_code == 201
-    assert codes(response) == ["LOW_ACCURACY", "MOCK_LOCATION", "OUTSIDE_GEOFENCE"]
+    assert codes(response) == ["MOCK_LOCATION", "OUTSIDE_GEOFENCE"]
     outside = next(flag for flag in response.json()["flags"] if flag["code"] == "OUTSIDE_GEOFENCE")
     assert outside["evidence"]["distance_m"] == pytest.approx(3000, abs=5)
     assert "3.0 km" in outside["message"]
@@ -181,6 +184,53 @@ def test_a_mocked_far_coarse_fix_raises_three_flags_with_the_distance_in_metres(
     assert report.fence == "outside"
     assert report.distance_m == pytest.approx(3000, abs=5)
     assert report.is_mock
+
+
+def test_a_fix_coarser_than_the_limit_is_unknown_and_keeps_its_distance_as_evidence(shift, guard_api):
+    # given a report sent from 3 km east of the site with a 250 m accuracy circle (limit 100 m)
+    body = incident_body(shift, position=position(geo.OUTSIDE_3KM, accuracy_m=250.0))
+
+    response = guard_api.post_json("/incidents", body)
+
+    # then the fence decides nothing; the warning says so, with where the fix's centre was
+    assert response.status_code == 201
+    [flag] = response.json()["flags"]
+    assert (flag["code"], flag["severity"]) == ("LOW_ACCURACY", "warning")
+    assert "unknown" in flag["message"]
+    assert flag["evidence"]["distance_m"] == pytest.approx(3000, abs=5)
+    report = IncidentReport.objects.get(pk=body["id"])
+    assert report.fence == "unknown"
+
+
+def test_an_inflated_accuracy_does_not_make_a_report_49_km_away_near(tenant, shift, guard_api):
+    # given a report filed 49.7 km from the fence, claiming a 99 km accuracy circle
+    body = incident_body(shift, position=position(geo.OUTSIDE_49_7KM, accuracy_m=99_000.0))
+
+    response = guard_api.post_json("/incidents", body)
+
+    # then it is stored "unknown", never "near", with a warning that the position could not be checked
+    assert response.status_code == 201
+    [flag] = response.json()["flags"]
+    assert (flag["code"], flag["severity"]) == ("LOW_ACCURACY", "warning")
+    assert "too coarse to check" in flag["message"]
+    assert "49.7 km from the fence" in flag["message"]
+    report = IncidentReport.objects.get(pk=body["id"])
+    assert report.fence == "unknown"
+    assert report.distance_m == pytest.approx(49_700, abs=50)
+
+
+def test_the_companys_accuracy_limit_decides_what_is_too_coarse(tenant, shift, guard_api):
+    # given a company that accepts fixes up to 300 m
+    RuleSettings.objects.create(company=tenant.company, overrides={"low_accuracy_m": 300})
+
+    response = guard_api.post_json(
+        "/incidents", incident_body(shift, position=position(geo.INSIDE_CENTER, accuracy_m=250.0))
+    )
+
+    # then a 250 m fix on site is judged ("inside"), not unknown
+    assert response.status_code == 201
+    assert codes(response) == []
+    assert IncidentReport.objects.get(pk=response.json()["id"]).fence == "inside"
 
 
 def test_a_report_without_a_position_is_flagged_location_missing(shift, guard_api):
@@ -565,3 +615,62 @@ def test_seed_demo_gives_each_demo_company_the_catalogue():
 
     for company in Company.objects.all():
         assert IncidentType.objects.filter(company=company).count() == len(DEFAULT_INCIDENT_TYPES)
+
+
+# --- Impossible travel -----------------------------------------------------------------
+
+
+def _breadcrumb(shift, at, where=geo.INSIDE_CENTER, **fields):
+    return Ping.objects.create(
+        id=uuid.uuid4(),
+        shift=shift,
+        location=where,
+        accuracy_m=fields.pop("accuracy_m", 8.0),
+        recorded_at=at,
+        received_at=at,
+        **fields,
+    )
+
+
+def test_a_report_3_km_from_a_breadcrumb_inside_the_fence_10_s_earlier_is_impossible_travel(shift, guard_api):
+    # given a breadcrumb on the fence's east edge (inside) 10 seconds before the report's fix
+    filed_at = timezone.now() - timedelta(minutes=1)
+    _breadcrumb(shift, filed_at - timedelta(seconds=10), geo.ON_EAST_EDGE)
+
+    # when the report's own position is 3 km away
+    body = incident_body(shift, position=position(geo.OUTSIDE_3KM, recorded_at=filed_at.isoformat()))
+    response = guard_api.post_json("/incidents", body)
+
+    # then it is flagged as impossible travel with both fixes as evidence
+    assert response.status_code == 201
+    assert "IMPOSSIBLE_TRAVEL" in codes(response)
+    travel = next(flag for flag in response.json()["flags"] if flag["code"] == "IMPOSSIBLE_TRAVEL")
+    assert "3.0 km from where the guard's phone was 10 seconds earlier" in travel["message"]
+    assert re.search(r"\d\d:\d\d:\d\d E[SD]T", travel["message"])
+    assert travel["evidence"]["seconds"] == 10
+    assert travel["evidence"]["breadcrumb"]["at"] == (filed_at - timedelta(seconds=10)).isoformat()
+
+
+def test_a_report_a_walk_away_from_its_breadcrumbs_is_not_impossible_travel(shift, guard_api):
+    filed_at = timezone.now() - timedelta(minutes=1)
+    _breadcrumb(shift, filed_at - timedelta(seconds=60), geo.INSIDE_CENTER)
+    _breadcrumb(shift, filed_at + timedelta(seconds=60), geo.INSIDE_CENTER)
+    # and a mocked breadcrumb far away just before, which proves nothing
+    _breadcrumb(shift, filed_at - timedelta(seconds=5), geo.OUTSIDE_3KM, is_mock=True)
+
+    body = incident_body(shift, position=position(geo.ON_EAST_EDGE, recorded_at=filed_at.isoformat()))
+    response = guard_api.post_json("/incidents", body)
+
+    assert response.status_code == 201
+    assert "IMPOSSIBLE_TRAVEL" not in codes(response)
+
+
+def test_a_breadcrumb_3_km_away_10_s_after_the_report_is_impossible_travel_too(shift, guard_api):
+    filed_at = timezone.now() - timedelta(minutes=1)
+    _breadcrumb(shift, filed_at + timedelta(seconds=10), geo.OUTSIDE_3KM)
+
+    body = incident_body(shift, position=position(geo.INSIDE_CENTER, recorded_at=filed_at.isoformat()))
+    response = guard_api.post_json("/incidents", body)
+
+    travel = next(flag for flag in response.json()["flags"] if flag["code"] == "IMPOSSIBLE_TRAVEL")
+    assert "10 seconds later" in travel["message"]

@@ -2,10 +2,12 @@
 
 import uuid
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 
+from backend.rules.models import RuleSettings
 from backend.staffing.models import Shift, ShiftStatus
 from backend.tracking.models import Ping
 from backend.tracking.selectors import site_fences_forget
@@ -74,6 +76,28 @@ def test_guard_sends_a_batch_and_each_ping_is_judged_against_the_fence(guard_api
     assert abs(inside.sent_at - sent_at) < timedelta(milliseconds=1)
     assert inside.received_at >= inside.sent_at
     assert inside.recorded_at < inside.received_at
+
+
+def test_a_breadcrumb_coarser_than_the_presence_limit_is_unknown_not_near(tenant, guard_api, shift):
+    # given a ping 49.7 km away claiming a 99 km circle, and one on site at 60 m (limit 50 m)
+    batch = [ping(shift, geo.OUTSIDE_49_7KM, accuracy_m=99_000.0), ping(shift, geo.INSIDE_CENTER, accuracy_m=60.0)]
+
+    response = send(guard_api, batch)
+
+    # then neither decides anything: both are stored "unknown", the far one with its distance
+    assert response.status_code == 200
+    stored = {str(p.id): p for p in Ping.objects.filter(shift=shift)}
+    far, coarse = (stored[p["id"]] for p in batch)
+    assert (far.fence, coarse.fence) == ("unknown", "unknown")
+    assert far.distance_m == pytest.approx(49_700, abs=50)
+
+
+def test_the_companys_presence_limit_decides_which_breadcrumbs_are_unknown(tenant, guard_api, shift):
+    RuleSettings.objects.create(company=tenant.company, overrides={"ping_max_accuracy_m": 80})
+
+    send(guard_api, [ping(shift, geo.INSIDE_CENTER, accuracy_m=60.0)])
+
+    assert Ping.objects.get(shift=shift).fence == "inside"
 
 
 def test_replayed_batch_reports_all_duplicates_and_stores_nothing_new(guard_api, shift):
@@ -222,6 +246,10 @@ def test_pings_of_a_shift_not_open_for_tracking_are_409(tenant, guard_api, shift
     assert response.json()["code"] == "shift_not_tracking"
     assert "pings.1.shift_id" in response.json()["fields"]
     assert not Ping.objects.exists()
+    # and the message gives the schedule on the site's clock (New York), not in UTC
+    local_start = closed.scheduled_start.astimezone(ZoneInfo("America/New_York"))
+    assert f"{local_start:%Y-%m-%d %H:%M} {local_start.tzname()}" in response.json()["message"]
+    assert "UTC" not in response.json()["message"]
 
 
 def test_a_shift_ended_11_hours_ago_still_takes_its_queued_pings(tenant, guard_api):

@@ -10,6 +10,7 @@ from backend.rules.report_rules import REPORT_RULES, ReportFacts, UnitFact
 from backend.rules.thresholds import DEFAULTS
 from backend.tracking.timing import DeviceTimes
 from geofence.classify import Verdict
+from geofence.fixes import Fix
 
 SHIFT_START = datetime(2026, 11, 20, 22, 0, tzinfo=UTC)
 SHIFT_END = SHIFT_START + timedelta(hours=8)
@@ -26,6 +27,9 @@ BUILDING_C_305 = UnitFact(id=3, label="Building C, Unit 305", building="C", unit
 SITE_UNITS = (BUILDING_A, BUILDING_A_101, BUILDING_C_305)
 
 ON_SITE = ReportedPosition(lat=33.78, lon=-84.38, accuracy_m=8.0, is_mock=False)
+# The guard's breadcrumbs 10 s before the report: 3 km north of it, and a few metres off.
+CRUMB_3KM_NORTH_10S_BEFORE = Fix(DURING - timedelta(seconds=10), -84.38, 33.807, 8.0)
+CRUMB_BESIDE_30S_AFTER = Fix(DURING + timedelta(seconds=30), -84.3801, 33.7801, 8.0)
 
 BASE = ReportFacts(
     type_code="trespass",
@@ -66,6 +70,12 @@ CASES = [
         id="filed-3km-away",
     ),
     pytest.param({"position": None, "verdict": None}, "LOCATION_MISSING", "without a GPS position", id="no-position"),
+    pytest.param(
+        {"fixes_around": (CRUMB_3KM_NORTH_10S_BEFORE, CRUMB_BESIDE_30S_AFTER)},
+        "IMPOSSIBLE_TRAVEL",
+        "3.0 km from where the guard's phone was 10 seconds earlier",
+        id="filed-3km-from-a-breadcrumb-10s-before",
+    ),
     pytest.param(
         {"position": replace(ON_SITE, accuracy_m=850.0)}, "LOW_ACCURACY", "accuracy of 850 m", id="coarse-fix"
     ),
@@ -136,6 +146,7 @@ def test_rule_flags_the_problem_with_a_readable_message(changes, code, in_messag
         ),
         pytest.param({"position": replace(ON_SITE, accuracy_m=30.0), "verdict": Verdict("near", 4.0)}, id="edge-30m"),
         pytest.param({"unit": BUILDING_A_101}, id="unit-where-the-guard-stood"),
+        pytest.param({"fixes_around": (CRUMB_BESIDE_30S_AFTER,)}, id="breadcrumb-beside-the-report"),
         pytest.param({"address": "Building A, unit 101"}, id="typed-unit-in-registry"),
         pytest.param({"occurred_at": SHIFT_END + timedelta(minutes=20)}, id="written-up-just-after-shift"),
         pytest.param(

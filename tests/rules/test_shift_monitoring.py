@@ -3,6 +3,7 @@
 import math
 import uuid
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import shapely
@@ -162,6 +163,25 @@ def test_a_late_arrival_closes_the_no_show_and_raises_late_clock_in(tenant):
     late = _open(shift, "LATE_CLOCK_IN").get()
     assert late.evidence["minutes_late"] == 30
     assert "clocked in 30 minutes late" in late.message
+
+
+def test_attendance_messages_show_the_sites_clock_and_the_evidence_keeps_utc(tenant):
+    # given a New York site whose guard clocked in 30 minutes late
+    assert tenant.site.timezone == "America/New_York"
+    shift = _shift(tenant, started_ago=timedelta(minutes=30), clocked_in_after=timedelta(minutes=30))
+
+    shifts_monitor(now=NOW)
+
+    # then the sentence reads "(HH:MM EST, scheduled HH:MM EST)" on the New York clock
+    late = _open(shift, "LATE_CLOCK_IN").get()
+    new_york = ZoneInfo("America/New_York")
+    clocked, scheduled = shift.clock_in_at.astimezone(new_york), shift.scheduled_start.astimezone(new_york)
+    assert f"({clocked:%H:%M} {clocked.tzname()}, scheduled {scheduled:%H:%M} {scheduled.tzname()})" in late.message
+    assert clocked.tzname() in {"EST", "EDT"}
+    assert "UTC" not in late.message
+    # and the evidence has the UTC instants
+    assert late.evidence["clock_in_at"] == shift.clock_in_at.isoformat()
+    assert late.evidence["scheduled_start"].endswith("+00:00")
 
 
 def test_a_shift_that_ends_without_anyone_is_marked_missed(tenant):

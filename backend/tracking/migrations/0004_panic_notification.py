@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracking', '0002_activityentry_emergency_mentions'),
+        ('tracking', '0003_fence_unknown_state'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
