@@ -75,6 +75,12 @@ class IncidentReport(DevicePositionMixin, TenantModel):
     status = models.CharField(max_length=12, choices=IncidentStatus.choices, default=IncidentStatus.SUBMITTED)
     version = models.PositiveIntegerField(default=1)
     payload_sha256 = models.CharField(max_length=64)
+    # Evidence is never deleted; GuardOps staff archive a report to take it out of the
+    # working lists, and the row (with who archived it, and when) stays.
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ("-occurred_at",)
