@@ -93,8 +93,9 @@ def _company_with_everything(word: str, slug: str, fence: object) -> Company_:
     FlagNotification.objects.create(flag=flag, recipient=manager, address=f"{word.lower()}@example.com")
     RuleSettings.objects.create(company=company, overrides={})
     DeviceToken.objects.create(
-        user=guard, device_id=f"{word}-phone", device_name=f"{word} phone", token_hash=f"{company.pk:064d}", expires_at=now
-    )
+        user=guard, device_id=f"{word}-phone", device_name=f"{word} phone", token_hash=f"{company.pk:064d}",
+        expires_at=now,
+    )  # fmt: skip
     return Company_(company=company, manager=manager)
 
 

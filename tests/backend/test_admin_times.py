@@ -1,0 +1,91 @@
+"""Admin lists and forms read and take times on the site's clock, stored in UTC."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from backend.staffing.models import Shift
+from backend.tracking.models import ClockEvent
+from tests import factories
+from tests.admin_clients import manager_admin
+
+pytestmark = pytest.mark.django_db
+
+# 03:00 UTC on a January night is 22:00 the evening before in New York (EST, UTC-5).
+WINTER_NIGHT_UTC = datetime(2026, 1, 15, 3, 0, tzinfo=UTC)
+
+
+def test_shift_list_shows_the_new_york_sites_local_times_with_the_zone(tenant):
+    # given a shift at a New York site, starting 03:00 UTC in winter
+    factories.ShiftFactory(
+        post=tenant.post, guard=tenant.guard, scheduled_start=WINTER_NIGHT_UTC,
+        scheduled_end=WINTER_NIGHT_UTC + timedelta(hours=8),
+    )  # fmt: skip
+    admin = manager_admin(tenant.manager)
+
+    # when the manager lists shifts
+    listing = admin.get("/admin/staffing/shift/").content.decode()
+
+    # then they read the site's clock, with its abbreviation
+    assert "2026-01-14 22:00 EST" in listing
+    assert "2026-01-15 06:00 EST" in listing
+
+
+def test_clock_event_list_shows_the_sites_summer_time(tenant):
+    tenant.site.timezone = "America/Denver"
+    tenant.site.save()
+    shift = factories.ShiftFactory(post=tenant.post, guard=tenant.guard)
+    moment = datetime(2026, 7, 1, 18, 0, tzinfo=UTC)
+    ClockEvent.objects.create(shift=shift, kind="in", recorded_at=moment, received_at=moment)
+
+    listing = manager_admin(tenant.manager).get("/admin/tracking/clockevent/").content.decode()
+
+    assert "2026-07-01 12:00 MDT" in listing
+
+
+def test_a_shift_scheduled_at_22_00_in_new_york_in_winter_is_stored_at_03_00_utc(tenant):
+    admin = manager_admin(tenant.manager)
+
+    response = admin.post(
+        "/admin/staffing/shift/add/",
+        {
+            "guard": tenant.guard.pk,
+            "post": tenant.post.pk,
+            "scheduled_start_0": "2026-01-14", "scheduled_start_1": "22:00:00",
+            "scheduled_end_0": "2026-01-15", "scheduled_end_1": "06:00:00",
+            "notes": "",
+        },
+    )  # fmt: skip
+
+    assert response.status_code == 302
+    shift = Shift.objects.get()
+    assert shift.scheduled_start == WINTER_NIGHT_UTC
+    assert shift.scheduled_end == WINTER_NIGHT_UTC + timedelta(hours=8)
+
+
+def test_the_shift_form_shows_and_takes_the_sites_local_time_and_names_the_zone(tenant):
+    shift = factories.ShiftFactory(
+        post=tenant.post, guard=tenant.guard, scheduled_start=WINTER_NIGHT_UTC,
+        scheduled_end=WINTER_NIGHT_UTC + timedelta(hours=8),
+    )  # fmt: skip
+    admin = manager_admin(tenant.manager)
+
+    page = admin.get(f"/admin/staffing/shift/{shift.pk}/change/").content.decode()
+    admin.post(
+        f"/admin/staffing/shift/{shift.pk}/change/",
+        {
+            "guard": tenant.guard.pk,
+            "post": tenant.post.pk,
+            "scheduled_start_0": "2026-01-14", "scheduled_start_1": "23:00:00",
+            "scheduled_end_0": "2026-01-15", "scheduled_end_1": "06:00:00",
+            "notes": "",
+        },
+    )  # fmt: skip
+
+    assert 'value="22:00:00"' in page
+    assert "America/New_York" in page
+    shift.refresh_from_db()
+    assert shift.scheduled_start == WINTER_NIGHT_UTC + timedelta(hours=1)
+    # the current zone is back to UTC once the page is done
+    assert timezone.get_current_timezone_name() == "UTC"
