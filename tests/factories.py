@@ -53,7 +53,7 @@ class StaffFactory(UserFactory):
     """GuardOps staff: a superuser of no company."""
 
     role = Role.STAFF
-    company = None
+    company = None  # type: ignore[assignment]
     is_staff = True
     is_superuser = True
 

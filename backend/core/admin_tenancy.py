@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from leaflet.admin import LeafletGeoAdminMixin
 
-from backend.core.localtime import DATE_TIME, local_time, to_local, zone
+from backend.core.localtime import DATE_TIME, DATE_TIME_SECONDS, local_time, to_local, zone
 
 # Rows that record what happened (phones, rules, reviewers' counterparts). Labels, not
 # classes: core sits below the apps that define them.
@@ -101,7 +101,7 @@ def tenant_list_filter(model: type[Model], entry: Any) -> Any:
 class TenantAdminMixin:
     """Tenant scoping for any ModelAdmin: rows, pickers, list filters and deletions."""
 
-    model: type[Model]
+    model: Any
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset: QuerySet[Any] = super().get_queryset(request)  # type: ignore[misc]
@@ -176,7 +176,7 @@ def _follow(obj: Any, path: str) -> Any:
     return obj
 
 
-def site_time(field_name: str, description: str | None = None) -> Callable[[Any, Any], str]:
+def site_time(field_name: str, description: str | None = None, fmt: str = DATE_TIME) -> Callable[[Any, Any], str]:
     """A list column showing `field_name` on the site's clock: '2026-01-15 22:00 EST'."""
 
     @admin.display(description=description or capfirst(field_name.replace("_", " ")), ordering=field_name)
@@ -184,7 +184,7 @@ def site_time(field_name: str, description: str | None = None) -> Callable[[Any,
         moment: datetime | None = getattr(obj, field_name)
         if moment is None:
             return str(model_admin.get_empty_value_display())
-        return local_time(moment, model_admin.zone_name_of(obj), DATE_TIME)
+        return local_time(moment, model_admin.zone_name_of(obj), fmt)
 
     return column
 
@@ -202,6 +202,9 @@ class ReadOnlyAdminMixin:
         return False
 
 
+_ON_SITE_CLOCK = "_on_site_clock"
+
+
 class TenantScopedAdmin(TenantAdminMixin, LeafletGeoAdminMixin, admin.ModelAdmin):  # type: ignore[misc,type-arg]
     """Tenant-scoped admin with offline Leaflet map widgets and site-local times.
 
@@ -212,6 +215,49 @@ class TenantScopedAdmin(TenantAdminMixin, LeafletGeoAdminMixin, admin.ModelAdmin
 
     change_form_template = "admin/guardops/change_form.html"
     site_zone_paths: ClassVar[tuple[str, ...]] = ()
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [self._on_site_clock(name) for name in super().get_readonly_fields(request, obj)]
+
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A time shown by its display is still the model field: keep it off the form.
+        shown = [
+            name.removesuffix(_ON_SITE_CLOCK)
+            for name in self.get_readonly_fields(request, obj)
+            if isinstance(name, str) and name.endswith(_ON_SITE_CLOCK)
+        ]
+        excluded = super().get_exclude(request, obj)
+        return [*(excluded or ()), *shown] if shown else excluded
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self.site_zone_paths:
+            return fieldsets
+        # A time nobody edits here is shown like the list shows it ("22:00 EST"), not as
+        # Django's bare "10 p.m.": on a view page every field is such a time.
+        view_only = obj is not None and not self.has_change_permission(request, obj)
+        readonly = set(super().get_readonly_fields(request, obj))
+
+        def shown(name: Any) -> Any:
+            if isinstance(name, list | tuple):
+                return tuple(shown(inner) for inner in name)
+            return self._on_site_clock(name) if view_only or name in readonly else name
+
+        return [
+            (title, {**options, "fields": [shown(name) for name in options["fields"]]}) for title, options in fieldsets
+        ]
+
+    def _on_site_clock(self, name: Any) -> Any:
+        """The name of a read-only display of DateTimeField `name` on the site's clock."""
+        if not self.site_zone_paths or not isinstance(name, str):
+            return name
+        field = _model_field(self.model, name)
+        if not isinstance(field, DateTimeField):
+            return name
+        display_name = f"{name}{_ON_SITE_CLOCK}"
+        if not hasattr(type(self), display_name):
+            setattr(type(self), display_name, site_time(name, capfirst(str(field.verbose_name)), DATE_TIME_SECONDS))
+        return display_name
 
     def zone_name_of(self, obj: Any) -> str | None:
         for path in self.site_zone_paths:

@@ -114,7 +114,7 @@ class IncidentReportAdmin(TenantScopedAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # Every field, including any added later: nothing of the report is edited here.
-        return [field.name for field in self.model._meta.concrete_fields]
+        return [self._on_site_clock(field.name) for field in self.model._meta.concrete_fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -115,7 +115,7 @@ def _one_of_ours(model: type[Model], company: Company, manager: User) -> Model |
     if model is User:
         return manager
     if hasattr(model, "TENANT_PATH"):
-        return model._default_manager.filter(**{model.TENANT_PATH: company}).first()  # type: ignore[attr-defined]
+        return model._default_manager.filter(**{model.TENANT_PATH: company}).first()
     return None
 
 

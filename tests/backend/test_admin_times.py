@@ -89,3 +89,46 @@ def test_the_shift_form_shows_and_takes_the_sites_local_time_and_names_the_zone(
     assert shift.scheduled_start == WINTER_NIGHT_UTC + timedelta(hours=1)
     # the current zone is back to UTC once the page is done
     assert timezone.get_current_timezone_name() == "UTC"
+
+
+def test_an_evidence_page_shows_its_times_on_the_sites_clock_to_the_second(tenant):
+    shift = factories.ShiftFactory(post=tenant.post, guard=tenant.guard)
+    recorded = WINTER_NIGHT_UTC + timedelta(seconds=17)
+    event = ClockEvent.objects.create(shift=shift, kind="in", recorded_at=recorded, received_at=recorded)
+
+    page = manager_admin(tenant.manager).get(f"/admin/tracking/clockevent/{event.pk}/change/").content.decode()
+
+    assert "2026-01-14 22:00:17 EST" in page
+    assert "local time at the site (America/New_York)" in page
+
+
+def test_a_report_page_shows_when_it_happened_on_the_sites_clock(tenant):
+    from backend.incidents.models import IncidentReport, IncidentType
+
+    shift = factories.ShiftFactory(post=tenant.post, guard=tenant.guard)
+    incident_type = IncidentType.objects.create(company=tenant.company, code="zz-gate", name="Gate")
+    report = IncidentReport.objects.create(
+        id="00000000-0000-4000-8000-000000000001", shift=shift, guard=tenant.guard, type=incident_type,
+        occurred_at=WINTER_NIGHT_UTC, narrative="Gate arm broken.", payload_sha256="0" * 64,
+        recorded_at=WINTER_NIGHT_UTC, received_at=WINTER_NIGHT_UTC,
+    )  # fmt: skip
+    admin = manager_admin(tenant.manager)
+
+    page = admin.get(f"/admin/incidents/incidentreport/{report.pk}/change/").content.decode()
+    listing = admin.get("/admin/incidents/incidentreport/").content.decode()
+
+    assert "2026-01-14 22:00:00 EST" in page
+    assert "2026-01-14 22:00 EST" in listing
+
+
+def test_a_shift_is_named_by_its_start_on_the_sites_clock_wherever_it_is_listed(tenant):
+    shift = factories.ShiftFactory(
+        post=tenant.post, guard=tenant.guard, scheduled_start=WINTER_NIGHT_UTC,
+        scheduled_end=WINTER_NIGHT_UTC + timedelta(hours=8),
+    )  # fmt: skip
+    ClockEvent.objects.create(shift=shift, kind="in", recorded_at=WINTER_NIGHT_UTC, received_at=WINTER_NIGHT_UTC)
+
+    listing = manager_admin(tenant.manager).get("/admin/tracking/clockevent/").content.decode()
+
+    assert f"{tenant.post} from 2026-01-14 22:00 EST" in listing
+    assert "03:00Z" not in listing

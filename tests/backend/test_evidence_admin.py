@@ -261,7 +261,7 @@ def test_a_flag_page_is_a_view_page_without_buttons_and_a_post_changes_nothing(t
 
 def test_a_shifts_actual_clock_times_and_status_are_not_edited_by_hand(tenant):
     # given a shift the guard clocked in to
-    shift = factories.ShiftFactory(post=tenant.post, guard=tenant.guard)
+    shift = Shift.objects.get(pk=factories.ShiftFactory(post=tenant.post, guard=tenant.guard).pk)
     clocked_in = shift.scheduled_start + timedelta(minutes=9)
     Shift.objects.filter(pk=shift.pk).update(status="in_progress", clock_in_at=clocked_in, clock_in_accuracy_m=6)
     admin = manager_admin(tenant.manager)
@@ -384,3 +384,14 @@ def test_no_evidence_list_offers_adding_or_deleting(tenant, model):
     assert f'href="/admin/{model}/add/"'.encode() not in listing.content
     assert b'value="delete_selected"' not in listing.content
     assert add.status_code == 403
+
+
+def test_the_report_page_has_no_editable_report_field_and_the_shift_form_only_the_plan(tenant):
+    shift = factories.ShiftFactory(post=tenant.post, guard=tenant.guard)
+    report = _report(shift)
+    for admin in (manager_admin(tenant.manager), staff_admin(factories.StaffFactory())):
+        report_form = admin.get(f"/admin/incidents/incidentreport/{report.pk}/change/").context["adminform"].form
+        shift_form = admin.get(f"/admin/staffing/shift/{shift.pk}/change/").context["adminform"].form
+
+        assert list(report_form.fields) == []
+        assert set(shift_form.fields) == {"guard", "post", "scheduled_start", "scheduled_end", "notes"}
