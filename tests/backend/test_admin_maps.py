@@ -3,6 +3,7 @@
 import pytest
 from django.contrib import admin
 from django.contrib.gis.db.models import GeometryField
+from django.contrib.gis.geos import MultiPolygon
 from django.test import Client
 from django.urls import reverse
 
@@ -57,3 +58,25 @@ def test_the_site_page_edits_the_fence_on_the_bundled_leaflet_map(tenant):
     script = Client().get("/static/leaflet/leaflet.js")
     script.close()  # a streamed file: closed here, not whenever the collector runs
     assert script.status_code == 200
+
+
+def test_a_fence_drawn_on_the_leaflet_map_is_saved_as_geography(tenant):
+    # given the GeoJSON the Leaflet widget posts for a redrawn fence
+    site = tenant.site
+    redrawn = MultiPolygon(site.geofence.buffer(0.0001), srid=4326)
+    browser = manager_admin(tenant.manager)
+
+    response = browser.post(
+        f"/admin/sites/site/{site.pk}/change/",
+        {
+            "client": tenant.client.pk, "name": "Gatehouse Plaza", "street_address": site.street_address,
+            "city": site.city, "region": site.region, "postal_code": "", "country": "US",
+            "timezone": site.timezone, "geofence": redrawn.geojson, "near_buffer_m": 25, "is_active": "on",
+        },
+    )  # fmt: skip
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    site.refresh_from_db()
+    assert site.name == "Gatehouse Plaza"
+    assert site.geofence.srid == 4326
+    assert site.geofence.equals_exact(redrawn, tolerance=1e-7)
