@@ -14,8 +14,14 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from django.contrib import admin
-from django.contrib.admin.filters import RelatedFieldListFilter
-from django.contrib.admin.utils import NestedObjects, NotRelationField, get_fields_from_path, unquote
+from django.contrib.admin.filters import AllValuesFieldListFilter, FieldListFilter, RelatedFieldListFilter
+from django.contrib.admin.utils import (
+    NestedObjects,
+    NotRelationField,
+    get_fields_from_path,
+    reverse_field_path,
+    unquote,
+)
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import router
 from django.db.models import DateTimeField, Field, ForeignKey, ManyToManyField, Model, QuerySet
@@ -82,15 +88,38 @@ class TenantRelatedFieldListFilter(RelatedFieldListFilter):
         return [(row.pk, str(row)) for row in rows]
 
 
+class TenantAllValuesFieldListFilter(AllValuesFieldListFilter):
+    """A filter on a plain field across a relation ("post__site__city"), offering the
+    company's values only: Django reads them from every row of the far table."""
+
+    def __init__(self, field: Any, request: HttpRequest, params: Any, model: Any, model_admin: Any, field_path: str):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        company_id = acting_company_id(request)
+        if company_id is not None:
+            parent_model, _ = reverse_field_path(model, field_path)
+            rows = scope_to_company(parent_model._default_manager.all(), company_id)
+            self.lookup_choices = rows.distinct().order_by(field.name).values_list(field.name, flat=True)
+
+
+def _default_filter_class(field: Any) -> Any:
+    for test, filter_class in FieldListFilter._field_list_filters:  # type: ignore[attr-defined]
+        if test(field):
+            return filter_class
+    return None
+
+
 def tenant_list_filter(model: type[Model], entry: Any) -> Any:
-    """`entry` of a list_filter, with every forward foreign key scoped to the company."""
+    """`entry` of a list_filter, with every choice drawn from another table scoped to the company."""
     if isinstance(entry, str):
         try:
-            field = get_fields_from_path(model, entry)[-1]
+            path = get_fields_from_path(model, entry)
         except (FieldDoesNotExist, NotRelationField):
             return entry
+        field = path[-1]
         if field.is_relation and (field.many_to_one or field.one_to_one or field.many_to_many) and field.concrete:
             return (entry, TenantRelatedFieldListFilter)
+        if len(path) > 1 and _default_filter_class(field) is AllValuesFieldListFilter:
+            return (entry, TenantAllValuesFieldListFilter)
         return entry
     if isinstance(entry, tuple) and entry[1] is RelatedFieldListFilter:
         return (entry[0], TenantRelatedFieldListFilter)

@@ -6,18 +6,22 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin import RelatedFieldListFilter
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db.models import Model
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
 from backend.accounts.models import Company, User
+from backend.core.admin_tenancy import TenantScopedAdmin
 from backend.devices.models import DeviceToken
 from backend.flags.models import Flag, FlagNotification
 from backend.incidents.models import IncidentPhoto, IncidentReport, IncidentType
 from backend.rules.models import RuleSettings
+from backend.staffing.models import Shift
 from backend.tracking.models import ActivityEntry, CheckpointScan, ClockEvent, PanicAlert, Ping
 from tests import factories, geo
 from tests.admin_clients import manager_admin
@@ -168,3 +172,37 @@ def test_guardops_staff_still_filter_across_companies(ours, theirs):
 
     assert "Acme Tower" in clock_events
     assert f"{OTHER} Tower" in clock_events
+
+
+def _filter_choices(model_admin, user) -> list[list[str]]:
+    request = RequestFactory().get("/")
+    request.user = user
+    changelist = model_admin.get_changelist_instance(request)
+    return [[str(choice["display"]) for choice in spec.choices(changelist)] for spec in changelist.filter_specs]
+
+
+def test_any_new_list_filter_is_scoped_without_a_hand_fix(tenant, other_tenant):
+    # given an admin someone adds later, filtering across relations by a row and by a value
+    other_tenant.site.city = "Zephyrville"
+    other_tenant.site.save()
+    factories.SiteFactory(client=tenant.client, name="Annex")
+    factories.GuardFactory(company=tenant.company)
+
+    class ShiftByCityAdmin(TenantScopedAdmin):
+        list_filter = ("post__site", "post__site__city", ("guard", RelatedFieldListFilter))
+
+    model_admin = ShiftByCityAdmin(Shift, admin.site)
+
+    # when a manager's changelist builds its filters, then only their company is offered
+    site_choices, city_choices, guard_choices = _filter_choices(model_admin, tenant.manager)
+    assert tenant.site.name in site_choices
+    assert other_tenant.site.name not in site_choices
+    assert "Atlanta" in city_choices
+    assert "Zephyrville" not in city_choices
+    assert str(tenant.guard) in guard_choices
+    assert str(other_tenant.guard) not in guard_choices
+
+    # and GuardOps staff still see every company's
+    staff_sites, staff_cities, _ = _filter_choices(model_admin, factories.StaffFactory())
+    assert other_tenant.site.name in staff_sites
+    assert "Zephyrville" in staff_cities
