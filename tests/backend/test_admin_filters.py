@@ -206,3 +206,24 @@ def test_any_new_list_filter_is_scoped_without_a_hand_fix(tenant, other_tenant):
     staff_sites, staff_cities, _ = _filter_choices(model_admin, factories.StaffFactory())
     assert other_tenant.site.name in staff_sites
     assert "Zephyrville" in staff_cities
+
+
+def test_the_admin_home_and_a_search_name_nothing_of_the_other_company(ours, theirs):
+    browser = manager_admin(ours.manager)
+    theirs.manager.first_name = "Acme"  # a search that would match them, if they were ours
+    theirs.manager.save()
+
+    home = browser.get("/admin/")
+    search = browser.get("/admin/accounts/user/", {"q": "Acme"})
+    by_their_site = browser.get("/admin/tracking/clockevent/", {"shift__post__site__id__exact": _their_site_id(theirs)})
+
+    assert home.status_code == 200
+    assert OTHER.encode() not in home.content
+    assert OTHER.encode() not in search.content
+    assert OTHER.encode() not in by_their_site.content
+
+
+def _their_site_id(company: Company_) -> int:
+    from backend.sites.models import Site
+
+    return Site.objects.get(client__company=company.company).pk

@@ -132,3 +132,35 @@ def test_a_shift_is_named_by_its_start_on_the_sites_clock_wherever_it_is_listed(
 
     assert f"{tenant.post} from 2026-01-14 22:00 EST" in listing
     assert "03:00Z" not in listing
+
+
+def _queries_for(admin, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert admin.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("url", ["/admin/staffing/shift/", "/admin/tracking/clockevent/", "/admin/flags/flag/"])
+def test_local_time_columns_do_not_add_a_query_per_row(tenant, url):
+    from backend.flags.models import Flag
+
+    admin = manager_admin(tenant.manager)
+
+    def add_rows(count: int) -> None:
+        for _ in range(count):
+            shift = factories.ShiftFactory(post=factories.PostFactory(site=tenant.site), guard=tenant.guard)
+            ClockEvent.objects.create(shift=shift, kind="in", recorded_at=timezone.now(), received_at=timezone.now())
+            Flag.objects.create(
+                company=tenant.company, shift=shift, code="NO_SHOW", severity="critical", message="-",
+                raised_at=timezone.now(),
+            )  # fmt: skip
+
+    add_rows(1)
+    few = _queries_for(admin, url)
+    add_rows(4)
+    many = _queries_for(admin, url)
+
+    assert many == few
