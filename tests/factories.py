@@ -49,6 +49,15 @@ class ManagerFactory(UserFactory):
     is_staff = True
 
 
+class StaffFactory(UserFactory):
+    """GuardOps staff: a superuser of no company."""
+
+    role = Role.STAFF
+    company = None  # type: ignore[assignment]
+    is_staff = True
+    is_superuser = True
+
+
 class ClientFactory(factory.django.DjangoModelFactory[Client]):
     class Meta:
         model = Client

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "django.contrib.gis",
     # Ships Swagger UI's JS/CSS as static files: without it the API docs load them from a CDN.
     "ninja",
+    # Leaflet's JS/CSS ship inside the package: the admin's map widgets work offline.
+    "leaflet",
     "backend.core",
     "backend.accounts",
     "backend.sites",
@@ -129,6 +131,15 @@ GEOS_LIBRARY_PATH = env.str("GEOS_LIBRARY_PATH", default=None)
 # staff submit geometry (map widget). Where GDAL >= 3.9 is installed the check passes
 # anyway; set GUARDOPS_WARN_OLD_GDAL=true to see it again.
 SILENCED_SYSTEM_CHECKS = [] if env.bool("GUARDOPS_WARN_OLD_GDAL", default=False) else ["gis.W001"]
+
+# Map base layer: a tile URL template ("https://tiles.example.org/{z}/{x}/{y}.png") on
+# a server you run or may use; empty (the default) draws fences on a blank background,
+# so no page ever reaches out to a third-party host.
+MAP_TILES_URL = env.str("MAP_TILES_URL", default="")
+LEAFLET_CONFIG = {
+    "TILES": [("Base map", MAP_TILES_URL, {})] if MAP_TILES_URL else [],
+    "RESET_VIEW": False,
+}
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="GuardOps <noreply@guardops.invalid>")

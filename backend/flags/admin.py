@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from backend.core.admin_tenancy import TenantScopedAdmin
+from backend.core.admin_tenancy import EvidenceAdmin, site_time
 from backend.flags.models import Flag, FlagNotification
 
 
@@ -17,24 +17,30 @@ class FlagNotificationInline(admin.TabularInline[FlagNotification, Flag]):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
 
 @admin.register(Flag)
-class FlagAdmin(TenantScopedAdmin):
-    """Rule findings, newest first. Read-only: rules raise and close them (the console reviews)."""
+class FlagAdmin(EvidenceAdmin):
+    """Rule findings, newest first. A view page without buttons: rules raise and close them
+    (the console reviews), so a Save here could only pretend to change something."""
 
-    list_display = ("raised_at", "code", "severity", "status", "message", "shift", "incident")
+    list_display = ("raised_local", "code", "severity", "status", "message", "shift", "incident")
     list_filter = ("status", "severity", "code")
     search_fields = ("message", "shift__guard__username", "shift__post__site__name")
     date_hierarchy = "raised_at"
-    list_select_related = ("shift__guard", "shift__post__site", "incident__type")
+    list_select_related = (
+        "company", "shift__guard", "shift__post__site", "incident__type", "incident__shift__post__site",
+    )  # fmt: skip
     readonly_fields = (
         "company", "shift", "incident", "code", "key", "severity", "message", "evidence",
         "status", "raised_at", "resolved_at", "resolved_by",
     )  # fmt: skip
     inlines = (FlagNotificationInline,)
+    site_zone_paths = ("shift.post.site.timezone", "incident.shift.post.site.timezone", "company.timezone")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    raised_local = site_time("raised_at", "Raised")

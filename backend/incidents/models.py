@@ -75,11 +75,11 @@ class IncidentReport(DevicePositionMixin, TenantModel):
     status = models.CharField(max_length=12, choices=IncidentStatus.choices, default=IncidentStatus.SUBMITTED)
     version = models.PositiveIntegerField(default=1)
     payload_sha256 = models.CharField(max_length=64)
-    # The position mixin's field, with the choices of the incidents app's migration state:
-    # "unknown" (a fix too coarse to judge, FenceState.UNKNOWN) is stored here too, and
-    # joins these choices with the app's next migration (this override then goes).
-    fence = models.CharField(
-        max_length=8, choices=[("inside", "Inside"), ("near", "Near"), ("outside", "Outside")], blank=True
+    # Evidence is never deleted; GuardOps staff archive a report to take it out of the
+    # working lists, and the row (with who archived it, and when) stays.
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
     class Meta:

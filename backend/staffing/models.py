@@ -9,6 +9,7 @@ from django.contrib.gis.db import models as gis_models
 from django.db import models
 from django.db.models import F, Q
 
+from backend.core.localtime import DATE_TIME, local_time
 from backend.core.models import TenantModel
 from backend.sites.models import WGS84
 
@@ -166,4 +167,6 @@ class Shift(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.guard} at {self.post} from {self.scheduled_start:%Y-%m-%d %H:%M}Z"
+        # Read by people (admin lists, pickers): on the site's clock, which `post` already loads.
+        start = local_time(self.scheduled_start, self.post.site.timezone, DATE_TIME)
+        return f"{self.guard} at {self.post} from {start}"

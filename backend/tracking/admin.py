@@ -1,37 +1,34 @@
 """What phones reported, for managers to look at: evidence, so nobody edits or deletes it."""
 
-from typing import Any
+from typing import ClassVar
 
 from django.contrib import admin
-from django.http import HttpRequest
 
-from backend.core.admin_tenancy import TenantScopedAdmin
+from backend.core.admin_tenancy import EvidenceAdmin as ReadOnlyEvidenceAdmin
+from backend.core.admin_tenancy import site_time
 from backend.tracking.models import ActivityEntry, CheckpointScan, ClockEvent, PanicAlert, Ping
 
 _DEVICE_TIMES = ("recorded_at", "sent_at", "received_at")
 _POSITION = ("location", "accuracy_m", "is_mock", "fence", "distance_m")
 
 
-class EvidenceAdmin(TenantScopedAdmin):
+class EvidenceAdmin(ReadOnlyEvidenceAdmin):
     """Read-only and tenant-scoped: rows come only from phones, through the mobile API."""
 
     # Breadcrumb tables grow to millions of rows; skip the unfiltered COUNT(*).
     show_full_result_count = False
     list_per_page = 50
+    site_zone_paths: ClassVar[tuple[str, ...]] = ("shift.post.site.timezone",)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    recorded_local = site_time("recorded_at", "Recorded")
+    received_local = site_time("received_at", "Received")
 
 
 @admin.register(Ping)
 class PingAdmin(EvidenceAdmin):
-    list_display = ("recorded_at", "shift", "fence", "distance_m", "accuracy_m", "speed_mps", "is_mock", "received_at")
+    list_display = (
+        "recorded_local", "shift", "fence", "distance_m", "accuracy_m", "speed_mps", "is_mock", "received_local",
+    )  # fmt: skip
     list_filter = ("fence", "is_mock")
     list_select_related = ("shift__guard", "shift__post__site")
     search_fields = ("=id", "shift__guard__username", "shift__guard__last_name")
@@ -40,7 +37,7 @@ class PingAdmin(EvidenceAdmin):
 
 @admin.register(ClockEvent)
 class ClockEventAdmin(EvidenceAdmin):
-    list_display = ("shift", "kind", "recorded_at", "received_at", "fence", "distance_m", "accuracy_m", "is_mock")
+    list_display = ("shift", "kind", "recorded_local", "received_local", "fence", "distance_m", "accuracy_m", "is_mock")
     list_filter = ("kind", "fence", "is_mock", "shift__post__site")
     list_select_related = ("shift__guard", "shift__post__site")
     search_fields = ("shift__guard__username", "shift__guard__last_name")
@@ -49,7 +46,7 @@ class ClockEventAdmin(EvidenceAdmin):
 
 @admin.register(ActivityEntry)
 class ActivityEntryAdmin(EvidenceAdmin):
-    list_display = ("recorded_at", "shift", "text", "fence", "is_mock")
+    list_display = ("recorded_local", "shift", "text", "fence", "is_mock")
     list_filter = ("fence", "shift__post__site")
     list_select_related = ("shift__guard", "shift__post__site")
     search_fields = ("text", "shift__guard__username", "shift__guard__last_name")
@@ -58,17 +55,21 @@ class ActivityEntryAdmin(EvidenceAdmin):
 
 @admin.register(CheckpointScan)
 class CheckpointScanAdmin(EvidenceAdmin):
-    list_display = ("recorded_at", "checkpoint", "guard", "distance_to_checkpoint_m", "fence", "is_mock")
+    list_display = ("recorded_local", "checkpoint", "guard", "distance_to_checkpoint_m", "fence", "is_mock")
     list_filter = ("fence", "is_mock", "checkpoint__site")
-    list_select_related = ("checkpoint", "guard")
+    list_select_related = ("checkpoint__site", "guard")
+    site_zone_paths = ("checkpoint.site.timezone",)
     search_fields = ("checkpoint__name", "checkpoint__code", "guard__username", "guard__last_name")
     fields = ("id", "checkpoint", "guard", "shift", "distance_to_checkpoint_m", *_DEVICE_TIMES, *_POSITION)
 
 
 @admin.register(PanicAlert)
 class PanicAlertAdmin(EvidenceAdmin):
-    list_display = ("received_at", "guard", "shift", "fence", "acknowledged_at", "acknowledged_by")
+    list_display = ("received_local", "guard", "shift", "fence", "acknowledged_local", "acknowledged_by")
     list_filter = ("fence",)
-    list_select_related = ("guard", "shift__guard", "shift__post__site", "acknowledged_by")
+    list_select_related = ("guard__company", "shift__guard", "shift__post__site", "acknowledged_by")
+    site_zone_paths: ClassVar[tuple[str, ...]] = ("shift.post.site.timezone", "guard.company.timezone")
+
+    acknowledged_local = site_time("acknowledged_at", "Acknowledged")
     search_fields = ("guard__username", "guard__last_name")
     fields = ("id", "guard", "shift", "acknowledged_at", "acknowledged_by", *_DEVICE_TIMES, *_POSITION)

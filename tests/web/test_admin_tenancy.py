@@ -46,11 +46,17 @@ def test_manager_can_only_pick_own_company_rows_when_scheduling(page, live_serve
     assert not any(other_tenant.post.name in option for option in post_options)
 
 
-def test_site_geofence_is_edited_on_a_map(page, live_server, tenant):
+def test_site_geofence_is_edited_on_a_map_that_works_offline(page, live_server, tenant):
+    # given a manager, and a browser that records every host the page asks for
     _grant_domain_permissions(tenant.manager)
     admin_login(page, live_server.url, tenant.manager.username)
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
 
+    # when they open their site
     page.goto(f"{live_server.url}/admin/sites/site/{tenant.site.pk}/change/")
 
-    # GeoDjango's OpenLayers widget renders the fence on a map, not as raw text.
-    assert page.locator("#id_geofence_map").is_visible()
+    # then django-leaflet's bundled map draws the fence, and nothing came from another host
+    assert page.locator("#id_geofence-map").is_visible()
+    page.locator("#id_geofence-map path.leaflet-interactive").first.wait_for()
+    assert [url for url in requested if not url.startswith(live_server.url)] == []

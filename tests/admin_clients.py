@@ -1,0 +1,40 @@
+"""Admin test clients: a company's manager with exactly the demo's manager rights."""
+
+import re
+
+from django.contrib.auth.models import Group, Permission
+from django.test import Client
+
+from backend.core.management.commands.seed_demo import MANAGER_APPS, MANAGER_GROUP
+
+
+def manager_admin(manager) -> Client:
+    """The admin as `manager`, in the demo's "Operations managers" group."""
+    group, _ = Group.objects.get_or_create(name=MANAGER_GROUP)
+    group.permissions.set(Permission.objects.filter(content_type__app_label__in=MANAGER_APPS))
+    manager.groups.add(group)
+    client = Client()
+    client.force_login(manager)
+    return client
+
+
+def staff_admin(superuser) -> Client:
+    client = Client()
+    client.force_login(superuser)
+    return client
+
+
+def inline_management_data(response) -> dict[str, str]:
+    """The management-form fields of every inline on an admin change page, as rendered."""
+    data: dict[str, str] = {}
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for name, value in formset.management_form.initial.items():
+            data[f"{formset.prefix}-{name}"] = str(value)
+        for index, form in enumerate(formset.initial_forms):
+            for hidden in form.hidden_fields():
+                data[f"{formset.prefix}-{index}-{hidden.name}"] = str(hidden.value() or "")
+    return data
+
+
+EXTERNAL_ASSET = re.compile(r"<(?:script|link|img)\b[^>]*\b(?:src|href)=\"(?:https?:)?//", re.IGNORECASE)
