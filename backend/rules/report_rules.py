@@ -19,13 +19,13 @@ from backend.core.localtime import DATE_TIME_SECONDS, local_time
 from backend.flags.models import FlagCode, Severity
 from backend.flags.position_rules import ReportedPosition, describe_distance, position_findings
 from backend.flags.services import Finding
-from backend.rules import narrative
 from backend.rules.registry import RuleSet
 from backend.rules.thresholds import Thresholds
 from backend.tracking.timing import DeviceTimes, clock_skew_findings
 from geofence.classify import Verdict
 from geofence.fixes import Fix
 from geofence.integrity import impossible_travel
+from narrative import terms as narrative
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backend.rules import narrative
-from backend.rules.narrative import (
+from narrative import terms as narrative
+from narrative.terms import (
     THIN_NARRATIVE_MIN_WORDS,
     EmergencyMention,
     find_emergency_mentions,
