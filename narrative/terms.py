@@ -31,11 +31,12 @@ text, without IGNORECASE, and no pattern starts with \b (see `_rule`).
 from __future__ import annotations
 
 import re
-import string
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
+
+from narrative.sentences import PUNCTUATION, normalise, sentence_spans, word_set
 
 __all__ = [
     "MAX_HYPOTHETICAL_GAP",
@@ -47,7 +48,6 @@ __all__ = [
     "find_emergency_mentions",
     "is_too_thin",
     "report_completeness",
-    "split_sentences",
 ]
 
 Service = Literal["fire", "police", "ems"]
@@ -80,59 +80,6 @@ class EmergencyMention:
     sentence: str
 
 
-def _words(text: str) -> frozenset[str]:
-    """A word list written as text, for readability."""
-    return frozenset(text.split())
-
-
-def _lower(text: str) -> str:
-    """Lower case, typographic apostrophe made plain, same length: offsets in it are offsets in the original."""
-    low = text.lower()
-    if len(low) != len(text):
-        # A few characters ("İ") lower to two; keep those as they are.
-        low = "".join(lowered if len(lowered := char.lower()) == 1 else char for char in text)
-    return low.replace("’", "'")
-
-
-# --- sentences and tokens -------------------------------------------------------------------
-
-# Where a sentence may end. A full stop, ! or ? ends one only before a space or the end of the
-# text ("23.10" stays whole, "..." ends at its last dot); a semicolon or a line break always does.
-_TERMINATOR_RE: Final = re.compile(r"[.!?]+(?!\S)|[;\r\n]")
-# A full stop after these does not end a sentence: splitting "Fire Dept. not called" would leave
-# "Fire Dept" alone, and affirmative.
-_ABBREVIATIONS: Final = _words("dept approx apt bldg mr mrs ms dr sgt ofc st ave vs a.m p.m p.d f.d e.r e.g i.e o.d")
-
-
-def _sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each non-empty sentence, whitespace trimmed."""
-    spans = []
-    start = 0
-    for mark in _TERMINATOR_RE.finditer(text):
-        at = mark.start()
-        if text[at] == "." and text[at - 1 : at].isalpha():
-            # The word before the stop, if it is short enough to be an abbreviation.
-            word = text[max(at - 7, 0) : at].rsplit(None, 1)[-1].lower()
-            if word in _ABBREVIATIONS:
-                continue
-        spans.append((start, at))
-        start = mark.end()
-    spans.append((start, len(text)))
-    trimmed = []
-    for begin, finish in spans:
-        piece = text[begin:finish]
-        stripped = piece.strip()
-        if stripped:
-            offset = begin + len(piece) - len(piece.lstrip())
-            trimmed.append((offset, offset + len(stripped)))
-    return trimmed
-
-
-def split_sentences(text: str) -> list[str]:
-    """The non-empty sentences of a text, stripped, in order."""
-    return [text[start:end] for start, end in _sentence_spans(text)]
-
-
 # Words (with inner apostrophes: "didn't") and the punctuation that matters for clause scope.
 # A hyphen counts only when spaced (" - "), so "non-emergency" stays words.
 _TOKEN_RE: Final = re.compile(r"\w+(?:'\w+)*|[,:()–—]|-(?<= -)-*(?= )")
@@ -144,8 +91,7 @@ _Kind = Literal["named", "unspecified", "hint", "benign"]
 # Words as the triggers see them: punctuation, apostrophes included, separates words ("fire's" is
 # "fire" and "s", "p.d." is "p" and "d"). str.translate and str.split do this several times faster
 # than any regex.
-_PUNCTUATION: Final = string.punctuation + "“”‘’…–—"
-_SPLIT_AT_PUNCTUATION: Final = str.maketrans(dict.fromkeys(_PUNCTUATION, " "))
+_SPLIT_AT_PUNCTUATION: Final = str.maketrans(dict.fromkeys(PUNCTUATION, " "))
 
 
 def _trigger_words(low: str) -> set[str]:
@@ -393,13 +339,13 @@ _HINTS: Final = _Triggers.of(("hint",))
 # --- scope: negation, hypotheticals, clause boundaries -------------------------------------
 
 # These start a new clause: a negation before them does not reach past them.
-_CLAUSE_BREAKS: Final = _words(
+_CLAUSE_BREAKS: Final = word_set(
     """but however although though yet then until till after before when whenever once because since so while
     whereas which who whom where later afterwards eventually meanwhile : ( ) – — -"""
 )
 # Words that continue a list of things negated together: "no smoke, fire or flames".
-_LIST_WORDS: Final = _words("or nor and any either neither")
-_NEGATIONS: Final = _words(
+_LIST_WORDS: Final = word_set("or nor and any either neither")
+_NEGATIONS: Final = word_set(
     """no not never without none nor neither nobody cannot dont didnt doesnt wasnt werent isnt arent wont cant
     couldnt wouldnt shouldnt hasnt havent hadnt"""
 )
@@ -413,30 +359,30 @@ _NEGATION_PAIRS: Final = {
     "rule": "out",
     "clear": "of",
 }
-_SHORT_NEGATIONS: Final = _words("declined declines declining refused refuses refusing denied denies denying")
+_SHORT_NEGATIONS: Final = word_set("declined declines declining refused refuses refusing denied denies denying")
 # Verbs and fillers that pass a negation on to their object: "did not [see any] smoke",
 # "no [need to call the] police". Any other word between cue and term suggests the term has a
 # clause of its own: "no one [answered] and police arrived".
-_NEGATION_CARRIERS: Final = _words(
+_NEGATION_CARRIERS: Final = word_set(
     """see saw seen smell smelled smelt notice noticed observe observed find found detect detected hear heard
     call called calling contact contacted notify notified need needed require required request requested get got
     have has had use used any the a an sign signs of evidence indication indications trace traces visible apparent
     further more other to for was were is are be been there i we it that this did do does necessary reason
     reported report"""
 )
-_HYPOTHETICALS: Final = _words(
+_HYPOTHETICALS: Final = word_set(
     """if unless whether would could might may should will shall gonna wanna incase hypothetically threatened
     threatening threaten threatens offered offer offers want wants wanted planning plans intend intends"""
 )
 # "could smell smoke" and "may have seen flames" report what someone perceived: not hypothetical.
-_PERCEPTIONS: Final = _words(
+_PERCEPTIONS: Final = word_set(
     "see saw seen smell smelled smelt hear heard feel felt notice noticed observe observed tell"
 )
 # An instruction to call is not a call: "advised the tenant to call 911".
-_DIRECTIVES: Final = _words(
+_DIRECTIVES: Final = word_set(
     "advised advise advising told tell tells telling instructed instruct reminded remind encouraged urged directed"
 )
-_CALL_VERBS: Final = _words("call contact dial notify phone get summon request")
+_CALL_VERBS: Final = word_set("call contact dial notify phone get summon request")
 
 # After the term, a negated predicate: "EMS not called", "police were not needed", "fire: none".
 _POST_NEGATION_RE: Final = re.compile(
@@ -630,12 +576,12 @@ _SERVICE_ORDER: Final[tuple[Service, ...]] = ("fire", "police", "ems")
 
 def find_emergency_mentions(text: str) -> list[EmergencyMention]:
     """Sentences saying fire, police or EMS came or were called, or an emergency happened; negation-aware."""
-    low = _lower(text)
+    low = normalise(text)
     # Most sentences hold no trigger word: one pass over the words finds the few that do.
     triggers = _EAGER.found(low, _trigger_words(low))
     if not triggers:
         return []
-    spans = _sentence_spans(text)
+    spans = sentence_spans(text)
     ends = [end for _, end in spans]
     indexes = sorted({index for trigger in triggers for index in _sentences_with(low, trigger, spans, ends)})
     per_sentence = {index: _sentence_candidates(low[spans[index][0] : spans[index][1]]) for index in indexes}
@@ -695,9 +641,9 @@ def _services_for_call(
 
 # --- completeness ---------------------------------------------------------------------------
 
-_JOIN_AT_APOSTROPHES: Final = str.maketrans({**dict.fromkeys(_PUNCTUATION, " "), "'": None, "’": None})
+_JOIN_AT_APOSTROPHES: Final = str.maketrans({**dict.fromkeys(PUNCTUATION, " "), "'": None, "’": None})
 # Words that carry no content of their own; what is left tells what happened.
-_FUNCTION_WORDS: Final = _words(
+_FUNCTION_WORDS: Final = word_set(
     """a an the and or but of to in on at for with by from as is are was were be been being am i me my mine we us
     our he him his she her they them their it its this that these those there then so very just also too all
     has have had do did does will would can could shall should may might"""
@@ -712,14 +658,14 @@ _BOILERPLATE_RE: Final = re.compile(
     r"|as\s+(?:stated|above|noted|before)|ntr|n/?a|tbd|none|test(?:ing)?|asdf)\b"
 )
 # Each stock phrase starts with one of these words and holds at most this many meaningful words.
-_BOILERPLATE_FIRST_WORDS: Final = _words("all see same nothing no as ntr n na tbd none test testing asdf")
+_BOILERPLATE_FIRST_WORDS: Final = word_set("all see same nothing no as ntr n na tbd none test testing asdf")
 _BOILERPLATE_MAX_WORDS: Final = 3
 
 # The phrase regexes below run only when one of their gate words is there: a regex scan of a long
 # narrative costs more than all the word-set lookups together.
 
 # "who": people involved, described by role or look.
-_PEOPLE: Final = _words(
+_PEOPLE: Final = word_set(
     """tenant tenants resident residents occupant occupants subject subjects suspect suspects male males female
     females man men woman women person persons people individual individuals visitor visitors guest guests employee
     employees staff worker workers contractor contractors vendor vendors driver drivers customer customers client
@@ -731,12 +677,12 @@ _PEOPLE: Final = _words(
     passerby pedestrian pedestrians group crowd unknown"""
 )
 # ... or by name: "Mr. Diaz", "identified as Jane Roe", "named Tom" (on the original text: capitals matter).
-_NAME_GATE: Final = _words("mr mrs ms miss dr named identified id idd")
+_NAME_GATE: Final = word_set("mr mrs ms miss dr named identified id idd")
 _NAME_RE: Final = re.compile(
     r"\b(?:[Mm](?:r|rs|s|iss)|[Dd]r)\.?\s+[A-Z][a-z]|\b(?:named|identified\s+as|id'?d\s+as)\s+[A-Z]"
 )
 # "what": an event, the heart of the report.
-_EVENTS: Final = _words(
+_EVENTS: Final = word_set(
     """observed saw seen found noticed heard discovered witnessed reported complained complaint complaints incident
     fight fighting altercation argument arguing dispute assault assaulted theft stole stolen burglary robbery robbed
     break-in broke broken damage damaged vandalism vandalized graffiti trespass trespassing trespasser trespassers
@@ -749,9 +695,9 @@ _EVENTS: Final = _words(
 )
 # Failing an event word, a verb in the past tense still tells a story ("Checked the boiler room"):
 # a report that is not thin nearly always says what happened.
-_IRREGULAR_PAST: Final = _words("went came saw took made got gave told said found left ran was were had")
+_IRREGULAR_PAST: Final = word_set("went came saw took made got gave told said found left ran was were had")
 # "where": a place on a site.
-_PLACES: Final = _words(
+_PLACES: Final = word_set(
     """building buildings bldg bldgs unit units apt apts apartment apartments suite suites lot lots parking garage
     garages gate gates lobby lobbies floor floors stairwell stairwells stairs staircase room rooms hallway hallways
     hall halls corridor corridors elevator elevators entrance entrances exit exits door doors dock docks pool gym
@@ -759,18 +705,18 @@ _PLACES: Final = _words(
     street sidewalk driveway perimeter fence level wing tower yard alley breezeway patio balcony"""
 )
 # ... or a side ("rear of the clubhouse"), a number ("#12"), a street address ("1200 Peachtree St").
-_SIDE_GATE: Final = _words("north south east west rear front back")
+_SIDE_GATE: Final = word_set("north south east west rear front back")
 _SIDE_RE: Final = re.compile(r"(?:north|south|east|west|rear|front|back)\s+(?:side|of|entrance|gate|door|lot)\b")
 _NUMBERED_PLACE_RE: Final = re.compile(
     r"#\s?\d|\d+\s+\w+\s+(?:st|street|ave|avenue|rd|road|blvd|dr|drive|ln|lane|way|ct|court|pl|place|pkwy|hwy)\b"
 )
 # "when": a part of the day, a weekday ...
-_TIME_WORDS: Final = _words(
+_TIME_WORDS: Final = word_set(
     """midnight noon morning afternoon evening tonight overnight yesterday today dawn dusk sunrise sunset monday
     tuesday wednesday thursday friday saturday sunday"""
 )
 # ... a moment of the shift ("end of shift", "during my rounds", "last night") ...
-_SHIFT_TIME_GATE: Final = _words("night shift rounds patrol tour")
+_SHIFT_TIME_GATE: Final = word_set("night shift rounds patrol tour")
 _SHIFT_TIME_RE: Final = re.compile(
     r"last\s+night\b|(?:start|beginning|end)\s+of\s+(?:my\s+|the\s+)?shift\b|shift\s+change\b"
     r"|during\s+(?:my\s+|the\s+)?(?:shift|patrol|rounds|tour)\b"
@@ -787,7 +733,7 @@ _CLOCK_RE: Final = re.compile(
     r"(?:[01]\d|2[0-3])[0-5]\d\b(?!\s+\w+\s+(?:st|street|ave|avenue|rd|road|blvd|dr|drive|ln|lane|way|ct|court)\b)"
 )
 # "action": what the guard did about it.
-_ACTIONS: Final = _words(
+_ACTIONS: Final = word_set(
     """called notified escorted issued reported secured locked checked advised photographed contacted informed told
     instructed warned requested removed cleared documented logged responded investigated inspected reset monitored
     detained separated directed assisted administered cited ticketed placed posted verified confirmed unlocked
@@ -795,7 +741,7 @@ _ACTIONS: Final = _words(
     tagged stickered filed recorded met walked cleaned mopped evacuated extinguished performed gave provided helped
     spoke talked escalated paged woke stopped"""
 )
-_ACTION_GATE: Final = _words("asked wrote followed turned blocked taped stood denied refused")
+_ACTION_GATE: Final = word_set("asked wrote followed turned blocked taped stood denied refused")
 _ACTION_RE: Final = re.compile(
     r"\basked\s+(?:\w+\s+){1,2}to\s+\w+|\b(?:wrote|followed|turned|blocked|taped)\s+(?:up|off|away)\b"
     r"|\bstood\s+by\b|\b(?:denied|refused)\s+entry\b"
@@ -819,12 +765,12 @@ def _is_thin(low: str, words: Sequence[str], min_words: int = THIN_NARRATIVE_MIN
 
 def meaningful_word_count(narrative: str) -> int:
     """Words that carry content (not "the", "a", "was"...)."""
-    return sum(1 for word in _word_list(_lower(narrative)) if word not in _FUNCTION_WORDS)
+    return sum(1 for word in _word_list(normalise(narrative)) if word not in _FUNCTION_WORDS)
 
 
 def is_too_thin(narrative: str, *, min_words: int = THIN_NARRATIVE_MIN_WORDS) -> bool:
     """Fewer than min_words meaningful words once stock phrases ("all good", "see above") are set aside."""
-    low = _lower(narrative)
+    low = normalise(narrative)
     return _is_thin(low, _word_list(low), min_words)
 
 
@@ -832,7 +778,7 @@ def report_completeness(
     narrative: str, *, location_detail: str, persons: list[object], occurred_at_given: bool
 ) -> list[str]:
     """The elements of REPORT_ELEMENTS (who, what, where, when, action) the report does not give."""
-    low = _lower(narrative)
+    low = normalise(narrative)
     word_list = _word_list(low)
     words = frozenset(word_list)
     thin = _is_thin(low, word_list)

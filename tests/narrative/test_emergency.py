@@ -13,7 +13,6 @@ from narrative.terms import (
     find_emergency_mentions,
     is_too_thin,
     report_completeness,
-    split_sentences,
 )
 
 # --- emergency mentions ---------------------------------------------------------------------
@@ -198,19 +197,6 @@ def test_first_responders_take_the_named_service():
     assert {(m.service, m.phrase) for m in mentions} == {("fire", "fire department"), ("fire", "first responders")}
 
 
-@pytest.mark.parametrize(
-    ("text", "sentences"),
-    [
-        pytest.param("One. Two! Three? Four; five\nsix", ["One", "Two", "Three", "Four", "five", "six"], id="marks"),
-        pytest.param("Fire Dept. not called. Next", ["Fire Dept. not called", "Next"], id="abbreviation"),
-        pytest.param("At 23.10 p.m. I left... Done", ["At 23.10 p.m. I left", "Done"], id="decimals-and-ellipsis"),
-        pytest.param("  ;  . \n ", [], id="only-punctuation"),
-    ],
-)
-def test_split_sentences(text, sentences):
-    assert split_sentences(text) == sentences
-
-
 def test_every_rule_match_holds_one_of_its_trigger_words():
     # The triggers decide which rules run on a sentence: a match without one would never be found.
     corpus = [param.values[0] for param in EMERGENCIES] + [
@@ -275,17 +261,6 @@ def test_any_text_is_read_without_error_and_mentions_quote_it(text):
     assert set(report_completeness(text, location_detail="", persons=[], occurred_at_given=False)) <= set(
         narrative.REPORT_ELEMENTS
     )
-
-
-@settings(max_examples=100, deadline=None)
-@given(text=st.text(alphabet=st.sampled_from(list("abcdefhilmnoprst .,;!?\n'-")), max_size=300))
-def test_sentences_come_back_in_order_and_trimmed(text):
-    sentences = split_sentences(text)
-    position = 0
-    for sentence in sentences:
-        assert sentence
-        assert sentence == sentence.strip()
-        position = text.index(sentence, position) + len(sentence)
 
 
 def test_a_long_narrative_is_read_quickly():
