@@ -31,19 +31,21 @@ text, without IGNORECASE, and no pattern starts with \b (see `_rule`).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from narrative.sentences import PUNCTUATION, normalise, sentence_spans, word_set
+from narrative.sentences import PUNCTUATION, word_set
 
 __all__ = [
     "MAX_HYPOTHETICAL_GAP",
     "MAX_NEGATION_GAP",
-    "EmergencyMention",
     "Service",
-    "find_emergency_mentions",
+    "Term",
+    "TermKind",
+    "affirmed_terms",
+    "find_terms",
+    "term_triggers",
 ]
 
 Service = Literal["fire", "police", "ems"]
@@ -59,15 +61,6 @@ MAX_HYPOTHETICAL_GAP: Final = 8
 _MAX_SHORT_CUE_GAP: Final = 1
 
 
-@dataclass(frozen=True, slots=True)
-class EmergencyMention:
-    """One sentence saying that a service came or was called, or that an emergency happened."""
-
-    service: Service
-    phrase: str
-    sentence: str
-
-
 # Words (with inner apostrophes: "didn't") and the punctuation that matters for clause scope.
 # A hyphen counts only when spaced (" - "), so "non-emergency" stays words.
 _TOKEN_RE: Final = re.compile(r"\w+(?:'\w+)*|[,:()–—]|-(?<= -)-*(?= )")
@@ -75,7 +68,22 @@ _TOKEN_RE: Final = re.compile(r"\w+(?:'\w+)*|[,:()–—]|-(?<= -)-*(?= )")
 
 # --- the vocabulary -------------------------------------------------------------------------
 
-_Kind = Literal["named", "unspecified", "hint", "benign"]
+# A service term names a service that came or was called; an unspecified call ("called 911") takes
+# its service from the terms around it; a hint ("fell", "gas leak") only tells which service a call
+# was for; a benign compound ("fire lane") hides the terms it holds.
+TermKind = Literal["named", "unspecified", "hint", "benign"]
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A term found in one lower-cased sentence, at [start, end) of it."""
+
+    kind: TermKind
+    service: Service | None
+    start: int
+    end: int
+
+
 # Words as the triggers see them: punctuation, apostrophes included, separates words ("fire's" is
 # "fire" and "s", "p.d." is "p" and "d"). str.translate and str.split do this several times faster
 # than any regex.
@@ -89,7 +97,7 @@ def _trigger_words(low: str) -> set[str]:
 
 @dataclass(frozen=True, slots=True)
 class _Rule:
-    kind: _Kind
+    kind: TermKind
     service: Service | None
     # Every match holds one of these words, a word (of at most six letters) ending in one of the
     # suffixes ("apd", "lafd"), or one of the literals ("p.d", "9-1-1"); a rule runs only on
@@ -100,7 +108,7 @@ class _Rule:
     regex: re.Pattern[str]  # applied to lower-cased text
 
 
-def _rule(kind: _Kind, service: Service | None, triggers: str, *pattern: str) -> _Rule:
+def _rule(kind: TermKind, service: Service | None, triggers: str, *pattern: str) -> _Rule:
     """A rule; `triggers` holds words, "*suffix" entries and literals (with punctuation), space-separated."""
     # Every match must start a word. That is checked in `_matches`, not with a leading \b: without
     # it the regex engine skips quickly over positions where no alternative's first letter fits.
@@ -281,7 +289,7 @@ class _Triggers:
     by_literal: tuple[tuple[str, tuple[int, ...]], ...]
 
     @classmethod
-    def of(cls, kinds: tuple[_Kind, ...]) -> _Triggers:
+    def of(cls, kinds: tuple[TermKind, ...]) -> _Triggers:
         """The triggers of the rules of these kinds."""
         by_word: dict[str, list[int]] = {}
         by_suffix: dict[str, list[int]] = {}
@@ -322,6 +330,52 @@ class _Triggers:
 _EAGER: Final = _Triggers.of(("named", "unspecified"))
 _BENIGN: Final = _Triggers.of(("benign",))
 _HINTS: Final = _Triggers.of(("hint",))
+
+
+def _matches(low: str, rule_ids: Iterable[int]) -> list[tuple[int, int, int]]:
+    """(start, rule id, end) of every match of the rules that starts a word."""
+    return [
+        (match.start(), rule_id, match.end())
+        for rule_id in rule_ids
+        for match in _RULES[rule_id].regex.finditer(low)
+        if match.start() == 0 or not low[match.start() - 1].isalnum()
+    ]
+
+
+def _choose(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, _Rule]]:
+    """Leftmost match first, the earlier rule first at the same place; a chosen match hides what it overlaps."""
+    chosen = []
+    reached = 0
+    for start, rule_id, end in sorted(matches):
+        if start >= reached:
+            chosen.append((start, end, _RULES[rule_id]))
+            reached = end
+    return chosen
+
+
+def find_terms(low: str, *, hints: bool = False) -> list[Term]:
+    """Service terms and calls of one lower-cased sentence, benign compounds set aside; hints when asked or for a call.
+
+    A term hides any later-listed term it overlaps ("fire lane" hides "fire"), leftmost first.
+    """
+    words = _trigger_words(low)
+    found = _matches(low, _EAGER.rules(low, words))
+    if not found and not hints:
+        return []
+    # Benign compounds and hints matter only once a term is there, so they run only then.
+    extra = _BENIGN.rules(low, words)
+    if hints or any(_RULES[rule_id].kind == "unspecified" for _, rule_id, _ in found):
+        extra |= _HINTS.rules(low, words)
+    return [
+        Term(rule.kind, rule.service, start, end)
+        for start, end, rule in _choose(found + _matches(low, extra))
+        if rule.kind != "benign"
+    ]
+
+
+def term_triggers(low: str) -> list[str]:
+    """The trigger words (and literals) in a lower-cased text that may set off a service term or a call."""
+    return list(_EAGER.found(low, _trigger_words(low)))
 
 
 # --- scope: negation, hypotheticals, clause boundaries -------------------------------------
@@ -410,15 +464,6 @@ _CONDITIONAL_SENTENCE_RE: Final = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    kind: _Kind
-    service: Service | None
-    start: int
-    end: int
-    first: int  # index of its first token
-
-
 class _Clause:
     """One lower-cased sentence, its words and its candidate terms, for scope decisions."""
 
@@ -465,9 +510,9 @@ class _Clause:
         """The word at `index`, or "" outside the sentence."""
         return self.words[index] if 0 <= index < len(self.words) else ""
 
-    def is_negated(self, cand: _Candidate, walked: Sequence[tuple[int, int, bool]]) -> bool:
+    def is_negated(self, end: int, walked: Sequence[tuple[int, int, bool]]) -> bool:
         """A negated predicate after the term, or a negation cue in its clause at most MAX_NEGATION_GAP words before."""
-        if _POST_NEGATION_RE.match(self.low, cand.end):
+        if _POST_NEGATION_RE.match(self.low, end):
             return True
         between: list[str] = []
         for index, gap, joined in walked:
@@ -484,16 +529,16 @@ class _Clause:
             ):
                 # "No one was home, fire department responded": the cue belongs to another clause.
                 own_clause = joined or any(w not in _NEGATION_CARRIERS for w in between)
-                return not (own_clause and _OWN_PREDICATE_RE.match(self.low, cand.end))
+                return not (own_clause and _OWN_PREDICATE_RE.match(self.low, end))
             if word not in _LIST_WORDS:
                 between.append(word)
         return False
 
-    def is_hypothetical(self, cand: _Candidate, walked: Sequence[tuple[int, int, bool]]) -> bool:
+    def is_hypothetical(self, first: int, end: int, walked: Sequence[tuple[int, int, bool]]) -> bool:
         """A condition, a modal, a threat or an instruction governs the term: it did not happen (yet)."""
-        if self.conditional or _POST_HYPOTHETICAL_RE.match(self.low, cand.end):
+        if self.conditional or _POST_HYPOTHETICAL_RE.match(self.low, end):
             return True
-        if self.is_directed(cand.first):
+        if self.is_directed(first):
             return True
         for index, _gap, _joined in walked:
             if index in self.listed:
@@ -515,113 +560,14 @@ class _Clause:
         return False
 
 
-def _matches(low: str, rule_ids: Iterable[int]) -> list[tuple[int, int, int]]:
-    """(start, rule id, end) of every match of the rules that starts a word."""
-    return [
-        (match.start(), rule_id, match.end())
-        for rule_id in rule_ids
-        for match in _RULES[rule_id].regex.finditer(low)
-        if match.start() == 0 or not low[match.start() - 1].isalnum()
-    ]
-
-
-def _choose(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, _Rule]]:
-    """Leftmost match first, the earlier rule first at the same place; a chosen match hides what it overlaps."""
-    chosen = []
-    reached = 0
-    for start, rule_id, end in sorted(matches):
-        if start >= reached:
-            chosen.append((start, end, _RULES[rule_id]))
-            reached = end
-    return chosen
-
-
-def _sentence_candidates(low: str, *, hints: bool = False) -> list[_Candidate]:
-    """Affirmed terms and calls of one lower-cased sentence, and its hints when asked or when a call is there."""
-    words = _trigger_words(low)
-    found = _matches(low, _EAGER.rules(low, words))
-    if not found and not hints:
-        return []
-    # Benign compounds and hints matter only once a term is there, so they run only then.
-    extra = _BENIGN.rules(low, words)
-    if hints or any(_RULES[rule_id].kind == "unspecified" for _, rule_id, _ in found):
-        extra |= _HINTS.rules(low, words)
-    terms = [(start, end, rule) for start, end, rule in _choose(found + _matches(low, extra)) if rule.kind != "benign"]
+def affirmed_terms(low: str, terms: Sequence[Term]) -> list[Term]:
+    """The terms of one lower-cased sentence that are neither negated nor hypothetical in their clause."""
     if not terms:
         return []
-    clause = _Clause(low, _TOKEN_RE.findall(low), [(start, end) for start, end, _ in terms])
+    clause = _Clause(low, _TOKEN_RE.findall(low), [(term.start, term.end) for term in terms])
     affirmed = []
-    for (start, end, rule), first in zip(terms, clause.firsts, strict=True):
-        cand = _Candidate(rule.kind, rule.service, start, end, first)
-        walked = clause.walk_back(cand.first)
-        if not clause.is_negated(cand, walked) and not clause.is_hypothetical(cand, walked):
-            affirmed.append(cand)
+    for term, first in zip(terms, clause.firsts, strict=True):
+        walked = clause.walk_back(first)
+        if not clause.is_negated(term.end, walked) and not clause.is_hypothetical(first, term.end, walked):
+            affirmed.append(term)
     return affirmed
-
-
-_SERVICE_ORDER: Final[tuple[Service, ...]] = ("fire", "police", "ems")
-
-
-def find_emergency_mentions(text: str) -> list[EmergencyMention]:
-    """Sentences saying fire, police or EMS came or were called, or an emergency happened; negation-aware."""
-    low = normalise(text)
-    # Most sentences hold no trigger word: one pass over the words finds the few that do.
-    triggers = _EAGER.found(low, _trigger_words(low))
-    if not triggers:
-        return []
-    spans = sentence_spans(text)
-    ends = [end for _, end in spans]
-    indexes = sorted({index for trigger in triggers for index in _sentences_with(low, trigger, spans, ends)})
-    per_sentence = {index: _sentence_candidates(low[spans[index][0] : spans[index][1]]) for index in indexes}
-    mentions: list[EmergencyMention] = []
-    seen: set[EmergencyMention] = set()
-    for index in indexes:
-        start, end = spans[index]
-        sentence = text[start:end]
-        for cand in per_sentence[index]:
-            if cand.kind == "named" and cand.service is not None:
-                services: list[Service] = [cand.service]
-            elif cand.kind == "unspecified":
-                services = _services_for_call(index, low, spans, per_sentence)
-            else:
-                continue
-            for service in services:
-                mention = EmergencyMention(service, sentence[cand.start : cand.end], sentence)
-                if mention not in seen:
-                    seen.add(mention)
-                    mentions.append(mention)
-    return mentions
-
-
-def _sentences_with(low: str, trigger: str, spans: Sequence[tuple[int, int]], ends: Sequence[int]) -> list[int]:
-    """Indexes of the sentences holding `trigger` as a word of its own (or as a literal)."""
-    indexes = []
-    position = low.find(trigger)
-    while position != -1:
-        after = position + len(trigger)
-        index = bisect_right(ends, position)
-        if index == len(spans):
-            break
-        start, end = spans[index]
-        # "er" is found inside "were": only a whole word counts.
-        whole = (position == 0 or not low[position - 1].isalnum()) and (after == len(low) or not low[after].isalnum())
-        if whole and start <= position and after <= end:
-            indexes.append(index)
-            position = low.find(trigger, end)
-        else:
-            position = low.find(trigger, position + 1)
-    return indexes
-
-
-def _services_for_call(
-    index: int, low: str, spans: Sequence[tuple[int, int]], per_sentence: dict[int, list[_Candidate]]
-) -> list[Service]:
-    """Which services a 911 call or "first responders" means: nearby names, else police (see module doc)."""
-    here = {c.service for c in per_sentence[index] if c.kind in ("named", "hint") and c.service is not None}
-    if not here:
-        # The sentence before or after: "Resident fell and hit her head. I called 911."
-        for near in (index - 1, index + 1):
-            if 0 <= near < len(spans):
-                cands = _sentence_candidates(low[spans[near][0] : spans[near][1]], hints=True)
-                here.update(c.service for c in cands if c.kind in ("named", "hint") and c.service is not None)
-    return [service for service in _SERVICE_ORDER if service in here] or ["police"]

@@ -26,7 +26,7 @@ from geofence.classify import Verdict
 from geofence.fixes import Fix
 from geofence.integrity import impossible_travel
 from narrative.completeness import is_too_thin, meaningful_word_count, report_completeness
-from narrative.terms import find_emergency_mentions
+from narrative.emergency import find_emergency_mentions
 
 
 @dataclass(frozen=True)

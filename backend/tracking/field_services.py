@@ -35,7 +35,7 @@ from backend.sites.selectors import site_verdict
 from backend.staffing.models import Shift, ShiftStatus
 from backend.tracking.models import ActivityEntry, CheckpointScan, DevicePositionMixin, PanicAlert
 from geofence.fixes import Fix
-from narrative.terms import find_emergency_mentions
+from narrative.emergency import find_emergency_mentions
 
 logger = logging.getLogger(__name__)
 
