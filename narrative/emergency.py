@@ -24,8 +24,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from narrative.scope import affirmed_terms
 from narrative.sentences import normalise, sentence_spans
-from narrative.terms import Service, Term, affirmed_terms, find_terms, term_triggers
+from narrative.terms import Service, Term, find_terms, term_triggers
 
 __all__ = ["EmergencyMention", "Service", "find_emergency_mentions"]
 
