@@ -1,6 +1,6 @@
 """Complete reports, table-driven from what guards really write: what happened, where, when, who, what was done."""
 
-import time
+import timeit
 
 import pytest
 from hypothesis import given, settings
@@ -178,16 +178,17 @@ def test_any_text_is_read_without_error_and_names_only_report_elements(text):
 
 def test_a_long_narrative_is_read_quickly():
     # Two thousand characters dense with stock phrases, times and places: the worst case.
-    dense = (
+    text = (
         "At 2310 tenant in unit 305 saw smoke coming from the dumpster; I checked, all secure, nothing to report. "
         "Tenant had called 911 at 11:45 pm, see above. Mr. Diaz, rear of the clubhouse, 1200 Peachtree St. "
         "Asked him to leave, stood by until end of my shift. Same as last night, no incidents, all good. "
+    ) * 7
+    seconds = timeit.timeit(
+        lambda: (
+            report_completeness(text[:2000], location_detail="", persons=[], occurred_at_given=False),
+            is_too_thin(text[:2000]),
+        ),
+        number=20,
     )
-    text = (dense * 10)[:2000]
-    started = time.perf_counter()
-    for _ in range(20):
-        report_completeness(text, location_detail="", persons=[], occurred_at_given=False)
-        is_too_thin(text)
-    per_call = (time.perf_counter() - started) / 20
-    # A generous bound (a loaded CI runner); it catches catastrophic backtracking, not microseconds.
-    assert per_call < 0.05
+    # A generous bound (a loaded CI runner) on the mean; it catches catastrophic backtracking, not microseconds.
+    assert seconds / 20 < 0.05
