@@ -2,7 +2,7 @@
 
 Facts are gathered once per report (`backend.rules.report_facts`); the rules below are
 pure and run in the order registered. The emergency and completeness rules read the
-narrative with `backend.rules.narrative`.
+narrative with the `narrative` package.
 """
 
 from __future__ import annotations
@@ -19,13 +19,14 @@ from backend.core.localtime import DATE_TIME_SECONDS, local_time
 from backend.flags.models import FlagCode, Severity
 from backend.flags.position_rules import ReportedPosition, describe_distance, position_findings
 from backend.flags.services import Finding
-from backend.rules import narrative
 from backend.rules.registry import RuleSet
 from backend.rules.thresholds import Thresholds
 from backend.tracking.timing import DeviceTimes, clock_skew_findings
 from geofence.classify import Verdict
 from geofence.fixes import Fix
 from geofence.integrity import impossible_travel
+from narrative.completeness import is_too_thin, meaningful_word_count, report_completeness
+from narrative.emergency import find_emergency_mentions
 
 
 @dataclass(frozen=True)
@@ -322,7 +323,7 @@ def incomplete_report(facts: ReportFacts, thresholds: Thresholds) -> list[Findin
     # where, and what the officer did.
     missing_elements = [
         element
-        for element in narrative.report_completeness(
+        for element in report_completeness(
             facts.narrative,
             location_detail=facts.location_detail or (facts.unit.label if facts.unit else ""),
             persons=list(facts.persons),
@@ -330,8 +331,8 @@ def incomplete_report(facts: ReportFacts, thresholds: Thresholds) -> list[Findin
         )
         if element in _NARRATIVE_ELEMENTS
     ]
-    word_count = narrative.meaningful_word_count(facts.narrative)
-    too_thin = narrative.is_too_thin(facts.narrative, min_words=thresholds.min_narrative_words)
+    word_count = meaningful_word_count(facts.narrative)
+    too_thin = is_too_thin(facts.narrative, min_words=thresholds.min_narrative_words)
     if not missing_fields and not missing_elements and not too_thin:
         return []
     parts = []
@@ -364,7 +365,7 @@ def emergency_not_reported(facts: ReportFacts, thresholds: Thresholds) -> list[F
     """Does the narrative say fire, police or EMS came, with no emergency section?"""
     if facts.emergency is not None:
         return []
-    mentions = narrative.find_emergency_mentions(facts.narrative)
+    mentions = find_emergency_mentions(facts.narrative)
     if not mentions:
         return []
     services = sorted({mention.service for mention in mentions})

@@ -30,12 +30,12 @@ from backend.flags.models import Flag, FlagCode, Severity
 from backend.flags.notifications import email_managers
 from backend.flags.position_rules import describe_distance
 from backend.flags.services import Finding, flags_sync
-from backend.rules.narrative import find_emergency_mentions
 from backend.sites.models import WGS84, Checkpoint, Site
 from backend.sites.selectors import site_verdict
 from backend.staffing.models import Shift, ShiftStatus
 from backend.tracking.models import ActivityEntry, CheckpointScan, DevicePositionMixin, PanicAlert
 from geofence.fixes import Fix
+from narrative.emergency import find_emergency_mentions
 
 logger = logging.getLogger(__name__)
 
