@@ -17,9 +17,13 @@ from typing import Any, cast
 
 import pytest
 from django.contrib.gis.geos import Point
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from backend.flags.models import Flag, FlagStatus
+from backend.incidents.models import IncidentReport
+from backend.incidents.services import incident_return_for_correction
 from backend.rules.models import RuleSettings
 from backend.rules.monitoring import shifts_monitor
 from backend.rules.thresholds import DEFAULTS, Thresholds
@@ -325,3 +329,112 @@ def test_the_companys_threshold_decides_the_outcome(
 
     # when the scenario plays out, then the outcome follows this company's value
     assert case.scenario(tenant, guard_api) is (case.happens_by_default != overridden)
+
+
+# --- One lookup of the thresholds per request and per pass ----------------------------
+
+
+def _threshold_reads(captured: CaptureQueriesContext) -> int:
+    return sum(RuleSettings._meta.db_table in query["sql"] for query in captured.captured_queries)
+
+
+Send = Callable[[], Any]
+
+
+def _report_body(shift: Shift) -> dict[str, Any]:
+    return {
+        "id": str(uuid.uuid4()),
+        "shift_id": shift.pk,
+        "type": "trespass",
+        "occurred_at": timezone.now().isoformat(),
+        "position": _position(),
+        "location_detail": "North stairwell",
+        "narrative": "At 02:10 I found a man sleeping in the north stairwell. I asked him to leave; he left.",
+    }
+
+
+def _clock_in_write(api: ApiClient, shift: Shift) -> Send:
+    return lambda: api.post_json(f"/shifts/{shift.pk}/clock-in", {"position": _position()})
+
+
+def _clock_out_write(api: ApiClient, shift: Shift) -> Send:
+    _clock_in(api, shift)
+    return lambda: api.post_json(f"/shifts/{shift.pk}/clock-out", {"position": _position()})
+
+
+def _incident_write(api: ApiClient, shift: Shift) -> Send:
+    return lambda: api.post_json("/incidents", _report_body(shift))
+
+
+def _amendment_write(api: ApiClient, shift: Shift) -> Send:
+    filed = _report_body(shift)
+    assert api.post_json("/incidents", filed).status_code == 201
+    manager = factories.ManagerFactory(company=shift.post.site.client.company)
+    report = IncidentReport.objects.select_related("shift__post__site").get(pk=filed["id"])
+    incident_return_for_correction(report=report, reviewer=manager, comment="Which gate?")
+    amended = {key: value for key, value in filed.items() if key not in ("id", "shift_id")}
+    amended["narrative"] += " It was gate B."
+    return lambda: api.put_json(f"/incidents/{filed['id']}", amended)
+
+
+def _pings_write(api: ApiClient, shift: Shift) -> Send:
+    return lambda: api.post_json("/pings", {"pings": [_ping(shift, timezone.now())]})
+
+
+def _activity_write(api: ApiClient, shift: Shift) -> Send:
+    entry = {"id": str(uuid.uuid4()), "shift_id": shift.pk, "recorded_at": timezone.now().isoformat()}
+    return lambda: api.post_json("/activity", {**entry, "position": _position(), "text": "All doors locked."})
+
+
+def _scan_write(api: ApiClient, shift: Shift) -> Send:
+    checkpoint = factories.CheckpointFactory(site=shift.post.site)
+    scan = {"id": str(uuid.uuid4()), "code": checkpoint.code, "recorded_at": timezone.now().isoformat()}
+    return lambda: api.post_json("/checkpoints/scan", {**scan, "position": _position()})
+
+
+def _panic_write(api: ApiClient, shift: Shift) -> Send:
+    return lambda: api.post_json("/alerts/panic", {"id": str(uuid.uuid4()), "position": _position()})
+
+
+WRITES: dict[str, Callable[[ApiClient, Shift], Send]] = {
+    "clock-in": _clock_in_write,
+    "clock-out": _clock_out_write,
+    "incident": _incident_write,
+    "amendment": _amendment_write,
+    "pings": _pings_write,
+    "activity": _activity_write,
+    "checkpoint-scan": _scan_write,
+    "panic": _panic_write,
+}
+
+
+@pytest.mark.parametrize("write", sorted(WRITES))
+def test_a_phones_write_reads_the_companys_thresholds_once(write: str, tenant: Tenant, guard_api: ApiClient) -> None:
+    # given the company's overrides and the guard's shift in progress
+    RuleSettings.objects.create(company=tenant.company, overrides={"low_accuracy_m": 120.0})
+    shift = _shift(tenant, started_ago=timedelta(minutes=2), length=timedelta(minutes=10))
+    send = WRITES[write](guard_api, shift)
+
+    # when the phone writes, then the thresholds are read in one query, not once per step
+    with CaptureQueriesContext(connection) as captured:
+        response = send()
+    assert response.status_code in (200, 201), response.content
+    assert _threshold_reads(captured) == 1
+
+
+def test_the_monitoring_pass_reads_every_companys_thresholds_in_one_query(tenant: Tenant, other_tenant: Tenant) -> None:
+    # given shifts in progress at three companies, each with its own overrides
+    third = factories.PostFactory(site=factories.SiteFactory(client=factories.ClientFactory()))
+    for company, post, guard in (
+        (tenant.company, tenant.post, tenant.guard),
+        (other_tenant.company, other_tenant.post, other_tenant.guard),
+        (third.site.client.company, third, factories.GuardFactory(company=third.site.client.company)),
+    ):
+        RuleSettings.objects.create(company=company, overrides={"no_show_after_min": 20})
+        factories.ShiftFactory(post=post, guard=guard)
+
+    with CaptureQueriesContext(connection) as captured:
+        result = shifts_monitor(now=_now())
+
+    assert result.shifts == 3
+    assert _threshold_reads(captured) == 1
