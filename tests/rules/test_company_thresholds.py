@@ -422,19 +422,34 @@ def test_a_phones_write_reads_the_companys_thresholds_once(write: str, tenant: T
     assert _threshold_reads(captured) == 1
 
 
-def test_the_monitoring_pass_reads_every_companys_thresholds_in_one_query(tenant: Tenant, other_tenant: Tenant) -> None:
-    # given shifts in progress at three companies, each with its own overrides
+def test_one_monitoring_pass_judges_each_company_by_its_own_thresholds_read_in_one_query(
+    tenant: Tenant, other_tenant: Tenant
+) -> None:
+    # given three companies' shifts that started 20 minutes ago with nobody clocked in: one company
+    # allows 30 minutes before a no-show, one keeps the default 15, one allows only 10
     third = factories.PostFactory(site=factories.SiteFactory(client=factories.ClientFactory()))
-    for company, post, guard in (
-        (tenant.company, tenant.post, tenant.guard),
-        (other_tenant.company, other_tenant.post, other_tenant.guard),
-        (third.site.client.company, third, factories.GuardFactory(company=third.site.client.company)),
+    shifts = {}
+    for name, post, guard, overrides in (
+        ("relaxed", tenant.post, tenant.guard, {"no_show_after_min": 30}),
+        ("default", other_tenant.post, other_tenant.guard, None),
+        ("strict", third, factories.GuardFactory(company=third.site.client.company), {"no_show_after_min": 10}),
     ):
-        RuleSettings.objects.create(company=company, overrides={"no_show_after_min": 20})
-        factories.ShiftFactory(post=post, guard=guard)
+        if overrides is not None:
+            RuleSettings.objects.create(company=post.site.client.company, overrides=overrides)
+        starts = _now() - timedelta(minutes=20)
+        shifts[name] = factories.ShiftFactory(
+            post=post, guard=guard, scheduled_start=starts, scheduled_end=starts + timedelta(hours=8)
+        )
 
+    # when one pass runs over all of them
     with CaptureQueriesContext(connection) as captured:
         result = shifts_monitor(now=_now())
 
+    # then each shift is judged by its own company's value, all read in one query
+    no_shows = {
+        name: Flag.objects.filter(shift=shift, code="NO_SHOW", status=FlagStatus.OPEN).exists()
+        for name, shift in shifts.items()
+    }
+    assert no_shows == {"relaxed": False, "default": True, "strict": True}
     assert result.shifts == 3
     assert _threshold_reads(captured) == 1
