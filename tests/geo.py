@@ -45,3 +45,9 @@ OUTSIDE_3KM = point(3200, 100)
 # 49.7 km east of the east edge on the spheroid (the flat metres-per-degree above drift
 # 0.3% at this range): another town, whatever accuracy the phone claims.
 OUTSIDE_49_7KM = point(49_850, 100)
+# Near the south-west and north-east corners, inside the site: about 255 m apart.
+NEAR_SW_CORNER = point(10, 10)
+NEAR_NE_CORNER = point(190, 190)
+# 20 m east of the centre: a phone shuttling between here and INSIDE_CENTER is moving
+# for a 15 m stillness radius and still for a 30 m one.
+EAST_OF_CENTER_20M = point(120, 100)

@@ -1,7 +1,7 @@
 """Rules on one reported position: is it there, precise, genuine, and on the site?
 
 Used on clock-in/out and on incident reports. Each rule is a small function from the
-position (and the site's verdict) to Findings; thresholds have documented defaults.
+position (and the site's verdict) to Findings; the caller passes the company's thresholds.
 """
 
 from __future__ import annotations
@@ -10,10 +10,7 @@ from dataclasses import dataclass
 
 from backend.flags.models import FlagCode, Severity
 from backend.flags.services import Finding
-from backend.rules.thresholds import DEFAULTS
 from geofence.classify import Verdict
-
-LOW_ACCURACY_THRESHOLD_M = DEFAULTS.low_accuracy_m
 
 POSITION_CODES = (
     FlagCode.LOCATION_MISSING,
@@ -42,7 +39,7 @@ def position_findings(
     verdict: Verdict | None,
     site_name: str,
     what: str,
-    low_accuracy_m: float = LOW_ACCURACY_THRESHOLD_M,
+    low_accuracy_m: float,
 ) -> list[Finding]:
     """Findings for one reported position; `what` names the act ('Clock-in', 'Report')."""
     if position is None or verdict is None:

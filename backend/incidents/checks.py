@@ -13,6 +13,7 @@ from backend.incidents.models import IncidentReport
 from backend.rules.report_facts import report_facts
 from backend.rules.report_rules import REPORT_RULES
 from backend.rules.selectors import thresholds_for
+from backend.rules.thresholds import Thresholds
 
 
 def incident_check_codes() -> list[str]:
@@ -20,7 +21,11 @@ def incident_check_codes() -> list[str]:
     return [code for rule in REPORT_RULES.rules for code in rule.codes]
 
 
-def incident_run_checks(*, report: IncidentReport) -> list[Finding]:
-    """Run every report rule (caller has loaded report.shift.post.site and report.type)."""
-    thresholds = thresholds_for(company=report.shift.post.site.client.company_id)
+def incident_run_checks(*, report: IncidentReport, thresholds: Thresholds | None = None) -> list[Finding]:
+    """Run every report rule (caller has loaded report.shift.post.site and report.type).
+
+    `thresholds`: the company's, when the caller has read them already.
+    """
+    if thresholds is None:
+        thresholds = thresholds_for(company=report.shift.post.site.client.company_id)
     return REPORT_RULES.run(report_facts(report=report, thresholds=thresholds), thresholds).findings

@@ -37,6 +37,8 @@ from backend.incidents.models import (
     ReportField,
     ReviewComment,
 )
+from backend.rules.selectors import thresholds_for
+from backend.rules.thresholds import Thresholds
 from backend.sites.models import Unit
 from backend.staffing.models import Shift
 from backend.tracking.field_services import fix_place
@@ -197,7 +199,7 @@ def _own_shift(*, guard: User, shift_id: int) -> Shift:
     return shift
 
 
-def _apply_content(report: IncidentReport, *, content: IncidentContent, shift: Shift) -> None:
+def _apply_content(report: IncidentReport, *, content: IncidentContent, shift: Shift, thresholds: Thresholds) -> None:
     """Resolve the catalogue code and unit against the shift's company/site and copy the content."""
     company_id = shift.post.site.client.company_id
     incident_type = IncidentType.objects.filter(company_id=company_id, code=content.type_code, is_active=True).first()
@@ -229,17 +231,17 @@ def _apply_content(report: IncidentReport, *, content: IncidentContent, shift: S
     report.is_mock = False
     report.fence = ""
     report.distance_m = None
-    fix_place(row=report, fix=content.position, site=shift.post.site)
+    fix_place(row=report, fix=content.position, site=shift.post.site, max_accuracy_m=thresholds.low_accuracy_m)
     # The device time the report carries: its GPS fix's time, else the time the guard
     # gives for the incident. `sent_at` and `received_at` are kept beside it.
     report.recorded_at = content.position.recorded_at if content.position is not None else content.occurred_at
 
 
-def incident_checks_apply(*, report: IncidentReport) -> list[Flag]:
+def incident_checks_apply(*, report: IncidentReport, thresholds: Thresholds | None = None) -> list[Flag]:
     """Run the rules and make the report's open flags match (resolving what no longer holds)."""
     return flags_sync(
         company=report.shift.post.site.client.company,
-        findings=incident_run_checks(report=report),
+        findings=incident_run_checks(report=report, thresholds=thresholds),
         evaluated_codes=incident_check_codes(),
         incident=report,
     )
@@ -267,7 +269,8 @@ def incident_submit(*, guard: User, data: NewIncident, sent_at: datetime | None 
         sent_at=sent_at,
         received_at=timezone.now(),
     )
-    _apply_content(report, content=data.content, shift=shift)
+    thresholds = thresholds_for(company=shift.post.site.client.company_id)
+    _apply_content(report, content=data.content, shift=shift, thresholds=thresholds)
     # Fields were validated by the API schema and the lookups above; full_clean() would
     # re-query every foreign key for nothing.
     try:
@@ -279,7 +282,7 @@ def incident_submit(*, guard: User, data: NewIncident, sent_at: datetime | None 
         if replay is None:
             raise Conflict("The report could not be stored; send it again.", code="concurrent_update") from None
         return replay
-    flags = incident_checks_apply(report=report)
+    flags = incident_checks_apply(report=report, thresholds=thresholds)
     return IncidentOutcome(report=report, flags=flags, created=True)
 
 
@@ -342,14 +345,15 @@ def incident_amend(
             code="not_returned_for_correction",
         )
     IncidentRevision.objects.create(report=report, version=report.version, snapshot=_snapshot(report))
-    _apply_content(report, content=content, shift=report.shift)
+    thresholds = thresholds_for(company=report.shift.post.site.client.company_id)
+    _apply_content(report, content=content, shift=report.shift, thresholds=thresholds)
     report.version += 1
     report.status = IncidentStatus.SUBMITTED
     report.payload_sha256 = payload_sha256
     report.sent_at = sent_at
     report.received_at = timezone.now()
     report.save()
-    flags = incident_checks_apply(report=report)
+    flags = incident_checks_apply(report=report, thresholds=thresholds)
     return IncidentOutcome(report=report, flags=flags, created=False)
 
 

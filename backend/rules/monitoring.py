@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,7 +26,7 @@ from django.utils import timezone
 from backend.flags.models import Flag, FlagStatus
 from backend.flags.services import Subject, flags_sync_many
 from backend.incidents.models import IncidentReport
-from backend.rules.selectors import thresholds_for
+from backend.rules.selectors import thresholds_for_companies
 from backend.rules.shift_rules import (
     KEY_PREFIX,
     SHIFT_RULES,
@@ -321,12 +321,20 @@ def _policy(thresholds: Thresholds) -> PresencePolicy:
     )
 
 
-def shift_facts_many(*, shifts: Sequence[Shift], now: datetime) -> dict[int, tuple[ShiftFacts, Thresholds]]:
-    """Facts (and the owning company's thresholds) for every shift, in a constant number of queries."""
+def shift_facts_many(
+    *, shifts: Sequence[Shift], now: datetime, company_thresholds: Mapping[int, Thresholds] | None = None
+) -> dict[int, tuple[ShiftFacts, Thresholds]]:
+    """Facts (and the owning company's thresholds) for every shift, in a constant number of queries.
+
+    `company_thresholds` are thresholds the caller already read, by company id; the
+    others are read here in one query.
+    """
     if not shifts:
         return {}
-    company_ids = {shift.post.site.client.company_id for shift in shifts}
-    thresholds = {company_id: thresholds_for(company=company_id) for company_id in company_ids}
+    thresholds = dict(company_thresholds or {})
+    unread = {shift.post.site.client.company_id for shift in shifts} - thresholds.keys()
+    if unread:
+        thresholds |= thresholds_for_companies(company_ids=unread)
     lead = max(timedelta(minutes=t.signal_gap_min) for t in thresholds.values())
     evidence_window = max(timedelta(minutes=t.clock_evidence_window_min) for t in thresholds.values())
     phones = _phone_clocks(shifts)
@@ -462,9 +470,11 @@ def shift_facts_many(*, shifts: Sequence[Shift], now: datetime) -> dict[int, tup
     return facts
 
 
-def _evaluate(batch: Sequence[Shift], now: datetime) -> dict[Subject, list[Flag]]:
+def _evaluate(
+    batch: Sequence[Shift], now: datetime, company_thresholds: Mapping[int, Thresholds] | None = None
+) -> dict[Subject, list[Flag]]:
     """Run the shift rules over the batch and sync all their flags at once."""
-    facts = shift_facts_many(shifts=batch, now=now)
+    facts = shift_facts_many(shifts=batch, now=now, company_thresholds=company_thresholds)
     findings_by_subject = {}
     codes: set[str] = set()
     confirmed: list[Shift] = []
@@ -499,8 +509,12 @@ def shifts_monitor(*, now: datetime | None = None, shifts: Sequence[Shift] | Non
     return PassResult(shifts=len(batch), flags=sum(len(f) for f in flags.values()), marked_missed=marked_missed)
 
 
-def shift_monitor_now(*, shift_id: int, now: datetime) -> list[Flag]:
-    """Run the shift rules for one shift at once (at clock-in/out); its open rule flags."""
+def shift_monitor_now(*, shift_id: int, now: datetime, thresholds: Thresholds | None = None) -> list[Flag]:
+    """Run the shift rules for one shift at once (at clock-in/out); its open rule flags.
+
+    `thresholds`: the shift's company's, when the caller has read them already.
+    """
     batch = _monitored(Shift.objects.filter(pk=shift_id))
-    flags = next(iter(_evaluate(batch, now).values()), [])
+    known = {shift.post.site.client.company_id: thresholds for shift in batch} if thresholds is not None else None
+    flags = next(iter(_evaluate(batch, now, known).values()), [])
     return [flag for flag in flags if flag.status == FlagStatus.OPEN]

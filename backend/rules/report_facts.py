@@ -9,7 +9,7 @@ from django.contrib.gis.db.models.functions import Distance
 from backend.flags.position_rules import ReportedPosition
 from backend.incidents.models import IncidentReport
 from backend.rules.report_rules import ReportFacts, UnitFact
-from backend.rules.thresholds import DEFAULTS, Thresholds
+from backend.rules.thresholds import Thresholds
 from backend.sites.models import Unit
 from backend.sites.selectors import site_verdict
 from backend.tracking.models import Ping
@@ -45,7 +45,7 @@ def _fixes_around(*, report: IncidentReport, thresholds: Thresholds) -> tuple[Fi
     return (*before[-1:], *after[:1])
 
 
-def report_facts(*, report: IncidentReport, thresholds: Thresholds = DEFAULTS) -> ReportFacts:
+def report_facts(*, report: IncidentReport, thresholds: Thresholds) -> ReportFacts:
     """Facts of the report as stored now (caller has loaded shift, post, site and type)."""
     site = report.shift.post.site
     position = (
@@ -60,7 +60,13 @@ def report_facts(*, report: IncidentReport, thresholds: Thresholds = DEFAULTS) -
         verdict = (
             Verdict(report.fence, report.distance_m or 0.0)  # type: ignore[arg-type]
             if report.fence
-            else site_verdict(site=site, lon=position.lon, lat=position.lat, accuracy_m=position.accuracy_m)
+            else site_verdict(
+                site=site,
+                lon=position.lon,
+                lat=position.lat,
+                accuracy_m=position.accuracy_m,
+                max_accuracy_m=thresholds.low_accuracy_m,
+            )
         )
     units = Unit.objects.filter(site=site).only("id", "label", "building", "unit_number")
     if report.location is not None:

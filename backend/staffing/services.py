@@ -357,7 +357,7 @@ def _clock_record(
         key_prefix=key,
     )
     # Attendance rules answer at once too, so the guard sees "late" or "post orders unread" now.
-    attendance = shift_monitor_now(shift_id=shift.pk, now=times.received_at)
+    attendance = shift_monitor_now(shift_id=shift.pk, now=times.received_at, thresholds=limits)
     # The monitor may have confirmed a backdated time from breadcrumbs already synced.
     shift.refresh_from_db(fields=["clock_in_verified_at", "clock_out_verified_at"])
     return ClockResult(

@@ -41,20 +41,29 @@ logger = logging.getLogger(__name__)
 
 ModelT = TypeVar("ModelT", bound=Model)
 
+
 def fix_point(fix: Fix) -> Point:
     """The fix as a GEOS point: (x=lon, y=lat), SRID 4326 like the geography columns."""
     return Point(fix.lon, fix.lat, srid=WGS84)
 
 
-def fix_place(*, row: DevicePositionMixin, fix: Fix | None, site: Site | None) -> None:
-    """Copy a fix onto a row, with where it stands against the site's fence when known."""
+def fix_place(
+    *, row: DevicePositionMixin, fix: Fix | None, site: Site | None, max_accuracy_m: float | None = None
+) -> None:
+    """Copy a fix onto a row, with where it stands against the site's fence when known.
+
+    `max_accuracy_m`: the company's `low_accuracy_m` when the caller holds its thresholds
+    (otherwise `site_verdict` reads them).
+    """
     if fix is None:
         return
     row.location = fix_point(fix)
     row.accuracy_m = fix.accuracy_m
     row.is_mock = fix.is_mock
     if site is not None:
-        verdict = site_verdict(site=site, lon=fix.lon, lat=fix.lat, accuracy_m=fix.accuracy_m)
+        verdict = site_verdict(
+            site=site, lon=fix.lon, lat=fix.lat, accuracy_m=fix.accuracy_m, max_accuracy_m=max_accuracy_m
+        )
         row.fence = verdict.fence
         row.distance_m = verdict.distance_m
 

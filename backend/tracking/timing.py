@@ -14,10 +14,6 @@ from datetime import datetime, timedelta
 from backend.core.localtime import DATE_TIME, TIME, local_time, to_local
 from backend.flags.models import FlagCode, Severity
 from backend.flags.services import Finding
-from backend.rules.thresholds import DEFAULTS
-
-CLOCK_SKEW_THRESHOLD = timedelta(minutes=DEFAULTS.clock_skew_min)
-BACKDATED_THRESHOLD = timedelta(minutes=DEFAULTS.backdated_clock_event_min)
 
 
 @dataclass(frozen=True)
@@ -41,12 +37,12 @@ class DeviceTimes:
         """How long after the (corrected) event time the server received it (0 if "later" than receipt)."""
         return max(self.received_at - self.corrected_recorded_at, timedelta(0))
 
-    def is_backdated(self, threshold: timedelta = BACKDATED_THRESHOLD) -> bool:
+    def is_backdated(self, threshold: timedelta) -> bool:
         """Received well after it happened: sent after the fact, so the phone's time is only a claim."""
         return self.delay > threshold
 
 
-def clock_skew_findings(times: DeviceTimes, *, what: str, threshold: timedelta = CLOCK_SKEW_THRESHOLD) -> list[Finding]:
+def clock_skew_findings(times: DeviceTimes, *, what: str, threshold: timedelta) -> list[Finding]:
     """CLOCK_SKEW when the phone's clock is off by more than the threshold."""
     skew_seconds = times.skew.total_seconds()
     if abs(skew_seconds) <= threshold.total_seconds():
@@ -78,9 +74,7 @@ def describe_duration(delta: timedelta) -> str:
     return f"{hours} hours" + (f" {rest} minute{'' if rest == 1 else 's'}" if rest else "")
 
 
-def backdated_findings(
-    times: DeviceTimes, *, what: str, zone_name: str, threshold: timedelta = BACKDATED_THRESHOLD
-) -> list[Finding]:
+def backdated_findings(times: DeviceTimes, *, what: str, zone_name: str, threshold: timedelta) -> list[Finding]:
     """CLOCK_EVENT_BACKDATED when the event reached the server long after the phone says it happened.
 
     Offline phones sync late and that is legitimate, so this is a flag, not a refusal;
