@@ -67,6 +67,7 @@ def test_a_manager_dismisses_a_flag_as_a_false_positive_with_a_reason(outside_fl
         "gps_drift",
         "Tall buildings.",
     )
+    assert flag.dismissed_at is not None
     assert abs((flag.dismissed_at - timezone.now()).total_seconds()) < 60
     assert (flag.resolved_at, flag.resolved_by) == (None, None)
 

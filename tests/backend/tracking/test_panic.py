@@ -41,6 +41,7 @@ def test_a_manager_acknowledges_an_alert_and_its_panic_flag_closes_in_their_name
         tenant.manager,
         "Calling the guard now.",
     )
+    assert acknowledged.acknowledged_at is not None
     assert abs((acknowledged.acknowledged_at - timezone.now()).total_seconds()) < 60
     assert acknowledged.resolved_at is None
     panic = Flag.objects.get(shift=shift, code="PANIC")
@@ -75,6 +76,8 @@ def test_an_acknowledged_alert_is_resolved_with_an_outcome_once(alert, tenant):
         "false_alarm",
         "Pressed in a pocket.",
     )
+    assert resolved.resolved_at is not None
+    assert resolved.acknowledged_at is not None
     assert resolved.resolved_at >= resolved.acknowledged_at
     with pytest.raises(PanicAlertAlreadyResolved) as again:
         panic_alert_resolve(alert=alert, by=tenant.manager, outcome=PanicOutcome.BACKUP_SENT)
