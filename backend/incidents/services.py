@@ -452,9 +452,9 @@ def incident_approve(
     reason = note.strip()
     critical = [
         {"id": flag_id, "code": code}
-        for flag_id, code in Flag.objects.filter(
-            incident=locked, status=FlagStatus.OPEN, severity=Severity.CRITICAL
-        ).order_by("raised_at", "code").values_list("id", "code")
+        for flag_id, code in Flag.objects.filter(incident=locked, status=FlagStatus.OPEN, severity=Severity.CRITICAL)
+        .order_by("raised_at", "code")
+        .values_list("id", "code")
     ]
     if critical and not confirm_open_critical:
         raise OpenCriticalFlags(
@@ -466,9 +466,7 @@ def incident_approve(
         raise ValidationFailed(
             "Say why you approve this report over its open critical flags.", code="reason_required", field="note"
         )
-    action = _record_decision(
-        locked, action=ReviewAction.APPROVE, by=by, note=reason, open_critical_flags=critical
-    )
+    action = _record_decision(locked, action=ReviewAction.APPROVE, by=by, note=reason, open_critical_flags=critical)
     report.status, report.approved_at, report.approved_by = locked.status, locked.approved_at, by
     return action
 
