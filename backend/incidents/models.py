@@ -45,9 +45,9 @@ class IncidentType(TenantModel):
         return self.name
 
 
+# Review states: submitted -> approved (final) | returned -> (the guard amends) submitted.
+# (A comment, not a docstring: the mobile API's OpenAPI document would carry a docstring.)
 class IncidentStatus(models.TextChoices):
-    """Review states: submitted -> approved (final) | returned -> (the guard amends) submitted."""
-
     SUBMITTED = "submitted", "Submitted"
     RETURNED = "returned", "Returned for correction"
     APPROVED = "approved", "Approved"

@@ -94,9 +94,9 @@ class PostOrderAcknowledgement(TenantModel):
         return f"{self.guard} read {self.post_order}"
 
 
+# scheduled -> in_progress (clock-in) -> completed (clock-out); scheduled -> missed | cancelled.
+# (A comment, not a docstring: the mobile API's OpenAPI document would carry a docstring.)
 class ShiftStatus(models.TextChoices):
-    """scheduled -> in_progress (clock-in) -> completed (clock-out); scheduled -> missed | cancelled."""
-
     SCHEDULED = "scheduled", "Scheduled"
     IN_PROGRESS = "in_progress", "In progress"
     COMPLETED = "completed", "Completed"
