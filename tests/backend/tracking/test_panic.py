@@ -1,10 +1,11 @@
 """Reviewers' transitions over a panic alert: acknowledge (who, when, note), then resolve (outcome)."""
 
+import threading
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from backend.core.errors import PermissionDenied, ValidationFailed
@@ -157,3 +158,38 @@ def test_the_database_refuses_a_resolution_without_an_acknowledgement_or_an_outc
         with pytest.raises(IntegrityError), transaction.atomic():
             rows.update(**values)
     rows.update(**resolved, acknowledged_at=now)  # consistent: accepted
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_managers_acknowledging_at_once_one_takes_it_and_the_other_is_told_who(tenant):
+    # given a panic alert during a shift and two managers answering it at the same moment
+    factories.ShiftFactory(post=tenant.post, guard=tenant.guard)
+    raised, _ = panic_alert_raise(guard=tenant.guard, data=PanicData())
+    managers = [tenant.manager, factories.ManagerFactory(company=tenant.company, first_name="Dana", last_name="Reyes")]
+    barrier = threading.Barrier(2)
+    took, told, unexpected = [], [], []
+
+    def acknowledge(manager):
+        try:
+            barrier.wait()
+            panic_alert_acknowledge(alert=PanicAlert.objects.get(pk=raised.pk), by=manager)
+            took.append(manager)
+        except PanicAlertAlreadyAcknowledged as exc:
+            told.append(exc)
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            unexpected.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=acknowledge, args=(manager,)) for manager in managers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # then one acknowledgement is stored and the other manager is told whose it is
+    assert unexpected == []
+    assert (len(took), len(told)) == (1, 1)
+    raised.refresh_from_db()
+    assert raised.acknowledged_by == took[0]
+    assert f"already acknowledged by {took[0]} at " in told[0].message
