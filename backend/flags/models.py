@@ -46,8 +46,20 @@ class Severity(models.TextChoices):
 
 
 class FlagStatus(models.TextChoices):
+    """open -> resolved (the condition ended, or a person closed it) | dismissed (a false positive)."""
+
     OPEN = "open", "Open"
     RESOLVED = "resolved", "Resolved"
+    DISMISSED = "dismissed", "Dismissed (false positive)"
+
+
+class DismissalReason(models.TextChoices):
+    """Why a reviewer judged a flag a false positive; counted per rule to tune its thresholds."""
+
+    GPS_DRIFT = "gps_drift", "GPS drift"
+    RULE_TOO_STRICT = "rule_too_strict", "Rule too strict"
+    KNOWN_EXCEPTION = "known_exception", "Known exception"
+    OTHER = "other", "Other (see note)"
 
 
 class Flag(TenantModel):
@@ -80,6 +92,14 @@ class Flag(TenantModel):
         related_name="+",
         help_text="Set when a person closed the flag; empty when the condition ended by itself.",
     )
+    # Written only by flag_dismiss / flag_resolve (flags/services.py), never by a form.
+    resolution_note = models.TextField(blank=True, editable=False)
+    dismissed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+    )
+    dismissal_reason = models.CharField(max_length=20, choices=DismissalReason.choices, blank=True, editable=False)
+    dismissal_note = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ("-raised_at",)
@@ -93,6 +113,32 @@ class Flag(TenantModel):
                 condition=Q(status="open"),
                 nulls_distinct=False,
                 name="flag_open_once_per_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[choice.value for choice in FlagStatus]), name="flag_status_known"
+            ),
+            # Closed means closed at a time; open means nobody closed it.
+            models.CheckConstraint(
+                condition=~Q(status=FlagStatus.RESOLVED) | Q(resolved_at__isnull=False),
+                name="flag_resolved_has_resolved_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=FlagStatus.OPEN) | Q(resolved_by__isnull=True, dismissed_at__isnull=True),
+                name="flag_open_is_not_closed",
+            ),
+            # Dismissed exactly when someone dismissed it, at a time, for a reason ("other" says which).
+            models.CheckConstraint(
+                condition=Q(
+                    Q(status=FlagStatus.DISMISSED),
+                    Q(dismissed_at__isnull=False, dismissed_by__isnull=False),
+                    ~Q(dismissal_reason=""),
+                    ~Q(dismissal_reason=DismissalReason.OTHER) | ~Q(dismissal_note=""),
+                )
+                | Q(
+                    ~Q(status=FlagStatus.DISMISSED),
+                    Q(dismissed_at__isnull=True, dismissed_by__isnull=True, dismissal_reason=""),
+                ),
+                name="flag_dismissed_has_reason",
             ),
         ]
 

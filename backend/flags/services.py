@@ -7,6 +7,10 @@ rules found this time, within the codes (and key prefix) that were evaluated:
   time, so an excursion seen only after the guard came back is still on record;
 - an open flag whose finding is not produced again is resolved now: the condition ended.
 A subject is one shift or one incident report.
+
+People close flags with the transitions at the end: `flag_dismiss` (a false positive,
+with a reason; never re-opened by the rules) and `flag_resolve` (handled; a rule that
+finds the condition again does not re-open it either).
 """
 
 from __future__ import annotations
@@ -20,11 +24,17 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from backend.flags.models import Flag, FlagCode, FlagStatus, Severity
+from backend.accounts.models import User
+from backend.core.errors import ValidationFailed
+from backend.core.localtime import DATE_TIME, local_time
+from backend.flags.errors import FlagFollowsPanicAlert, FlagNotFound, FlagNotOpen
+from backend.flags.models import DismissalReason, Flag, FlagCode, FlagStatus, Severity
+from backend.sites.access import reviewer_check
 
 if TYPE_CHECKING:
     from backend.accounts.models import Company
     from backend.incidents.models import IncidentReport
+    from backend.sites.models import Site
     from backend.staffing.models import Shift
 
 
@@ -95,10 +105,12 @@ def flags_sync_many(
     open_leftovers: dict[int, Flag] = {}
     by_lookup = {(s.shift_id, s.incident_id): s for s in findings_by_subject}
     stored = Flag.objects.select_for_update().filter(subject_filter, code__in=codes, key__startswith=key_prefix)
-    for flag in stored.order_by("status", "-raised_at"):
+    for flag in stored.order_by("-raised_at"):
         subject = by_lookup[(flag.shift_id, flag.incident_id)]
-        # An open flag wins over resolved ones with the same key (order_by puts "open" first).
-        existing.setdefault((subject, flag.code, flag.key), flag)
+        slot = (subject, flag.code, flag.key)
+        # An open flag wins over closed ones with the same key; else the newest closed one.
+        if slot not in existing or (flag.status == FlagStatus.OPEN and existing[slot].status != FlagStatus.OPEN):
+            existing[slot] = flag
         if flag.status == FlagStatus.OPEN:
             open_leftovers[flag.pk] = flag
 
@@ -125,6 +137,11 @@ def flags_sync_many(
                 to_create.append(flag)
             else:
                 open_leftovers.pop(flag.pk, None)
+                if flag.status == FlagStatus.DISMISSED:
+                    # A reviewer judged this finding a false positive: it stays dismissed (and
+                    # counted against its rule) however often the rule finds it again, and is
+                    # not shown again as something to fix.
+                    continue
                 if flag.status == FlagStatus.RESOLVED and status == FlagStatus.OPEN and flag.resolved_by_id is not None:
                     # A manager closed it by hand; the rule finding it again does not reopen it.
                     result[subject].append(flag)
@@ -171,3 +188,93 @@ def _notify_on_commit(flag: Flag) -> None:
     if flag.code == FlagCode.PANIC:
         return
     outbox_enqueue(task=flag_notify_managers_task, args=[flag.pk], dedup_key=f"flag-notify:{flag.pk}")
+
+
+# --- People closing flags -----------------------------------------------------------------
+# open --flag_dismiss--> dismissed (a false positive: reason, note; final, never re-opened)
+# open --flag_resolve--> resolved by a person (note; a rule finding it again does not re-open it)
+# open --(the condition ends)--> resolved (no person), re-opened if the rule finds it again
+
+
+def _flag_for_review(*, flag: Flag, by: User) -> Flag:
+    """The flag locked for a decision (rules syncing it wait), once `by` may decide on it."""
+    locked: Flag | None = (
+        Flag.objects.select_for_update(of=("self",))
+        .select_related("company", "shift__post__site", "incident__shift__post__site")
+        .filter(pk=flag.pk)
+        .first()
+    )
+    if locked is None:
+        raise FlagNotFound()
+    site = _flag_site(locked)
+    reviewer_check(user=by, company_id=locked.company_id, site_id=site.pk if site else None, not_found=FlagNotFound())
+    if locked.code == FlagCode.PANIC:
+        raise FlagFollowsPanicAlert(
+            "A panic flag closes when its panic alert is acknowledged: acknowledge the alert instead."
+        )
+    if locked.status != FlagStatus.OPEN:
+        raise FlagNotOpen(_closed_sentence(locked))
+    return locked
+
+
+def _flag_site(flag: Flag) -> Site | None:
+    if flag.shift is not None:
+        return flag.shift.post.site
+    if flag.incident is not None:
+        return flag.incident.shift.post.site
+    return None
+
+
+def _closed_sentence(flag: Flag) -> str:
+    """'This flag was already dismissed by Dana Reyes at 2026-12-01 14:05 EST (GPS drift).'"""
+    site = _flag_site(flag)
+    zone_name = site.timezone if site is not None else flag.company.timezone
+    if flag.status == FlagStatus.DISMISSED and flag.dismissed_at is not None:
+        by = flag.dismissed_by
+        when = local_time(flag.dismissed_at, zone_name, DATE_TIME)
+        return f"This flag was already dismissed by {by} at {when} ({flag.get_dismissal_reason_display()})."
+    when = local_time(flag.resolved_at, zone_name, DATE_TIME) if flag.resolved_at else "an unknown time"
+    if flag.resolved_by_id is not None:
+        return f"This flag was already resolved by {flag.resolved_by} at {when}."
+    return f"This flag was already resolved at {when}: the condition ended."
+
+
+@transaction.atomic
+def flag_dismiss(*, flag: Flag, by: User, reason: str, note: str = "") -> Flag:
+    """A reviewer dismisses an open flag as a false positive, with a reason code (and note).
+
+    Dismissed is final: the rules never re-open it for the same subject, code and key,
+    and dismissals are counted per rule (`flag_dismissals_by_rule`). Raises FlagNotFound,
+    PermissionDenied `not_a_reviewer`, ValidationFailed `unknown_dismissal_reason` /
+    `note_required` (reason "other"), FlagNotOpen (naming who closed it and when),
+    FlagFollowsPanicAlert.
+    """
+    if reason not in DismissalReason.values:
+        raise ValidationFailed(
+            f"Choose a reason: {', '.join(DismissalReason.values)}.", code="unknown_dismissal_reason", field="reason"
+        )
+    text = note.strip()
+    if reason == DismissalReason.OTHER and not text:
+        raise ValidationFailed("Say why this flag is a false positive.", code="note_required", field="note")
+    locked = _flag_for_review(flag=flag, by=by)
+    now = timezone.now()
+    locked.status = FlagStatus.DISMISSED
+    locked.dismissed_at, locked.dismissed_by = now, by
+    locked.dismissal_reason, locked.dismissal_note = reason, text
+    locked.save(
+        update_fields=["status", "dismissed_at", "dismissed_by", "dismissal_reason", "dismissal_note", "updated_at"]
+    )
+    return locked
+
+
+@transaction.atomic
+def flag_resolve(*, flag: Flag, by: User, note: str = "") -> Flag:
+    """A reviewer closes an open flag as handled, with who, when and an optional note.
+
+    Raises FlagNotFound, PermissionDenied `not_a_reviewer`, FlagNotOpen, FlagFollowsPanicAlert.
+    """
+    locked = _flag_for_review(flag=flag, by=by)
+    locked.status = FlagStatus.RESOLVED
+    locked.resolved_at, locked.resolved_by, locked.resolution_note = timezone.now(), by, note.strip()
+    locked.save(update_fields=["status", "resolved_at", "resolved_by", "resolution_note", "updated_at"])
+    return locked

@@ -45,6 +45,8 @@ class IncidentType(TenantModel):
         return self.name
 
 
+# Review states: submitted -> approved (final) | returned -> (the guard amends) submitted.
+# (A comment, not a docstring: the mobile API's OpenAPI document would carry a docstring.)
 class IncidentStatus(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
     RETURNED = "returned", "Returned for correction"
@@ -81,11 +83,27 @@ class IncidentReport(DevicePositionMixin, TenantModel):
     archived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Written only by the review transitions (incidents/services.py), never by a form.
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+    )
 
     class Meta:
         ordering = ("-occurred_at",)
         indexes = [models.Index(fields=("guard", "occurred_at"), name="incident_guard_time_idx")]
-        constraints = [models.CheckConstraint(condition=Q(version__gte=1), name="incident_version_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(version__gte=1), name="incident_version_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=[choice.value for choice in IncidentStatus]), name="incident_status_known"
+            ),
+            # Approved exactly when someone approved it at a time: no approval without who and when.
+            models.CheckConstraint(
+                condition=Q(status=IncidentStatus.APPROVED, approved_at__isnull=False, approved_by__isnull=False)
+                | (~Q(status=IncidentStatus.APPROVED) & Q(approved_at__isnull=True, approved_by__isnull=True)),
+                name="incident_approved_has_approver",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.type} at {self.occurred_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
@@ -122,6 +140,54 @@ class ReviewComment(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.author}: {self.body[:60]}"
+
+
+class ReviewAction(models.TextChoices):
+    APPROVE = "approve", "Approved"
+    RETURN = "return", "Returned for correction"
+
+
+class IncidentReviewAction(TenantModel):
+    """One reviewer's decision on one version of a report: who, when, why, from which state to which.
+
+    Append-only: the report's status says where it stands, these rows how it got there.
+    """
+
+    TENANT_PATH: ClassVar[str] = "report__shift__post__site__client__company"
+
+    report = models.ForeignKey(IncidentReport, on_delete=models.CASCADE, related_name="review_actions")
+    action = models.CharField(max_length=10, choices=ReviewAction.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    note = models.TextField(blank=True)
+    from_status = models.CharField(max_length=12, choices=IncidentStatus.choices)
+    to_status = models.CharField(max_length=12, choices=IncidentStatus.choices)
+    report_version = models.PositiveIntegerField(help_text="The version of the report the decision was about.")
+    open_critical_flags = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Critical flags still open when it was approved anyway (id and code), with the note saying why.",
+    )
+
+    class Meta:
+        ordering = ("report", "at")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action=ReviewAction.APPROVE, to_status=IncidentStatus.APPROVED)
+                | Q(action=ReviewAction.RETURN, to_status=IncidentStatus.RETURNED),
+                name="incident_review_action_target",
+            ),
+            # The guard must be told what to correct; approving over critical flags needs a reason.
+            models.CheckConstraint(
+                condition=~Q(action=ReviewAction.RETURN) | ~Q(note=""), name="incident_review_return_has_note"
+            ),
+            models.CheckConstraint(
+                condition=Q(open_critical_flags=[]) | ~Q(note=""), name="incident_review_override_has_note"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} v{self.report_version} of {self.report_id} by {self.by}"
 
 
 def _photo_path(photo: IncidentPhoto, filename: str) -> str:

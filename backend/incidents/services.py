@@ -22,23 +22,28 @@ from django.db import IntegrityError, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from backend.accounts.models import Company, Role, User
-from backend.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
+from backend.accounts.models import Company, User
+from backend.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
+from backend.core.localtime import DATE_TIME, TIME, local_time, to_local
 from backend.flags.models import Flag, FlagStatus, Severity
 from backend.flags.services import flags_sync
 from backend.incidents.checks import incident_check_codes, incident_run_checks
+from backend.incidents.errors import OpenCriticalFlags, ReportAlreadyApproved, ReportAlreadyReturned, ReportNotFound
 from backend.incidents.images import ImageRejected, jpeg_metadata_blocks, prepare_photo, thumbnail_copy
 from backend.incidents.models import (
     IncidentPhoto,
     IncidentReport,
+    IncidentReviewAction,
     IncidentRevision,
     IncidentStatus,
     IncidentType,
     ReportField,
+    ReviewAction,
     ReviewComment,
 )
 from backend.rules.selectors import thresholds_for
 from backend.rules.thresholds import Thresholds
+from backend.sites.access import reviewer_check
 from backend.sites.models import Unit
 from backend.staffing.models import Shift
 from backend.tracking.field_services import fix_place
@@ -357,28 +362,133 @@ def incident_amend(
     return IncidentOutcome(report=report, flags=flags, created=False)
 
 
+# --- Review -------------------------------------------------------------------------------
+# submitted --approve--> approved (final)
+# submitted --return---> returned --(the guard amends)--> submitted
+# Each decision locks the report row, checks its state under the lock and is logged as an
+# IncidentReviewAction: of two reviewers acting at once the second waits for the first,
+# then is told what the first did (never a silent overwrite).
+
+
+def _report_for_review(*, report: IncidentReport, by: User) -> IncidentReport:
+    """The report locked for a decision, once `by` may decide on it."""
+    locked: IncidentReport | None = (
+        IncidentReport.objects.select_for_update(of=("self",))
+        # Only rows that never change are joined: after waiting for another reviewer's lock,
+        # PostgreSQL re-reads the report row but not a joined approver.
+        .select_related("shift__post__site__client")
+        .filter(pk=report.pk)
+        .first()
+    )
+    if locked is None:
+        raise ReportNotFound()
+    site = locked.shift.post.site
+    reviewer_check(user=by, company_id=site.client.company_id, site_id=site.pk, not_found=ReportNotFound())
+    return locked
+
+
+def _moment(moment: datetime, zone_name: str) -> str:
+    """'14:05 EST' today on the site's clock, '2026-11-30 14:05 EST' another day."""
+    same_day = to_local(moment, zone_name).date() == to_local(timezone.now(), zone_name).date()
+    return local_time(moment, zone_name, TIME if same_day else DATE_TIME)
+
+
+def _refuse_unless_submitted(report: IncidentReport) -> None:
+    """Conflict naming who decided and when, unless the report is waiting for a decision."""
+    zone_name = report.shift.post.site.timezone
+    if report.status == IncidentStatus.APPROVED:
+        approver = report.approved_by  # read now, after the lock: not joined above
+        assert report.approved_at is not None  # noqa: S101 - incident_approved_has_approver
+        raise ReportAlreadyApproved(
+            f"This report was already approved by {approver} at {_moment(report.approved_at, zone_name)}.",
+            extra={"approved_by": str(approver), "approved_at": report.approved_at.isoformat()},
+        )
+    if report.status == IncidentStatus.RETURNED:
+        last = (
+            IncidentReviewAction.objects.filter(report=report, action=ReviewAction.RETURN)
+            .select_related("by")
+            .order_by("-at")
+            .first()
+        )
+        who = f" by {last.by} at {_moment(last.at, zone_name)}" if last is not None else ""
+        raise ReportAlreadyReturned(
+            f"This report was already returned to its guard for correction{who}; "
+            "it can be reviewed again once they amend it."
+        )
+
+
+def _record_decision(
+    report: IncidentReport, *, action: str, by: User, note: str, open_critical_flags: list[dict[str, Any]]
+) -> IncidentReviewAction:
+    now = timezone.now()
+    from_status = report.status
+    report.status = IncidentStatus.APPROVED if action == ReviewAction.APPROVE else IncidentStatus.RETURNED
+    if action == ReviewAction.APPROVE:
+        report.approved_at, report.approved_by = now, by
+    report.save(update_fields=["status", "approved_at", "approved_by", "updated_at"])
+    return IncidentReviewAction.objects.create(
+        report=report,
+        action=action,
+        by=by,
+        at=now,
+        note=note,
+        from_status=from_status,
+        to_status=report.status,
+        report_version=report.version,
+        open_critical_flags=open_critical_flags,
+    )
+
+
+@transaction.atomic
+def incident_approve(
+    *, report: IncidentReport, by: User, note: str = "", confirm_open_critical: bool = False
+) -> IncidentReviewAction:
+    """A reviewer approves a submitted report (final); recorded with who, when and the note.
+
+    Raises ReportNotFound (another tenant's), PermissionDenied `not_a_reviewer`,
+    ReportAlreadyApproved / ReportAlreadyReturned (naming who and when on the site's clock),
+    OpenCriticalFlags while critical flags are open unless `confirm_open_critical` (then a
+    note saying why is required: ValidationFailed `reason_required`). The flags are left as
+    they stand and listed on the action; the report's content never changes here.
+    """
+    locked = _report_for_review(report=report, by=by)
+    _refuse_unless_submitted(locked)
+    reason = note.strip()
+    critical = [
+        {"id": flag_id, "code": code}
+        for flag_id, code in Flag.objects.filter(incident=locked, status=FlagStatus.OPEN, severity=Severity.CRITICAL)
+        .order_by("raised_at", "code")
+        .values_list("id", "code")
+    ]
+    if critical and not confirm_open_critical:
+        raise OpenCriticalFlags(
+            f"This report has {len(critical)} open critical flag(s) ({', '.join(f['code'] for f in critical)}): "
+            "confirm that you approve it anyway and say why.",
+            extra={"flags": critical},
+        )
+    if critical and not reason:
+        raise ValidationFailed(
+            "Say why you approve this report over its open critical flags.", code="reason_required", field="note"
+        )
+    action = _record_decision(locked, action=ReviewAction.APPROVE, by=by, note=reason, open_critical_flags=critical)
+    report.status, report.approved_at, report.approved_by = locked.status, locked.approved_at, by
+    return action
+
+
 @transaction.atomic
 def incident_return_for_correction(*, report: IncidentReport, reviewer: User, comment: str) -> ReviewComment:
-    """A manager sends a submitted report back to its guard with a comment saying what to fix."""
+    """A reviewer sends a submitted report back to its guard with a comment saying what to fix.
+
+    The comment is shown to the guard (ReviewComment) and kept in the review log. Raises
+    ValidationFailed `comment_required`, then as incident_approve (not found, not a
+    reviewer, already approved / returned).
+    """
     body = comment.strip()
     if not body:
         raise ValidationFailed("Say what the guard must correct.", code="comment_required", field="comment")
-    locked = (
-        IncidentReport.objects.select_for_update(of=("self",))
-        .select_related("shift__post__site__client")
-        .get(pk=report.pk)
-    )
-    if reviewer.role != Role.MANAGER or reviewer.company_id is None:
-        raise PermissionDenied("Only an operations manager can return a report.", code="not_a_manager")
-    if locked.shift.post.site.client.company_id != reviewer.company_id:
-        raise NotFound("No such report.", code="report_not_found")
-    if locked.status != IncidentStatus.SUBMITTED:
-        raise Conflict(
-            f"Only a submitted report can be returned; this one is {locked.get_status_display().lower()}.",
-            code="not_submitted",
-        )
-    locked.status = IncidentStatus.RETURNED
-    locked.save(update_fields=["status", "updated_at"])
+    locked = _report_for_review(report=report, by=reviewer)
+    _refuse_unless_submitted(locked)
+    _record_decision(locked, action=ReviewAction.RETURN, by=reviewer, note=body, open_critical_flags=[])
     report.status = locked.status
     return ReviewComment.objects.create(report=locked, author=reviewer, body=body)
 

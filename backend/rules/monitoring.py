@@ -500,12 +500,9 @@ def shifts_monitor(*, now: datetime | None = None, shifts: Sequence[Shift] | Non
     with transaction.atomic():
         flags = _evaluate(batch, moment)
         # A shift that ended without anyone clocking in is a no-show for good.
-        marked_missed = Shift.objects.filter(
-            pk__in=[s.pk for s in batch],
-            status=ShiftStatus.SCHEDULED,
-            clock_in_at__isnull=True,
-            scheduled_end__lte=moment,
-        ).update(status=ShiftStatus.MISSED, updated_at=moment)
+        from backend.staffing.services import shift_mark_missed  # staffing.services imports this module
+
+        marked_missed = shift_mark_missed(shifts=batch, at=moment)
     return PassResult(shifts=len(batch), flags=sum(len(f) for f in flags.values()), marked_missed=marked_missed)
 
 

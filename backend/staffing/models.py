@@ -95,6 +95,8 @@ class PostOrderAcknowledgement(TenantModel):
         return f"{self.guard} read {self.post_order}"
 
 
+# scheduled -> in_progress (clock-in) -> completed (clock-out); scheduled -> missed | cancelled.
+# (A comment, not a docstring: the mobile API's OpenAPI document would carry a docstring.)
 class ShiftStatus(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled"
     IN_PROGRESS = "in_progress", "In progress"
@@ -142,6 +144,16 @@ class Shift(TenantModel):
         "supported clock-in). Empty when a manager set the clock-out (clock_out_at stands).",
     )
     notes = models.TextField(blank=True)
+    marked_missed_at = models.DateTimeField(null=True, blank=True)
+    marked_missed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who marked the shift a no-show; empty when the monitoring pass did after it ended.",
+    )
+    marked_missed_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ("scheduled_start",)
@@ -163,6 +175,20 @@ class Shift(TenantModel):
             models.CheckConstraint(
                 condition=~Q(status="completed") | Q(clock_out_at__isnull=False),
                 name="shift_completed_has_clock_out",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[choice.value for choice in ShiftStatus]), name="shift_status_known"
+            ),
+            # A no-show has no clock-in, and says when it was marked (and by whom, unless the pass did).
+            models.CheckConstraint(
+                condition=Q(status=ShiftStatus.MISSED, clock_in_at__isnull=True, marked_missed_at__isnull=False)
+                | (
+                    ~Q(status=ShiftStatus.MISSED)
+                    & Q(marked_missed_at__isnull=True, marked_missed_by__isnull=True, marked_missed_note="")
+                ),
+                name="shift_missed_is_marked",
+                violation_error_message="A missed shift has no clock-in and says when it was marked missed "
+                "(and nothing else does).",
             ),
         ]
 

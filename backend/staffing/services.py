@@ -1,5 +1,6 @@
 """Writes over posts, post orders and shifts."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import cast
@@ -19,8 +20,10 @@ from backend.rules.monitoring import shift_monitor_now
 from backend.rules.selectors import thresholds_for
 from backend.rules.shift_rules import KEY_PREFIX as MONITOR_KEY_PREFIX
 from backend.rules.thresholds import Thresholds
+from backend.sites.access import reviewer_check
 from backend.sites.models import WGS84
 from backend.sites.selectors import site_verdict
+from backend.staffing.errors import ShiftNotFound, ShiftNotMissable
 from backend.staffing.models import (
     OutsideFenceClockIn,
     Post,
@@ -101,6 +104,65 @@ def shift_schedule(*, guard: User, post: Post, starts_at: datetime, ends_at: dat
     shift.full_clean()
     shift.save()
     return shift
+
+
+@transaction.atomic
+def shift_mark_missed(
+    *,
+    shifts: Iterable[Shift] = (),
+    shift_ids: Iterable[int] = (),
+    at: datetime,
+    by: User | None = None,
+    note: str = "",
+) -> int:
+    """Mark shifts no-shows (scheduled -> missed, final), recorded with when, who and a note.
+
+    The system (`by` None, the monitoring pass) offers its whole batch: the shifts that
+    ended by `at` with nobody clocked in are marked, the others left as they are, in one
+    UPDATE. A reviewer (`by`) marks shifts that have begun with nobody clocked in, even
+    before they end (a replacement is on the way); every shift asked for must qualify,
+    else nothing changes: ShiftNotFound (another tenant's), PermissionDenied
+    `not_a_reviewer`, ShiftNotMissable (naming its state). Returns how many were marked.
+    """
+    ids = sorted({*(shift.pk for shift in shifts), *shift_ids})
+    eligible = Shift.objects.filter(pk__in=ids, status=ShiftStatus.SCHEDULED, clock_in_at__isnull=True)
+    if by is None:
+        eligible = eligible.filter(scheduled_end__lte=at)
+    else:
+        # Rows locked in id order: a clock-in or the pass on the same shifts waits, then sees this.
+        locked = {
+            shift.pk: shift
+            for shift in Shift.objects.select_for_update(of=("self",))
+            .filter(pk__in=ids)
+            .select_related("post__site__client")
+            .defer("post__site__geofence")
+            .order_by("pk")
+        }
+        for shift_id in ids:
+            shift = locked.get(shift_id)
+            if shift is None:
+                raise ShiftNotFound()
+            site = shift.post.site
+            reviewer_check(user=by, company_id=site.client.company_id, site_id=site.pk, not_found=ShiftNotFound())
+            if shift.status != ShiftStatus.SCHEDULED or shift.clock_in_at is not None:
+                raise ShiftNotMissable(
+                    f"Only a scheduled shift nobody clocked into can be marked missed; this one is "
+                    f"{shift.get_status_display().lower()}.",
+                    extra={"shift_id": shift.pk},
+                )
+            if shift.scheduled_start > at:
+                raise ShiftNotMissable(
+                    f"This shift starts at {local_time(shift.scheduled_start, site.timezone, DATE_TIME)}; "
+                    "it can be marked missed once it has begun.",
+                    extra={"shift_id": shift.pk},
+                )
+    return eligible.update(
+        status=ShiftStatus.MISSED,
+        marked_missed_at=at,
+        marked_missed_by=by,
+        marked_missed_note=note.strip(),
+        updated_at=at,
+    )
 
 
 # --- The guard's phone (mobile API) ---------------------------------------------------

@@ -10,6 +10,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.contrib.gis.db import models as gis_models
 from django.db import models
+from django.db.models import F, Q
 
 from backend.core.models import TenantModel
 from backend.sites.models import WGS84
@@ -120,8 +121,21 @@ class CheckpointScan(DevicePositionMixin, TenantModel):
         return f"{self.guard} scanned {self.checkpoint} at {self.recorded_at:%H:%M}"
 
 
+class PanicOutcome(models.TextChoices):
+    """How a panic alert ended, as the reviewer who resolved it records it."""
+
+    FALSE_ALARM = "false_alarm", "False alarm (pressed by mistake)"
+    HANDLED_ON_SITE = "handled_on_site", "Guard safe, handled on site"
+    BACKUP_SENT = "backup_sent", "Backup or a supervisor sent"
+    EMERGENCY_SERVICES = "emergency_services", "Emergency services called"
+    OTHER = "other", "Other (see note)"
+
+
 class PanicAlert(DevicePositionMixin, TenantModel):
-    """A guard pressed panic. Managers are notified at once; someone must acknowledge."""
+    """A guard pressed panic. Managers are notified at once; someone must acknowledge.
+
+    raised -> acknowledged (someone is handling it: who, when, note) -> resolved (outcome, note).
+    """
 
     TENANT_PATH: ClassVar[str] = "guard__company"
 
@@ -132,9 +146,34 @@ class PanicAlert(DevicePositionMixin, TenantModel):
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Written only by the transitions in tracking/panic.py, never by a form.
+    acknowledgement_note = models.TextField(blank=True, editable=False)
+    resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+    )
+    outcome = models.CharField(max_length=20, choices=PanicOutcome.choices, blank=True, editable=False)
+    resolution_note = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ("-received_at",)
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(acknowledged_by__isnull=True) | Q(acknowledged_at__isnull=False),
+                name="panic_acknowledger_has_time",
+            ),
+            # Resolved only after someone took it, by someone, with how it ended ("other" says how).
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True, resolved_by__isnull=True, outcome="")
+                | Q(
+                    Q(resolved_at__isnull=False, resolved_by__isnull=False, acknowledged_at__isnull=False),
+                    Q(resolved_at__gte=F("acknowledged_at")),
+                    ~Q(outcome=""),
+                    ~Q(outcome=PanicOutcome.OTHER) | ~Q(resolution_note=""),
+                ),
+                name="panic_resolved_after_acknowledged",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Panic by {self.guard} at {self.received_at:%Y-%m-%d %H:%M}"

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 from PIL import Image
 
 from backend.incidents.models import IncidentPhoto, IncidentReport, IncidentStatus
@@ -156,7 +157,9 @@ def test_a_client_contact_sees_photos_of_approved_reports_of_their_own_client_on
     contact, stranger = session_for(tenant.client_contact), session_for(other_client_contact)
     assert fetch(contact, url(photo.pk)).status_code == 404
 
-    IncidentReport.objects.filter(pk=report.pk).update(status=IncidentStatus.APPROVED)
+    IncidentReport.objects.filter(pk=report.pk).update(
+        status=IncidentStatus.APPROVED, approved_at=timezone.now(), approved_by=tenant.manager
+    )
 
     assert fetch(contact, url(photo.pk)).status_code == 200
     assert fetch(contact, url(photo.pk, "original")).status_code == 404

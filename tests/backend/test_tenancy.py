@@ -108,6 +108,10 @@ def _one_of_everything(t) -> None:
     )
     report.revisions.create(version=1, snapshot={})
     report.comments.create(author=t.manager, body="Which unit?")
+    report.review_actions.create(
+        action="return", by=t.manager, at=report.received_at, note="Which unit?",
+        from_status="submitted", to_status="returned", report_version=1,
+    )  # fmt: skip
     IncidentPhoto.objects.create(
         id=uuid.uuid4(),
         report=report,

@@ -264,7 +264,9 @@ def test_clock_in_opens_an_hour_before_the_start(tenant, guard_api):
 
 @pytest.mark.parametrize("status", [ShiftStatus.CANCELLED, ShiftStatus.MISSED])
 def test_cancelled_or_missed_shifts_cannot_be_clocked_into(guard_api, shift, status):
-    Shift.objects.filter(pk=shift.pk).update(status=status)
+    Shift.objects.filter(pk=shift.pk).update(
+        status=status, marked_missed_at=timezone.now() if status == ShiftStatus.MISSED else None
+    )
 
     response = clock_in(guard_api, shift)
 

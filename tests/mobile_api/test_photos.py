@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
+from django.utils import timezone
 from PIL import Image
 
 from backend.flags.models import Flag, FlagCode, FlagStatus
@@ -282,7 +283,9 @@ def test_photos_can_be_added_while_returned_but_not_once_approved(report, tenant
     incident_return_for_correction(report=report, reviewer=tenant.manager, comment="Add a photo of the gate.")
     assert upload(guard_api, report.pk, phone_jpeg()).status_code == 201
 
-    IncidentReport.objects.filter(pk=report.pk).update(status=IncidentStatus.APPROVED)
+    IncidentReport.objects.filter(pk=report.pk).update(
+        status=IncidentStatus.APPROVED, approved_at=timezone.now(), approved_by=tenant.manager
+    )
     response = upload(guard_api, report.pk, encoded("PNG"), name="x.png")
 
     assert response.status_code == 409
