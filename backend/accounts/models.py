@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from backend.core.models import TenantQuerySet, TimeStampedModel
+from backend.core.models import TimeStampedModel
+from backend.core.tenancy import TenantQuerySet
 
 
 class Company(TimeStampedModel):
