@@ -23,6 +23,7 @@ class Client(TenantModel):
     """A customer of the security company; owns one or more sites."""
 
     TENANT_PATH: ClassVar[str] = "company"
+    CLIENT_PATH: ClassVar[str] = "pk"
 
     company = models.ForeignKey("accounts.Company", on_delete=models.PROTECT, related_name="clients")
     name = models.CharField(max_length=200)
@@ -42,6 +43,8 @@ class Site(TenantModel):
     """A client property: where guards work, with its address, time zone and geofence."""
 
     TENANT_PATH: ClassVar[str] = "client__company"
+    CLIENT_PATH: ClassVar[str] = "client"
+    SITE_PATH: ClassVar[str] = "pk"
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="sites")
     name = models.CharField(max_length=200)
@@ -77,6 +80,8 @@ class RestrictedZone(TenantModel):
     """An area inside a site guards must not enter (server room, tenant offices, roof)."""
 
     TENANT_PATH: ClassVar[str] = "site__client__company"
+    CLIENT_PATH: ClassVar[str] = "site__client"
+    SITE_PATH: ClassVar[str] = "site"
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="restricted_zones")
     name = models.CharField(max_length=120)
@@ -111,6 +116,8 @@ class Unit(TenantModel):
     """
 
     TENANT_PATH: ClassVar[str] = "site__client__company"
+    CLIENT_PATH: ClassVar[str] = "site__client"
+    SITE_PATH: ClassVar[str] = "site"
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="units")
     label = models.CharField(max_length=120, help_text="How people say it: 'Building C, Unit 204'.")
@@ -139,6 +146,8 @@ class Checkpoint(TenantModel):
     """A tour point a guard scans (QR/NFC) to prove they were there."""
 
     TENANT_PATH: ClassVar[str] = "site__client__company"
+    CLIENT_PATH: ClassVar[str] = "site__client"
+    SITE_PATH: ClassVar[str] = "site"
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="checkpoints")
     name = models.CharField(max_length=120)
