@@ -147,28 +147,31 @@ def test_sites_shifts_and_reports_each_viewer_sees(world, viewer):
     assert {report.pk for report in reports} == expected
 
 
+def _found_or_404(get: Callable[[Any], Any], rows: Iterable[tuple[str, Any]], visible: set[str]) -> None:
+    """`get` returns each row on a visible site and answers NotFound (404) for every other."""
+    for label, row in rows:
+        if label in visible:
+            assert get(row.pk) == row
+        else:
+            with pytest.raises(NotFound) as error:
+                get(row.pk)
+            assert error.value.status == 404
+
+
 @pytest.mark.parametrize("viewer", SEES)
 def test_each_get_visible_finds_the_viewers_objects_and_is_404_for_everything_else(world, viewer):
     scope = scope_for(world.viewers[viewer])
-    getters = [
-        (world.sites, lambda pk: site_get_visible(scope=scope, site_id=pk)),
-        (world.shifts, lambda pk: shift_get_visible(scope=scope, shift_id=pk)),
-        (world.approved, lambda pk: incident_report_get_visible(scope=scope, report_id=pk)),
-    ]
-    for rows, get in getters:
-        for label, row in rows.items():
-            if label in SEES[viewer]:
-                assert get(row.pk) == row
-            else:
-                with pytest.raises(NotFound) as error:
-                    get(row.pk)
-                assert error.value.status == 404
-    for label, report in world.submitted.items():
-        if label in SEES[viewer] and viewer not in CONTACTS:
-            assert incident_report_get_visible(scope=scope, report_id=report.pk) == report
-        else:  # another tenant's, or a report not approved yet for a client contact
-            with pytest.raises(NotFound):
-                incident_report_get_visible(scope=scope, report_id=report.pk)
+    visible = SEES[viewer]
+
+    _found_or_404(lambda pk: site_get_visible(scope=scope, site_id=pk), world.sites.items(), visible)
+    _found_or_404(lambda pk: shift_get_visible(scope=scope, shift_id=pk), world.shifts.items(), visible)
+
+    def get_report(pk: Any) -> Any:
+        return incident_report_get_visible(scope=scope, report_id=pk)
+
+    _found_or_404(get_report, world.approved.items(), visible)
+    # a report not approved yet is not there for a client contact
+    _found_or_404(get_report, world.submitted.items(), set() if viewer in CONTACTS else visible)
 
 
 OPERATIONS = {viewer: sites for viewer, sites in SEES.items() if viewer not in CONTACTS}
@@ -186,18 +189,8 @@ def test_flags_and_panic_alerts_each_of_the_companys_people_sees(world, viewer):
         expected_alerts.add(world.alert_off_shift.pk)
     assert alerts == expected_alerts
 
-    for label, flag in world.flags:
-        if label in SEES[viewer]:
-            assert flag_get_visible(scope=scope, flag_id=flag.pk) == flag
-        else:
-            with pytest.raises(NotFound):
-                flag_get_visible(scope=scope, flag_id=flag.pk)
-    for label, alert in world.alerts.items():
-        if label in SEES[viewer]:
-            assert panic_alert_get_visible(scope=scope, alert_id=alert.pk) == alert
-        else:
-            with pytest.raises(NotFound):
-                panic_alert_get_visible(scope=scope, alert_id=alert.pk)
+    _found_or_404(lambda pk: flag_get_visible(scope=scope, flag_id=pk), world.flags, SEES[viewer])
+    _found_or_404(lambda pk: panic_alert_get_visible(scope=scope, alert_id=pk), world.alerts.items(), SEES[viewer])
 
 
 @pytest.mark.parametrize("viewer", sorted(CONTACTS))

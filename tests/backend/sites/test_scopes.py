@@ -8,6 +8,7 @@ from backend.accounts.models import Role
 from backend.core.errors import PermissionDenied
 from backend.sites.models import ClientContactSite, SiteAssignment
 from backend.sites.scopes import Scope, scope_for
+from backend.sites.selectors import sites_visible
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +69,14 @@ def test_a_supervisor_has_a_company_and_no_client(tenant, broken):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         factories.SupervisorFactory(**fields)
+
+
+def test_a_contact_whose_only_allowed_site_moved_to_another_client_sees_no_site_rather_than_all(tenant):
+    # given a contact limited to one site, which is later handed to another client
+    ClientContactSite.objects.create(contact=tenant.client_contact, site=tenant.site)
+    factories.SiteFactory(client=tenant.client, name="Still the client's")
+    tenant.site.client = factories.ClientFactory(company=tenant.company)
+    tenant.site.save()
+
+    # then the limit still holds: the contact sees no site (not the client's other ones)
+    assert list(sites_visible(scope=scope_for(tenant.client_contact))) == []
