@@ -49,6 +49,12 @@ class ManagerFactory(UserFactory):
     is_staff = True
 
 
+class SupervisorFactory(UserFactory):
+    """A site supervisor: sees the sites assigned to them (sites.SiteAssignment)."""
+
+    role = Role.SUPERVISOR
+
+
 class StaffFactory(UserFactory):
     """GuardOps staff: a superuser of no company."""
 

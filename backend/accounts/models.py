@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from backend.core.models import TenantQuerySet, TimeStampedModel
+from backend.core.models import TimeStampedModel
+from backend.core.tenancy import TenantQuerySet
 
 
 class Company(TimeStampedModel):
@@ -31,6 +32,7 @@ class Company(TimeStampedModel):
 class Role(models.TextChoices):
     GUARD = "guard", "Guard"
     MANAGER = "manager", "Operations manager"
+    SUPERVISOR = "supervisor", "Site supervisor"
     CLIENT_CONTACT = "client_contact", "Client contact"
     STAFF = "staff", "GuardOps staff"
 
@@ -44,9 +46,10 @@ class TenantUserManager(UserManager["User"]):
 
 
 class User(AbstractUser):
-    """A person who logs in: a guard, an operations manager or a client contact.
+    """A person who logs in: a guard, an operations manager, a site supervisor or a client contact.
 
-    Guards and managers belong to one company; a client contact belongs to one client
+    Guards, managers and supervisors belong to one company (a supervisor sees only the
+    sites assigned to them: sites.SiteAssignment); a client contact belongs to one client
     (and through it to the client's company). GuardOps staff (superusers) belong to none.
     """
 
@@ -102,6 +105,10 @@ class User(AbstractUser):
     @property
     def is_manager(self) -> bool:
         return self.role == Role.MANAGER
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == Role.SUPERVISOR
 
     @property
     def is_client_contact(self) -> bool:

@@ -34,6 +34,25 @@ from leaflet.admin import LeafletGeoAdminMixin
 
 from backend.core.localtime import DATE_TIME, DATE_TIME_SECONDS, local_time, to_local, zone
 
+# The helpers live in core/tenancy.py; importable from here as before.
+from backend.core.tenancy import acting_company_id, scope_to_company
+
+__all__ = [
+    "EVIDENCE_MODELS",
+    "EvidenceAdmin",
+    "ReadOnlyAdminMixin",
+    "TenantAdminMixin",
+    "TenantAllValuesFieldListFilter",
+    "TenantRelatedFieldListFilter",
+    "TenantScopedAdmin",
+    "TenantScopedTabularInline",
+    "acting_company_id",
+    "evidence_lost_by_deleting",
+    "scope_to_company",
+    "site_time",
+    "tenant_list_filter",
+]
+
 # Rows that record what happened (phones, rules, reviewers' counterparts). Labels, not
 # classes: core sits below the apps that define them.
 EVIDENCE_MODELS: frozenset[str] = frozenset(
@@ -51,23 +70,6 @@ EVIDENCE_MODELS: frozenset[str] = frozenset(
         "staffing.postorderacknowledgement",
     }
 )
-
-
-def acting_company_id(request: HttpRequest) -> int | None:
-    """None for GuardOps staff (no scoping); the user's company id otherwise (-1: none)."""
-    user: Any = request.user
-    if user.is_superuser:
-        return None
-    return int(user.company_id) if user.company_id is not None else -1
-
-
-def scope_to_company(queryset: QuerySet[Any], company_id: int) -> QuerySet[Any]:
-    model: Any = queryset.model
-    if hasattr(model, "TENANT_PATH"):
-        return queryset.filter(**{model.TENANT_PATH: company_id})
-    if model.__name__ == "Company":
-        return queryset.filter(pk=company_id)
-    return queryset
 
 
 class TenantRelatedFieldListFilter(RelatedFieldListFilter):

@@ -1,13 +1,15 @@
-"""Shared model bases and the tenant-scoping query set every domain model uses."""
+"""Shared model bases; the tenant-scoping query set they use lives in core/tenancy.py."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import ClassVar
 
 from django.db import models
 
-if TYPE_CHECKING:
-    from backend.accounts.models import Company
+# Still importable from here (older imports); its home is core/tenancy.py.
+from backend.core.tenancy import TenantQuerySet
+
+__all__ = ["TenantModel", "TenantQuerySet", "TimeStampedModel", "WorkerHeartbeat"]
 
 
 class TimeStampedModel(models.Model):
@@ -20,23 +22,16 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class TenantQuerySet(models.QuerySet[Any]):
-    """Query set whose `for_company` is the one way to read a tenant's rows.
+class TenantModel(TimeStampedModel):
+    """A row that belongs to exactly one Company, reachable through TENANT_PATH.
 
-    Each tenant-owned model names the lookup path from itself to its Company in
-    `TENANT_PATH`; `for_company` filters on it, so a selector cannot scope a query by
-    hand and get the join wrong.
+    A row of one of the company's clients also names CLIENT_PATH (to the Client) and,
+    when it is on a site, SITE_PATH (to the Site); see core/tenancy.py.
     """
 
-    def for_company(self, company: Company | int) -> Self:
-        path: str = self.model.TENANT_PATH
-        return self.filter(**{path: company})
-
-
-class TenantModel(TimeStampedModel):
-    """A row that belongs to exactly one Company, reachable through TENANT_PATH."""
-
     TENANT_PATH: ClassVar[str]
+    CLIENT_PATH: ClassVar[str | tuple[str, ...]]
+    SITE_PATH: ClassVar[str | tuple[str, ...]]
 
     objects = TenantQuerySet.as_manager()
 

@@ -70,6 +70,9 @@ class Flag(TenantModel):
     """
 
     TENANT_PATH: ClassVar[str] = "company"
+    # A flag is on a shift or on a report (never both): it is on the site of either.
+    CLIENT_PATH: ClassVar[tuple[str, ...]] = ("shift__post__site__client", "incident__shift__post__site__client")
+    SITE_PATH: ClassVar[tuple[str, ...]] = ("shift__post__site", "incident__shift__post__site")
 
     company = models.ForeignKey("accounts.Company", on_delete=models.CASCADE, related_name="flags")
     shift = models.ForeignKey("staffing.Shift", on_delete=models.CASCADE, null=True, blank=True, related_name="flags")
@@ -150,6 +153,11 @@ class FlagNotification(TenantModel):
     """A record that a manager was told about a critical flag, and how."""
 
     TENANT_PATH: ClassVar[str] = "flag__company"
+    CLIENT_PATH: ClassVar[tuple[str, ...]] = (
+        "flag__shift__post__site__client",
+        "flag__incident__shift__post__site__client",
+    )
+    SITE_PATH: ClassVar[tuple[str, ...]] = ("flag__shift__post__site", "flag__incident__shift__post__site")
 
     flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="notifications")
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

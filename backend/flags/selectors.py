@@ -1,13 +1,52 @@
-"""Reads over flags."""
+"""Reads over flags for the console: the company's own work, never shown to client contacts."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from backend.accounts.models import Company
+from backend.core.errors import NotFound
 from backend.flags.models import Flag, FlagStatus
+from backend.sites.scopes import Scope
+
+# A flag is on a shift or on a report: both ways to its site are loaded, no fence.
+_FLAG_RELATED = (
+    "shift__guard",
+    "shift__post__site",
+    "incident__type",
+    "incident__guard",
+    "incident__shift__post__site",
+)
+_FLAG_DEFERRED = ("shift__post__site__geofence", "incident__shift__post__site__geofence")
+
+
+def flags_visible(
+    *, scope: Scope, status: str | None = None, severity: str | None = None, site_id: int | None = None
+) -> QuerySet[Flag]:
+    """Flags on the viewer's sites (a manager: the company's), newest first.
+
+    A supervisor sees the flags of shifts and reports on their assigned sites; a client
+    contact is refused (PermissionDenied): flags judge the company's guards.
+    """
+    scope.require_operations("flags")
+    flags = Flag.objects.for_scope(scope)
+    if status is not None:
+        flags = flags.filter(status=status)
+    if severity is not None:
+        flags = flags.filter(severity=severity)
+    if site_id is not None:
+        flags = flags.for_sites([site_id])
+    return flags.select_related(*_FLAG_RELATED).defer(*_FLAG_DEFERRED).order_by("-raised_at", "-pk")
+
+
+def flag_get_visible(*, scope: Scope, flag_id: int) -> Flag:
+    """One flag the viewer may see; another tenant's or an unassigned site's is NotFound."""
+    flag: Flag | None = flags_visible(scope=scope).filter(pk=flag_id).first()
+    if flag is None:
+        raise NotFound("No such flag.", code="flag_not_found")
+    return flag
 
 
 def flag_dismissals_by_rule(*, company: Company | int) -> dict[str, dict[str, int]]:

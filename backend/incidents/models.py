@@ -62,6 +62,8 @@ class IncidentReport(DevicePositionMixin, TenantModel):
     """
 
     TENANT_PATH: ClassVar[str] = "shift__post__site__client__company"
+    CLIENT_PATH: ClassVar[str] = "shift__post__site__client"
+    SITE_PATH: ClassVar[str] = "shift__post__site"
 
     id = models.UUIDField(primary_key=True)
     shift = models.ForeignKey("staffing.Shift", on_delete=models.PROTECT, related_name="incidents")
@@ -113,6 +115,8 @@ class IncidentRevision(TenantModel):
     """A superseded version of a report, exactly as it stood (amendments keep history)."""
 
     TENANT_PATH: ClassVar[str] = "report__shift__post__site__client__company"
+    CLIENT_PATH: ClassVar[str] = "report__shift__post__site__client"
+    SITE_PATH: ClassVar[str] = "report__shift__post__site"
 
     report = models.ForeignKey(IncidentReport, on_delete=models.CASCADE, related_name="revisions")
     version = models.PositiveIntegerField()
@@ -130,6 +134,8 @@ class ReviewComment(TenantModel):
     """A reviewer's comment on a report, shown to the guard (e.g. why it was returned)."""
 
     TENANT_PATH: ClassVar[str] = "report__shift__post__site__client__company"
+    CLIENT_PATH: ClassVar[str] = "report__shift__post__site__client"
+    SITE_PATH: ClassVar[str] = "report__shift__post__site"
 
     report = models.ForeignKey(IncidentReport, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -203,6 +209,8 @@ class IncidentPhoto(TenantModel):
     """
 
     TENANT_PATH: ClassVar[str] = "report__shift__post__site__client__company"
+    CLIENT_PATH: ClassVar[str] = "report__shift__post__site__client"
+    SITE_PATH: ClassVar[str] = "report__shift__post__site"
 
     id = models.UUIDField(primary_key=True)
     report = models.ForeignKey(IncidentReport, on_delete=models.CASCADE, related_name="photos")

@@ -10,9 +10,10 @@ from django.db.models import Prefetch, QuerySet
 from django.db.models.fields.files import FieldFile
 
 from backend.accounts.models import Company, Role, User
-from backend.core.errors import NotFound
+from backend.core.errors import NotFound, PermissionDenied
 from backend.flags.models import Flag, FlagStatus
 from backend.incidents.models import IncidentPhoto, IncidentReport, IncidentStatus, IncidentType, ReviewComment
+from backend.sites.scopes import Scope, scope_for
 
 MAX_PAGE_SIZE = 100
 
@@ -74,29 +75,35 @@ def _sees_every_tenant(user: User) -> bool:
     return user.is_superuser or user.role == Role.STAFF
 
 
+def incident_photos_visible(*, scope: Scope) -> QuerySet[IncidentPhoto]:
+    """Photos of the reports the viewer may see (a client contact: approved reports only)."""
+    photos = IncidentPhoto.objects.for_scope(scope)
+    if scope.approved_reports_only:
+        photos = photos.filter(report__status=IncidentStatus.APPROVED)
+    return photos
+
+
 def incident_photo_visible_to(*, user: User, photo_id: uuid.UUID) -> IncidentPhoto | None:
     """The photo if `user` may see it, else None (another tenant's photo and a missing one alike).
 
-    A guard sees the photos of reports they filed; a manager their company's; a client
-    contact those of approved reports on their own client's sites; GuardOps staff any.
+    A guard sees the photos of reports they filed; everyone else what their Scope shows
+    (sites/scopes.py): a manager their company's, a supervisor those of reports on their
+    assigned sites, a client contact those of approved reports on their client's sites
+    (or the sites they are limited to); GuardOps staff any.
     """
     if not user.is_active:
         return None
     photos = IncidentPhoto.objects.filter(pk=photo_id)
-    if _sees_every_tenant(user):
-        return photos.first()
-    if user.company_id is None:
+    if user.role == Role.GUARD and not _sees_every_tenant(user):
+        if user.company_id is None:
+            return None
+        guards_photo: IncidentPhoto | None = photos.for_company(user.company_id).filter(report__guard=user).first()
+        return guards_photo
+    try:
+        scope = scope_for(user)
+    except PermissionDenied:
         return None
-    scoped = photos.for_company(user.company_id)
-    if user.role == Role.GUARD:
-        scoped = scoped.filter(report__guard=user)
-    elif user.role == Role.CLIENT_CONTACT and user.client_id is not None:
-        scoped = scoped.filter(
-            report__shift__post__site__client_id=user.client_id, report__status=IncidentStatus.APPROVED
-        )
-    elif user.role != Role.MANAGER:
-        return None
-    photo: IncidentPhoto | None = scoped.first()
+    photo: IncidentPhoto | None = incident_photos_visible(scope=scope).filter(pk=photo_id).first()
     return photo
 
 
@@ -131,3 +138,48 @@ def incident_photo_file(*, user: User, photo_id: uuid.UUID, variant: str) -> Pho
     if not file:
         return None
     return PhotoFile(file, "image/jpeg", f"{photo.sha256}-{served}", f"{served}.jpg")
+
+
+# --- The console and the portal: reports for managers, supervisors and client contacts ----
+
+
+def incident_reports_visible(
+    *,
+    scope: Scope,
+    status: str | None = None,
+    site_id: int | None = None,
+    include_archived: bool = False,
+) -> QuerySet[IncidentReport]:
+    """Reports on the sites the viewer may see, newest first, with type, guard and site loaded.
+
+    A client contact sees approved reports only (whatever `status` asks for); archived
+    reports are left out of the working lists unless asked for.
+    """
+    reports = IncidentReport.objects.for_scope(scope)
+    if scope.approved_reports_only:
+        reports = reports.filter(status=IncidentStatus.APPROVED)
+    if status is not None:
+        reports = reports.filter(status=status)
+    if site_id is not None:
+        reports = reports.filter(shift__post__site_id=site_id)
+    if not include_archived:
+        reports = reports.filter(archived_at__isnull=True)
+    return (
+        reports.select_related("type", "guard", "unit", "shift__post__site__client")
+        .defer("shift__post__site__geofence")
+        .order_by("-occurred_at", "-received_at", "id")
+    )
+
+
+def incident_report_get_visible(*, scope: Scope, report_id: uuid.UUID) -> IncidentReport:
+    """One report the viewer may see, with its photos (and, for the company's own people,
+    its open flags and review comments, archived or not); anything else is NotFound."""
+    reports = incident_reports_visible(scope=scope, include_archived=scope.sees_operations).filter(pk=report_id)
+    reports = reports.prefetch_related(Prefetch("photos", queryset=IncidentPhoto.objects.order_by("created_at")))
+    if scope.sees_operations:
+        comments = ReviewComment.objects.select_related("author").order_by("created_at")
+        reports = reports.prefetch_related(_open_flags_prefetch(), Prefetch("comments", queryset=comments))
+    report: IncidentReport | None = reports.first()
+    if report is None:
+        raise NotFound("No such report.", code="report_not_found")
+    return report

@@ -1,4 +1,4 @@
-"""Clients, their sites and the places on each site (the address registry).
+"""Clients, their sites, the places on each site (the address registry) and who oversees them.
 
 Geometry is stored as geography in SRID 4326 (WGS 84 longitude/latitude, what phones
 report) so PostGIS measures distances and areas in metres on the spheroid.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from typing import ClassVar
 
+from django.conf import settings
 from django.contrib.gis.db import models as gis_models
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -23,6 +24,7 @@ class Client(TenantModel):
     """A customer of the security company; owns one or more sites."""
 
     TENANT_PATH: ClassVar[str] = "company"
+    CLIENT_PATH: ClassVar[str] = "pk"
 
     company = models.ForeignKey("accounts.Company", on_delete=models.PROTECT, related_name="clients")
     name = models.CharField(max_length=200)
@@ -42,6 +44,8 @@ class Site(TenantModel):
     """A client property: where guards work, with its address, time zone and geofence."""
 
     TENANT_PATH: ClassVar[str] = "client__company"
+    CLIENT_PATH: ClassVar[str] = "client"
+    SITE_PATH: ClassVar[str] = "pk"
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="sites")
     name = models.CharField(max_length=200)
@@ -77,6 +81,8 @@ class RestrictedZone(TenantModel):
     """An area inside a site guards must not enter (server room, tenant offices, roof)."""
 
     TENANT_PATH: ClassVar[str] = "site__client__company"
+    CLIENT_PATH: ClassVar[str] = "site__client"
+    SITE_PATH: ClassVar[str] = "site"
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="restricted_zones")
     name = models.CharField(max_length=120)
@@ -111,6 +117,8 @@ class Unit(TenantModel):
     """
 
     TENANT_PATH: ClassVar[str] = "site__client__company"
+    CLIENT_PATH: ClassVar[str] = "site__client"
+    SITE_PATH: ClassVar[str] = "site"
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="units")
     label = models.CharField(max_length=120, help_text="How people say it: 'Building C, Unit 204'.")
@@ -139,6 +147,8 @@ class Checkpoint(TenantModel):
     """A tour point a guard scans (QR/NFC) to prove they were there."""
 
     TENANT_PATH: ClassVar[str] = "site__client__company"
+    CLIENT_PATH: ClassVar[str] = "site__client"
+    SITE_PATH: ClassVar[str] = "site"
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="checkpoints")
     name = models.CharField(max_length=120)
@@ -152,3 +162,53 @@ class Checkpoint(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+
+class SiteAssignment(TenantModel):
+    """A site supervisor's assignment to one site: the sites they see in the console.
+
+    Written by `site_assignment_add` / `site_assignment_remove`, which check that the
+    supervisor is a supervisor of the site's company.
+    """
+
+    TENANT_PATH: ClassVar[str] = "site__client__company"
+    CLIENT_PATH: ClassVar[str] = "site__client"
+    SITE_PATH: ClassVar[str] = "site"
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="supervisor_assignments")
+    supervisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="site_assignments")
+    assigned_at = models.DateTimeField()
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("site", "supervisor")
+        constraints = [
+            models.UniqueConstraint(fields=("site", "supervisor"), name="site_assignment_once_per_supervisor")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supervisor} supervises {self.site}"
+
+
+class ClientContactSite(TenantModel):
+    """One site a client contact is limited to. A contact with no rows sees every site
+    of their client; with rows, only those (a property manager of two of ten buildings).
+
+    Written by `client_contact_sites_set`, which accepts only sites of the contact's client.
+    """
+
+    TENANT_PATH: ClassVar[str] = "site__client__company"
+    CLIENT_PATH: ClassVar[str] = "site__client"
+    SITE_PATH: ClassVar[str] = "site"
+
+    contact = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="limited_to_sites")
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="limited_contacts")
+
+    class Meta:
+        ordering = ("contact", "site")
+        constraints = [models.UniqueConstraint(fields=("contact", "site"), name="client_contact_site_once")]
+
+    def __str__(self) -> str:
+        return f"{self.contact} sees {self.site}"

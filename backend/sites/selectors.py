@@ -2,9 +2,11 @@
 
 from django.db.models import QuerySet
 
-from backend.accounts.models import Company, Role, User
+from backend.accounts.models import Company, User
+from backend.core.errors import NotFound, PermissionDenied
 from backend.rules.selectors import thresholds_for_site
 from backend.sites.models import Checkpoint, Client, Site, Unit
+from backend.sites.scopes import Scope, scope_for
 from geofence.classify import Verdict
 from geofence.postgis import classify_points_sql
 
@@ -18,18 +20,31 @@ def sites_for_company(*, company: Company | int) -> QuerySet[Site]:
 
 
 def sites_visible_to(*, user: User) -> QuerySet[Site]:
-    """Managers see their company's sites, client contacts their client's, guards none here.
+    """The sites `user`'s scope shows (see sites/scopes.py); none for a guard here.
 
     (Guards reach sites through their own shifts; see staffing selectors.)
     """
-    if user.company_id is None:
+    try:
+        scope = scope_for(user)
+    except PermissionDenied:
         return Site.objects.none()
-    sites = sites_for_company(company=user.company_id)
-    if user.role == Role.MANAGER:
-        return sites
-    if user.role == Role.CLIENT_CONTACT and user.client_id is not None:
-        return sites.filter(client_id=user.client_id)
-    return Site.objects.none()
+    return sites_visible(scope=scope)
+
+
+def sites_visible(*, scope: Scope, active_only: bool = False) -> QuerySet[Site]:
+    """The sites a viewer may see (company, client, assigned or allowed sites), by client and name."""
+    sites = Site.objects.for_scope(scope).select_related("client")
+    if active_only:
+        sites = sites.filter(is_active=True)
+    return sites.order_by("client__name", "name", "pk")
+
+
+def site_get_visible(*, scope: Scope, site_id: int) -> Site:
+    """One site the viewer may see; any other (another tenant's, client's, unassigned) is NotFound."""
+    site: Site | None = sites_visible(scope=scope).filter(pk=site_id).first()
+    if site is None:
+        raise NotFound("No such site.", code="site_not_found")
+    return site
 
 
 def site_get(*, company: Company, site_id: int) -> Site:

@@ -23,6 +23,8 @@ class Post(TenantModel):
     """A duty position at a site (front desk, patrol, gate), with its post orders."""
 
     TENANT_PATH: ClassVar[str] = "site__client__company"
+    CLIENT_PATH: ClassVar[str] = "site__client"
+    SITE_PATH: ClassVar[str] = "site"
 
     site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="posts")
     name = models.CharField(max_length=120)
@@ -55,6 +57,8 @@ class PostOrder(TenantModel):
     """One version of a post's standing orders; versions are never edited, only superseded."""
 
     TENANT_PATH: ClassVar[str] = "post__site__client__company"
+    CLIENT_PATH: ClassVar[str] = "post__site__client"
+    SITE_PATH: ClassVar[str] = "post__site"
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="post_orders")
     version = models.PositiveIntegerField()
@@ -80,6 +84,8 @@ class PostOrderAcknowledgement(TenantModel):
     """A guard's statement that they read one version of a post's orders."""
 
     TENANT_PATH: ClassVar[str] = "post_order__post__site__client__company"
+    CLIENT_PATH: ClassVar[str] = "post_order__post__site__client"
+    SITE_PATH: ClassVar[str] = "post_order__post__site"
 
     post_order = models.ForeignKey(PostOrder, on_delete=models.CASCADE, related_name="acknowledgements")
     guard = models.ForeignKey(
@@ -113,6 +119,8 @@ class Shift(TenantModel):
     """
 
     TENANT_PATH: ClassVar[str] = "post__site__client__company"
+    CLIENT_PATH: ClassVar[str] = "post__site__client"
+    SITE_PATH: ClassVar[str] = "post__site"
 
     guard = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="shifts")
     post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="shifts")

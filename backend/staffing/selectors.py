@@ -12,6 +12,7 @@ from django.utils import timezone
 from backend.accounts.models import Company, User
 from backend.core.errors import NotFound, ValidationFailed
 from backend.sites.models import Checkpoint, RestrictedZone, Unit
+from backend.sites.scopes import Scope
 from backend.staffing.models import Post, PostOrder, PostOrderAcknowledgement, Shift, ShiftStatus
 
 
@@ -156,3 +157,43 @@ def shift_detail_for_guard(*, guard: User, shift_id: int, now: datetime | None =
         ],
         post_orders=orders.first(),
     )
+
+
+# --- The console and the portal: what a manager, supervisor or client contact sees -------
+
+
+def shifts_visible(
+    *,
+    scope: Scope,
+    starts_before: datetime | None = None,
+    ends_after: datetime | None = None,
+    status: str | None = None,
+    site_id: int | None = None,
+) -> QuerySet[Shift]:
+    """Shifts on the sites the viewer may see overlapping [ends_after, starts_before], by start.
+
+    Client contacts see them too: verified attendance is what their portal shows. The
+    guard, post and site come in the same query; the site's fence does not.
+    """
+    shifts = Shift.objects.for_scope(scope)
+    if starts_before is not None:
+        shifts = shifts.filter(scheduled_start__lt=starts_before)
+    if ends_after is not None:
+        shifts = shifts.filter(scheduled_end__gt=ends_after)
+    if status is not None:
+        shifts = shifts.filter(status=status)
+    if site_id is not None:
+        shifts = shifts.filter(post__site_id=site_id)
+    return (
+        shifts.select_related("guard", "post__site__client")
+        .defer("post__site__geofence")
+        .order_by("scheduled_start", "pk")
+    )
+
+
+def shift_get_visible(*, scope: Scope, shift_id: int) -> Shift:
+    """One shift the viewer may see; another tenant's, client's or site's is NotFound."""
+    shift: Shift | None = shifts_visible(scope=scope).filter(pk=shift_id).first()
+    if shift is None:
+        raise NotFound("No such shift.", code="shift_not_found")
+    return shift

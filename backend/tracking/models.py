@@ -44,6 +44,8 @@ class Ping(DevicePositionMixin, TenantModel):
     """A GPS breadcrumb. The phone's UUID is the key, so a replayed batch stores nothing."""
 
     TENANT_PATH: ClassVar[str] = "shift__post__site__client__company"
+    CLIENT_PATH: ClassVar[str] = "shift__post__site__client"
+    SITE_PATH: ClassVar[str] = "shift__post__site"
 
     id = models.UUIDField(primary_key=True)
     shift = models.ForeignKey("staffing.Shift", on_delete=models.CASCADE, related_name="pings")
@@ -67,6 +69,8 @@ class ClockEvent(DevicePositionMixin, TenantModel):
     """A clock-in or clock-out as evidence: where, when by the phone and by the server."""
 
     TENANT_PATH: ClassVar[str] = "shift__post__site__client__company"
+    CLIENT_PATH: ClassVar[str] = "shift__post__site__client"
+    SITE_PATH: ClassVar[str] = "shift__post__site"
 
     shift = models.ForeignKey("staffing.Shift", on_delete=models.CASCADE, related_name="clock_events")
     kind = models.CharField(max_length=3, choices=ClockKind.choices)
@@ -83,6 +87,8 @@ class ActivityEntry(DevicePositionMixin, TenantModel):
     """A line of the daily activity report ("23:10 all doors of building C locked")."""
 
     TENANT_PATH: ClassVar[str] = "shift__post__site__client__company"
+    CLIENT_PATH: ClassVar[str] = "shift__post__site__client"
+    SITE_PATH: ClassVar[str] = "shift__post__site"
 
     id = models.UUIDField(primary_key=True)
     shift = models.ForeignKey("staffing.Shift", on_delete=models.CASCADE, related_name="activity_entries")
@@ -105,6 +111,8 @@ class CheckpointScan(DevicePositionMixin, TenantModel):
     """A guard scanned a checkpoint's QR/NFC tag during a tour."""
 
     TENANT_PATH: ClassVar[str] = "checkpoint__site__client__company"
+    CLIENT_PATH: ClassVar[str] = "checkpoint__site__client"
+    SITE_PATH: ClassVar[str] = "checkpoint__site"
 
     id = models.UUIDField(primary_key=True)
     checkpoint = models.ForeignKey("sites.Checkpoint", on_delete=models.CASCADE, related_name="scans")
@@ -138,6 +146,10 @@ class PanicAlert(DevicePositionMixin, TenantModel):
     """
 
     TENANT_PATH: ClassVar[str] = "guard__company"
+    # Through the shift: an alert pressed off shift is on no site, so only the company
+    # (managers, staff) sees it, never a site supervisor or a client.
+    CLIENT_PATH: ClassVar[str] = "shift__post__site__client"
+    SITE_PATH: ClassVar[str] = "shift__post__site"
 
     id = models.UUIDField(primary_key=True)
     guard = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="panic_alerts")
@@ -187,6 +199,8 @@ class PanicNotification(TenantModel):
     """
 
     TENANT_PATH: ClassVar[str] = "alert__guard__company"
+    CLIENT_PATH: ClassVar[str] = "alert__shift__post__site__client"
+    SITE_PATH: ClassVar[str] = "alert__shift__post__site"
 
     alert = models.ForeignKey(PanicAlert, on_delete=models.CASCADE, related_name="notifications")
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

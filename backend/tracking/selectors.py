@@ -11,10 +11,16 @@ geofences that does not set `updated_at` would not be seen; nothing does that.)
 from __future__ import annotations
 
 import threading
+import uuid
 from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import datetime
 
+from django.db.models import QuerySet
+
+from backend.core.errors import NotFound
+from backend.sites.scopes import Scope
+from backend.tracking.models import PanicAlert
 from geofence.classify import PreparedFence
 from geofence.postgis import load_prepared_fences
 
@@ -59,3 +65,31 @@ def site_fences_forget() -> None:
     """Drop every prepared fence (tests; a process that edits fences in bulk)."""
     with _fences_lock:
         _fences.clear()
+
+
+# --- The console: panic alerts for the people who answer them -----------------------------
+
+
+def panic_alerts_visible(*, scope: Scope, unacknowledged_only: bool = False) -> QuerySet[PanicAlert]:
+    """Panic alerts the viewer may see, newest first.
+
+    A manager sees the company's (with or without a shift); a supervisor those pressed
+    on a shift at an assigned site; a client contact is refused (PermissionDenied).
+    """
+    scope.require_operations("panic alerts")
+    alerts = PanicAlert.objects.for_scope(scope)
+    if unacknowledged_only:
+        alerts = alerts.filter(acknowledged_at__isnull=True)
+    return (
+        alerts.select_related("guard", "shift__post__site", "acknowledged_by")
+        .defer("shift__post__site__geofence")
+        .order_by("-received_at", "-pk")
+    )
+
+
+def panic_alert_get_visible(*, scope: Scope, alert_id: uuid.UUID) -> PanicAlert:
+    """One alert the viewer may see; another tenant's or an unassigned site's is NotFound."""
+    alert: PanicAlert | None = panic_alerts_visible(scope=scope).filter(pk=alert_id).first()
+    if alert is None:
+        raise NotFound("No such panic alert.", code="panic_alert_not_found")
+    return alert

@@ -13,6 +13,7 @@ from PIL import Image
 
 from backend.incidents.models import IncidentPhoto, IncidentReport, IncidentStatus
 from backend.incidents.services import incident_photo_add
+from backend.sites.models import ClientContactSite, SiteAssignment
 from tests import factories
 from tests.conftest import api_client_for
 from tests.mobile_api.test_incidents import file_directly
@@ -164,6 +165,34 @@ def test_a_client_contact_sees_photos_of_approved_reports_of_their_own_client_on
     assert fetch(contact, url(photo.pk)).status_code == 200
     assert fetch(contact, url(photo.pk, "original")).status_code == 404
     assert fetch(stranger, url(photo.pk)).status_code == 404
+
+
+def test_a_supervisor_sees_the_photos_of_their_assigned_sites_only(photo, tenant):
+    # given a supervisor assigned to the report's site and one assigned elsewhere
+    now = timezone.now()
+    assigned = factories.SupervisorFactory(company=tenant.company)
+    SiteAssignment.objects.create(site=tenant.site, supervisor=assigned, assigned_at=now)
+    elsewhere = factories.SupervisorFactory(company=tenant.company)
+    other_site = factories.SiteFactory(client=tenant.client, name="Warehouse")
+    SiteAssignment.objects.create(site=other_site, supervisor=elsewhere, assigned_at=now)
+
+    # then the first sees the clean copy (not the original), the second nothing
+    assert fetch(session_for(assigned), url(photo.pk)).status_code == 200
+    assert fetch(session_for(assigned), url(photo.pk, "original")).status_code == 404
+    assert fetch(session_for(elsewhere), url(photo.pk)).status_code == 404
+
+
+def test_a_client_contact_limited_to_other_sites_does_not_see_the_photo(photo, report, tenant):
+    # given an approved report on the site, and a contact of the client limited to another site
+    IncidentReport.objects.filter(pk=report.pk).update(status=IncidentStatus.APPROVED)
+    limited = factories.ClientContactFactory(client=tenant.client)
+    ClientContactSite.objects.create(contact=limited, site=factories.SiteFactory(client=tenant.client, name="Annex"))
+    limited_here = factories.ClientContactFactory(client=tenant.client)
+    ClientContactSite.objects.create(contact=limited_here, site=tenant.site)
+
+    assert fetch(session_for(limited), url(photo.pk)).status_code == 404
+    assert fetch(session_for(limited_here), url(photo.pk)).status_code == 200
+    assert fetch(session_for(tenant.client_contact), url(photo.pk)).status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from backend.devices.models import DeviceToken
 from backend.flags.models import Flag, FlagNotification
 from backend.incidents.models import IncidentPhoto, IncidentReport, IncidentType
 from backend.rules.models import RuleSettings
-from backend.sites.models import Site
+from backend.sites.models import ClientContactSite, Site, SiteAssignment
 from backend.sites.selectors import site_get, sites_for_company, sites_visible_to
 from backend.staffing.selectors import guards_for_company, posts_for_company, shifts_for_company, shifts_for_guard
 from backend.tracking.models import ActivityEntry, CheckpointScan, ClockEvent, PanicAlert, Ping
@@ -127,6 +127,9 @@ def _one_of_everything(t) -> None:
     FlagNotification.objects.create(flag=flag, recipient=t.manager, address="m@example.com")
     RuleSettings.objects.create(company=t.company, overrides={})
     DeviceToken.objects.create(user=t.guard, device_id="phone", token_hash=f"{t.company.pk:064d}", expires_at=now)
+    supervisor = factories.SupervisorFactory(company=t.company)
+    SiteAssignment.objects.create(site=t.site, supervisor=supervisor, assigned_at=now, assigned_by=t.manager)
+    ClientContactSite.objects.create(contact=t.client_contact, site=t.site)
 
 
 @pytest.mark.parametrize("model", _tenant_models(), ids=lambda m: m.__name__)
