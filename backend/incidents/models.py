@@ -160,6 +160,8 @@ class IncidentReviewAction(TenantModel):
     """
 
     TENANT_PATH: ClassVar[str] = "report__shift__post__site__client__company"
+    CLIENT_PATH: ClassVar[str] = "report__shift__post__site__client"
+    SITE_PATH: ClassVar[str] = "report__shift__post__site"
 
     report = models.ForeignKey(IncidentReport, on_delete=models.CASCADE, related_name="review_actions")
     action = models.CharField(max_length=10, choices=ReviewAction.choices)

@@ -184,7 +184,9 @@ def test_a_supervisor_sees_the_photos_of_their_assigned_sites_only(photo, tenant
 
 def test_a_client_contact_limited_to_other_sites_does_not_see_the_photo(photo, report, tenant):
     # given an approved report on the site, and a contact of the client limited to another site
-    IncidentReport.objects.filter(pk=report.pk).update(status=IncidentStatus.APPROVED)
+    IncidentReport.objects.filter(pk=report.pk).update(
+        status=IncidentStatus.APPROVED, approved_at=timezone.now(), approved_by=tenant.manager
+    )
     limited = factories.ClientContactFactory(client=tenant.client)
     ClientContactSite.objects.create(contact=limited, site=factories.SiteFactory(client=tenant.client, name="Annex"))
     limited_here = factories.ClientContactFactory(client=tenant.client)

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from backend.accounts.models import Role, User
 from backend.core.errors import NotFound, PermissionDenied
 from backend.flags.models import Flag
 from backend.flags.selectors import flag_get_visible, flags_visible
@@ -48,7 +49,11 @@ class World:
 
 def _report(shift: Shift, incident_type: IncidentType, status: str) -> IncidentReport:
     now = timezone.now()
+    # An approved report names who approved it (the database insists).
+    approver = User.objects.filter(company=shift.guard.company_id, role=Role.MANAGER).first()
+    approval = {"approved_at": now, "approved_by": approver} if status == IncidentStatus.APPROVED else {}
     return IncidentReport.objects.create(
+        **approval,
         id=uuid.uuid4(),
         shift=shift,
         guard=shift.guard,
