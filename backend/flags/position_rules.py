@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from backend.flags.models import FlagCode, Severity
-from backend.flags.services import Finding
+from backend.rules.findings import Finding, FlagCode, Severity
 from backend.rules.thresholds import DEFAULTS
 from geofence.classify import Verdict
 

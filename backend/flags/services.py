@@ -12,33 +12,20 @@ A subject is one shift or one incident report.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from backend.flags.models import Flag, FlagCode, FlagStatus, Severity
+from backend.flags.models import Flag, FlagStatus
+from backend.rules.findings import Finding, FlagCode, Severity
 
 if TYPE_CHECKING:
     from backend.accounts.models import Company
     from backend.incidents.models import IncidentReport
     from backend.staffing.models import Shift
-
-
-@dataclass(frozen=True)
-class Finding:
-    """What a rule found: a code, how bad, one sentence for a manager, and the numbers."""
-
-    code: str
-    severity: str
-    message: str
-    evidence: dict[str, Any] = field(default_factory=dict)
-    key: str = ""
-    ended_at: datetime | None = None
-    """Set when the condition was found but is already over (stored resolved at this time)."""
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from backend.accounts.models import Company, Role, User
 from backend.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied, ValidationFailed
-from backend.flags.models import Flag, FlagStatus, Severity
+from backend.flags.models import Flag, FlagStatus
 from backend.flags.services import flags_sync
 from backend.incidents.checks import incident_check_codes, incident_run_checks
 from backend.incidents.images import ImageRejected, jpeg_metadata_blocks, prepare_photo, thumbnail_copy
@@ -37,6 +37,7 @@ from backend.incidents.models import (
     ReportField,
     ReviewComment,
 )
+from backend.rules.findings import Severity
 from backend.sites.models import Unit
 from backend.staffing.models import Shift
 from backend.tracking.field_services import fix_place

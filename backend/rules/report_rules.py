@@ -16,10 +16,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from backend.core.localtime import DATE_TIME_SECONDS, local_time
-from backend.flags.models import FlagCode, Severity
 from backend.flags.position_rules import ReportedPosition, describe_distance, position_findings
-from backend.flags.services import Finding
 from backend.rules import narrative
+from backend.rules.findings import Finding, FlagCode, Severity
 from backend.rules.registry import RuleSet
 from backend.rules.thresholds import Thresholds
 from backend.tracking.timing import DeviceTimes, clock_skew_findings

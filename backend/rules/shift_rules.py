@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from backend.core.localtime import local_time
-from backend.flags.models import FlagCode, Severity
 from backend.flags.position_rules import describe_distance
-from backend.flags.services import Finding
+from backend.rules.findings import Finding, FlagCode, Severity
 from backend.rules.registry import RuleSet
 from backend.rules.thresholds import Thresholds
 from geofence.fixes import Fix

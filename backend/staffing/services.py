@@ -12,9 +12,10 @@ from django.utils import timezone
 from backend.accounts.models import Role, User
 from backend.core.errors import Conflict, NotFound, ValidationFailed
 from backend.core.localtime import DATE_TIME, local_time
-from backend.flags.models import Flag, FlagCode, FlagStatus
+from backend.flags.models import Flag, FlagStatus
 from backend.flags.position_rules import POSITION_CODES, ReportedPosition, describe_distance, position_findings
 from backend.flags.services import flags_sync
+from backend.rules.findings import FlagCode
 from backend.rules.monitoring import shift_monitor_now
 from backend.rules.selectors import thresholds_for
 from backend.rules.shift_rules import KEY_PREFIX as MONITOR_KEY_PREFIX
