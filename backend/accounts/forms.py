@@ -9,9 +9,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from backend.accounts.login import InvalidCredentials, login_authenticate
+from backend.accounts.throttle import TooManyAttempts
 from backend.core.errors import ApplicationError, ServiceUnavailable
 from backend.core.http import client_ip
-from backend.devices.throttle import TooManyAttempts
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib.auth import authenticate
 
 from backend.accounts.models import User
+from backend.accounts.throttle import LoginThrottle
 from backend.core.errors import ApplicationError
-from backend.devices.throttle import LoginThrottle
 
 
 class InvalidCredentials(ApplicationError):

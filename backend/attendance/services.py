@@ -1,4 +1,4 @@
-"""Writes over posts, post orders and shifts."""
+"""Clock-in and clock-out from the guard's phone: position, device times and the shift's state."""
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -6,129 +6,30 @@ from typing import cast
 
 from django.contrib.gis.geos import Point
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
-from backend.accounts.models import Role, User
-from backend.core.errors import Conflict, NotFound, ValidationFailed
+from backend.accounts.models import User
+from backend.attendance.monitoring import shift_monitor_now
+from backend.core.errors import Conflict, NotFound
 from backend.core.localtime import DATE_TIME, local_time
 from backend.flags.models import Flag, FlagStatus
-from backend.flags.position_rules import POSITION_CODES, ReportedPosition, describe_distance, position_findings
 from backend.flags.services import flags_sync
 from backend.rules.findings import FlagCode
-from backend.rules.monitoring import shift_monitor_now
+from backend.rules.position import POSITION_CODES, ReportedPosition, describe_distance, position_findings
 from backend.rules.selectors import thresholds_for
 from backend.rules.shift_rules import KEY_PREFIX as MONITOR_KEY_PREFIX
 from backend.rules.thresholds import Thresholds
+from backend.rules.timing import DeviceTimes, backdated_findings, clock_skew_findings
 from backend.sites.models import WGS84
 from backend.sites.selectors import site_verdict
 from backend.staffing.models import (
     OutsideFenceClockIn,
-    Post,
-    PostOrder,
-    PostOrderAcknowledgement,
     Shift,
     ShiftStatus,
 )
-from backend.staffing.selectors import post_order_current, shift_get_for_guard
 from backend.tracking.models import ClockEvent, ClockKind
 from backend.tracking.services import DevicePosition
-from backend.tracking.timing import DeviceTimes, backdated_findings, clock_skew_findings
 from geofence.classify import FENCE_STATES, FenceState, Verdict
-
-
-@transaction.atomic
-def post_order_publish(*, post: Post, title: str, body: str, author: User | None = None) -> PostOrder:
-    """Publish the next version of a post's orders; earlier versions stay as they were read."""
-    if not title.strip() or not body.strip():
-        raise ValidationFailed("Post orders need a title and a body.", field="body" if title.strip() else "title")
-    # The row lock serialises concurrent publishers so two never take the same version.
-    Post.objects.select_for_update().get(pk=post.pk)
-    latest = post.post_orders.aggregate(latest=Max("version"))["latest"] or 0
-    order = PostOrder(
-        post=post,
-        version=latest + 1,
-        title=title.strip(),
-        body=body.strip(),
-        published_at=timezone.now(),
-        published_by=author,
-    )
-    order.full_clean()
-    order.save()
-    return order
-
-
-def post_order_acknowledge(
-    *, guard: User, post_order: PostOrder, at: datetime | None = None
-) -> PostOrderAcknowledgement:
-    """Record that the guard read this version; acknowledging twice keeps the first time."""
-    if guard.company_id is None or post_order.post.site.client.company_id != guard.company_id:
-        raise NotFound("No such post orders.", code="post_order_not_found")
-    ack, _ = PostOrderAcknowledgement.objects.get_or_create(
-        post_order=post_order, guard=guard, defaults={"acknowledged_at": at or timezone.now()}
-    )
-    return ack
-
-
-@transaction.atomic
-def shift_schedule(*, guard: User, post: Post, starts_at: datetime, ends_at: datetime, notes: str = "") -> Shift:
-    """Put a guard on a post for a window; refuses other tenants' guards and double-booking."""
-    if guard.role != Role.GUARD or not guard.is_active:
-        raise ValidationFailed("Only active guards can be scheduled.", field="guard", code="not_a_guard")
-    if guard.company_id != post.site.client.company_id:
-        raise NotFound("No such guard.", field="guard", code="guard_not_found")
-    if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
-        raise ValidationFailed("Shift times need a time zone.", field="starts_at", code="naive_datetime")
-    if ends_at <= starts_at:
-        raise ValidationFailed("A shift must end after it starts.", field="ends_at", code="shift_ends_before_start")
-    # Lock the guard so two schedulers cannot both pass the overlap check.
-    User.objects.select_for_update().get(pk=guard.pk)
-    overlapping = (
-        Shift.objects.filter(guard=guard, scheduled_start__lt=ends_at, scheduled_end__gt=starts_at)
-        .exclude(status=ShiftStatus.CANCELLED)
-        .select_related("post__site")
-        .defer("post__site__geofence")
-        .first()
-    )
-    if overlapping is not None:
-        where = overlapping.post.site
-        raise Conflict(
-            f"{guard} is already scheduled at {where.name} from "
-            f"{local_time(overlapping.scheduled_start, where.timezone, DATE_TIME)}.",
-            code="shift_overlaps",
-            field="starts_at",
-        )
-    shift = Shift(guard=guard, post=post, scheduled_start=starts_at, scheduled_end=ends_at, notes=notes)
-    shift.full_clean()
-    shift.save()
-    return shift
-
-
-# --- The guard's phone (mobile API) ---------------------------------------------------
-
-
-@transaction.atomic
-def post_orders_acknowledge_for_shift(*, guard: User, shift_id: int, version: int) -> PostOrderAcknowledgement:
-    """The guard read `version` of their shift's post orders; it must be the current one.
-
-    An unknown (or unpublished) version is a 404; an older one is a 409 so the phone
-    shows the current orders. Acknowledging again keeps the first acknowledgement.
-    """
-    shift = shift_get_for_guard(guard=guard, shift_id=shift_id)
-    current = post_order_current(post=shift.post)
-    order = PostOrder.objects.filter(post=shift.post, version=version, published_at__lte=timezone.now()).first()
-    if order is None or current is None:
-        raise NotFound(f"This post has no published orders version {version}.", code="post_order_not_found")
-    if order.version < current.version:
-        raise Conflict(
-            f"Version {version} of the post orders was replaced by version {current.version}; "
-            "read the current orders and acknowledge them.",
-            code="post_orders_outdated",
-            field="version",
-            extra={"current_version": current.version},
-        )
-    return post_order_acknowledge(guard=guard, post_order=order)
-
 
 # A guard may clock in from an hour before the scheduled start until the scheduled end.
 CLOCK_IN_OPENS_BEFORE_START = timedelta(minutes=60)

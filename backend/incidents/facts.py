@@ -6,14 +6,14 @@ from datetime import timedelta
 
 from django.contrib.gis.db.models.functions import Distance
 
-from backend.flags.position_rules import ReportedPosition
 from backend.incidents.models import IncidentReport
+from backend.rules.position import ReportedPosition
 from backend.rules.report_rules import ReportFacts, UnitFact
 from backend.rules.thresholds import DEFAULTS, Thresholds
+from backend.rules.timing import DeviceTimes
 from backend.sites.models import Unit
 from backend.sites.selectors import site_verdict
 from backend.tracking.models import Ping
-from backend.tracking.timing import DeviceTimes
 from geofence.classify import Verdict
 from geofence.fixes import Fix
 

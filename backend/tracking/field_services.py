@@ -28,10 +28,10 @@ from backend.core.localtime import DATE_TIME_SECONDS, local_time
 from backend.core.outbox import outbox_enqueue
 from backend.flags.models import Flag
 from backend.flags.notifications import email_managers
-from backend.flags.position_rules import describe_distance
 from backend.flags.services import flags_sync
 from backend.rules.findings import Finding, FlagCode, Severity
 from backend.rules.narrative import find_emergency_mentions
+from backend.rules.position import describe_distance
 from backend.sites.models import WGS84, Checkpoint, Site
 from backend.sites.selectors import site_verdict
 from backend.staffing.models import Shift, ShiftStatus

@@ -7,9 +7,10 @@ from django.http import HttpRequest
 from ninja import P, Query, Router
 from ninja.params import PathEx
 
+from backend.attendance.services import ClockResult, shift_clock_in, shift_clock_out
 from backend.staffing.models import PostOrderAcknowledgement, Shift
 from backend.staffing.selectors import ShiftDetail, shift_detail_for_guard, shift_list_for_guard
-from backend.staffing.services import ClockResult, post_orders_acknowledge_for_shift, shift_clock_in, shift_clock_out
+from backend.staffing.services import post_orders_acknowledge_for_shift
 from mobile_api.auth import guard_of
 from mobile_api.schemas.common import ErrorOut
 from mobile_api.schemas.shifts import (

@@ -9,9 +9,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from backend.attendance.monitoring import shifts_monitor
 from backend.flags.models import Flag, FlagStatus
 from backend.rules.models import RuleSettings
-from backend.rules.monitoring import shifts_monitor
 from backend.staffing.models import OutsideFenceClockIn, Shift, ShiftStatus
 from backend.tracking.models import ClockEvent
 from tests import factories, geo

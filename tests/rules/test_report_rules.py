@@ -5,10 +5,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from backend.flags.position_rules import ReportedPosition
+from backend.rules.position import ReportedPosition
 from backend.rules.report_rules import REPORT_RULES, ReportFacts, UnitFact
 from backend.rules.thresholds import DEFAULTS
-from backend.tracking.timing import DeviceTimes
+from backend.rules.timing import DeviceTimes
 from geofence.classify import Verdict
 from geofence.fixes import Fix
 
