@@ -2,9 +2,10 @@
 
 import re
 
-from backend.demo.management.commands.seed_demo import MANAGER_APPS, MANAGER_GROUP
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
+
+from backend.demo.management.commands.seed_demo import MANAGER_APPS, MANAGER_GROUP
 
 
 def manager_admin(manager) -> Client:

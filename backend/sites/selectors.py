@@ -4,9 +4,9 @@ from django.db.models import QuerySet
 
 from backend.accounts.models import Company, Role, User
 from backend.rules.selectors import thresholds_for_site
+from backend.sites.fence_sql import classify_points_sql
 from backend.sites.models import Checkpoint, Client, Site, Unit
 from geofence.classify import Verdict
-from geofence.postgis import classify_points_sql
 
 
 def clients_for_company(*, company: Company) -> QuerySet[Client]:

@@ -15,8 +15,8 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import datetime
 
+from backend.sites.fence_sql import load_prepared_fences
 from geofence.classify import PreparedFence
-from geofence.postgis import load_prepared_fences
 
 # Enough for every active site of a large deployment; a few kilobytes to ~100 kB each.
 FENCE_CACHE_SIZE = 4096

@@ -6,12 +6,12 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
-from backend.demo.management.commands.demo_banner import ALWAYS_ON_GUARDS
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.utils import timezone
 
 from backend.accounts.models import Company, Role, User
+from backend.demo.management.commands.demo_banner import ALWAYS_ON_GUARDS
 from backend.sites.models import Checkpoint, Client, Site, Unit
 from backend.staffing.models import PostOrder, PostOrderAcknowledgement, Shift, ShiftStatus
 
