@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.attendance.monitoring import shift_monitor_now
-from backend.core.errors import Conflict, NotFound
+from backend.core.errors import Conflict
 from backend.core.localtime import DATE_TIME, local_time
 from backend.flags.models import Flag, FlagStatus
 from backend.flags.services import flags_sync
@@ -22,11 +22,8 @@ from backend.rules.thresholds import Thresholds
 from backend.rules.timing import DeviceTimes, backdated_findings, clock_skew_findings
 from backend.sites.models import WGS84
 from backend.sites.selectors import site_verdict
-from backend.staffing.models import (
-    OutsideFenceClockIn,
-    Shift,
-    ShiftStatus,
-)
+from backend.staffing.models import OutsideFenceClockIn, Shift, ShiftStatus
+from backend.staffing.selectors import shift_get_for_guard
 from backend.tracking.models import ClockEvent, ClockKind
 from backend.tracking.services import DevicePosition
 from geofence.classify import FENCE_STATES, FenceState, Verdict
@@ -69,7 +66,7 @@ def shift_clock_in(
     says so, otherwise accepted and flagged. The stored time is the phone's, corrected
     for its clock skew. A second clock-in on a clocked-in shift returns the stored one.
     """
-    shift = _shift_locked(guard=guard, shift_id=shift_id)
+    shift = shift_get_for_guard(guard=guard, shift_id=shift_id, lock=True)
     if shift.status == ShiftStatus.IN_PROGRESS:
         return _clock_replay(shift=shift, kind=ClockKind.IN)
     if shift.status != ShiftStatus.SCHEDULED:
@@ -143,7 +140,7 @@ def shift_clock_out(
 
     Outside the fence is flagged, never refused (the guard must always be able to leave).
     """
-    shift = _shift_locked(guard=guard, shift_id=shift_id)
+    shift = shift_get_for_guard(guard=guard, shift_id=shift_id, lock=True)
     if shift.status == ShiftStatus.COMPLETED:
         return _clock_replay(shift=shift, kind=ClockKind.OUT)
     if shift.status == ShiftStatus.SCHEDULED:
@@ -184,21 +181,6 @@ def shift_clock_out(
     return _clock_record(
         shift=shift, kind=ClockKind.OUT, position=position, times=times, verdict=verdict, limits=limits
     )
-
-
-def _shift_locked(*, guard: User, shift_id: int) -> Shift:
-    """The guard's own shift, its row locked until commit (concurrent retries queue here)."""
-    shift: Shift | None = (
-        Shift.objects.for_company(guard.company_id or -1)
-        .select_for_update(of=("self",))
-        .select_related("post__site__client__company")
-        .defer("post__site__geofence")
-        .filter(pk=shift_id, guard=guard)
-        .first()
-    )
-    if shift is None:
-        raise NotFound("No such shift.", code="shift_not_found")
-    return shift
 
 
 def _closed_message(shift: Shift) -> str:

@@ -40,6 +40,7 @@ from backend.incidents.models import (
 from backend.rules.findings import Severity
 from backend.sites.models import Unit
 from backend.staffing.models import Shift
+from backend.staffing.selectors import shift_get_for_guard
 from backend.tracking.field_services import fix_place
 from geofence.fixes import Fix
 
@@ -184,20 +185,6 @@ def _replay(*, guard: User, report_id: uuid.UUID, payload_sha256: str) -> Incide
     return IncidentOutcome(report=report, flags=_open_flags(report), created=False)
 
 
-def _own_shift(*, guard: User, shift_id: int) -> Shift:
-    shift: Shift | None = (
-        Shift.objects.for_company(guard.company_id or -1)
-        .filter(pk=shift_id, guard=guard)
-        .select_related("post__site__client__company")
-        # The fence is judged in PostGIS by site id; parsing it here would cost more than the query.
-        .defer("post__site__geofence")
-        .first()
-    )
-    if shift is None:
-        raise NotFound("No such shift.", code="shift_not_found", field="shift_id")
-    return shift
-
-
 def _apply_content(report: IncidentReport, *, content: IncidentContent, shift: Shift) -> None:
     """Resolve the catalogue code and unit against the shift's company/site and copy the content."""
     company_id = shift.post.site.client.company_id
@@ -257,7 +244,7 @@ def incident_submit(*, guard: User, data: NewIncident, sent_at: datetime | None 
     replay = _replay(guard=guard, report_id=data.id, payload_sha256=payload_sha256)
     if replay is not None:
         return replay
-    shift = _own_shift(guard=guard, shift_id=data.shift_id)
+    shift = shift_get_for_guard(guard=guard, shift_id=data.shift_id, field="shift_id")
     report = IncidentReport(
         id=data.id,
         shift=shift,
