@@ -15,7 +15,7 @@ from backend.core.localtime import DATE_TIME, local_time
 from backend.flags.models import Flag, FlagStatus
 from backend.flags.services import flags_sync
 from backend.rules.findings import FlagCode
-from backend.rules.position import POSITION_CODES, ReportedPosition, describe_distance, position_findings
+from backend.rules.position import POSITION_CODES, describe_distance, position_findings
 from backend.rules.selectors import thresholds_for
 from backend.rules.shift_rules import KEY_PREFIX as MONITOR_KEY_PREFIX
 from backend.rules.thresholds import Thresholds
@@ -25,8 +25,8 @@ from backend.sites.selectors import site_verdict
 from backend.staffing.models import OutsideFenceClockIn, Shift, ShiftStatus
 from backend.staffing.selectors import shift_get_for_guard
 from backend.tracking.models import ClockEvent, ClockKind
-from backend.tracking.services import DevicePosition
 from geofence.classify import FENCE_STATES, FenceState, Verdict
+from geofence.fixes import Fix
 
 # A guard may clock in from an hour before the scheduled start until the scheduled end.
 CLOCK_IN_OPENS_BEFORE_START = timedelta(minutes=60)
@@ -55,7 +55,7 @@ def shift_clock_in(
     *,
     guard: User,
     shift_id: int,
-    position: DevicePosition,
+    position: Fix,
     sent_at: datetime | None = None,
     received_at: datetime | None = None,
 ) -> ClockResult:
@@ -132,7 +132,7 @@ def shift_clock_out(
     *,
     guard: User,
     shift_id: int,
-    position: DevicePosition,
+    position: Fix,
     sent_at: datetime | None = None,
     received_at: datetime | None = None,
 ) -> ClockResult:
@@ -191,7 +191,7 @@ def _clock_record(
     *,
     shift: Shift,
     kind: ClockKind,
-    position: DevicePosition,
+    position: Fix,
     times: DeviceTimes,
     verdict: Verdict,
     limits: Thresholds,
@@ -213,15 +213,12 @@ def _clock_record(
     )
     what = "Clock-in" if kind == ClockKind.IN else "Clock-out"
     key = CLOCK_FLAG_KEYS[kind]
-    reported = ReportedPosition(
-        lat=position.lat, lon=position.lon, accuracy_m=position.accuracy_m, is_mock=position.is_mock
-    )
     site = shift.post.site
     findings = [
         replace(finding, key=key)
         for finding in (
             *position_findings(
-                position=reported, verdict=verdict, site_name=site.name, what=what, low_accuracy_m=limits.low_accuracy_m
+                position=position, verdict=verdict, site_name=site.name, what=what, low_accuracy_m=limits.low_accuracy_m
             ),
             *clock_skew_findings(times, what=what.lower(), threshold=timedelta(minutes=limits.clock_skew_min)),
             *backdated_findings(

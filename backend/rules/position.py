@@ -6,11 +6,10 @@ position (and the site's verdict) to Findings; thresholds have documented defaul
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from backend.rules.findings import Finding, FlagCode, Severity
 from backend.rules.thresholds import DEFAULTS
 from geofence.classify import Verdict
+from geofence.fixes import Fix
 
 LOW_ACCURACY_THRESHOLD_M = DEFAULTS.low_accuracy_m
 
@@ -22,14 +21,6 @@ POSITION_CODES = (
 )
 
 
-@dataclass(frozen=True)
-class ReportedPosition:
-    lat: float
-    lon: float
-    accuracy_m: float
-    is_mock: bool
-
-
 def describe_distance(metres: float) -> str:
     """'2.4 km' or '85 m': how a manager reads a distance."""
     return f"{metres / 1000:.1f} km" if metres >= 1000 else f"{metres:.0f} m"
@@ -37,7 +28,7 @@ def describe_distance(metres: float) -> str:
 
 def position_findings(
     *,
-    position: ReportedPosition | None,
+    position: Fix | None,
     verdict: Verdict | None,
     site_name: str,
     what: str,

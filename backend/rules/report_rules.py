@@ -18,7 +18,7 @@ from typing import Any
 from backend.core.localtime import DATE_TIME_SECONDS, local_time
 from backend.rules import narrative
 from backend.rules.findings import Finding, FlagCode, Severity
-from backend.rules.position import ReportedPosition, describe_distance, position_findings
+from backend.rules.position import describe_distance, position_findings
 from backend.rules.registry import RuleSet
 from backend.rules.thresholds import Thresholds
 from backend.rules.timing import DeviceTimes, clock_skew_findings
@@ -48,7 +48,7 @@ class ReportFacts:
     shift_start: datetime
     shift_end: datetime
     site_name: str
-    position: ReportedPosition | None
+    position: Fix | None
     verdict: Verdict | None
     unit: UnitFact | None
     site_units: tuple[UnitFact, ...]

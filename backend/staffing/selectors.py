@@ -106,7 +106,7 @@ def shift_get_for_guard(*, guard: User, shift_id: int, lock: bool = False, field
     )
     if lock:
         shifts = shifts.select_for_update(of=("self",))
-    shift = shifts.first()
+    shift: Shift | None = shifts.first()
     if shift is None:
         raise NotFound("No such shift.", code="shift_not_found", field=field)
     return shift

@@ -44,9 +44,14 @@ class BatchTooLarge(ApplicationError):
     status = 413
 
 
-class DevicePosition(Protocol):
-    """A GPS fix as the phone reports it (the API's PositionIn satisfies this)."""
+class PingInput(Protocol):
+    """One breadcrumb of a batch (the API's PingIn satisfies this): a fix with its ids and motion.
 
+    A batch is read straight into rows, so a ping is not turned into a `Fix` first.
+    """
+
+    @property
+    def id(self) -> UUID: ...
     @property
     def lat(self) -> float: ...
     @property
@@ -57,13 +62,6 @@ class DevicePosition(Protocol):
     def recorded_at(self) -> datetime: ...
     @property
     def is_mock(self) -> bool: ...
-
-
-class PingInput(DevicePosition, Protocol):
-    """One breadcrumb of a batch (the API's PingIn satisfies this)."""
-
-    @property
-    def id(self) -> UUID: ...
     @property
     def shift_id(self) -> int: ...
     @property

@@ -11,9 +11,8 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 from backend.incidents.selectors import incident_get_for_guard, incident_types_active, incidents_for_guard
 from backend.incidents.services import IncidentOutcome, incident_amend, incident_photo_add, incident_submit
 from mobile_api.auth import guard_of
-from mobile_api.schemas.common import ErrorOut
+from mobile_api.schemas.common import IDEMPOTENCY_NOTE, ErrorOut, XSentAt, mark_replayed
 from mobile_api.schemas.incidents import (
-    IDEMPOTENCY_NOTE,
     IncidentBodyIn,
     IncidentDetailOut,
     IncidentIn,
@@ -23,12 +22,9 @@ from mobile_api.schemas.incidents import (
     IncidentTypeOut,
     PhotoFormIn,
     PhotoUploadOut,
-    XSentAt,
 )
 
 router = Router(tags=["incidents"])
-
-REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 def _outcome(outcome: IncidentOutcome) -> dict[str, Any]:
@@ -53,8 +49,7 @@ def incident_create(
     outcome = incident_submit(
         guard=guard_of(request), data=payload.new_incident(), sent_at=payload.sent_at or x_sent_at
     )
-    if not outcome.created:
-        response[REPLAYED_HEADER] = "true"
+    mark_replayed(response, created=outcome.created)
     return Status(201, _outcome(outcome))
 
 
@@ -120,8 +115,7 @@ def incident_photo_create(
     form: Form[PhotoFormIn],
 ) -> Any:
     outcome = incident_photo_add(guard=guard_of(request), report_id=report_id, upload=file, photo_id=form.photo_id)
-    if not outcome.created:
-        response[REPLAYED_HEADER] = "true"
+    mark_replayed(response, created=outcome.created)
     photo = outcome.photo
     return Status(
         201,

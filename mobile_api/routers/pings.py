@@ -7,9 +7,8 @@ from ninja import Router
 
 from backend.tracking.services import PingIngestResult, pings_ingest
 from mobile_api.auth import guard_of
-from mobile_api.schemas.common import ErrorOut
+from mobile_api.schemas.common import ErrorOut, XSentAtIfNotInBody
 from mobile_api.schemas.pings import PingBatchIn, PingBatchOut
-from mobile_api.schemas.shifts import XSentAt
 
 router = Router(tags=["pings"])
 
@@ -26,7 +25,7 @@ router = Router(tags=["pings"])
         422: ErrorOut,
     },
 )
-def pings_create(request: HttpRequest, batch: PingBatchIn, x_sent_at: XSentAt = None) -> PingIngestResult:
+def pings_create(request: HttpRequest, batch: PingBatchIn, x_sent_at: XSentAtIfNotInBody = None) -> PingIngestResult:
     """Store a batch of 1-500 breadcrumbs of the caller's own shifts; all or nothing.
 
     Replays are no-ops: `duplicates` counts pings already stored or repeated in the batch.

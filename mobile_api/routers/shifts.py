@@ -12,7 +12,7 @@ from backend.staffing.models import PostOrderAcknowledgement, Shift
 from backend.staffing.selectors import ShiftDetail, shift_detail_for_guard, shift_list_for_guard
 from backend.staffing.services import post_orders_acknowledge_for_shift
 from mobile_api.auth import guard_of
-from mobile_api.schemas.common import ErrorOut
+from mobile_api.schemas.common import ErrorOut, XSentAtIfNotInBody
 from mobile_api.schemas.shifts import (
     ClockEventIn,
     ClockResultOut,
@@ -22,7 +22,6 @@ from mobile_api.schemas.shifts import (
     ShiftDetailOut,
     ShiftOut,
     ShiftWindowQuery,
-    XSentAt,
 )
 
 router = Router(tags=["shifts"])
@@ -76,7 +75,7 @@ def clock_in(
     request: HttpRequest,
     shift_id: ShiftId,
     payload: ClockEventIn,
-    x_sent_at: XSentAt = None,
+    x_sent_at: XSentAtIfNotInBody = None,
 ) -> ClockResult:
     """Clock in with the phone's position; a retry returns the stored clock-in.
 
@@ -86,7 +85,10 @@ def clock_in(
     refuses them, and the fix is too coarse to tell: wait for a better GPS fix).
     """
     return shift_clock_in(
-        guard=guard_of(request), shift_id=shift_id, position=payload.position, sent_at=payload.sent_at or x_sent_at
+        guard=guard_of(request),
+        shift_id=shift_id,
+        position=payload.position.to_fix(),
+        sent_at=payload.sent_at or x_sent_at,
     )
 
 
@@ -106,12 +108,15 @@ def clock_out(
     request: HttpRequest,
     shift_id: ShiftId,
     payload: ClockEventIn,
-    x_sent_at: XSentAt = None,
+    x_sent_at: XSentAtIfNotInBody = None,
 ) -> ClockResult:
     """Clock out with the phone's position; a retry returns the stored clock-out.
 
     409 codes: `not_clocked_in`, `shift_cancelled`, `shift_missed`.
     """
     return shift_clock_out(
-        guard=guard_of(request), shift_id=shift_id, position=payload.position, sent_at=payload.sent_at or x_sent_at
+        guard=guard_of(request),
+        shift_id=shift_id,
+        position=payload.position.to_fix(),
+        sent_at=payload.sent_at or x_sent_at,
     )

@@ -1,5 +1,6 @@
 """Clocking in and out: the fence verdict, the post's policy, flags, skew, retries."""
 
+import datetime as dt
 import json
 import threading
 import uuid
@@ -235,6 +236,28 @@ def test_a_skewed_phone_clock_is_corrected_and_flagged(guard_api, shift, via):
     [flag] = response.json()["flags"]
     assert flag["code"] == "CLOCK_SKEW"
     assert "20 minutes behind" in flag["message"]
+
+
+@pytest.mark.parametrize("via", ["body", "header"])
+def test_a_phone_in_another_offset_gets_its_times_in_utc_in_the_evidence(guard_api, shift, via):
+    # given a phone 20 minutes behind that writes its times at UTC+02:00
+    plus_two = dt.timezone(timedelta(hours=2))
+    phone_now = (timezone.now() - timedelta(minutes=20)).astimezone(plus_two)
+    body = {"position": position(recorded_at=phone_now.isoformat())}
+    headers = {}
+    if via == "body":
+        body["sent_at"] = phone_now.isoformat()
+    else:
+        headers["headers"] = {"X-Sent-At": phone_now.isoformat()}
+
+    # when it clocks in
+    response = guard_api.post_json(f"/shifts/{shift.pk}/clock-in", body, **headers)
+
+    # then the skew flag's evidence keeps the phone's times in UTC, as every other evidence does
+    [flag] = response.json()["flags"]
+    assert flag["code"] == "CLOCK_SKEW"
+    assert flag["evidence"]["device_recorded_at"].endswith("+00:00")
+    assert flag["evidence"]["device_sent_at"].endswith("+00:00")
 
 
 def test_clock_in_too_early_or_after_the_end_is_409(tenant, guard_api):
