@@ -61,3 +61,27 @@ def test_an_arrow_added_back_up_breaks_the_contract(tmp_path, module, added_impo
     broken = result.stdout.split("Broken contracts", 1)[-1]
     assert contract in broken
     assert module.removesuffix(".py").replace("/", ".") in broken
+
+
+def _all_subclasses(cls: type) -> set[type]:
+    return {sub for direct in cls.__subclasses__() for sub in {direct, *_all_subclasses(direct)}}
+
+
+def test_every_application_error_is_declared_in_its_apps_errors_module():
+    import importlib
+    import pkgutil
+
+    from backend.core.errors import ApplicationError
+
+    for package in ("backend", "mobile_api"):
+        for module in pkgutil.walk_packages([str(ROOT / package)], prefix=f"{package}."):
+            if ".migrations" not in module.name and not module.name.startswith("backend.config.settings"):
+                importlib.import_module(module.name)
+
+    misplaced = {
+        f"{error.__module__}.{error.__qualname__}"
+        for error in _all_subclasses(ApplicationError)
+        if error.__module__.startswith(("backend.", "mobile_api.")) and not error.__module__.endswith(".errors")
+    }
+
+    assert misplaced == set()

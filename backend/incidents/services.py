@@ -27,6 +27,7 @@ from backend.core.errors import ApplicationError, Conflict, NotFound, Permission
 from backend.flags.models import Flag, FlagStatus
 from backend.flags.services import flags_sync
 from backend.incidents.checks import incident_check_codes, incident_run_checks
+from backend.incidents.errors import ImageTooLarge, PhotoTooLarge, UnsupportedImage
 from backend.incidents.images import ImageRejected, jpeg_metadata_blocks, prepare_photo, thumbnail_copy
 from backend.incidents.models import (
     IncidentPhoto,
@@ -368,21 +369,6 @@ def incident_return_for_correction(*, report: IncidentReport, reviewer: User, co
 
 
 # --- Photos -------------------------------------------------------------------------------
-
-
-class PhotoTooLarge(ApplicationError):
-    code = "photo_too_large"
-    status = 413
-
-
-class UnsupportedImage(ApplicationError):
-    code = "unsupported_image"
-    status = 415
-
-
-class ImageTooLarge(ApplicationError):
-    code = "image_too_large"
-    status = 422
 
 
 PHOTO_EDITABLE = (IncidentStatus.SUBMITTED, IncidentStatus.RETURNED)

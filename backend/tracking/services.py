@@ -23,10 +23,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from backend.accounts.models import User
-from backend.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
+from backend.core.errors import Conflict, NotFound, ValidationFailed
 from backend.core.localtime import DATE_TIME, local_time
 from backend.rules.thresholds import DEFAULTS
 from backend.staffing.models import Shift, ShiftStatus
+from backend.tracking.errors import BatchTooLarge
 from backend.tracking.models import Ping
 from backend.tracking.selectors import site_fences_prepared
 from geofence.classify import FENCE_STATES
@@ -37,11 +38,6 @@ PING_BATCH_MAX = 500
 # a batch is refused with 409 rather than silently attached to a stale shift.
 PINGS_OPEN_BEFORE_START = timedelta(hours=1)
 PINGS_OPEN_AFTER_END = timedelta(hours=12)
-
-
-class BatchTooLarge(ApplicationError):
-    code = "batch_too_large"
-    status = 413
 
 
 class PingInput(Protocol):

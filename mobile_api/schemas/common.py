@@ -15,7 +15,6 @@ from ninja import P, Schema
 from ninja.params import HeaderEx
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
 
-from backend.core.errors import ValidationFailed
 from geofence.fixes import Fix
 
 # Phones queue work offline for days; anything older than this, or from the future
@@ -71,13 +70,6 @@ class StrictSchema(Schema):
     """Request body base: unknown fields (e.g. `status`, `company_id`) are refused, NaN too."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-
-
-class UnknownField(ValidationFailed):
-    """A form field the endpoint does not take; JSON bodies get the same code from `extra="forbid"`."""
-
-    code = "unknown_field"
-    status = 422
 
 
 def plausible_device_time(value: datetime) -> datetime:

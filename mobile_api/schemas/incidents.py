@@ -14,6 +14,7 @@ from backend.incidents.models import IncidentReport, IncidentStatus
 from backend.incidents.selectors import PHOTO_DISPLAY, PHOTO_THUMBNAIL
 from backend.incidents.services import IncidentContent, NewIncident
 from backend.incidents.views import incident_photo_url
+from mobile_api.errors import UnknownField
 from mobile_api.schemas.common import (
     MULTI_LINE,
     SINGLE_LINE,
@@ -22,7 +23,6 @@ from mobile_api.schemas.common import (
     PositionIn,
     PositionOut,
     StrictSchema,
-    UnknownField,
     fix_of,
     text_limits,
 )
