@@ -14,11 +14,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from backend.core.errors import ApplicationError, ValidationFailed
 
 
-class UnknownField(ValidationFailed):
+class UnknownField(ValidationFailed, code="unknown_field"):
     """A form field the endpoint does not take; JSON bodies get the same code from `extra="forbid"`."""
-
-    code = "unknown_field"
-    status = 422
 
 
 # Request locations ninja prefixes to a field path; the client only needs the field.

@@ -46,24 +46,15 @@ class PingInput(Protocol):
     A batch is read straight into rows, so a ping is not turned into a `Fix` first.
     """
 
-    @property
-    def id(self) -> UUID: ...
-    @property
-    def lat(self) -> float: ...
-    @property
-    def lon(self) -> float: ...
-    @property
-    def accuracy_m(self) -> float: ...
-    @property
-    def recorded_at(self) -> datetime: ...
-    @property
-    def is_mock(self) -> bool: ...
-    @property
-    def shift_id(self) -> int: ...
-    @property
-    def speed_mps(self) -> float | None: ...
-    @property
-    def heading(self) -> float | None: ...
+    id: UUID
+    shift_id: int
+    lat: float
+    lon: float
+    accuracy_m: float
+    recorded_at: datetime
+    is_mock: bool
+    speed_mps: float | None
+    heading: float | None
 
 
 @dataclass(frozen=True)

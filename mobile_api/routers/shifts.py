@@ -12,7 +12,7 @@ from backend.staffing.models import PostOrderAcknowledgement, Shift
 from backend.staffing.selectors import ShiftDetail, shift_detail_for_guard, shift_list_for_guard
 from backend.staffing.services import post_orders_acknowledge_for_shift
 from mobile_api.auth import guard_of
-from mobile_api.schemas.common import ErrorOut, XSentAtIfNotInBody
+from mobile_api.schemas.common import SIZED_WRITE_ERRORS, ErrorOut, XSentAtIfNotInBody
 from mobile_api.schemas.shifts import (
     ClockEventIn,
     ClockResultOut,
@@ -44,15 +44,7 @@ def shift_detail(request: HttpRequest, shift_id: ShiftId) -> ShiftDetail:
 
 @router.post(
     "/shifts/{shift_id}/post-orders/ack",
-    response={
-        200: PostOrdersAckOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        413: ErrorOut,
-        422: ErrorOut,
-    },
+    response={200: PostOrdersAckOut, **SIZED_WRITE_ERRORS},
 )
 def post_orders_ack(request: HttpRequest, shift_id: ShiftId, payload: PostOrdersAckIn) -> PostOrderAcknowledgement:
     """The guard read the current version of the post orders (idempotent)."""
@@ -61,15 +53,8 @@ def post_orders_ack(request: HttpRequest, shift_id: ShiftId, payload: PostOrders
 
 @router.post(
     "/shifts/{shift_id}/clock-in",
-    response={
-        200: ClockResultOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        404: ErrorOut,
-        409: OutsideGeofenceOut,
-        413: ErrorOut,
-        422: ErrorOut,
-    },
+    # The clock-in's 409 carries how far outside the fence the guard was.
+    response={200: ClockResultOut, **SIZED_WRITE_ERRORS, 409: OutsideGeofenceOut},
 )
 def clock_in(
     request: HttpRequest,
@@ -94,15 +79,7 @@ def clock_in(
 
 @router.post(
     "/shifts/{shift_id}/clock-out",
-    response={
-        200: ClockResultOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        413: ErrorOut,
-        422: ErrorOut,
-    },
+    response={200: ClockResultOut, **SIZED_WRITE_ERRORS},
 )
 def clock_out(
     request: HttpRequest,

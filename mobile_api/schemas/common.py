@@ -160,3 +160,14 @@ class ErrorOut(Schema):
     code: str = Field(description="Stable machine-readable error code.")
     message: str
     fields: dict[str, list[str]] | None = Field(default=None, description="Field path -> problems.")
+
+
+def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """`response=` entries for the statuses an endpoint can fail with, all in the one error body."""
+    return dict.fromkeys(statuses, ErrorOut)
+
+
+# What a guard's write can answer besides success: bad body, no token, not theirs, state, invalid.
+WRITE_ERRORS = error_responses(400, 401, 404, 409, 422)
+# The same for a write whose body has a size limit (a ping batch, a clock event).
+SIZED_WRITE_ERRORS = error_responses(400, 401, 404, 409, 413, 422)
