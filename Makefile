@@ -32,10 +32,12 @@ test: setup
 	$(VENV)/pytest
 	$(VENV)/ruff check .
 	$(VENV)/mypy .
+	$(VENV)/lint-imports
 
 lint: setup
 	$(VENV)/ruff check .
 	$(VENV)/mypy .
+	$(VENV)/lint-imports
 
 bench: migrate
 	@set -e; for script in bench/bench_*.py; do echo "== $$script"; $(VENV)/python "$$script"; done

@@ -221,7 +221,7 @@ def run() -> int:
     setup_django()
     from django.db import transaction
 
-    from geofence.postgis import classify_points_sql, distance_to_site_m, load_prepared_fences
+    from backend.sites.fence_sql import classify_points_sql, distance_to_site_m, load_prepared_fences
 
     rng = np.random.default_rng(SEED)
     specs = [make_site(rng) for _ in range(SITES)]

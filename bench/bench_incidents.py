@@ -159,14 +159,12 @@ def main() -> int:
     print()
     print(f"notification tasks enqueued (critical MOCK_LOCATION flags), then discarded: {queued}")
     print(f"submit median / floor median: {submit_stats.median_ms / floor_stats.median_ms:.1f}x")
-    for failure in failures:
-        print(f"CHECK FAILED: {failure}")
     rps = len(submit_stats.results) / submit_stats.wall_seconds
-    print(
+    return harness.finish(
+        failures,
         f"RESULT bench_incidents median_ms={submit_stats.median_ms:.1f} "
-        f"p95_ms={submit_stats.latency_ms(0.95):.1f} rps={rps:.0f}"
+        f"p95_ms={submit_stats.latency_ms(0.95):.1f} rps={rps:.0f}",
     )
-    return 1 if failures else 0
 
 
 if __name__ == "__main__":

@@ -248,13 +248,11 @@ def main() -> int:
         f"targets: >= {TARGET_RATIO:.0f}x baseline and >= {TARGET_PINGS_PER_S:,.0f} pings/s: "
         f"{'met' if met else 'MISSED'} ({ratio:.1f}x, {rates['ingestion']:,.0f} pings/s)"
     )
-    for failure in failures:
-        print(f"CHECK FAILED: {failure}")
-    print(
+    return harness.finish(
+        failures,
         f"RESULT bench_pings pings_per_s={rates['ingestion']:.0f} baseline_per_s={rates['baseline']:.0f} "
-        f"ratio={ratio:.1f}"
+        f"ratio={ratio:.1f}",
     )
-    return 1 if failures else 0
 
 
 if __name__ == "__main__":

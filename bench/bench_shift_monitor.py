@@ -65,8 +65,8 @@ def main() -> int:
     from django.db import connection
     from django.utils import timezone
 
+    from backend.attendance.monitoring import shift_facts_many, shifts_monitor, shifts_to_monitor
     from backend.flags.services import Subject, flags_sync_many
-    from backend.rules.monitoring import shift_facts_many, shifts_monitor, shifts_to_monitor
     from backend.rules.shift_rules import KEY_PREFIX, SHIFT_RULES
     from backend.staffing.models import Shift, ShiftStatus
 

@@ -429,3 +429,11 @@ def utc_now() -> datetime:
     from django.utils import timezone
 
     return timezone.now()
+
+
+def finish(failures: Sequence[str], result_line: str) -> int:
+    """Print the failed checks and the RESULT line; the exit status is 1 when any check failed."""
+    for failure in failures:
+        print(f"CHECK FAILED: {failure}")
+    print(result_line)
+    return 1 if failures else 0

@@ -3,5 +3,5 @@
 Pure geometry, importable without Django: `classify` (inside / near / outside verdicts,
 `PreparedFence`, `FenceSet`), `frame` (local metric frames), `grid` and `hull` (fast exact
 distances), `fixes`, `presence` (presence timelines) and `integrity` (evidence findings).
-`postgis` is the one Django-bound module: the same verdicts computed in the database.
+The same verdicts computed in the database live in `backend/sites/fence_sql.py`.
 """

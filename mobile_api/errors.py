@@ -11,7 +11,12 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from backend.core.errors import ApplicationError
+from backend.core.errors import ApplicationError, ValidationFailed
+
+
+class UnknownField(ValidationFailed, code="unknown_field"):
+    """A form field the endpoint does not take; JSON bodies get the same code from `extra="forbid"`."""
+
 
 # Request locations ninja prefixes to a field path; the client only needs the field.
 _LOCATION_PREFIXES = {"body", "query", "path", "header", "form", "file", "cookie"}

@@ -5,7 +5,7 @@ import re
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 
-from backend.core.management.commands.seed_demo import MANAGER_APPS, MANAGER_GROUP
+from backend.demo.management.commands.seed_demo import MANAGER_APPS, MANAGER_GROUP
 
 
 def manager_admin(manager) -> Client:

@@ -53,7 +53,7 @@ def other_tenant(db: None) -> Tenant:
 def _clear_login_throttle(settings):
     """Each test starts with no failed-login counters in Redis (keys are per test run)."""
     yield
-    from backend.devices.throttle import _redis
+    from backend.accounts.throttle import _redis
 
     client = _redis()
     keys = list(client.scan_iter(f"{settings.LOGIN_THROTTLE['KEY_PREFIX']}:*"))

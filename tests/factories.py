@@ -1,12 +1,16 @@
 """factory_boy factories: one per domain model, all tied to a company by default."""
 
+import uuid
 from datetime import timedelta
 from typing import Any
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from backend.accounts.models import Company, Role, User
+from backend.flags.models import Flag
+from backend.incidents.models import IncidentPhoto, IncidentReport, IncidentType
 from backend.sites.models import Checkpoint, Client, RestrictedZone, Site, Unit
 from backend.staffing.models import Post, PostOrder, Shift
 from tests import geo
@@ -148,3 +152,46 @@ class ShiftFactory(factory.django.DjangoModelFactory[Shift]):
     guard = factory.SubFactory(GuardFactory, company=factory.SelfAttribute("..post.site.client.company"))
     scheduled_start = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
     scheduled_end = factory.LazyAttribute(lambda shift: shift.scheduled_start + timedelta(hours=8))
+
+
+def incident_report(*, shift: Shift, type_code: str = "zz-noise", **fields: Any) -> IncidentReport:
+    """A report on `shift` as if filed just now, of a (created if missing) type of the shift's company."""
+    incident_type = IncidentType.objects.get_or_create(
+        company=shift.post.site.client.company, code=type_code, defaults={"name": type_code.title()}
+    )[0]
+    now = timezone.now()
+    defaults: dict[str, Any] = {
+        "occurred_at": now,
+        "recorded_at": now,
+        "received_at": now,
+        "narrative": "Loud music from unit 101.",
+        "payload_sha256": "0" * 64,
+    }
+    return IncidentReport.objects.create(
+        id=uuid.uuid4(), shift=shift, guard=shift.guard, type=incident_type, **{**defaults, **fields}
+    )
+
+
+def incident_photo(*, report: IncidentReport, png: bytes) -> IncidentPhoto:
+    """A stored photo of `report` whose original and display copies are `png`."""
+    return IncidentPhoto.objects.create(
+        id=uuid.uuid4(),
+        report=report,
+        original=ContentFile(png, name="original.png"),
+        display=ContentFile(png, name="display.png"),
+        sha256="1" * 64,
+        content_type="image/png",
+        size_bytes=len(png),
+    )
+
+
+def shift_flag(*, tenant: Any, code: str, severity: str, message: str) -> Flag:
+    """An open flag on a new shift of `tenant`'s guard, raised just now."""
+    return Flag.objects.create(
+        company=tenant.company,
+        shift=ShiftFactory(post=tenant.post, guard=tenant.guard),
+        code=code,
+        severity=severity,
+        message=message,
+        raised_at=timezone.now(),
+    )

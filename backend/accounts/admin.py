@@ -12,8 +12,9 @@ from django.contrib.auth.models import Group
 from django.db.models import Field, QuerySet
 from django.http import HttpRequest
 
+from backend.accounts.errors import PrivilegeChangeRefused
 from backend.accounts.models import Company, Role, User
-from backend.accounts.services import STAFF_ONLY_FIELDS, PrivilegeChangeRefused, user_privileges_check
+from backend.accounts.services import STAFF_ONLY_FIELDS, user_privileges_check
 from backend.core.admin_tenancy import TenantAdminMixin
 
 # What a manager may make someone: never GuardOps staff.

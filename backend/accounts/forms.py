@@ -8,10 +8,10 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
-from backend.accounts.login import InvalidCredentials, login_authenticate
+from backend.accounts.errors import InvalidCredentials, TooManyAttempts
+from backend.accounts.login import login_authenticate
 from backend.core.errors import ApplicationError, ServiceUnavailable
 from backend.core.http import client_ip
-from backend.devices.throttle import TooManyAttempts
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 
+from backend.accounts.errors import InvalidCredentials
 from backend.accounts.models import User
-from backend.core.errors import ApplicationError
-from backend.devices.throttle import LoginThrottle
-
-
-class InvalidCredentials(ApplicationError):
-    code = "invalid_credentials"
-    status = 401
+from backend.accounts.throttle import LoginThrottle
 
 
 def login_authenticate(*, username: str, password: str, client_ip: str) -> User:

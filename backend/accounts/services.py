@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
+from backend.accounts.errors import PrivilegeChangeRefused
 from backend.accounts.models import Role, User
-from backend.core.errors import PermissionDenied
 
 # Fields that widen what a person may see or do, or move them to another tenant. Only
 # GuardOps staff (superusers) set them; a company's manager never does.
 STAFF_ONLY_FIELDS: tuple[str, ...] = ("is_superuser", "is_staff", "groups", "user_permissions", "company")
-
-
-class PrivilegeChangeRefused(PermissionDenied):
-    code = "privilege_change_refused"
 
 
 def user_privileges_check(

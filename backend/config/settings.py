@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "backend.incidents",
     "backend.flags",
     "backend.rules",
+    "backend.attendance",
+    "backend.demo",
 ]
 
 MIDDLEWARE = [
@@ -162,7 +164,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Attendance and presence rules over every shift in progress (NO_SHOW, OUT_OF_POSITION...).
-    "monitor-shifts-every-minute": {"task": "backend.rules.tasks.shifts_monitor_task", "schedule": 60.0},
+    "monitor-shifts-every-minute": {"task": "backend.attendance.tasks.shifts_monitor_task", "schedule": 60.0},
     # Side effects recorded in the outbox but not done yet (broker was down, worker died).
     "redeliver-outbox-every-minute": {"task": "backend.core.tasks.outbox_redeliver_task", "schedule": 60.0},
 }

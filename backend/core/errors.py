@@ -8,10 +8,21 @@ from typing import Any
 
 
 class ApplicationError(Exception):
-    """Base of every expected, user-facing failure of a service."""
+    """Base of every expected, user-facing failure of a service.
+
+    A subclass names its code and status in its header:
+    `class PhotoTooLarge(ApplicationError, code="photo_too_large", status=413)`.
+    """
 
     code = "application_error"
     status = 400
+
+    def __init_subclass__(cls, *, code: str | None = None, status: int | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if code is not None:
+            cls.code = code
+        if status is not None:
+            cls.status = status
 
     def __init__(
         self,
@@ -36,33 +47,25 @@ class ApplicationError(Exception):
         return body
 
 
-class ValidationFailed(ApplicationError):
-    code = "validation_error"
-    status = 422
+class ValidationFailed(ApplicationError, code="validation_error", status=422):
+    """An input is malformed or out of range; `field` names it."""
 
 
-class NotFound(ApplicationError):
+class NotFound(ApplicationError, code="not_found", status=404):
     """Also used for another tenant's object: its existence is not disclosed."""
 
-    code = "not_found"
-    status = 404
+
+class PermissionDenied(ApplicationError, code="forbidden", status=403):
+    """The person is known but may not do this (within their own company)."""
 
 
-class PermissionDenied(ApplicationError):
-    code = "forbidden"
-    status = 403
+class Conflict(ApplicationError, code="conflict", status=409):
+    """The request is valid but the record's state does not allow it now."""
 
 
-class Conflict(ApplicationError):
-    code = "conflict"
-    status = 409
-
-
-class ServiceUnavailable(ApplicationError):
+class ServiceUnavailable(ApplicationError, code="service_unavailable", status=503):
     """Something the request needs (e.g. Redis for the login throttle) is down; retry later."""
 
-    code = "service_unavailable"
-    status = 503
     RETRY_AFTER_SECONDS = 30
 
     def __init__(self, message: str, **kwargs: Any) -> None:

@@ -1,27 +1,15 @@
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from backend.core.admin_tenancy import EvidenceAdmin, site_time
+from backend.core.admin_tenancy import EvidenceAdmin, ReadOnlyAdminMixin, site_time
 from backend.flags.models import Flag, FlagNotification
 
 
-class FlagNotificationInline(admin.TabularInline[FlagNotification, Flag]):
+class FlagNotificationInline(ReadOnlyAdminMixin, admin.TabularInline[FlagNotification, Flag]):
     model = FlagNotification
     extra = 0
     can_delete = False
     fields = ("recipient", "channel", "address", "sent_at", "error")
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Flag)

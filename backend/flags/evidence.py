@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from backend.core.localtime import DATE_TIME, local_time
-from backend.flags.position_rules import describe_distance
+from backend.rules.position import describe_distance
 
 LABELS = {
     "lat": "Latitude",

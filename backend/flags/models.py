@@ -9,40 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from backend.core.models import TenantModel
-
-
-class FlagCode(models.TextChoices):
-    # Reports
-    LOCATION_MISSING = "LOCATION_MISSING", "Location missing"
-    LOW_ACCURACY = "LOW_ACCURACY", "GPS accuracy too low"
-    OUTSIDE_GEOFENCE = "OUTSIDE_GEOFENCE", "Outside the site's geofence"
-    MOCK_LOCATION = "MOCK_LOCATION", "Mock (spoofed) location"
-    IMPOSSIBLE_TRAVEL = "IMPOSSIBLE_TRAVEL", "Impossible travel"
-    UNIT_UNKNOWN = "UNIT_UNKNOWN", "Unit not in the site's address registry"
-    UNIT_LOCATION_MISMATCH = "UNIT_LOCATION_MISMATCH", "Unit far from where the guard stood"
-    INCOMPLETE_REPORT = "INCOMPLETE_REPORT", "Incomplete report"
-    EMERGENCY_NOT_REPORTED = "EMERGENCY_NOT_REPORTED", "Emergency not reported"
-    EMERGENCY_DETAILS_MISSING = "EMERGENCY_DETAILS_MISSING", "Emergency details missing"
-    OUTSIDE_SHIFT = "OUTSIDE_SHIFT", "Outside the shift window"
-    CLOCK_SKEW = "CLOCK_SKEW", "Device clock skew"
-    # Shifts
-    POST_ORDERS_NOT_ACKNOWLEDGED = "POST_ORDERS_NOT_ACKNOWLEDGED", "Post orders not acknowledged"
-    LATE_CLOCK_IN = "LATE_CLOCK_IN", "Late clock-in"
-    EARLY_CLOCK_OUT = "EARLY_CLOCK_OUT", "Early clock-out"
-    NO_SHOW = "NO_SHOW", "No-show"
-    MISSED_CLOCK_OUT = "MISSED_CLOCK_OUT", "Missed clock-out"
-    CLOCK_EVENT_BACKDATED = "CLOCK_EVENT_BACKDATED", "Clock-in/out sent after the fact"
-    OUT_OF_POSITION = "OUT_OF_POSITION", "Out of position"
-    INACTIVITY = "INACTIVITY", "Inactivity"
-    RESTRICTED_ZONE = "RESTRICTED_ZONE", "Entered a restricted zone"
-    MISSED_CHECKPOINT = "MISSED_CHECKPOINT", "Missed checkpoint"
-    PANIC = "PANIC", "Panic alert"
-
-
-class Severity(models.TextChoices):
-    INFO = "info", "Info"
-    WARNING = "warning", "Warning"
-    CRITICAL = "critical", "Critical"
+from backend.rules.findings import FlagCode, Severity
 
 
 class FlagStatus(models.TextChoices):

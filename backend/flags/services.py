@@ -16,8 +16,7 @@ finds the condition again does not re-open it either).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -28,7 +27,8 @@ from backend.accounts.models import User
 from backend.core.errors import ValidationFailed
 from backend.core.localtime import DATE_TIME, local_time
 from backend.flags.errors import FlagFollowsPanicAlert, FlagNotFound, FlagNotOpen
-from backend.flags.models import DismissalReason, Flag, FlagCode, FlagStatus, Severity
+from backend.flags.models import DismissalReason, Flag, FlagStatus
+from backend.rules.findings import Finding, FlagCode, Severity
 from backend.sites.access import reviewer_check
 
 if TYPE_CHECKING:
@@ -36,19 +36,6 @@ if TYPE_CHECKING:
     from backend.incidents.models import IncidentReport
     from backend.sites.models import Site
     from backend.staffing.models import Shift
-
-
-@dataclass(frozen=True)
-class Finding:
-    """What a rule found: a code, how bad, one sentence for a manager, and the numbers."""
-
-    code: str
-    severity: str
-    message: str
-    evidence: dict[str, Any] = field(default_factory=dict)
-    key: str = ""
-    ended_at: datetime | None = None
-    """Set when the condition was found but is already over (stored resolved at this time)."""
 
 
 @dataclass(frozen=True)

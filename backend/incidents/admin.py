@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
-from backend.core.admin_tenancy import TenantScopedAdmin, TenantScopedTabularInline, site_time
+from backend.core.admin_tenancy import ReadOnlyAdminMixin, TenantScopedAdmin, TenantScopedTabularInline, site_time
 from backend.incidents.archiving import incident_reports_archive
 from backend.incidents.models import IncidentPhoto, IncidentReport, IncidentRevision, IncidentType, ReviewComment
 from backend.incidents.selectors import PHOTO_DISPLAY, PHOTO_THUMBNAIL
@@ -41,7 +41,7 @@ class ReviewCommentInline(TenantScopedTabularInline):
         return False
 
 
-class IncidentPhotoInline(TenantScopedTabularInline):
+class IncidentPhotoInline(ReadOnlyAdminMixin, TenantScopedTabularInline):
     """A report's photos as thumbnails linking to the display copy, through the checked photo view.
 
     Photos are evidence: nothing here adds, changes or deletes one (the old "Delete?" box
@@ -69,31 +69,13 @@ class IncidentPhotoInline(TenantScopedTabularInline):
             max(1, round(photo.height * PREVIEW_SIDE / longest)),
         )
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class IncidentRevisionInline(TenantScopedTabularInline):
+class IncidentRevisionInline(ReadOnlyAdminMixin, TenantScopedTabularInline):
     model = IncidentRevision
     extra = 0
     can_delete = False
     fields = ("version", "snapshot", "created_at")
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class ArchivedFilter(admin.SimpleListFilter):

@@ -8,9 +8,9 @@ no longer holds after an amendment is resolved.
 
 from __future__ import annotations
 
-from backend.flags.services import Finding
+from backend.incidents.facts import report_facts
 from backend.incidents.models import IncidentReport
-from backend.rules.report_facts import report_facts
+from backend.rules.findings import Finding
 from backend.rules.report_rules import REPORT_RULES
 from backend.rules.selectors import thresholds_for
 from backend.rules.thresholds import Thresholds

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backend.core.errors import Conflict, NotFound
+from backend.core.errors import ApplicationError, Conflict, NotFound
 
 
 class ReportNotFound(NotFound):
@@ -30,3 +30,15 @@ class OpenCriticalFlags(Conflict):
     """Approving over open critical flags needs `confirm_open_critical` and a note saying why."""
 
     code = "open_critical_flags"
+
+
+class PhotoTooLarge(ApplicationError, code="photo_too_large", status=413):
+    """The upload is over the photo size limit (by Content-Length or by what was read)."""
+
+
+class UnsupportedImage(ApplicationError, code="unsupported_image", status=415):
+    """The file is empty or not a JPEG, PNG or HEIC by its content."""
+
+
+class ImageTooLarge(ApplicationError, code="image_too_large", status=422):
+    """The image decodes to more pixels than the server will process."""

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from backend.core.models import TenantModel
-from backend.flags.models import Severity
+from backend.rules.findings import Severity
 from backend.tracking.models import DevicePositionMixin
 
 

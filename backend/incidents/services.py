@@ -25,10 +25,18 @@ from django.utils import timezone
 from backend.accounts.models import Company, User
 from backend.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from backend.core.localtime import DATE_TIME, TIME, local_time, to_local
-from backend.flags.models import Flag, FlagStatus, Severity
+from backend.flags.models import Flag, FlagStatus
 from backend.flags.services import flags_sync
 from backend.incidents.checks import incident_check_codes, incident_run_checks
-from backend.incidents.errors import OpenCriticalFlags, ReportAlreadyApproved, ReportAlreadyReturned, ReportNotFound
+from backend.incidents.errors import (
+    ImageTooLarge,
+    OpenCriticalFlags,
+    PhotoTooLarge,
+    ReportAlreadyApproved,
+    ReportAlreadyReturned,
+    ReportNotFound,
+    UnsupportedImage,
+)
 from backend.incidents.images import ImageRejected, jpeg_metadata_blocks, prepare_photo, thumbnail_copy
 from backend.incidents.models import (
     IncidentPhoto,
@@ -41,11 +49,13 @@ from backend.incidents.models import (
     ReviewAction,
     ReviewComment,
 )
+from backend.rules.findings import Severity
 from backend.rules.selectors import thresholds_for
 from backend.rules.thresholds import Thresholds
 from backend.sites.access import reviewer_check
 from backend.sites.models import Unit
 from backend.staffing.models import Shift
+from backend.staffing.selectors import shift_get_for_guard
 from backend.tracking.field_services import fix_place
 from geofence.fixes import Fix
 
@@ -190,20 +200,6 @@ def _replay(*, guard: User, report_id: uuid.UUID, payload_sha256: str) -> Incide
     return IncidentOutcome(report=report, flags=_open_flags(report), created=False)
 
 
-def _own_shift(*, guard: User, shift_id: int) -> Shift:
-    shift: Shift | None = (
-        Shift.objects.for_company(guard.company_id or -1)
-        .filter(pk=shift_id, guard=guard)
-        .select_related("post__site__client__company")
-        # The fence is judged in PostGIS by site id; parsing it here would cost more than the query.
-        .defer("post__site__geofence")
-        .first()
-    )
-    if shift is None:
-        raise NotFound("No such shift.", code="shift_not_found", field="shift_id")
-    return shift
-
-
 def _apply_content(report: IncidentReport, *, content: IncidentContent, shift: Shift, thresholds: Thresholds) -> None:
     """Resolve the catalogue code and unit against the shift's company/site and copy the content."""
     company_id = shift.post.site.client.company_id
@@ -263,7 +259,7 @@ def incident_submit(*, guard: User, data: NewIncident, sent_at: datetime | None 
     replay = _replay(guard=guard, report_id=data.id, payload_sha256=payload_sha256)
     if replay is not None:
         return replay
-    shift = _own_shift(guard=guard, shift_id=data.shift_id)
+    shift = shift_get_for_guard(guard=guard, shift_id=data.shift_id, field="shift_id")
     report = IncidentReport(
         id=data.id,
         shift=shift,
@@ -494,21 +490,6 @@ def incident_return_for_correction(*, report: IncidentReport, reviewer: User, co
 
 
 # --- Photos -------------------------------------------------------------------------------
-
-
-class PhotoTooLarge(ApplicationError):
-    code = "photo_too_large"
-    status = 413
-
-
-class UnsupportedImage(ApplicationError):
-    code = "unsupported_image"
-    status = 415
-
-
-class ImageTooLarge(ApplicationError):
-    code = "image_too_large"
-    status = 422
 
 
 PHOTO_EDITABLE = (IncidentStatus.SUBMITTED, IncidentStatus.RETURNED)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from backend.flags.services import Finding
+from backend.rules.findings import Finding
 from backend.rules.thresholds import Thresholds
 
 FactsT = TypeVar("FactsT")

@@ -1,6 +1,6 @@
 """Rules over an incident report: each complaint reason in the product brief is a rule.
 
-Facts are gathered once per report (`backend.rules.report_facts`); the rules below are
+Facts are gathered once per report (`backend.incidents.facts`); the rules below are
 pure and run in the order registered. The emergency and completeness rules read the
 narrative with the `narrative` package.
 """
@@ -16,12 +16,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from backend.core.localtime import DATE_TIME_SECONDS, local_time
-from backend.flags.models import FlagCode, Severity
-from backend.flags.position_rules import ReportedPosition, describe_distance, position_findings
-from backend.flags.services import Finding
+from backend.rules.findings import Finding, FlagCode, Severity
+from backend.rules.position import describe_distance, position_findings
 from backend.rules.registry import RuleSet
 from backend.rules.thresholds import Thresholds
-from backend.tracking.timing import DeviceTimes, clock_skew_findings
+from backend.rules.timing import DeviceTimes, clock_skew_findings
 from geofence.classify import Verdict
 from geofence.fixes import Fix
 from geofence.integrity import impossible_travel
@@ -50,7 +49,7 @@ class ReportFacts:
     shift_start: datetime
     shift_end: datetime
     site_name: str
-    position: ReportedPosition | None
+    position: Fix | None
     verdict: Verdict | None
     unit: UnitFact | None
     site_units: tuple[UnitFact, ...]

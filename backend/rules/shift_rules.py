@@ -1,6 +1,6 @@
 """Rules over a shift: attendance against the schedule and presence during it.
 
-Facts are gathered for all shifts of a monitoring pass at once (`backend.rules.monitoring`);
+Facts are gathered for all shifts of a monitoring pass at once (`backend.attendance.monitoring`);
 these rules are pure. Keys name each distinct finding (an excursion, a zone entry) so a
 pass updates the same flag instead of raising it again.
 """
@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from backend.core.localtime import local_time
-from backend.flags.models import FlagCode, Severity
-from backend.flags.position_rules import describe_distance
-from backend.flags.services import Finding
+from backend.rules.findings import Finding, FlagCode, Severity
+from backend.rules.position import describe_distance
 from backend.rules.registry import RuleSet
 from backend.rules.thresholds import Thresholds
 from geofence.fixes import Fix

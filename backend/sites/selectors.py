@@ -5,10 +5,10 @@ from django.db.models import QuerySet
 from backend.accounts.models import Company, User
 from backend.core.errors import NotFound, PermissionDenied
 from backend.rules.selectors import thresholds_for_site
+from backend.sites.fence_sql import classify_points_sql
 from backend.sites.models import Checkpoint, Client, Site, Unit
 from backend.sites.scopes import Scope, scope_for
 from geofence.classify import Verdict
-from geofence.postgis import classify_points_sql
 
 
 def clients_for_company(*, company: Company) -> QuerySet[Client]:

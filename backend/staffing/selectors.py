@@ -92,11 +92,24 @@ def shift_list_for_guard(
     return shifts_for_guard(guard=guard, starts_before=window_to, ends_after=window_from).defer("post__site__geofence")
 
 
-def shift_get_for_guard(*, guard: User, shift_id: int) -> Shift:
-    """One of the guard's own shifts; anyone else's (or a missing one) is a 404."""
-    shift = shifts_for_guard(guard=guard).defer("post__site__geofence").filter(pk=shift_id).first()
+def shift_get_for_guard(*, guard: User, shift_id: int, lock: bool = False, field: str | None = None) -> Shift:
+    """One of the guard's own shifts, with its site and company; anyone else's (or a missing one) is a 404.
+
+    `lock` holds the shift's row until commit, so concurrent retries of one clock-in queue
+    there; `field` names the request field at fault in the 404 when the id came in a body.
+    """
+    shifts = (
+        Shift.objects.for_company(guard.company_id or -1)
+        .filter(pk=shift_id, guard=guard)
+        .select_related("post__site__client__company")
+        # The fence is judged in PostGIS by site id; parsing it here would cost more than the query.
+        .defer("post__site__geofence")
+    )
+    if lock:
+        shifts = shifts.select_for_update(of=("self",))
+    shift: Shift | None = shifts.first()
     if shift is None:
-        raise NotFound("No such shift.", code="shift_not_found")
+        raise NotFound("No such shift.", code="shift_not_found", field=field)
     return shift
 
 

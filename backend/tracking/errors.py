@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backend.core.errors import Conflict, NotFound
+from backend.core.errors import ApplicationError, Conflict, NotFound
 
 
 class PanicAlertNotFound(NotFound):
@@ -30,3 +30,7 @@ class PanicAlertAlreadyResolved(Conflict):
     """Resolved is final; the message names who resolved it, when and how."""
 
     code = "panic_alert_already_resolved"
+
+
+class BatchTooLarge(ApplicationError, code="batch_too_large", status=413):
+    """A ping batch has more breadcrumbs than one request may carry."""

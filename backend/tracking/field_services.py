@@ -26,13 +26,15 @@ from backend.core.errors import Conflict, NotFound
 from backend.core.links import item_link
 from backend.core.localtime import DATE_TIME_SECONDS, local_time
 from backend.core.outbox import outbox_enqueue
-from backend.flags.models import Flag, FlagCode, Severity
+from backend.flags.models import Flag
 from backend.flags.notifications import email_managers
-from backend.flags.position_rules import describe_distance
-from backend.flags.services import Finding, flags_sync
+from backend.flags.services import flags_sync
+from backend.rules.findings import Finding, FlagCode, Severity
+from backend.rules.position import describe_distance
 from backend.sites.models import WGS84, Checkpoint, Site
 from backend.sites.selectors import site_verdict
 from backend.staffing.models import Shift, ShiftStatus
+from backend.staffing.selectors import shift_get_for_guard
 from backend.tracking.models import ActivityEntry, CheckpointScan, DevicePositionMixin, PanicAlert
 from geofence.fixes import Fix
 from narrative.emergency import find_emergency_mentions
@@ -115,19 +117,6 @@ def _open_shifts(*, guard: User, moments: list[datetime]) -> QuerySet[Shift]:
     )
 
 
-def _own_shift(*, guard: User, shift_id: int) -> Shift:
-    shift: Shift | None = (
-        Shift.objects.for_company(guard.company_id or -1)
-        .filter(pk=shift_id, guard=guard)
-        .select_related("post__site")
-        .defer("post__site__geofence")
-        .first()
-    )
-    if shift is None:
-        raise NotFound("No such shift.", code="shift_not_found", field="shift_id")
-    return shift
-
-
 # --- Daily activity -------------------------------------------------------------------
 
 
@@ -146,7 +135,7 @@ def activity_record(*, guard: User, data: ActivityData, sent_at: datetime | None
     existing = ActivityEntry.objects.filter(pk=data.id).select_related("shift").first()
     if existing is not None:
         return _activity_replay(existing, guard=guard, data=data), False
-    shift = _own_shift(guard=guard, shift_id=data.shift_id)
+    shift = shift_get_for_guard(guard=guard, shift_id=data.shift_id, field="shift_id")
     entry = ActivityEntry(
         id=data.id,
         shift=shift,

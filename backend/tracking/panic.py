@@ -17,7 +17,8 @@ from django.utils import timezone
 from backend.accounts.models import User
 from backend.core.errors import ValidationFailed
 from backend.core.localtime import DATE_TIME, local_time
-from backend.flags.models import Flag, FlagCode, FlagStatus
+from backend.flags.models import Flag, FlagStatus
+from backend.rules.findings import FlagCode
 from backend.sites.access import reviewer_check
 from backend.tracking.errors import (
     PanicAlertAlreadyAcknowledged,

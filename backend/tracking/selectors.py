@@ -19,10 +19,10 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from backend.core.errors import NotFound
+from backend.sites.fence_sql import load_prepared_fences
 from backend.sites.scopes import Scope
 from backend.tracking.models import PanicAlert
 from geofence.classify import PreparedFence
-from geofence.postgis import load_prepared_fences
 
 # Enough for every active site of a large deployment; a few kilobytes to ~100 kB each.
 FENCE_CACHE_SIZE = 4096

@@ -23,10 +23,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from backend.accounts.models import User
-from backend.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
+from backend.core.errors import Conflict, NotFound, ValidationFailed
 from backend.core.localtime import DATE_TIME, local_time
 from backend.rules.thresholds import DEFAULTS
 from backend.staffing.models import Shift, ShiftStatus
+from backend.tracking.errors import BatchTooLarge
 from backend.tracking.models import Ping
 from backend.tracking.selectors import site_fences_prepared
 from geofence.classify import FENCE_STATES
@@ -39,37 +40,21 @@ PINGS_OPEN_BEFORE_START = timedelta(hours=1)
 PINGS_OPEN_AFTER_END = timedelta(hours=12)
 
 
-class BatchTooLarge(ApplicationError):
-    code = "batch_too_large"
-    status = 413
+class PingInput(Protocol):
+    """One breadcrumb of a batch (the API's PingIn satisfies this): a fix with its ids and motion.
 
+    A batch is read straight into rows, so a ping is not turned into a `Fix` first.
+    """
 
-class DevicePosition(Protocol):
-    """A GPS fix as the phone reports it (the API's PositionIn satisfies this)."""
-
-    @property
-    def lat(self) -> float: ...
-    @property
-    def lon(self) -> float: ...
-    @property
-    def accuracy_m(self) -> float: ...
-    @property
-    def recorded_at(self) -> datetime: ...
-    @property
-    def is_mock(self) -> bool: ...
-
-
-class PingInput(DevicePosition, Protocol):
-    """One breadcrumb of a batch (the API's PingIn satisfies this)."""
-
-    @property
-    def id(self) -> UUID: ...
-    @property
-    def shift_id(self) -> int: ...
-    @property
-    def speed_mps(self) -> float | None: ...
-    @property
-    def heading(self) -> float | None: ...
+    id: UUID
+    shift_id: int
+    lat: float
+    lon: float
+    accuracy_m: float
+    recorded_at: datetime
+    is_mock: bool
+    speed_mps: float | None
+    heading: float | None
 
 
 @dataclass(frozen=True)

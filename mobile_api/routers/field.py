@@ -9,19 +9,15 @@ from ninja import Router, Status
 
 from backend.tracking.field_services import activity_record, checkpoint_scan_record, panic_alert_raise
 from mobile_api.auth import guard_of
-from mobile_api.schemas.common import ErrorOut
+from mobile_api.schemas.common import IDEMPOTENCY_NOTE, WRITE_ERRORS, XSentAt, mark_replayed
 from mobile_api.schemas.field import ActivityIn, ActivityOut, CheckpointScanIn, CheckpointScanOut, PanicIn, PanicOut
-from mobile_api.schemas.incidents import IDEMPOTENCY_NOTE, XSentAt
 
 router = Router(tags=["field"])
 
-REPLAYED_HEADER = "Idempotent-Replayed"
-WRITE_ERRORS: dict[int, type[ErrorOut]] = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 def _created(response: HttpResponse, row: Any, created: bool) -> Status[Any]:
-    if not created:
-        response[REPLAYED_HEADER] = "true"
+    mark_replayed(response, created=created)
     return Status(201, row)
 
 

@@ -11,9 +11,8 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 from backend.incidents.selectors import incident_get_for_guard, incident_types_active, incidents_for_guard
 from backend.incidents.services import IncidentOutcome, incident_amend, incident_photo_add, incident_submit
 from mobile_api.auth import guard_of
-from mobile_api.schemas.common import ErrorOut
+from mobile_api.schemas.common import IDEMPOTENCY_NOTE, WRITE_ERRORS, ErrorOut, XSentAt, mark_replayed
 from mobile_api.schemas.incidents import (
-    IDEMPOTENCY_NOTE,
     IncidentBodyIn,
     IncidentDetailOut,
     IncidentIn,
@@ -23,12 +22,9 @@ from mobile_api.schemas.incidents import (
     IncidentTypeOut,
     PhotoFormIn,
     PhotoUploadOut,
-    XSentAt,
 )
 
 router = Router(tags=["incidents"])
-
-REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 def _outcome(outcome: IncidentOutcome) -> dict[str, Any]:
@@ -44,7 +40,7 @@ def incident_types(request: HttpRequest) -> Any:
 
 @router.post(
     "/incidents",
-    response={201: IncidentOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: IncidentOut, **WRITE_ERRORS},
     description="File a report on one of your shifts; the response lists the checks' flags." + IDEMPOTENCY_NOTE,
 )
 def incident_create(
@@ -53,8 +49,7 @@ def incident_create(
     outcome = incident_submit(
         guard=guard_of(request), data=payload.new_incident(), sent_at=payload.sent_at or x_sent_at
     )
-    if not outcome.created:
-        response[REPLAYED_HEADER] = "true"
+    mark_replayed(response, created=outcome.created)
     return Status(201, _outcome(outcome))
 
 
@@ -78,7 +73,7 @@ def incident_detail(request: HttpRequest, report_id: uuid.UUID) -> Any:
 
 @router.put(
     "/incidents/{report_id}",
-    response={200: IncidentOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: IncidentOut, **WRITE_ERRORS},
     description=(
         "Amend a report that was returned for correction (409 `not_returned_for_correction` otherwise). "
         "The previous version is kept; the checks run again. Repeating the same amendment returns the report."
@@ -120,8 +115,7 @@ def incident_photo_create(
     form: Form[PhotoFormIn],
 ) -> Any:
     outcome = incident_photo_add(guard=guard_of(request), report_id=report_id, upload=file, photo_id=form.photo_id)
-    if not outcome.created:
-        response[REPLAYED_HEADER] = "true"
+    mark_replayed(response, created=outcome.created)
     photo = outcome.photo
     return Status(
         201,

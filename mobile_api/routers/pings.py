@@ -7,26 +7,17 @@ from ninja import Router
 
 from backend.tracking.services import PingIngestResult, pings_ingest
 from mobile_api.auth import guard_of
-from mobile_api.schemas.common import ErrorOut
+from mobile_api.schemas.common import SIZED_WRITE_ERRORS, XSentAtIfNotInBody
 from mobile_api.schemas.pings import PingBatchIn, PingBatchOut
-from mobile_api.schemas.shifts import XSentAt
 
 router = Router(tags=["pings"])
 
 
 @router.post(
     "/pings",
-    response={
-        200: PingBatchOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        413: ErrorOut,
-        422: ErrorOut,
-    },
+    response={200: PingBatchOut, **SIZED_WRITE_ERRORS},
 )
-def pings_create(request: HttpRequest, batch: PingBatchIn, x_sent_at: XSentAt = None) -> PingIngestResult:
+def pings_create(request: HttpRequest, batch: PingBatchIn, x_sent_at: XSentAtIfNotInBody = None) -> PingIngestResult:
     """Store a batch of 1-500 breadcrumbs of the caller's own shifts; all or nothing.
 
     Replays are no-ops: `duplicates` counts pings already stored or repeated in the batch.

@@ -7,11 +7,12 @@ from django.http import HttpRequest
 from ninja import P, Query, Router
 from ninja.params import PathEx
 
+from backend.attendance.services import ClockResult, shift_clock_in, shift_clock_out
 from backend.staffing.models import PostOrderAcknowledgement, Shift
 from backend.staffing.selectors import ShiftDetail, shift_detail_for_guard, shift_list_for_guard
-from backend.staffing.services import ClockResult, post_orders_acknowledge_for_shift, shift_clock_in, shift_clock_out
+from backend.staffing.services import post_orders_acknowledge_for_shift
 from mobile_api.auth import guard_of
-from mobile_api.schemas.common import ErrorOut
+from mobile_api.schemas.common import SIZED_WRITE_ERRORS, ErrorOut, XSentAtIfNotInBody
 from mobile_api.schemas.shifts import (
     ClockEventIn,
     ClockResultOut,
@@ -21,7 +22,6 @@ from mobile_api.schemas.shifts import (
     ShiftDetailOut,
     ShiftOut,
     ShiftWindowQuery,
-    XSentAt,
 )
 
 router = Router(tags=["shifts"])
@@ -44,15 +44,7 @@ def shift_detail(request: HttpRequest, shift_id: ShiftId) -> ShiftDetail:
 
 @router.post(
     "/shifts/{shift_id}/post-orders/ack",
-    response={
-        200: PostOrdersAckOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        413: ErrorOut,
-        422: ErrorOut,
-    },
+    response={200: PostOrdersAckOut, **SIZED_WRITE_ERRORS},
 )
 def post_orders_ack(request: HttpRequest, shift_id: ShiftId, payload: PostOrdersAckIn) -> PostOrderAcknowledgement:
     """The guard read the current version of the post orders (idempotent)."""
@@ -61,21 +53,14 @@ def post_orders_ack(request: HttpRequest, shift_id: ShiftId, payload: PostOrders
 
 @router.post(
     "/shifts/{shift_id}/clock-in",
-    response={
-        200: ClockResultOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        404: ErrorOut,
-        409: OutsideGeofenceOut,
-        413: ErrorOut,
-        422: ErrorOut,
-    },
+    # The clock-in's 409 carries how far outside the fence the guard was.
+    response={200: ClockResultOut, **SIZED_WRITE_ERRORS, 409: OutsideGeofenceOut},
 )
 def clock_in(
     request: HttpRequest,
     shift_id: ShiftId,
     payload: ClockEventIn,
-    x_sent_at: XSentAt = None,
+    x_sent_at: XSentAtIfNotInBody = None,
 ) -> ClockResult:
     """Clock in with the phone's position; a retry returns the stored clock-in.
 
@@ -85,32 +70,30 @@ def clock_in(
     refuses them, and the fix is too coarse to tell: wait for a better GPS fix).
     """
     return shift_clock_in(
-        guard=guard_of(request), shift_id=shift_id, position=payload.position, sent_at=payload.sent_at or x_sent_at
+        guard=guard_of(request),
+        shift_id=shift_id,
+        position=payload.position.to_fix(),
+        sent_at=payload.sent_at or x_sent_at,
     )
 
 
 @router.post(
     "/shifts/{shift_id}/clock-out",
-    response={
-        200: ClockResultOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        413: ErrorOut,
-        422: ErrorOut,
-    },
+    response={200: ClockResultOut, **SIZED_WRITE_ERRORS},
 )
 def clock_out(
     request: HttpRequest,
     shift_id: ShiftId,
     payload: ClockEventIn,
-    x_sent_at: XSentAt = None,
+    x_sent_at: XSentAtIfNotInBody = None,
 ) -> ClockResult:
     """Clock out with the phone's position; a retry returns the stored clock-out.
 
     409 codes: `not_clocked_in`, `shift_cancelled`, `shift_missed`.
     """
     return shift_clock_out(
-        guard=guard_of(request), shift_id=shift_id, position=payload.position, sent_at=payload.sent_at or x_sent_at
+        guard=guard_of(request),
+        shift_id=shift_id,
+        position=payload.position.to_fix(),
+        sent_at=payload.sent_at or x_sent_at,
     )

@@ -1,15 +1,21 @@
-"""Schemas every mobile endpoint shares: strict bodies, positions, errors, flags."""
+"""What every mobile endpoint shares: strict bodies, device times, positions, errors, flags, replays.
+
+One definition each: the X-Sent-At header, the device-time validator, the replay header
+and its note, and the conversion of a phone's position to the backend's `Fix`.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
 
+from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Schema
-from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
+from ninja import P, Schema
+from ninja.params import HeaderEx
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
 
-from backend.core.errors import ValidationFailed
+from geofence.fixes import Fix
 
 # Phones queue work offline for days; anything older than this, or from the future
 # beyond a generous skew, is not a real device time.
@@ -66,13 +72,6 @@ class StrictSchema(Schema):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
-class UnknownField(ValidationFailed):
-    """A form field the endpoint does not take; JSON bodies get the same code from `extra="forbid"`."""
-
-    code = "unknown_field"
-    status = 422
-
-
 def plausible_device_time(value: datetime) -> datetime:
     """Aware, and within the window a phone's clock could honestly report."""
     if timezone.is_naive(value):
@@ -85,6 +84,36 @@ def plausible_device_time(value: datetime) -> datetime:
     return value
 
 
+def to_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+# A device time: with an offset, plausible for a phone's clock, kept in UTC (as evidence is).
+DeviceTime = Annotated[datetime, AfterValidator(plausible_device_time), AfterValidator(to_utc)]
+# When the phone says it sent the request: a body field or the X-Sent-At header. One type;
+# the shifts and pings endpoints were published with other words for the same header, and
+# the OpenAPI document keeps them until the next API version.
+XSentAt = HeaderEx[
+    DeviceTime | None, P(alias="X-Sent-At", description="Device time when sent, if not given as `sent_at`.")
+]
+XSentAtIfNotInBody = HeaderEx[
+    DeviceTime | None, P(alias="X-Sent-At", description="Device time when sent (if not in the body).")
+]
+
+# A create retried with the same client id answers the stored result with this header.
+REPLAYED_HEADER = "Idempotent-Replayed"
+IDEMPOTENCY_NOTE = (
+    " Idempotent on the client UUID: a replay of the same body answers 201 with the stored result and the "
+    f"header `{REPLAYED_HEADER}: true`, storing nothing; the same id with another body is 409 `idempotency_conflict`."
+)
+
+
+def mark_replayed(response: HttpResponse, *, created: bool) -> None:
+    """Say on the response that nothing was stored because this request was a replay."""
+    if not created:
+        response[REPLAYED_HEADER] = "true"
+
+
 class PositionIn(StrictSchema):
     lat: float = Field(ge=-90, le=90, description="WGS 84 latitude, degrees.")
     lon: float = Field(ge=-180, le=180, description="WGS 84 longitude, degrees.")
@@ -93,6 +122,20 @@ class PositionIn(StrictSchema):
     is_mock: bool = Field(default=False, description="The OS reported a mock/simulated location.")
 
     _check_recorded_at = field_validator("recorded_at")(plausible_device_time)
+
+    def to_fix(self) -> Fix:
+        """The one position type the backend takes."""
+        return Fix(
+            recorded_at=to_utc(self.recorded_at),
+            lon=self.lon,
+            lat=self.lat,
+            accuracy_m=self.accuracy_m,
+            is_mock=self.is_mock,
+        )
+
+
+def fix_of(position: PositionIn | None) -> Fix | None:
+    return None if position is None else position.to_fix()
 
 
 class PositionOut(Schema):
@@ -117,3 +160,14 @@ class ErrorOut(Schema):
     code: str = Field(description="Stable machine-readable error code.")
     message: str
     fields: dict[str, list[str]] | None = Field(default=None, description="Field path -> problems.")
+
+
+def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """`response=` entries for the statuses an endpoint can fail with, all in the one error body."""
+    return dict.fromkeys(statuses, ErrorOut)
+
+
+# What a guard's write can answer besides success: bad body, no token, not theirs, state, invalid.
+WRITE_ERRORS = error_responses(400, 401, 404, 409, 422)
+# The same for a write whose body has a size limit (a ping batch, a clock event).
+SIZED_WRITE_ERRORS = error_responses(400, 401, 404, 409, 413, 422)

@@ -10,8 +10,8 @@ from ninja import Schema
 from pydantic import Field
 
 from backend.tracking.field_services import ActivityData, CheckpointScanData, PanicData
-from mobile_api.schemas.common import MULTI_LINE, SINGLE_LINE, PositionIn, StrictSchema, text_limits
-from mobile_api.schemas.incidents import DbId, DeviceTime, fix_of
+from mobile_api.schemas.common import MULTI_LINE, SINGLE_LINE, DeviceTime, PositionIn, StrictSchema, fix_of, text_limits
+from mobile_api.schemas.incidents import DbId
 
 # An activity line may run over several lines; a tag's code is one line.
 ActivityText = Annotated[str, text_limits(5000, min_length=1), MULTI_LINE]

@@ -3,28 +3,27 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any, ClassVar, Literal
 
 from django.http import HttpRequest
-from ninja import P, Schema
-from ninja.params import HeaderEx
-from pydantic import AfterValidator, Field, StringConstraints, ValidationInfo, field_validator, model_validator
+from ninja import Schema
+from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
 from backend.incidents.models import IncidentReport, IncidentStatus
 from backend.incidents.selectors import PHOTO_DISPLAY, PHOTO_THUMBNAIL
 from backend.incidents.services import IncidentContent, NewIncident
 from backend.incidents.views import incident_photo_url
-from geofence.fixes import Fix
+from mobile_api.errors import UnknownField
 from mobile_api.schemas.common import (
     MULTI_LINE,
     SINGLE_LINE,
+    DeviceTime,
     FlagOut,
     PositionIn,
     PositionOut,
     StrictSchema,
-    UnknownField,
-    plausible_device_time,
+    fix_of,
     text_limits,
 )
 
@@ -40,34 +39,6 @@ RequiredLine = Annotated[str, text_limits(500, min_length=1), SINGLE_LINE]
 Description = Annotated[str, text_limits(500), MULTI_LINE]
 Narrative = Annotated[str, text_limits(20_000, min_length=1), MULTI_LINE]
 TypeCode = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[-a-zA-Z0-9_]+$"), SINGLE_LINE]
-
-
-def to_utc(value: datetime) -> datetime:
-    return value.astimezone(UTC)
-
-
-# A device time: with an offset, plausible for a phone's clock, stored in UTC.
-DeviceTime = Annotated[datetime, AfterValidator(plausible_device_time), AfterValidator(to_utc)]
-# When the phone says it sent the request: a body field or the X-Sent-At header.
-XSentAt = HeaderEx[
-    DeviceTime | None, P(alias="X-Sent-At", description="Device time when sent, if not given as `sent_at`.")
-]
-IDEMPOTENCY_NOTE = (
-    " Idempotent on the client UUID: a replay of the same body answers 201 with the stored result and the "
-    "header `Idempotent-Replayed: true`, storing nothing; the same id with another body is 409 `idempotency_conflict`."
-)
-
-
-def fix_of(position: PositionIn | None) -> Fix | None:
-    if position is None:
-        return None
-    return Fix(
-        lat=position.lat,
-        lon=position.lon,
-        accuracy_m=position.accuracy_m,
-        recorded_at=to_utc(position.recorded_at),
-        is_mock=position.is_mock,
-    )
 
 
 class PersonIn(StrictSchema):

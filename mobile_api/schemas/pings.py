@@ -10,8 +10,7 @@ from ninja import Schema
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from backend.tracking.services import PING_BATCH_MAX, ping_batch_check_size
-from mobile_api.schemas.common import plausible_device_time
-from mobile_api.schemas.shifts import SentAt
+from mobile_api.schemas.common import DeviceTime, plausible_device_time
 
 
 class _StrictBody(BaseModel):
@@ -46,7 +45,7 @@ class PingBatchIn(_StrictBody):
         max_length=PING_BATCH_MAX,
         description=f"1 to {PING_BATCH_MAX} pings; a longer batch is refused with 413 `batch_too_large`.",
     )
-    sent_at: SentAt | None = Field(
+    sent_at: DeviceTime | None = Field(
         default=None, description="Device time when sent; the X-Sent-At header is used when absent."
     )
 

@@ -5,16 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from ninja import P, Schema
-from ninja.params import HeaderEx
+from ninja import Schema
 from pydantic import AfterValidator, AwareDatetime, Field
 
 from backend.staffing.models import ShiftStatus
-from mobile_api.schemas.common import ErrorOut, FlagOut, PositionIn, StrictSchema, VerdictOut, plausible_device_time
-
-# When the phone says it sent the request: a body field or the X-Sent-At header.
-SentAt = Annotated[datetime, AfterValidator(plausible_device_time)]
-XSentAt = HeaderEx[SentAt | None, P(alias="X-Sent-At", description="Device time when sent (if not in the body).")]
+from mobile_api.schemas.common import DeviceTime, ErrorOut, FlagOut, PositionIn, StrictSchema, VerdictOut
 
 
 def _calendar_year(value: datetime) -> datetime:
@@ -120,7 +115,7 @@ class PostOrdersAckOut(Schema):
 
 class ClockEventIn(StrictSchema):
     position: PositionIn
-    sent_at: SentAt | None = Field(
+    sent_at: DeviceTime | None = Field(
         default=None, description="Device time when sent; the X-Sent-At header is used when absent."
     )
 

@@ -8,7 +8,6 @@ import pytest
 from django.contrib import admin
 from django.contrib.admin import RelatedFieldListFilter
 from django.contrib.auth.models import Group
-from django.core.files.base import ContentFile
 from django.db.models import Model
 from django.test import RequestFactory
 from django.urls import reverse
@@ -19,7 +18,7 @@ from backend.accounts.models import Company, User
 from backend.core.admin_tenancy import TenantScopedAdmin
 from backend.devices.models import DeviceToken
 from backend.flags.models import Flag, FlagNotification
-from backend.incidents.models import IncidentPhoto, IncidentReport, IncidentType
+from backend.incidents.models import IncidentType
 from backend.rules.models import RuleSettings
 from backend.staffing.models import Shift
 from backend.tracking.models import ActivityEntry, CheckpointScan, ClockEvent, PanicAlert, Ping
@@ -66,30 +65,13 @@ def _company_with_everything(word: str, slug: str, fence: object) -> Company_:
     ActivityEntry.objects.create(id=uuid.uuid4(), shift=shift, text=f"{word} doors locked.", **times)
     CheckpointScan.objects.create(id=uuid.uuid4(), checkpoint=checkpoint, guard=guard, shift=shift, **times)
     PanicAlert.objects.create(id=uuid.uuid4(), guard=guard, shift=shift, **times)
-    incident_type = IncidentType.objects.create(company=company, code=f"{slug}-noise", name=f"{word} Noise")
-    report = IncidentReport.objects.create(
-        id=uuid.uuid4(),
-        shift=shift,
-        guard=guard,
-        type=incident_type,
-        occurred_at=now,
-        unit=unit,
-        narrative=f"{word} music from unit 7.",
-        payload_sha256="0" * 64,
-        **times,
+    IncidentType.objects.create(company=company, code=f"{slug}-noise", name=f"{word} Noise")
+    report = factories.incident_report(
+        shift=shift, type_code=f"{slug}-noise", unit=unit, narrative=f"{word} music from unit 7.", **times
     )
     report.revisions.create(version=1, snapshot={"narrative": f"{word} first version"})
     report.comments.create(author=manager, body=f"{word} which unit?")
-    png = _png()
-    IncidentPhoto.objects.create(
-        id=uuid.uuid4(),
-        report=report,
-        original=ContentFile(png, name="original.png"),
-        display=ContentFile(png, name="display.png"),
-        sha256="1" * 64,
-        content_type="image/png",
-        size_bytes=len(png),
-    )
+    factories.incident_photo(report=report, png=_png())
     flag = Flag.objects.create(
         company=company, shift=shift, incident=report, code="NO_SHOW", severity="critical",
         message=f"{word} guard has not clocked in.", raised_at=now,

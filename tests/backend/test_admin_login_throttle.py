@@ -67,7 +67,7 @@ def test_the_admin_counts_the_address_behind_a_trusted_proxy(tenant, client, set
 
 
 def test_with_redis_down_the_admin_login_fails_closed_with_503(tenant, client):
-    from backend.devices.throttle import _redis
+    from backend.accounts.throttle import _redis
 
     _redis.cache_clear()
     try:

@@ -4,8 +4,9 @@ to another company, whatever they post to the admin."""
 import pytest
 from django.contrib.auth.models import Group, Permission
 
+from backend.accounts.errors import PrivilegeChangeRefused
 from backend.accounts.models import Role, User
-from backend.accounts.services import PrivilegeChangeRefused, user_privileges_check
+from backend.accounts.services import user_privileges_check
 from backend.incidents.models import IncidentType
 from backend.rules.models import RuleSettings
 from backend.sites.models import Client as ClientCompany

@@ -9,8 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from backend.devices.services import device_token_issue
-from backend.flags.models import Flag
-from backend.incidents.models import IncidentReport, IncidentType
+from backend.incidents.models import IncidentReport
 from backend.staffing.models import Shift
 from backend.tracking.models import CheckpointScan, Ping
 from tests import factories, geo
@@ -123,22 +122,11 @@ def test_every_evidence_list_opens(tenant, model):
 
 def test_manager_reads_own_flags_only_and_another_companys_flag_is_404(tenant, other_tenant):
     # given a flag on a shift of each company
-    now = timezone.now()
-    ours = Flag.objects.create(
-        company=tenant.company,
-        shift=factories.ShiftFactory(post=tenant.post, guard=tenant.guard),
-        code="NO_SHOW",
-        severity="critical",
-        message="Sam has not clocked in at the gatehouse.",
-        raised_at=now,
+    ours = factories.shift_flag(
+        tenant=tenant, code="NO_SHOW", severity="critical", message="Sam has not clocked in at the gatehouse."
     )
-    theirs = Flag.objects.create(
-        company=other_tenant.company,
-        shift=factories.ShiftFactory(post=other_tenant.post, guard=other_tenant.guard),
-        code="LATE_CLOCK_IN",
-        severity="warning",
-        message="Rival guard clocked in late.",
-        raised_at=now,
+    theirs = factories.shift_flag(
+        tenant=other_tenant, code="LATE_CLOCK_IN", severity="warning", message="Rival guard clocked in late."
     )
     admin = _manager_client(tenant.manager, apps=("flags",))
 
@@ -155,21 +143,7 @@ def test_manager_reads_own_flags_only_and_another_companys_flag_is_404(tenant, o
 
 
 def _report(shift, narrative="Loud music from unit 101."):
-    incident_type = IncidentType.objects.get_or_create(
-        company=shift.post.site.client.company, code="zz-noise", defaults={"name": "Zz noise"}
-    )[0]
-    now = timezone.now()
-    return IncidentReport.objects.create(
-        id=uuid.uuid4(),
-        shift=shift,
-        guard=shift.guard,
-        type=incident_type,
-        occurred_at=now,
-        narrative=narrative,
-        payload_sha256="0" * 64,
-        recorded_at=now,
-        received_at=now,
-    )
+    return factories.incident_report(shift=shift, narrative=narrative)
 
 
 def test_nobody_deletes_an_incident_report_without_flags(tenant):
@@ -238,14 +212,7 @@ def test_a_review_comment_is_signed_by_the_signed_in_manager_and_is_the_only_cha
 
 
 def test_a_flag_page_is_a_view_page_without_buttons_and_a_post_changes_nothing(tenant):
-    flag = Flag.objects.create(
-        company=tenant.company,
-        shift=factories.ShiftFactory(post=tenant.post, guard=tenant.guard),
-        code="NO_SHOW",
-        severity="critical",
-        message="Sam is late.",
-        raised_at=timezone.now(),
-    )
+    flag = factories.shift_flag(tenant=tenant, code="NO_SHOW", severity="critical", message="Sam is late.")
     admin = manager_admin(tenant.manager)
 
     page = admin.get(f"/admin/flags/flag/{flag.pk}/change/")

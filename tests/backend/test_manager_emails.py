@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 import pytest
 from django.core import mail
 
-from backend.flags.models import Flag, FlagCode, Severity
+from backend.flags.models import Flag
 from backend.flags.notifications import flag_notify_managers
+from backend.rules.findings import FlagCode, Severity
 from backend.tracking.field_services import panic_alert_notify_managers
 from backend.tracking.models import PanicAlert, PanicNotification
 from tests import factories, geo

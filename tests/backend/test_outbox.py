@@ -9,6 +9,7 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
+from backend.attendance.monitoring import shifts_monitor
 from backend.config.celery import app as celery_app
 from backend.core.models import OutboxMessage, OutboxStatus, WorkerHeartbeat
 from backend.core.outbox import MAX_ATTEMPTS, STALE_AFTER, outbox_deliver, outbox_enqueue, outbox_redeliver
@@ -16,7 +17,6 @@ from backend.core.tasks import heartbeat_complete_task
 from backend.flags.models import FlagNotification
 from backend.flags.tasks import flag_notify_managers_task
 from backend.incidents.models import IncidentPhoto
-from backend.rules.monitoring import shifts_monitor
 from backend.tracking.models import PanicAlert, PanicNotification
 from tests import factories
 from tests.mobile_api.test_incidents import file_directly

@@ -5,8 +5,8 @@ from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.measure import D
 from django.core.management import call_command
 
-from backend.core.demo import data as demo
-from backend.core.demo import geometry as g
+from backend.demo import data as demo
+from backend.demo import geometry as g
 from backend.sites.models import Site
 
 pytestmark = pytest.mark.django_db

@@ -6,14 +6,13 @@ import uuid
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
 from backend.core.models import TenantModel
 from backend.devices.models import DeviceToken
 from backend.flags.models import Flag, FlagNotification
-from backend.incidents.models import IncidentPhoto, IncidentReport, IncidentType
+from backend.incidents.models import IncidentReport, IncidentType
 from backend.rules.models import RuleSettings
 from backend.sites.models import ClientContactSite, Site, SiteAssignment
 from backend.sites.selectors import site_get, sites_for_company, sites_visible_to
@@ -112,15 +111,7 @@ def _one_of_everything(t) -> None:
         action="return", by=t.manager, at=report.received_at, note="Which unit?",
         from_status="submitted", to_status="returned", report_version=1,
     )  # fmt: skip
-    IncidentPhoto.objects.create(
-        id=uuid.uuid4(),
-        report=report,
-        original=ContentFile(_TINY_PNG, name="original.png"),
-        display=ContentFile(_TINY_PNG, name="display.png"),
-        sha256="1" * 64,
-        content_type="image/png",
-        size_bytes=len(_TINY_PNG),
-    )
+    factories.incident_photo(report=report, png=_TINY_PNG)
     flag = Flag.objects.create(
         company=t.company, shift=shift, code="NO_SHOW", severity="critical", message="-", raised_at=now
     )

@@ -183,7 +183,7 @@ def redis_down():
     """Redis stops answering: the throttle's client and the Django cache point at a dead port."""
     from django.test import override_settings
 
-    from backend.devices.throttle import _redis
+    from backend.accounts.throttle import _redis
 
     dead = "redis://127.0.0.1:9/0"  # the discard port: nothing listens there
     cache = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": dead}}

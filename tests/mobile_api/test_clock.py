@@ -1,21 +1,21 @@
 """Clocking in and out: the fence verdict, the post's policy, flags, skew, retries."""
 
+import datetime as dt
 import json
-import threading
-import uuid
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
+from backend.attendance.monitoring import shifts_monitor
 from backend.flags.models import Flag, FlagStatus
 from backend.rules.models import RuleSettings
-from backend.rules.monitoring import shifts_monitor
 from backend.staffing.models import OutsideFenceClockIn, Shift, ShiftStatus
 from backend.tracking.models import ClockEvent
 from tests import factories, geo
+from tests.concurrency import race
 from tests.conftest import api_client_for
+from tests.mobile_api.payloads import ping
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,14 @@ def clock_in(api, shift, where=geo.INSIDE_CENTER, **extra):
 
 def clock_out(api, shift, where=geo.INSIDE_CENTER, **extra):
     return api.post_json(f"/shifts/{shift.pk}/clock-out", {"position": position(where), **extra})
+
+
+def clock_in_sent_at(api, shift, phone_now, *, via, fix_age=timedelta(0)):
+    """Clock in saying when the phone sent it (`via` the body or the X-Sent-At header)."""
+    body = {"position": position(recorded_at=(phone_now - fix_age).isoformat())}
+    if via == "body":
+        return api.post_json(f"/shifts/{shift.pk}/clock-in", {**body, "sent_at": phone_now.isoformat()})
+    return api.post_json(f"/shifts/{shift.pk}/clock-in", body, headers={"X-Sent-At": phone_now.isoformat()})
 
 
 def nothing_stored(shift):
@@ -122,10 +130,16 @@ def test_clock_in_3_km_away_is_accepted_and_flagged_with_the_distance(tenant, gu
     assert (stored.code, stored.status, stored.key) == ("OUTSIDE_GEOFENCE", FlagStatus.OPEN, "clock_in")
 
 
-def test_clock_in_outside_is_refused_where_the_post_requires_it(tenant, guard_api, shift):
-    # given a post that refuses clock-ins outside the fence
+@pytest.fixture
+def refusing_post(tenant):
+    """The tenant's post refuses clock-ins outside the fence."""
     tenant.post.outside_fence_clock_in = OutsideFenceClockIn.REFUSE
     tenant.post.save()
+    return tenant.post
+
+
+def test_clock_in_outside_is_refused_where_the_post_requires_it(refusing_post, guard_api, shift):
+    # given a post that refuses clock-ins outside the fence
 
     # when the guard clocks in 50 m outside it
     response = clock_in(guard_api, shift, where=geo.OUTSIDE_50M)
@@ -139,10 +153,7 @@ def test_clock_in_outside_is_refused_where_the_post_requires_it(tenant, guard_ap
     assert nothing_stored(shift)
 
 
-def test_refusing_post_still_accepts_a_fix_near_the_edge(tenant, guard_api, shift):
-    tenant.post.outside_fence_clock_in = OutsideFenceClockIn.REFUSE
-    tenant.post.save()
-
+def test_refusing_post_still_accepts_a_fix_near_the_edge(refusing_post, guard_api, shift):
     # 50 m out with 30 m accuracy: the accuracy circle reaches the near band
     response = guard_api.post_json(
         f"/shifts/{shift.pk}/clock-in", {"position": position(geo.OUTSIDE_50M, accuracy_m=30.0)}
@@ -153,10 +164,8 @@ def test_refusing_post_still_accepts_a_fix_near_the_edge(tenant, guard_api, shif
     assert response.json()["flags"] == []
 
 
-def test_refusing_post_refuses_a_fix_too_coarse_to_place_the_guard(tenant, guard_api, shift):
+def test_refusing_post_refuses_a_fix_too_coarse_to_place_the_guard(refusing_post, guard_api, shift):
     # given a post that refuses clock-ins outside the fence
-    tenant.post.outside_fence_clock_in = OutsideFenceClockIn.REFUSE
-    tenant.post.save()
 
     # when the guard clocks in from 49.7 km away, claiming a 99 km accuracy circle
     response = guard_api.post_json(
@@ -215,15 +224,9 @@ def test_a_skewed_phone_clock_is_corrected_and_flagged(guard_api, shift, via):
     # given a phone whose clock is 20 minutes behind the server's
     now = timezone.now()
     phone_now = now - timedelta(minutes=20)
-    body = {"position": position(recorded_at=(phone_now - timedelta(seconds=5)).isoformat())}
-    headers = {}
-    if via == "body":
-        body["sent_at"] = phone_now.isoformat()
-    else:
-        headers["headers"] = {"X-Sent-At": phone_now.isoformat()}
 
     # when it clocks in
-    response = guard_api.post_json(f"/shifts/{shift.pk}/clock-in", body, **headers)
+    response = clock_in_sent_at(guard_api, shift, phone_now, via=via, fix_age=timedelta(seconds=5))
 
     # then the stored clock-in time is on the server's clock, and the skew is flagged
     assert response.status_code == 200
@@ -235,6 +238,22 @@ def test_a_skewed_phone_clock_is_corrected_and_flagged(guard_api, shift, via):
     [flag] = response.json()["flags"]
     assert flag["code"] == "CLOCK_SKEW"
     assert "20 minutes behind" in flag["message"]
+
+
+@pytest.mark.parametrize("via", ["body", "header"])
+def test_a_phone_in_another_offset_gets_its_times_in_utc_in_the_evidence(guard_api, shift, via):
+    # given a phone 20 minutes behind that writes its times at UTC+02:00
+    plus_two = dt.timezone(timedelta(hours=2))
+    phone_now = (timezone.now() - timedelta(minutes=20)).astimezone(plus_two)
+
+    # when it clocks in
+    response = clock_in_sent_at(guard_api, shift, phone_now, via=via)
+
+    # then the skew flag's evidence keeps the phone's times in UTC, as every other evidence does
+    [flag] = response.json()["flags"]
+    assert flag["code"] == "CLOCK_SKEW"
+    assert flag["evidence"]["device_recorded_at"].endswith("+00:00")
+    assert flag["evidence"]["device_sent_at"].endswith("+00:00")
 
 
 def test_clock_in_too_early_or_after_the_end_is_409(tenant, guard_api):
@@ -465,21 +484,12 @@ def test_concurrent_clock_in_retries_store_once(tenant):
     api = api_client_for(tenant.guard)
     body = json.dumps({"position": position(geo.OUTSIDE_3KM)})
     statuses = []
-    start = threading.Barrier(4)
 
     def send():
-        try:
-            start.wait()
-            response = api.post(f"/api/mobile/v1/shifts/{shift.pk}/clock-in", body, content_type="application/json")
-            statuses.append(response.status_code)
-        finally:
-            connection.close()
+        response = api.post(f"/api/mobile/v1/shifts/{shift.pk}/clock-in", body, content_type="application/json")
+        statuses.append(response.status_code)
 
-    threads = [threading.Thread(target=send) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    race(send, copies=4)
 
     # then all four succeed and exactly one clock-in (and one flag) is stored
     assert statuses == [200, 200, 200, 200]
@@ -491,14 +501,13 @@ def test_concurrent_clock_in_retries_store_once(tenant):
 
 
 def _ping(shift, at, where=geo.INSIDE_CENTER):
-    return {
-        "id": str(uuid.uuid4()),
-        "shift_id": shift.pk,
-        "lat": where.y,
-        "lon": where.x,
-        "accuracy_m": 8.0,
-        "recorded_at": at.isoformat(),
-    }
+    return ping(shift, where, accuracy_m=8.0, recorded_at=at.isoformat())
+
+
+def _sync_breadcrumbs(api, shift, minutes, where=geo.INSIDE_CENTER):
+    """The phone syncs breadcrumbs taken these minutes after the shift's scheduled start."""
+    crumbs = [_ping(shift, shift.scheduled_start + timedelta(minutes=minute), where) for minute in minutes]
+    return api.post_json("/pings", {"pings": crumbs})
 
 
 def _night_shift(tenant):
@@ -560,8 +569,7 @@ def test_a_backdated_clock_in_confirmed_by_breadcrumbs_recorded_then_is_on_time(
 
     # when the offline phone syncs its clock-in at 23:58, then its breadcrumbs of 23:58-00:10 inside the fence
     response = _clock_in_backdated(guard_api, shift)
-    crumbs = [_ping(shift, shift.scheduled_start + timedelta(minutes=minute)) for minute in range(-2, 11)]
-    assert guard_api.post_json("/pings", {"pings": crumbs}).status_code == 200
+    assert _sync_breadcrumbs(guard_api, shift, range(-2, 11)).status_code == 200
     shifts_monitor(now=timezone.now() + timedelta(minutes=1))
 
     # then the clock-in counts as on time: the no-show is resolved and nothing says "late"
@@ -574,8 +582,7 @@ def test_a_backdated_clock_in_confirmed_by_breadcrumbs_recorded_then_is_on_time(
 
 def test_breadcrumbs_synced_before_the_clock_in_confirm_it_at_once(tenant, guard_api):
     shift = _night_shift(tenant)
-    crumbs = [_ping(shift, shift.scheduled_start + timedelta(minutes=minute)) for minute in range(-2, 11)]
-    guard_api.post_json("/pings", {"pings": crumbs})
+    _sync_breadcrumbs(guard_api, shift, range(-2, 11))
 
     response = _clock_in_backdated(guard_api, shift)
 
@@ -586,8 +593,7 @@ def test_breadcrumbs_synced_before_the_clock_in_confirm_it_at_once(tenant, guard
 
 def test_breadcrumbs_far_from_the_site_confirm_nothing(tenant, guard_api):
     shift = _night_shift(tenant)
-    crumbs = [_ping(shift, shift.scheduled_start + timedelta(minutes=m), geo.OUTSIDE_3KM) for m in range(-2, 11)]
-    guard_api.post_json("/pings", {"pings": crumbs})
+    _sync_breadcrumbs(guard_api, shift, range(-2, 11), geo.OUTSIDE_3KM)
 
     _clock_in_backdated(guard_api, shift)
     shifts_monitor(now=timezone.now() + timedelta(minutes=1))
@@ -622,8 +628,7 @@ def test_a_clock_out_sent_after_the_fact_counts_only_as_far_as_the_guard_was_see
     # given a guard whose breadcrumbs on site stop two hours into the shift
     shift = _clocked_in_night_shift(tenant)
     seen_until = shift.scheduled_start + timedelta(hours=2)
-    crumbs = [_ping(shift, shift.scheduled_start + timedelta(minutes=m)) for m in range(0, 121, 5)]
-    guard_api.post_json("/pings", {"pings": crumbs})
+    _sync_breadcrumbs(guard_api, shift, range(0, 121, 5))
 
     # when the phone, an hour after the end, clocks out "at 07:59"
     response = _clock_out_backdated(guard_api, shift)
@@ -643,8 +648,7 @@ def test_a_clock_out_sent_after_the_fact_counts_only_as_far_as_the_guard_was_see
 
 def test_a_clock_out_sent_after_the_fact_with_breadcrumbs_to_the_end_stands(tenant, guard_api):
     shift = _clocked_in_night_shift(tenant)
-    crumbs = [_ping(shift, shift.scheduled_start + timedelta(minutes=m)) for m in range(0, 481, 5)]
-    guard_api.post_json("/pings", {"pings": crumbs})
+    _sync_breadcrumbs(guard_api, shift, range(0, 481, 5))
 
     response = _clock_out_backdated(guard_api, shift)
 

@@ -8,7 +8,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from backend.flags.models import Flag, FlagCode, FlagNotification, Severity
+from backend.flags.models import Flag, FlagNotification
+from backend.rules.findings import FlagCode, Severity
 from backend.tracking.models import ActivityEntry, CheckpointScan, PanicAlert
 from tests import factories, geo
 from tests.mobile_api.test_incidents import position

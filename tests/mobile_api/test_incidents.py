@@ -2,12 +2,10 @@
 
 import json
 import re
-import threading
 import uuid
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from backend.accounts.models import Company
@@ -25,6 +23,7 @@ from backend.rules.models import RuleSettings
 from backend.tracking.models import Ping
 from geofence.fixes import Fix
 from tests import factories, geo
+from tests.concurrency import race
 from tests.conftest import api_client_for
 
 pytestmark = pytest.mark.django_db
@@ -332,23 +331,15 @@ def test_two_identical_submissions_at_the_same_moment_store_one_report(tenant):
             position=Fix(lat=geo.INSIDE_CENTER.y, lon=geo.INSIDE_CENTER.x, accuracy_m=5, recorded_at=timezone.now()),
         ),
     )
-    barrier = threading.Barrier(2)
     results, errors = [], []
 
     def send():
         try:
-            barrier.wait()
             results.append(incident_submit(guard=tenant.guard, data=data).created)
         except Exception as exc:  # noqa: BLE001 - collected and asserted below
             errors.append(exc)
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    race(send, copies=2)
 
     # then exactly one was stored and the other answered as a replay
     assert errors == []

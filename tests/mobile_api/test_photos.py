@@ -11,10 +11,11 @@ from django.test import RequestFactory
 from django.utils import timezone
 from PIL import Image
 
-from backend.flags.models import Flag, FlagCode, FlagStatus
+from backend.flags.models import Flag, FlagStatus
 from backend.incidents.images import HEIF_SUPPORTED
 from backend.incidents.models import IncidentPhoto, IncidentReport, IncidentStatus
 from backend.incidents.services import incident_return_for_correction
+from backend.rules.findings import FlagCode
 from mobile_api.middleware import PhotoUploadLimitMiddleware
 from tests import factories
 from tests.mobile_api.test_incidents import file_directly

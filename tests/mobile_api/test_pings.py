@@ -1,6 +1,5 @@
 """Breadcrumb batches: stored once per client UUID, judged against the fence, all or nothing."""
 
-import uuid
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,6 +11,7 @@ from backend.staffing.models import Shift, ShiftStatus
 from backend.tracking.models import Ping
 from backend.tracking.selectors import site_fences_forget
 from tests import factories, geo
+from tests.mobile_api.payloads import ping
 
 pytestmark = pytest.mark.django_db
 
@@ -28,19 +28,6 @@ def _fresh_fence_cache():
 def shift(tenant):
     """tenant.guard's shift: started an hour ago, ends in seven hours."""
     return factories.ShiftFactory(guard=tenant.guard, post=tenant.post)
-
-
-def ping(shift, where=geo.INSIDE_CENTER, **overrides):
-    """One breadcrumb as the phone sends it, with a fresh UUID, taken a minute ago."""
-    return {
-        "id": str(uuid.uuid4()),
-        "shift_id": shift.pk,
-        "lat": where.y,
-        "lon": where.x,
-        "accuracy_m": 6.0,
-        "recorded_at": (timezone.now() - timedelta(minutes=1)).isoformat(),
-        **overrides,
-    }
 
 
 def send(api, pings, **extra):

@@ -17,8 +17,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from backend.flags.models import Flag, FlagCode, FlagStatus, Severity
+from backend.flags.models import Flag, FlagStatus
 from backend.incidents.models import IncidentPhoto, IncidentReport, IncidentStatus, IncidentType, ReviewComment
+from backend.rules.findings import FlagCode, Severity
 from backend.sites.models import RestrictedZone
 from backend.staffing.models import Shift
 from tests import factories, geo

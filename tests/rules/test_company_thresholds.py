@@ -21,11 +21,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from backend.attendance.monitoring import shifts_monitor
 from backend.flags.models import Flag, FlagStatus
 from backend.incidents.models import IncidentReport
 from backend.incidents.services import incident_return_for_correction
 from backend.rules.models import RuleSettings
-from backend.rules.monitoring import shifts_monitor
 from backend.rules.thresholds import DEFAULTS, Thresholds
 from backend.staffing.models import Shift, ShiftStatus
 from backend.tracking.models import Ping

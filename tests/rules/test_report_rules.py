@@ -5,10 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from backend.flags.position_rules import ReportedPosition
 from backend.rules.report_rules import REPORT_RULES, ReportFacts, UnitFact
 from backend.rules.thresholds import DEFAULTS
-from backend.tracking.timing import DeviceTimes
+from backend.rules.timing import DeviceTimes
 from geofence.classify import Verdict
 from geofence.fixes import Fix
 
@@ -26,7 +25,7 @@ BUILDING_A = UnitFact(id=2, label="Building A", building="A", unit_number="", di
 BUILDING_C_305 = UnitFact(id=3, label="Building C, Unit 305", building="C", unit_number="305", distance_m=420.0)
 SITE_UNITS = (BUILDING_A, BUILDING_A_101, BUILDING_C_305)
 
-ON_SITE = ReportedPosition(lat=33.78, lon=-84.38, accuracy_m=8.0, is_mock=False)
+ON_SITE = Fix(DURING, -84.38, 33.78, 8.0)
 # The guard's breadcrumbs 10 s before the report: 3 km north of it, and a few metres off.
 CRUMB_3KM_NORTH_10S_BEFORE = Fix(DURING - timedelta(seconds=10), -84.38, 33.807, 8.0)
 CRUMB_BESIDE_30S_AFTER = Fix(DURING + timedelta(seconds=30), -84.3801, 33.7801, 8.0)

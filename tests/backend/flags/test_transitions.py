@@ -7,13 +7,13 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from backend.attendance.monitoring import shifts_monitor
 from backend.core.errors import PermissionDenied, ValidationFailed
 from backend.flags.errors import FlagFollowsPanicAlert, FlagNotFound, FlagNotOpen
 from backend.flags.models import DismissalReason, Flag, FlagStatus
 from backend.flags.selectors import flag_dismissals_by_rule
 from backend.flags.services import flag_dismiss, flag_resolve
 from backend.incidents.services import IncidentContent, incident_amend, incident_return_for_correction
-from backend.rules.monitoring import shifts_monitor
 from backend.staffing.models import ShiftStatus
 from backend.tracking.field_services import PanicData, panic_alert_raise
 from geofence.fixes import Fix

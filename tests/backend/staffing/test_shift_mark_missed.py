@@ -7,8 +7,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from backend.attendance.monitoring import shifts_monitor
 from backend.core.errors import PermissionDenied
-from backend.rules.monitoring import shifts_monitor
 from backend.staffing.errors import ShiftNotFound, ShiftNotMissable
 from backend.staffing.models import Shift, ShiftStatus
 from backend.staffing.services import shift_mark_missed

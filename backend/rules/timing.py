@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from backend.core.localtime import DATE_TIME, TIME, local_time, to_local
-from backend.flags.models import FlagCode, Severity
-from backend.flags.services import Finding
+from backend.rules.findings import Finding, FlagCode, Severity
 
 
 @dataclass(frozen=True)

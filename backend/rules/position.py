@@ -6,11 +6,9 @@ position (and the site's verdict) to Findings; the caller passes the company's t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from backend.flags.models import FlagCode, Severity
-from backend.flags.services import Finding
+from backend.rules.findings import Finding, FlagCode, Severity
 from geofence.classify import Verdict
+from geofence.fixes import Fix
 
 POSITION_CODES = (
     FlagCode.LOCATION_MISSING,
@@ -20,14 +18,6 @@ POSITION_CODES = (
 )
 
 
-@dataclass(frozen=True)
-class ReportedPosition:
-    lat: float
-    lon: float
-    accuracy_m: float
-    is_mock: bool
-
-
 def describe_distance(metres: float) -> str:
     """'2.4 km' or '85 m': how a manager reads a distance."""
     return f"{metres / 1000:.1f} km" if metres >= 1000 else f"{metres:.0f} m"
@@ -35,7 +25,7 @@ def describe_distance(metres: float) -> str:
 
 def position_findings(
     *,
-    position: ReportedPosition | None,
+    position: Fix | None,
     verdict: Verdict | None,
     site_name: str,
     what: str,

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from backend.accounts.models import Role, User
 from backend.core.localtime import TIME, local_time
-from backend.core.management.commands.seed_demo import DAY_SHIFT_START, NIGHT_SHIFT_START
+from backend.demo.management.commands.seed_demo import DAY_SHIFT_START, NIGHT_SHIFT_START
 from backend.staffing.models import Shift
 
 # The guards of the first post's day and night slots (seed_demo.ALWAYS_ON_POSITIONS).

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from backend.accounts.models import Company, Role, User
-from backend.core.management.commands.demo_banner import ALWAYS_ON_GUARDS
+from backend.demo.management.commands.demo_banner import ALWAYS_ON_GUARDS
 from backend.sites.models import Checkpoint, Client, Site, Unit
 from backend.staffing.models import PostOrder, PostOrderAcknowledgement, Shift, ShiftStatus
 

@@ -18,8 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from backend.accounts.models import Company, Role, User
-from backend.core.demo import geometry as g
-from backend.core.demo.data import COMPANIES, CompanySpec, SiteSpec
+from backend.demo import geometry as g
+from backend.demo.data import COMPANIES, CompanySpec, SiteSpec
 from backend.incidents.services import incident_types_seed_defaults
 from backend.sites.models import Checkpoint, Client, RestrictedZone, Site, Unit
 from backend.staffing.models import Post, PostOrder, PostOrderAcknowledgement, Shift, ShiftStatus

@@ -12,8 +12,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from backend.attendance.monitoring import shifts_monitor
 from backend.flags.models import Flag, FlagNotification, FlagStatus
-from backend.rules.monitoring import shifts_monitor
 from backend.rules.shift_rules import SHIFT_RULES, ShiftFacts
 from backend.rules.thresholds import DEFAULTS
 from backend.staffing.models import ShiftStatus

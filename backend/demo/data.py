@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from backend.core.demo import geometry as g
+from backend.demo import geometry as g
 
 
 @dataclass(frozen=True)

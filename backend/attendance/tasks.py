@@ -4,7 +4,7 @@ from typing import Any
 from celery import shared_task
 from django.core.cache import cache
 
-from backend.rules.monitoring import shifts_monitor
+from backend.attendance.monitoring import shifts_monitor
 
 logger = logging.getLogger(__name__)
 

@@ -7,9 +7,9 @@ import shapely
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 
 from backend.accounts.models import Company
+from backend.sites.fence_sql import classify_points_sql, distance_to_site_m, load_prepared_fences
 from backend.sites.models import Client, Site
 from geofence.classify import PreparedFence
-from geofence.postgis import classify_points_sql, distance_to_site_m, load_prepared_fences
 from tests.geofence import geometry as geo
 
 pytestmark = pytest.mark.django_db

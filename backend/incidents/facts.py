@@ -6,14 +6,13 @@ from datetime import timedelta
 
 from django.contrib.gis.db.models.functions import Distance
 
-from backend.flags.position_rules import ReportedPosition
 from backend.incidents.models import IncidentReport
 from backend.rules.report_rules import ReportFacts, UnitFact
 from backend.rules.thresholds import Thresholds
+from backend.rules.timing import DeviceTimes
 from backend.sites.models import Unit
 from backend.sites.selectors import site_verdict
 from backend.tracking.models import Ping
-from backend.tracking.timing import DeviceTimes
 from geofence.classify import Verdict
 from geofence.fixes import Fix
 
@@ -49,8 +48,12 @@ def report_facts(*, report: IncidentReport, thresholds: Thresholds) -> ReportFac
     """Facts of the report as stored now (caller has loaded shift, post, site and type)."""
     site = report.shift.post.site
     position = (
-        ReportedPosition(
-            lat=report.location.y, lon=report.location.x, accuracy_m=report.accuracy_m or 0.0, is_mock=report.is_mock
+        Fix(
+            recorded_at=report.recorded_at,
+            lon=report.location.x,
+            lat=report.location.y,
+            accuracy_m=report.accuracy_m or 0.0,
+            is_mock=report.is_mock,
         )
         if report.location is not None
         else None

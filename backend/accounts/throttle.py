@@ -19,7 +19,8 @@ from django.conf import settings
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from backend.core.errors import ApplicationError, ServiceUnavailable
+from backend.accounts.errors import TooManyAttempts
+from backend.core.errors import ServiceUnavailable
 
 _INCREMENT = """
 local count = redis.call('INCR', KEYS[1])
@@ -28,11 +29,6 @@ return count
 """
 # A login waits at most about this long on a Redis that does not answer (one retry).
 REDIS_TIMEOUT_SECONDS = 0.5
-
-
-class TooManyAttempts(ApplicationError):
-    code = "too_many_attempts"
-    status = 429
 
 
 @cache

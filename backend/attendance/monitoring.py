@@ -37,11 +37,11 @@ from backend.rules.shift_rules import (
     ZoneVisit,
 )
 from backend.rules.thresholds import Thresholds
+from backend.rules.timing import DeviceTimes
 from backend.sites.models import Checkpoint, RestrictedZone
 from backend.staffing.models import PostOrder, PostOrderAcknowledgement, Shift, ShiftStatus
 from backend.tracking.models import ActivityEntry, CheckpointScan, ClockEvent, ClockKind
 from backend.tracking.selectors import site_fences_prepared
-from backend.tracking.timing import DeviceTimes
 from geofence.classify import PreparedFence
 from geofence.presence import PresencePolicy
 from geofence.track import (
