@@ -1,0 +1,1 @@
+"""The operations console (/console/): where managers and site supervisors work (UI.md)."""
