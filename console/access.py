@@ -35,7 +35,7 @@ CONSOLE_ROLES = frozenset({Role.MANAGER, Role.SUPERVISOR})
 class ConsoleRequest(HttpRequest):
     """The request a console view receives: a signed-in manager or supervisor and their Scope."""
 
-    user: User  # type: ignore[assignment]
+    user: User
     scope: Scope
     htmx: HtmxDetails
 
@@ -95,4 +95,4 @@ def console_view(view: ConsoleView[P]) -> Callable[Concatenate[HttpRequest, P], 
             response = error_page(request, error)
         return _finish(response)
 
-    return wrapper
+    return cast(Callable[Concatenate[HttpRequest, P], HttpResponse], wrapper)

@@ -39,7 +39,9 @@ class SessionIdleTimeoutMiddleware:
         if isinstance(last_seen, int) and now - last_seen > idle_limit:
             logout(request)
             minutes = max(1, idle_limit // 60)
-            messages.info(request, f"You were signed out after {minutes} minutes without activity. Please sign in again.")
+            messages.info(
+                request, f"You were signed out after {minutes} minutes without activity. Please sign in again."
+            )
             target = f"{reverse(login_name)}?{urlencode({'next': request.get_full_path()})}"
             if request.headers.get("HX-Request") == "true":
                 return HttpResponseClientRedirect(target)

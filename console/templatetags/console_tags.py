@@ -44,7 +44,11 @@ def console_nav(context: template.Context) -> dict[str, Any]:
     request = context.get("request")
     path = request.path if request is not None else ""
     items = [
-        {"label": item.label, "url": item.url, "current": path == item.url or (item.order > 0 and path.startswith(item.url))}
+        {
+            "label": item.label,
+            "url": item.url,
+            "current": path == item.url or (item.order > 0 and path.startswith(item.url)),
+        }
         for item in nav_items()
     ]
     return {"items": items}

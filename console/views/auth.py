@@ -7,12 +7,12 @@ LOGIN_MAX_FAILURES_PER_USER wrong passwords the page answers 429 with Retry-Afte
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.cache import never_cache
 
 from backend.accounts.forms import ThrottledAuthenticationForm
@@ -24,7 +24,9 @@ from console.middleware import LAST_SEEN_KEY
 class ConsoleLoginView(auth_views.LoginView):
     template_name = "console/login.html"
     authentication_form = ThrottledAuthenticationForm
-    next_page = reverse_lazy("console:home")
+
+    def get_default_redirect_url(self) -> str:
+        return reverse("console:home")
 
     def form_valid(self, form: Any) -> HttpResponse:
         # Django's login() gives the session a new key (no session fixation); the idle clock starts now.
@@ -36,13 +38,14 @@ class ConsoleLoginView(auth_views.LoginView):
 @never_cache
 def login_view(request: HttpRequest) -> HttpResponse:
     """The console's sign-in page; 429/503 with Retry-After when the throttle refuses."""
-    return refusal_status(ConsoleLoginView.as_view()(request))
+    return refusal_status(cast(HttpResponse, ConsoleLoginView.as_view()(request)))
 
 
 class ConsoleLogoutView(auth_views.LogoutView):
     """POST only (Django's LogoutView answers GET with 405): a link cannot sign anyone out."""
 
-    next_page = reverse_lazy("console:login")
+    def get_default_redirect_url(self) -> str:
+        return reverse("console:login")
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().post(request, *args, **kwargs)

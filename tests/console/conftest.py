@@ -31,5 +31,5 @@ def signed_in(user) -> Client:
     return client
 
 
-def console_login(client: Client, username: str, password: str = "pw-for-tests", next_url: str = ""):
+def console_login(client: Client, username: str, password: str = "pw-for-tests", next_url: str = ""):  # noqa: S107
     return client.post("/console/login", {"username": username, "password": password, "next": next_url})
