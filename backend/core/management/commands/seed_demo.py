@@ -119,7 +119,7 @@ class Command(BaseCommand):
         self._shifts(posts, guards)
         if not prefix:
             # The console's second role: a site supervisor who sees two of the company's sites.
-            supervisor = self._user("supervisor", ("Dana", "Whitfield"), role=Role.SUPERVISOR, company=company)
+            supervisor = self._user("supervisor", ("Renata", "Ellis"), role=Role.SUPERVISOR, company=company)
             for site in list({post.site_id: post.site for post in posts}.values())[:2]:
                 site_assignment_add(site=site, supervisor=supervisor, by=manager)
 
