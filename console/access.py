@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, cast
+from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
@@ -77,7 +78,8 @@ def console_view(view: ConsoleView[P]) -> Callable[Concatenate[HttpRequest, P], 
             login_url = reverse("console:login")
             if getattr(request, "htmx", False):
                 # htmx would swap the login page into a fragment: send the whole window there.
-                return _finish(HttpResponseClientRedirect(f"{login_url}?next={request.get_full_path()}"))
+                target = f"{login_url}?{urlencode({'next': request.get_full_path()})}"
+                return _finish(HttpResponseClientRedirect(target))
             return _finish(cast(HttpResponse, redirect_to_login(request.get_full_path(), login_url)))
         refusal = role_refusal(request, user)
         if refusal is not None:

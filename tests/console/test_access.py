@@ -77,3 +77,9 @@ def test_a_services_refusal_that_a_view_missed_is_its_status_page_not_a_500(tena
 
     assert response.status_code == 409
     assert "Already approved by Pat at 10:02 EST." in response.content.decode()
+
+
+def test_an_htmx_request_from_nobody_signed_in_sends_the_whole_window_to_login(client):
+    response = client.get("/console/", headers={"HX-Request": "true"})
+
+    assert response["HX-Redirect"] == "/console/login?next=%2Fconsole%2F"
