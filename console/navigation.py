@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import get_resolver, reverse
 
 
 @dataclass(frozen=True)
@@ -34,4 +34,7 @@ def register(*, label: str, url_name: str, order: int) -> None:
 
 
 def nav_items() -> list[NavItem]:
+    # Entries are registered by the views modules, which the URL conf imports: load it first
+    # (cached after the first time), so the list is whole even before the first request.
+    get_resolver().url_patterns  # noqa: B018
     return sorted(_items.values(), key=lambda item: (item.order, item.label))

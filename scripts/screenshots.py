@@ -57,11 +57,9 @@ def main() -> None:
 
     django.setup()
     from django.conf import settings
-    from django.urls import get_resolver
 
     from console.navigation import nav_items
 
-    get_resolver().url_patterns  # noqa: B018 (imports the console's views, which register their navigation)
     paths = [item.url for item in nav_items()] + args.page
     password = settings.DEMO_PASSWORD
     base = f"http://127.0.0.1:{args.port}"
