@@ -7,7 +7,7 @@ export DEMO_PASSWORD ?= guardops-demo
 PORT ?= 8000
 VENV := .venv/bin
 
-.PHONY: setup run test lint bench migrate seed clean-test-db
+.PHONY: setup run test lint bench migrate seed clean-test-db screenshots
 
 setup:
 	@bash scripts/setup.sh
@@ -41,3 +41,7 @@ lint: setup
 
 bench: migrate
 	@set -e; for script in bench/bench_*.py; do echo "== $$script"; $(VENV)/python "$$script"; done
+
+# PNGs of the console's pages (desk and phone sizes) in var/screenshots/, which git ignores.
+screenshots: seed
+	@$(VENV)/python scripts/screenshots.py --out var/screenshots

@@ -31,6 +31,8 @@ pkg_missing libgdal-dev && need+=(libgdal-dev)
 $local_redis && ! command -v redis-server >/dev/null && need+=(redis-server)
 pkg_missing python3-venv && ! "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null && need+=(python3-venv)
 if [ "${GUARDOPS_BROWSER_TESTS:-1}" = "1" ] && [ ! -x /usr/bin/chromium ]; then need+=(chromium); fi
+# npm installs the web pages' JavaScript libraries (htmx) from package-lock.json.
+command -v npm >/dev/null || need+=(nodejs npm)
 
 if [ ${#need[@]} -gt 0 ]; then
   say "Installing system packages: ${need[*]}"
@@ -66,6 +68,12 @@ if [ ! -f "$stamp" ]; then
   rm -f "$log"
   rm -f .venv/.installed-*
   touch "$stamp"
+fi
+
+# ---- web libraries (package-lock.json -> node_modules, served as static files) --------
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "Installing the web pages' JavaScript libraries (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi
 
 # ---- local settings ------------------------------------------------------------------

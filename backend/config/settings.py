@@ -47,6 +47,11 @@ INSTALLED_APPS = [
     "backend.rules",
     "backend.attendance",
     "backend.demo",
+    # The operations console (/console/) and the libraries its pages are built with (UI.md).
+    "django_htmx",
+    "template_partials",
+    "csp",
+    "console",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +68,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # request.htmx: views answer a fragment to htmx and the whole page otherwise.
+    "django_htmx.middleware.HtmxMiddleware",
+    # Signs console users out after CONSOLE_SESSION_IDLE_SECONDS without a request.
+    "console.middleware.SessionIdleTimeoutMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "backend.config.urls"
@@ -109,6 +119,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# Console (and later portal) sessions end after this long without a request.
+CONSOLE_SESSION_IDLE_SECONDS = env.int("CONSOLE_SESSION_IDLE_SECONDS", default=30 * 60)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -116,6 +128,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# JavaScript libraries from npm (package-lock.json; `npm ci` in scripts/setup.sh), served
+# as our own static files: pages never load a library from a CDN.
+STATICFILES_DIRS = [("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist")]
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "var" / "static")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -138,6 +153,26 @@ SILENCED_SYSTEM_CHECKS = [] if env.bool("GUARDOPS_WARN_OLD_GDAL", default=False)
 # a server you run or may use; empty (the default) draws fences on a blank background,
 # so no page ever reaches out to a third-party host.
 MAP_TILES_URL = env.str("MAP_TILES_URL", default="")
+# The console's Content-Security-Policy: our own scripts and styles only (no inline code,
+# no eval: htmx runs with allowEval=false), images from us and the tile server. The admin
+# and the API docs keep their inline scripts (django-leaflet's widgets, Swagger UI), so
+# they are left out of it.
+_MAP_TILES_ORIGIN = "/".join(MAP_TILES_URL.split("/")[:3]) if MAP_TILES_URL else None
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/api/mobile/v1/docs"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *([_MAP_TILES_ORIGIN] if _MAP_TILES_ORIGIN else [])],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 LEAFLET_CONFIG = {
     "TILES": [("Base map", MAP_TILES_URL, {})] if MAP_TILES_URL else [],
     "RESET_VIEW": False,

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.http import HttpRequest, JsonResponse
-from django.urls import path
+from django.urls import include, path
 
 from backend.accounts.forms import ThrottledAdminAuthenticationForm
 from backend.accounts.views import admin_login
@@ -24,6 +24,7 @@ urlpatterns = [
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("api/mobile/v1/", mobile_api_v1.urls),
+    path("console/", include("console.urls")),
     # Photos are never served from MEDIA_URL: each request is authenticated and tenant-checked.
     path("photos/<uuid:photo_id>/<slug:variant>", incident_photo, name="incident-photo"),
 ]

@@ -22,6 +22,7 @@ from backend.demo import geometry as g
 from backend.demo.data import COMPANIES, CompanySpec, SiteSpec
 from backend.incidents.services import incident_types_seed_defaults
 from backend.sites.models import Checkpoint, Client, RestrictedZone, Site, Unit
+from backend.sites.services import site_assignment_add
 from backend.staffing.models import Post, PostOrder, PostOrderAcknowledgement, Shift, ShiftStatus
 
 DAYS_BEFORE = 7
@@ -116,6 +117,11 @@ class Command(BaseCommand):
             for site_spec in client_spec.sites:
                 posts.extend(self._site(client, site_spec, manager))
         self._shifts(posts, guards)
+        if not prefix:
+            # The console's second role: a site supervisor who sees two of the company's sites.
+            supervisor = self._user("supervisor", ("Renata", "Ellis"), role=Role.SUPERVISOR, company=company)
+            for site in list({post.site_id: post.site for post in posts}.values())[:2]:
+                site_assignment_add(site=site, supervisor=supervisor, by=manager)
 
     def _site(self, client: Client, spec: SiteSpec, manager: User) -> list[Post]:
         site, _ = Site.objects.update_or_create(

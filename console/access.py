@@ -1,0 +1,100 @@
+"""`console_view`: the one door into every console page.
+
+It signs the anonymous in (redirect to the console's login with ?next=), turns away
+people the console is not for (guards, client contacts, GuardOps staff: a 403 page that
+says so and offers to sign out), puts the viewer's Scope on `request.scope` for the
+selectors, maps a selector's NotFound (another tenant's or an unassigned site's id) to
+the console's 404 page, and marks every answer `Vary: HX-Request` and uncacheable.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, cast
+from urllib.parse import urlencode
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+from backend.accounts.models import Role, User
+from backend.core.errors import ApplicationError, NotFound, PermissionDenied
+from backend.sites.scopes import Scope, scope_for
+
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
+P = ParamSpec("P")
+
+CONSOLE_ROLES = frozenset({Role.MANAGER, Role.SUPERVISOR})
+
+
+class ConsoleRequest(HttpRequest):
+    """The request a console view receives: a signed-in manager or supervisor and their Scope."""
+
+    user: User
+    scope: Scope
+    htmx: HtmxDetails
+
+
+ConsoleView = Callable[Concatenate[ConsoleRequest, P], HttpResponse]
+
+
+def _finish(response: HttpResponse) -> HttpResponse:
+    # The same URL answers a fragment to htmx and a page otherwise: caches must tell them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    add_never_cache_headers(response)
+    return response
+
+
+def role_refusal(request: HttpRequest, user: User) -> HttpResponse | None:
+    """The 403 page for someone the console is not for, or None when it is for them."""
+    if user.is_superuser or user.role == Role.STAFF:
+        return render(request, "console/not_for_role.html", {"staff": True}, status=403)
+    if user.role not in CONSOLE_ROLES:
+        return render(request, "console/not_for_role.html", {"staff": False}, status=403)
+    return None
+
+
+def error_page(request: HttpRequest, error: ApplicationError) -> HttpResponse:
+    return render(request, "console/error.html", {"error": error}, status=error.status)
+
+
+def console_view(view: ConsoleView[P]) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    """Wraps a console view: login, role, `request.scope`, 404s, `Vary: HX-Request`.
+
+    Put it outermost (above `require_POST` and the like), so that nobody learns which
+    methods a URL takes before signing in.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated or not isinstance(user, User):
+            login_url = reverse("console:login")
+            if getattr(request, "htmx", False):
+                # htmx would swap the login page into a fragment: send the whole window there.
+                target = f"{login_url}?{urlencode({'next': request.get_full_path()})}"
+                return _finish(HttpResponseClientRedirect(target))
+            return _finish(cast(HttpResponse, redirect_to_login(request.get_full_path(), login_url)))
+        refusal = role_refusal(request, user)
+        if refusal is not None:
+            return _finish(refusal)
+        console_request = cast(ConsoleRequest, request)
+        try:
+            console_request.scope = scope_for(user)
+            response = view(console_request, *args, **kwargs)
+        except (NotFound, Http404):
+            response = error_page(request, NotFound("There is nothing here, or it is not yours to see."))
+        except PermissionDenied as denied:
+            response = error_page(request, denied)
+        except ApplicationError as error:
+            # A view should turn a service's refusal into form errors; this keeps a missed one from being a 500.
+            response = error_page(request, error)
+        return _finish(response)
+
+    return cast(Callable[Concatenate[HttpRequest, P], HttpResponse], wrapper)

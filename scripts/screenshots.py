@@ -1,0 +1,115 @@
+"""PNGs of the console's main pages, on a desk monitor and on a phone, for a reviewer to look at.
+
+    make screenshots            # seeds the demo, then writes var/screenshots/*.png (git-ignored)
+
+Starts the development server on the demo database, signs in as the demo's manager (and
+supervisor, and a guard for the role page) in Debian's Chromium, and visits the sign-in
+page, every page in the console's navigation (each area registers its own there), and
+any extra path given with --page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import django
+from playwright.sync_api import ViewportSize, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.config.settings")
+os.environ.setdefault("DJANGO_DEBUG", "true")
+
+SIZES: dict[str, ViewportSize] = {"desk": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+
+
+def _wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
+    for _ in range(60):
+        if server.poll() is not None:
+            raise SystemExit("The development server stopped; is the database seeded (make seed)?")
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=1):  # noqa: S310 (our own loopback server)
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit("The development server did not answer /healthz within 30 s.")
+
+
+def _slug(path: str) -> str:
+    return path.strip("/").replace("/", "-").replace("?", "-").replace("=", "-") or "home"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--out", type=Path, default=ROOT / "var" / "screenshots")
+    parser.add_argument(
+        "--page", action="append", default=[], help="another console path to capture, e.g. /console/live"
+    )
+    args = parser.parse_args()
+
+    django.setup()
+    from django.conf import settings
+
+    from console.navigation import nav_items
+
+    paths = [item.url for item in nav_items()] + args.page
+    password = settings.DEMO_PASSWORD
+    base = f"http://127.0.0.1:{args.port}"
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    server = subprocess.Popen(  # noqa: S603 (our own manage.py, fixed arguments)
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{args.port}", "--noreload"],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SECURE_SSL_REDIRECT": "false", "DJANGO_SECURE_COOKIES": "false"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    written: list[Path] = []
+    try:
+        _wait_until_up(base, server)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            for size, viewport in SIZES.items():
+                context = browser.new_context(viewport=viewport)
+                page = context.new_page()
+                page.goto(f"{base}/console/login")
+                written.append(args.out / f"login-{size}.png")
+                page.screenshot(path=written[-1], full_page=True)
+                for username in ("manager", "supervisor"):
+                    page.goto(f"{base}/console/login")
+                    page.get_by_label("Username").fill(username)
+                    page.get_by_label("Password").fill(password)
+                    page.get_by_role("button", name="Sign in").click()
+                    page.wait_for_load_state("networkidle")
+                    for path in paths:
+                        page.goto(f"{base}{path}")
+                        page.wait_for_load_state("networkidle")
+                        written.append(args.out / f"{username}-{_slug(path.removeprefix('/console'))}-{size}.png")
+                        page.screenshot(path=written[-1], full_page=True)
+                    page.get_by_role("button", name="Sign out").first.click()
+                    page.wait_for_url(f"{base}/console/login")
+                page.get_by_label("Username").fill("guard1")
+                page.get_by_label("Password").fill(password)
+                page.get_by_role("button", name="Sign in").click()
+                page.wait_for_load_state("networkidle")
+                written.append(args.out / f"guard-not-for-your-role-{size}.png")
+                page.screenshot(path=written[-1], full_page=True)
+                context.close()
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    for path in written:
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""Every console URL, as every kind of person who should not see it (see tests/console/isolation.py).
+
+A URL in console.urls without a case in tests/console/isolation_cases/ fails here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, reverse
+
+import console.urls
+import tests.console.isolation_cases  # noqa: F401  (registers the cases)
+from tests.console.conftest import signed_in
+from tests.console.isolation import CASES, UrlCase, World
+
+pytestmark = pytest.mark.django_db
+
+
+def _walk(patterns, prefix: str) -> dict[str, bool]:
+    """URL name -> whether its route takes an argument (an object in the URL)."""
+    names: dict[str, bool] = {}
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            names.update(_walk(pattern.url_patterns, namespace))
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names[f"{prefix}{pattern.name}"] = bool(pattern.pattern.converters) or "(?P<" in str(pattern.pattern)
+    return names
+
+
+CONSOLE_URLS = _walk(console.urls.urlpatterns, "console:")
+GUARDED = sorted(name for name in CONSOLE_URLS if name in CASES and not CASES[name].public)
+OBJECT_URLS = [name for name in GUARDED if CONSOLE_URLS[name]]
+
+
+def test_every_console_url_has_an_isolation_case():
+    missing = sorted(set(CONSOLE_URLS) - set(CASES))
+    assert not missing, f"Add an isolation case in tests/console/isolation_cases/ for: {', '.join(missing)}"
+
+
+def test_every_case_names_a_console_url():
+    stale = sorted(set(CASES) - set(CONSOLE_URLS))
+    assert not stale, f"Isolation cases for URLs that do not exist: {', '.join(stale)}"
+
+
+def _ask(client: Client, url_name: str, world: World):
+    case: UrlCase = CASES[url_name]
+    target = case.build(world)
+    url = reverse(url_name, kwargs=target.kwargs)
+    headers = {"HX-Request": "true"} if case.htmx else {}
+    if case.method == "post":
+        return client.post(url, target.data or {}, headers=headers), target
+    return client.get(url, headers=headers), target
+
+
+@pytest.mark.parametrize("url_name", GUARDED)
+def test_nobody_signed_in_is_sent_to_the_login_page(url_name, world):
+    response, _ = _ask(Client(), url_name, world)
+
+    if CASES[url_name].htmx:
+        assert response["HX-Redirect"].startswith("/console/login?next=")
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/console/login?next=")
+
+
+@pytest.mark.parametrize("url_name", GUARDED)
+@pytest.mark.parametrize("who", ["guard", "client_contact"])
+def test_guards_and_client_contacts_get_the_not_for_your_role_page(url_name, who, world):
+    response, target = _ask(signed_in(getattr(world.tenant, who)), url_name, world)
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "not for your role" in page
+    assert target.marker is None or target.marker not in page
+
+
+@pytest.mark.parametrize("url_name", GUARDED)
+@pytest.mark.parametrize("who", ["manager", "supervisor"])
+def test_the_company_manager_and_the_assigned_supervisor_get_the_page(url_name, who, world):
+    person = world.tenant.manager if who == "manager" else world.supervisor
+
+    response, target = _ask(signed_in(person), url_name, world)
+
+    # The control for the 404s below: the same request by someone who may see it works.
+    assert response.status_code < 400, response.content.decode()[:500]
+    assert target.marker is None or target.marker in response.content.decode()
+
+
+@pytest.mark.parametrize("url_name", OBJECT_URLS)
+@pytest.mark.parametrize("who", ["other_company_manager", "unassigned_supervisor"])
+def test_someone_elses_object_is_a_404(url_name, who, world):
+    person = world.other_tenant.manager if who == "other_company_manager" else world.unassigned_supervisor
+
+    response, target = _ask(signed_in(person), url_name, world)
+
+    assert response.status_code == 404
+    assert target.marker is None or target.marker not in response.content.decode()
+
+
+@pytest.mark.parametrize("url_name", GUARDED)
+@pytest.mark.parametrize("who", ["other_company_manager", "unassigned_supervisor"])
+def test_someone_elses_object_never_shows_in_their_pages(url_name, who, world):
+    person = world.other_tenant.manager if who == "other_company_manager" else world.unassigned_supervisor
+
+    response, target = _ask(signed_in(person), url_name, world)
+
+    assert response.status_code < 500
+    assert target.marker is None or target.marker not in response.content.decode()
