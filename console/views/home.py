@@ -6,10 +6,11 @@ from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from backend.flags.models import FlagStatus, Severity
+from backend.flags.models import FlagStatus
 from backend.flags.selectors import flags_visible
 from backend.incidents.models import IncidentStatus
 from backend.incidents.selectors import incident_reports_visible
+from backend.rules.findings import Severity
 from backend.staffing.models import ShiftStatus
 from backend.staffing.selectors import shifts_visible
 from console import navigation
