@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from geofence.fixes import Fix, haversine_m
 from geofence.integrity import ImpossibleTravel
-from geofence.presence import Interval, PresencePolicy, PresenceState, PresenceTimeline
+from geofence.presence import BACK, BAND, BEYOND, Interval, PresencePolicy, PresenceState, PresenceTimeline
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -100,33 +100,39 @@ def split_track(track: Track, *, max_accuracy_m: float) -> SplitTrack:
 def _outside(track: Track, policy: PresencePolicy) -> BoolArray:
     """Per fix: is the guard outside from it until the next fix (the hysteresis of presence._outside_flags).
 
-    Between signal gaps the state starts inside. A maximal run of fixes beyond the exit
-    buffer that lasts at least exit_dwell sends the guard out from the run's first fix;
-    a fix whose accuracy circle reaches back within enter_margin brings them in.
+    Between signal gaps the state starts inside. Each fix is BEYOND, BACK or in the band;
+    a lone fix whose neighbours (in its stretch) agree against it takes their side. A
+    run of BEYOND fixes spanning exit_dwell sends the guard out from its first fix, a
+    run of BACK fixes spanning return_dwell brings them in from its first fix (two
+    fixes at least, either way): the state is that of the latest confirmed run.
     """
     n = len(track)
     if n == 0:
         return np.zeros(0, dtype=np.bool_)
-    margin = track.distance_m - track.accuracy_m
-    beyond = margin > policy.exit_buffer_m
-    back = margin <= policy.enter_margin_m
+    margin = track.distance_m - np.minimum(np.maximum(track.accuracy_m, 0.0), policy.accuracy_cap_m)
+    raw = np.where(margin > policy.exit_buffer_m, BEYOND, np.where(margin <= policy.enter_margin_m, BACK, BAND))
     segment_start = np.concatenate(([True], np.diff(track.t) >= policy.signal_gap.total_seconds()))
-    run_start = beyond & (segment_start | ~np.concatenate(([False], beyond[:-1])))
-    events = np.zeros(n, dtype=np.int8)
-    events[back | segment_start] = -1
+    evidence = raw.copy()
+    if n > 2:
+        # Interior fixes whose neighbours lie in the same stretch and agree against them.
+        same_stretch = ~segment_start[1:-1] & ~segment_start[2:]
+        lone = same_stretch & (raw[:-2] == raw[2:]) & (raw[1:-1] != raw[:-2])
+        evidence[1:-1][lone] = raw[:-2][lone]
+    run_start = segment_start | np.concatenate(([False], evidence[1:] != evidence[:-1]))
     starts = np.flatnonzero(run_start)
-    if len(starts):
-        run_id = np.cumsum(run_start) - 1
-        in_run = np.flatnonzero(beyond)
-        last_t = np.full(len(starts), -np.inf)
-        np.maximum.at(last_t, run_id[in_run], track.t[in_run])
-        confirmed = starts[last_t - track.t[starts] >= policy.exit_dwell.total_seconds()]
-        events[confirmed] = 1
-    # State at each fix is the latest event at or before it (forward fill).
-    marks = np.flatnonzero(events)
+    ends = np.concatenate((starts[1:], [n])) - 1
+    span = track.t[ends] - track.t[starts]
+    kind = evidence[starts]
+    several = ends > starts
+    left = starts[several & (kind == BEYOND) & (span >= policy.exit_dwell.total_seconds())]
+    back = starts[several & (kind == BACK) & (span >= policy.return_dwell.total_seconds())]
+    events = np.zeros(n, dtype=np.int8)
+    events[segment_start] = -1
+    events[back] = -1
+    events[left] = 1
+    # State at each fix is the latest event at or before it (forward fill; fix 0 always has one).
     last_event = np.maximum.accumulate(np.where(events != 0, np.arange(n), 0))
-    state = events[last_event] if len(marks) else np.full(n, -1, dtype=np.int8)
-    return np.asarray(state == 1)
+    return np.asarray(events[last_event] == 1)
 
 
 def presence_from_track(
