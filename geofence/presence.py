@@ -8,13 +8,11 @@ would never be out. A fix is BEYOND (margin > exit_buffer_m), BACK (margin <=
 enter_margin_m: its circle reaches the fence) or in the band between, which is
 evidence for neither. Leaving and returning are symmetric, each needing its own
 evidence (a Schmitt trigger with a dwell on both edges):
-- a single fix that disagrees with both its neighbours, which agree, is noise and takes
-  their side (a multipath fix snapping back onto the site mid-excursion, or one wild
-  fix on post);
-- then a run of consecutive BEYOND fixes spanning at least exit_dwell (and two fixes)
-  is a departure, from the run's first fix; a run of BACK fixes spanning at least
-  return_dwell (and two fixes) is a return, from the run's first fix. Nothing else
-  changes the state, so a short return keeps the guard out.
+- inside, a run of BEYOND fixes spanning at least exit_dwell (two fixes at least) is a
+  departure, from the run's first fix; out, a run of BACK fixes spanning return_dwell
+  is a return, from its first fix. Nothing else changes the state;
+- within a run one fix that says otherwise is noise (a multipath fix snapping back onto
+  the site mid-excursion, one wild fix on post); two in a row end the run.
 Mock and inaccurate fixes decide nothing, and a gap of signal_gap without a usable fix
 is "no_signal" for its whole length: presence is credited only where fixes vouch for it.
 """
@@ -25,8 +23,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
-
-import numpy as np
 
 from geofence.classify import PreparedFence
 from geofence.fixes import Fix, sort_fixes
@@ -153,31 +149,32 @@ def _segments(fixes: Sequence[Fix], signal_gap: timedelta) -> list[list[int]]:
 
 
 def _segment_outside(fixes: Sequence[Fix], distances: Sequence[float], policy: PresencePolicy) -> list[bool]:
-    """The hysteresis over one stretch without a signal gap, which starts inside."""
-    raw = [
+    """The hysteresis over one stretch without a signal gap, which starts inside.
+
+    In each state the guard is watched for evidence of the other: inside, a candidate
+    departure begins at a BEYOND fix and grows with each further one; a single fix that
+    is not BEYOND is forgiven, a second in a row drops the candidate. Once it holds two
+    fixes spanning exit_dwell the guard left, from its first fix. Out, the same with
+    BACK fixes and return_dwell.
+    """
+    evidence = [
         _evidence(d - min(max(f.accuracy_m, 0.0), policy.accuracy_cap_m), policy)
         for f, d in zip(fixes, distances, strict=True)
     ]
-    # A lone fix whose two neighbours agree against it is noise: it takes their side.
-    evidence = [
-        raw[i - 1] if 0 < i < len(raw) - 1 and raw[i - 1] == raw[i + 1] != raw[i] else raw[i]
-        for i in range(len(raw))
-    ]
     outside = [False] * len(fixes)
     is_out = False
-    run_start = 0
+    first: int | None = None  # the candidate's first and latest fixes
+    latest = 0
     for i in range(len(fixes)):
-        if i and evidence[i] != evidence[i - 1]:
-            run_start = i
-        span = fixes[i].recorded_at - fixes[run_start].recorded_at
-        confirmed = i > run_start  # a run of one fix is never evidence
-        if confirmed and evidence[i] == BEYOND and not is_out and span >= policy.exit_dwell:
-            # The guard left when the run began, not when it was confirmed.
-            is_out = True
-            outside[run_start:i] = [True] * (i - run_start)
-        elif confirmed and evidence[i] == BACK and is_out and span >= policy.return_dwell:
-            is_out = False
-            outside[run_start:i] = [False] * (i - run_start)
+        wanted, dwell = (BACK, policy.return_dwell) if is_out else (BEYOND, policy.exit_dwell)
+        if evidence[i] == wanted:
+            first, latest = (i if first is None else first), i
+        elif first is not None and i - latest >= 2:
+            first = None  # two contradicting fixes in a row: the candidate was noise
+        if first is not None and latest > first and fixes[latest].recorded_at - fixes[first].recorded_at >= dwell:
+            is_out = not is_out
+            outside[first:i] = [is_out] * (i - first)  # the move happened when the candidate began
+            first = None
         outside[i] = is_out
     return outside
 

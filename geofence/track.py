@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from geofence.fixes import Fix, haversine_m
 from geofence.integrity import ImpossibleTravel
-from geofence.presence import BACK, BAND, BEYOND, Interval, PresencePolicy, PresenceState, PresenceTimeline
+from geofence.presence import Interval, PresencePolicy, PresenceState, PresenceTimeline
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -97,39 +97,61 @@ def split_track(track: Track, *, max_accuracy_m: float) -> SplitTrack:
     )
 
 
+@dataclass(frozen=True)
+class _Runs:
+    """The fixes of one kind of evidence, grouped into runs that forgive one contradicting fix."""
+
+    index: npt.NDArray[np.intp]  # the fixes, in time order
+    t: FloatArray  # their times
+    run_last: npt.NDArray[np.intp]  # per fix: the position (in `index`) of its run's last fix
+
+    @classmethod
+    def of(cls, is_kind: BoolArray, t: FloatArray, segment_start: BoolArray) -> _Runs:
+        index = np.flatnonzero(is_kind)
+        segment = np.cumsum(segment_start)[index]
+        # Two fixes of a kind with one other fix between them are one run; two others end it.
+        new_run = np.concatenate(([True], (np.diff(index) > 2) | (np.diff(segment) != 0)))
+        starts = np.flatnonzero(new_run)
+        lasts = np.concatenate((starts[1:], [len(index)])) - 1
+        return cls(index, t[index], np.repeat(lasts, np.diff(np.concatenate((starts, [len(index)])))))
+
+    def confirmed_from(self, first_fix: int, stop: int, dwell_s: float) -> tuple[int, int] | None:
+        """(start, confirming fix) of the first run from first_fix (before stop) spanning dwell_s, if any."""
+        p = int(np.searchsorted(self.index, first_fix))
+        while p < len(self.index) and self.index[p] < stop:
+            last = int(self.run_last[p])
+            q = max(int(np.searchsorted(self.t, self.t[p] + dwell_s)), p + 1)  # two fixes at least
+            if q <= last:
+                return int(self.index[p]), int(self.index[q])
+            p = last + 1
+        return None
+
+
 def _outside(track: Track, policy: PresencePolicy) -> BoolArray:
     """Per fix: is the guard outside from it until the next fix (the hysteresis of presence._outside_flags).
 
-    Between signal gaps the state starts inside. Each fix is BEYOND, BACK or in the band;
-    a lone fix whose neighbours (in its stretch) agree against it takes their side. A
-    run of BEYOND fixes spanning exit_dwell sends the guard out from its first fix, a
-    run of BACK fixes spanning return_dwell brings them in from its first fix (two
-    fixes at least, either way): the state is that of the latest confirmed run.
+    Between signal gaps the state starts inside. Each fix is BEYOND, BACK or in the band.
+    Runs of each kind (forgiving one contradicting fix) are found with array operations;
+    what is left is a walk over the state changes, a handful per shift: from the latest
+    change, the first run of the other kind that spans its dwell is the next change.
     """
     n = len(track)
     if n == 0:
         return np.zeros(0, dtype=np.bool_)
     margin = track.distance_m - np.minimum(np.maximum(track.accuracy_m, 0.0), policy.accuracy_cap_m)
-    raw = np.where(margin > policy.exit_buffer_m, BEYOND, np.where(margin <= policy.enter_margin_m, BACK, BAND))
     segment_start = np.concatenate(([True], np.diff(track.t) >= policy.signal_gap.total_seconds()))
-    evidence = raw.copy()
-    if n > 2:
-        # Interior fixes whose neighbours lie in the same stretch and agree against them.
-        same_stretch = ~segment_start[1:-1] & ~segment_start[2:]
-        lone = same_stretch & (raw[:-2] == raw[2:]) & (raw[1:-1] != raw[:-2])
-        evidence[1:-1][lone] = raw[:-2][lone]
-    run_start = segment_start | np.concatenate(([False], evidence[1:] != evidence[:-1]))
-    starts = np.flatnonzero(run_start)
-    ends = np.concatenate((starts[1:], [n])) - 1
-    span = track.t[ends] - track.t[starts]
-    kind = evidence[starts]
-    several = ends > starts
-    left = starts[several & (kind == BEYOND) & (span >= policy.exit_dwell.total_seconds())]
-    back = starts[several & (kind == BACK) & (span >= policy.return_dwell.total_seconds())]
+    beyond = _Runs.of(margin > policy.exit_buffer_m, track.t, segment_start)
+    back = _Runs.of(margin <= policy.enter_margin_m, track.t, segment_start)
+    dwell_s = {True: policy.return_dwell.total_seconds(), False: policy.exit_dwell.total_seconds()}
     events = np.zeros(n, dtype=np.int8)
-    events[segment_start] = -1
-    events[back] = -1
-    events[left] = 1
+    starts = np.flatnonzero(segment_start)
+    events[starts] = -1
+    for first, stop in zip(starts.tolist(), [*starts[1:].tolist(), n], strict=True):
+        is_out, position = False, first
+        while (change := (back if is_out else beyond).confirmed_from(position, stop, dwell_s[is_out])) is not None:
+            is_out = not is_out
+            events[change[0]] = 1 if is_out else -1
+            position = change[1] + 1
     # State at each fix is the latest event at or before it (forward fill; fix 0 always has one).
     last_event = np.maximum.accumulate(np.where(events != 0, np.arange(n), 0))
     return np.asarray(events[last_event] == 1)
