@@ -1,15 +1,20 @@
 """A shift's presence timeline from its breadcrumb fixes: inside, outside or no signal.
 
 Phone GPS wanders by tens of metres near buildings, so a guard standing at the fence
-line must not flicker in and out. Two thresholds give hysteresis (a Schmitt trigger):
-- a guard counts as having LEFT only after fixes stay beyond the fence by more than
-  exit_buffer_m (distance minus accuracy, so the whole accuracy circle is beyond) for
-  at least exit_dwell, judged from the first to the last such fix;
-- once out, the guard is BACK at the first fix whose accuracy circle reaches the fence
-  (distance minus accuracy <= enter_margin_m).
-Between the two thresholds the state does not change. Mock and inaccurate fixes decide
-nothing, and a gap of signal_gap without a usable fix is "no_signal" for its whole
-length: presence is credited only where fixes vouch for it.
+line must not flicker in and out. Each fix's margin is its distance beyond the fence
+minus its accuracy, the accuracy capped at accuracy_cap_m: a phone reporting 50 m
+buys no more benefit of the doubt than one reporting 20 m, or a guard 45 m outside
+would never be out. A fix is BEYOND (margin > exit_buffer_m), BACK (margin <=
+enter_margin_m: its circle reaches the fence) or in the band between, which is
+evidence for neither. Leaving and returning are symmetric, each needing its own
+evidence (a Schmitt trigger with a dwell on both edges):
+- inside, a run of BEYOND fixes spanning at least exit_dwell (two fixes at least) is a
+  departure, from the run's first fix; out, a run of BACK fixes spanning return_dwell
+  is a return, from its first fix. Nothing else changes the state;
+- within a run one fix that says otherwise is noise (a multipath fix snapping back onto
+  the site mid-excursion, one wild fix on post); two in a row end the run.
+Mock and inaccurate fixes decide nothing, and a gap of signal_gap without a usable fix
+is "no_signal" for its whole length: presence is credited only where fixes vouch for it.
 """
 
 from __future__ import annotations
@@ -18,8 +23,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
-
-import numpy as np
 
 from geofence.classify import PreparedFence
 from geofence.fixes import Fix, sort_fixes
@@ -32,16 +35,20 @@ class PresencePolicy:
     """How fixes become presence; the defaults suit phone GPS around buildings."""
 
     max_accuracy_m: float = 50.0  # fixes less accurate than this decide nothing
-    exit_buffer_m: float = 30.0  # beyond the fence only when distance - accuracy exceeds this
-    enter_margin_m: float = 0.0  # back when distance - accuracy is at most this (circle reaches the fence)
+    exit_buffer_m: float = 15.0  # beyond the fence only when distance - capped accuracy exceeds this
+    enter_margin_m: float = 0.0  # back when distance - capped accuracy is at most this (circle reaches the fence)
+    accuracy_cap_m: float = 20.0  # the most a fix's reported accuracy may excuse
     exit_dwell: timedelta = timedelta(minutes=3)  # must stay beyond the buffer this long to count as left
+    return_dwell: timedelta = timedelta(minutes=2)  # must stay back this long to count as returned
     signal_gap: timedelta = timedelta(minutes=10)  # no usable fix this long: the gap is "no_signal"
 
     def __post_init__(self) -> None:
         if self.enter_margin_m > self.exit_buffer_m:
             raise ValueError("enter_margin_m must not exceed exit_buffer_m, or the state would flicker.")
-        if self.exit_dwell < timedelta(0) or self.signal_gap <= timedelta(0):
-            raise ValueError("exit_dwell must be >= 0 and signal_gap > 0.")
+        if self.exit_dwell < timedelta(0) or self.return_dwell < timedelta(0) or self.signal_gap <= timedelta(0):
+            raise ValueError("exit_dwell and return_dwell must be >= 0 and signal_gap > 0.")
+        if self.accuracy_cap_m < 0:
+            raise ValueError("accuracy_cap_m must be >= 0.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,30 +116,66 @@ def _check_window(start: datetime, end: datetime) -> None:
         raise ValueError("The scheduled window must end after it starts.")
 
 
+# Per-fix evidence codes: the margin against the two thresholds.
+BACK, BAND, BEYOND = -1, 0, 1
+
+
+def _evidence(margin: float, policy: PresencePolicy) -> int:
+    """What one fix says: BEYOND the exit buffer, BACK at the fence, or neither (the band)."""
+    if margin > policy.exit_buffer_m:
+        return BEYOND
+    return BACK if margin <= policy.enter_margin_m else BAND
+
+
 def _outside_flags(fixes: Sequence[Fix], fence: PreparedFence, policy: PresencePolicy) -> list[bool]:
     """Per fix (time order): is the guard outside from this fix until the next one (hysteresis)."""
     if not fixes:
         return []
     _, distances = fence.distances_m([f.lon for f in fixes], [f.lat for f in fixes])
-    margins = (distances - np.array([f.accuracy_m for f in fixes])).tolist()
+    outside: list[bool] = []
+    for segment in _segments(fixes, policy.signal_gap):
+        outside.extend(_segment_outside([fixes[i] for i in segment], distances[segment].tolist(), policy))
+    return outside
+
+
+def _segments(fixes: Sequence[Fix], signal_gap: timedelta) -> list[list[int]]:
+    """Indices of the fixes between signal gaps: evidence does not carry across a gap."""
+    segments: list[list[int]] = []
+    for i, fix in enumerate(fixes):
+        if not segments or fix.recorded_at - fixes[i - 1].recorded_at >= signal_gap:
+            segments.append([])
+        segments[-1].append(i)
+    return segments
+
+
+def _segment_outside(fixes: Sequence[Fix], distances: Sequence[float], policy: PresencePolicy) -> list[bool]:
+    """The hysteresis over one stretch without a signal gap, which starts inside.
+
+    In each state the guard is watched for evidence of the other: inside, a candidate
+    departure begins at a BEYOND fix and grows with each further one; a single fix that
+    is not BEYOND is forgiven, a second in a row drops the candidate. Once it holds two
+    fixes spanning exit_dwell the guard left, from its first fix. Out, the same with
+    BACK fixes and return_dwell.
+    """
+    evidence = [
+        _evidence(d - min(max(f.accuracy_m, 0.0), policy.accuracy_cap_m), policy)
+        for f, d in zip(fixes, distances, strict=True)
+    ]
     outside = [False] * len(fixes)
     is_out = False
-    run_start: int | None = None  # first fix of the current run beyond the exit buffer
-    for i, (fix, margin) in enumerate(zip(fixes, margins, strict=True)):
-        if i and fix.recorded_at - fixes[i - 1].recorded_at >= policy.signal_gap:
-            is_out, run_start = False, None  # evidence does not carry across a signal gap
-        if is_out:
-            is_out = margin > policy.enter_margin_m
-            outside[i] = is_out
-        elif margin > policy.exit_buffer_m:
-            run_start = i if run_start is None else run_start
-            if fix.recorded_at - fixes[run_start].recorded_at >= policy.exit_dwell:
-                # Confirmed: the guard left when the run began, not when it was confirmed.
-                is_out = True
-                outside[run_start : i + 1] = [True] * (i + 1 - run_start)
-                run_start = None
-        else:
-            run_start = None
+    first: int | None = None  # the candidate's first and latest fixes
+    latest = 0
+    for i in range(len(fixes)):
+        wanted, dwell = (BACK, policy.return_dwell) if is_out else (BEYOND, policy.exit_dwell)
+        if evidence[i] == wanted:
+            first, latest = (i if first is None else first), i
+        elif first is not None and i - latest >= 2:
+            first = None  # two contradicting fixes in a row: the candidate was noise
+        if first is not None and latest > first and fixes[latest].recorded_at - fixes[first].recorded_at >= dwell:
+            is_out = not is_out
+            outside[first:i] = [is_out] * (i - first)  # the move happened when the candidate began
+            first = None
+        outside[i] = is_out
     return outside
 
 

@@ -97,36 +97,64 @@ def split_track(track: Track, *, max_accuracy_m: float) -> SplitTrack:
     )
 
 
+@dataclass(frozen=True)
+class _Runs:
+    """The fixes of one kind of evidence, grouped into runs that forgive one contradicting fix."""
+
+    index: npt.NDArray[np.intp]  # the fixes, in time order
+    t: FloatArray  # their times
+    run_last: npt.NDArray[np.intp]  # per fix: the position (in `index`) of its run's last fix
+
+    @classmethod
+    def of(cls, is_kind: BoolArray, t: FloatArray, segment_start: BoolArray) -> _Runs:
+        index = np.flatnonzero(is_kind)
+        segment = np.cumsum(segment_start)[index]
+        # Two fixes of a kind with one other fix between them are one run; two others end it.
+        new_run = np.concatenate(([True], (np.diff(index) > 2) | (np.diff(segment) != 0)))
+        starts = np.flatnonzero(new_run)
+        lasts = np.concatenate((starts[1:], [len(index)])) - 1
+        return cls(index, t[index], np.repeat(lasts, np.diff(np.concatenate((starts, [len(index)])))))
+
+    def confirmed_from(self, first_fix: int, stop: int, dwell_s: float) -> tuple[int, int] | None:
+        """(start, confirming fix) of the first run from first_fix (before stop) spanning dwell_s, if any."""
+        p = int(np.searchsorted(self.index, first_fix))
+        while p < len(self.index) and self.index[p] < stop:
+            last = int(self.run_last[p])
+            q = max(int(np.searchsorted(self.t, self.t[p] + dwell_s)), p + 1)  # two fixes at least
+            if q <= last:
+                return int(self.index[p]), int(self.index[q])
+            p = last + 1
+        return None
+
+
 def _outside(track: Track, policy: PresencePolicy) -> BoolArray:
     """Per fix: is the guard outside from it until the next fix (the hysteresis of presence._outside_flags).
 
-    Between signal gaps the state starts inside. A maximal run of fixes beyond the exit
-    buffer that lasts at least exit_dwell sends the guard out from the run's first fix;
-    a fix whose accuracy circle reaches back within enter_margin brings them in.
+    Between signal gaps the state starts inside. Each fix is BEYOND, BACK or in the band.
+    Runs of each kind (forgiving one contradicting fix) are found with array operations;
+    what is left is a walk over the state changes, a handful per shift: from the latest
+    change, the first run of the other kind that spans its dwell is the next change.
     """
     n = len(track)
     if n == 0:
         return np.zeros(0, dtype=np.bool_)
-    margin = track.distance_m - track.accuracy_m
-    beyond = margin > policy.exit_buffer_m
-    back = margin <= policy.enter_margin_m
+    margin = track.distance_m - np.minimum(np.maximum(track.accuracy_m, 0.0), policy.accuracy_cap_m)
     segment_start = np.concatenate(([True], np.diff(track.t) >= policy.signal_gap.total_seconds()))
-    run_start = beyond & (segment_start | ~np.concatenate(([False], beyond[:-1])))
+    beyond = _Runs.of(margin > policy.exit_buffer_m, track.t, segment_start)
+    back = _Runs.of(margin <= policy.enter_margin_m, track.t, segment_start)
+    dwell_s = {True: policy.return_dwell.total_seconds(), False: policy.exit_dwell.total_seconds()}
     events = np.zeros(n, dtype=np.int8)
-    events[back | segment_start] = -1
-    starts = np.flatnonzero(run_start)
-    if len(starts):
-        run_id = np.cumsum(run_start) - 1
-        in_run = np.flatnonzero(beyond)
-        last_t = np.full(len(starts), -np.inf)
-        np.maximum.at(last_t, run_id[in_run], track.t[in_run])
-        confirmed = starts[last_t - track.t[starts] >= policy.exit_dwell.total_seconds()]
-        events[confirmed] = 1
-    # State at each fix is the latest event at or before it (forward fill).
-    marks = np.flatnonzero(events)
+    starts = np.flatnonzero(segment_start)
+    events[starts] = -1
+    for first, stop in zip(starts.tolist(), [*starts[1:].tolist(), n], strict=True):
+        is_out, position = False, first
+        while (change := (back if is_out else beyond).confirmed_from(position, stop, dwell_s[is_out])) is not None:
+            is_out = not is_out
+            events[change[0]] = 1 if is_out else -1
+            position = change[1] + 1
+    # State at each fix is the latest event at or before it (forward fill; fix 0 always has one).
     last_event = np.maximum.accumulate(np.where(events != 0, np.arange(n), 0))
-    state = events[last_event] if len(marks) else np.full(n, -1, dtype=np.int8)
-    return np.asarray(state == 1)
+    return np.asarray(events[last_event] == 1)
 
 
 def presence_from_track(

@@ -40,6 +40,8 @@ INSIDE_CENTER = point(100, 100)
 ON_EAST_EDGE = point(200, 100)
 # 50 m east of the east edge.
 OUTSIDE_50M = point(250, 100)
+# 45 m east of the east edge: out even when the phone claims 50 m accuracy.
+OUTSIDE_45M = point(245, 100)
 # 3 km east of the east edge: "filed from home".
 OUTSIDE_3KM = point(3200, 100)
 # 49.7 km east of the east edge on the spheroid (the flat metres-per-degree above drift

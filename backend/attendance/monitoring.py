@@ -313,12 +313,7 @@ def _verified_clock(
 
 
 def _policy(thresholds: Thresholds) -> PresencePolicy:
-    return PresencePolicy(
-        max_accuracy_m=thresholds.ping_max_accuracy_m,
-        exit_buffer_m=thresholds.exit_buffer_m,
-        exit_dwell=timedelta(minutes=thresholds.exit_dwell_min),
-        signal_gap=timedelta(minutes=thresholds.signal_gap_min),
-    )
+    return thresholds.presence_policy()
 
 
 def shift_facts_many(

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field, fields
+from datetime import timedelta
 from typing import Any
+
+from geofence.presence import PresencePolicy
 
 
 def threshold(default: float, why: str) -> Any:
@@ -64,9 +67,26 @@ class Thresholds:
 
     # --- presence during the shift ---------------------------------------------------
     exit_buffer_m: float = threshold(
-        30.0, "A guard has left only when distance minus accuracy exceeds this (GPS jitter at the fence)."
+        15.0,
+        "A fix is beyond the fence when its distance minus its (capped) accuracy exceeds this: the margin for "
+        "GPS error beyond what the phone reports. 15 m keeps a guard pacing the fence line in (the jitter test) "
+        "and puts one pacing the far sidewalk, 20-30 m off, out.",
     )
-    exit_dwell_min: float = threshold(3.0, "...and stays beyond the buffer this long.")
+    accuracy_tolerance_cap_m: float = threshold(
+        20.0,
+        "The most a fix's reported accuracy may excuse on top of the exit buffer. Phones outdoors report "
+        "3-10 m and 10-20 m among buildings; a figure beyond 20 m is a Wi-Fi or cell estimate that must not "
+        "hide a guard 45 m outside (worse than ping_max_accuracy_m is no signal at all).",
+    )
+    exit_dwell_min: float = threshold(
+        3.0, "...and stays beyond the buffer this long (a lone fix back on site is noise, not a return)."
+    )
+    return_dwell_min: float = threshold(
+        2.0,
+        "Once out, a guard is back only when fixes whose circle reaches the fence span this long (two fixes at "
+        "least; 5 at 30 s, 3 at 60 s): a fix or two snapping back onto the site mid-excursion do not end it. "
+        "The return counts from the first such fix, so the dwell costs no credited time.",
+    )
     signal_gap_min: float = threshold(10.0, "No usable fix this long is 'no signal', not 'outside'.")
     out_of_position_allowed_min: int = threshold(
         15, "Outside the fence longer than this during a shift is out of position."
@@ -95,6 +115,17 @@ class Thresholds:
                 raise ValueError(f"{name} must be a non-negative number")
             clean[name] = type(default)(value)
         return dataclasses.replace(self, **clean)
+
+    def presence_policy(self) -> PresencePolicy:
+        """The presence timeline's hysteresis as these thresholds set it."""
+        return PresencePolicy(
+            max_accuracy_m=self.ping_max_accuracy_m,
+            exit_buffer_m=self.exit_buffer_m,
+            accuracy_cap_m=self.accuracy_tolerance_cap_m,
+            exit_dwell=timedelta(minutes=self.exit_dwell_min),
+            return_dwell=timedelta(minutes=self.return_dwell_min),
+            signal_gap=timedelta(minutes=self.signal_gap_min),
+        )
 
 
 DEFAULTS = Thresholds()

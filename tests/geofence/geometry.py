@@ -54,6 +54,8 @@ OUTSIDE_50M: LonLat = offset(SQUARE_CENTRE, 150.0, 0.0)  # 50 m east of the east
 OUTSIDE_80M_NORTH: LonLat = offset(SQUARE_CENTRE, 0.0, 180.0)  # 80 m north of the north edge
 OUTSIDE_CORNER: LonLat = offset(SQUARE_CENTRE, 130.0, 140.0)  # 50 m from the NE corner (30, 40, 50)
 OUTSIDE_300M: LonLat = offset(SQUARE_CENTRE, -400.0, 0.0)  # 300 m west of the west edge
+OUTSIDE_45M: LonLat = offset(SQUARE_CENTRE, 145.0, 0.0)  # 45 m east of the east edge
+OUTSIDE_1100M: LonLat = offset(SQUARE_CENTRE, 1200.0, 0.0)  # 1.1 km east of the east edge (the coffee shop)
 FAR_3KM: LonLat = offset(SQUARE_CENTRE, 3100.0, 0.0)  # 3 km east of the east edge
 FAR_300KM: LonLat = offset(SQUARE_CENTRE, 0.0, -300_100.0)  # about 300 km south (Monterey Bay area)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -216,3 +217,195 @@ def test_jitter_along_the_boundary_for_an_hour_never_produces_outside(wobbles):
     )
     # then the guard is never outside
     assert all(i.state != "outside" for i in timeline.intervals)
+
+
+# --- leaving and returning: each needs its own evidence; a lone fix is noise -----------
+
+EXCURSION = timedelta(minutes=4.8)  # the missed excursion of the issue, 1.1 km away
+NOISE_SEEDS = range(10)  # ten recorded-track-like noise variants, fixed so the test cannot flake
+
+
+def noisy_fix(rng: np.random.Generator, at: datetime, point: geo.LonLat) -> Fix:
+    """A phone fix near point: reported accuracy 4-20 m, actual error of about that size."""
+    accuracy = float(rng.uniform(4.0, 20.0))
+    east, north = rng.normal(0.0, accuracy / 1.5, size=2)
+    return Fix(at, *geo.offset(point, float(east), float(north)), accuracy_m=accuracy)
+
+
+def excursion_track(seed: int, every: timedelta) -> tuple[list[Fix], datetime]:
+    """An hour on post, 4.8 minutes at the coffee shop 1.1 km away, then on post again.
+
+    Mid-excursion one fix snaps back onto the site (multipath off the office's glass):
+    the fix that used to restart the departure clock. Returns the fixes and when the
+    guard left.
+    """
+    rng = np.random.default_rng(seed)
+    left_at = SHIFT_START + minutes(60)
+    back_at = left_at + EXCURSION
+    snap_at = left_at + (EXCURSION / 2 // every) * every
+    fixes = []
+    t = SHIFT_START
+    while t < SHIFT_START + timedelta(hours=2):
+        away = left_at <= t < back_at and t != snap_at
+        fixes.append(noisy_fix(rng, t, geo.OUTSIDE_1100M if away else geo.INSIDE_CENTER))
+        t += every
+    return fixes, left_at
+
+
+@pytest.mark.parametrize("every", [timedelta(seconds=30), timedelta(seconds=60)], ids=["every-30s", "every-60s"])
+@pytest.mark.parametrize("seed", NOISE_SEEDS)
+def test_a_short_excursion_with_one_fix_snapping_back_is_still_an_excursion(seed, every):
+    # given a 4.8-minute excursion 1.1 km away with one fix mid-way back on site
+    fixes, left_at = excursion_track(seed, every)
+    # when the timeline is built
+    timeline = timeline_of(fixes, hours=2)
+    # then the guard was out once, from the first fix away, for the excursion (to a fix)
+    outside = [i for i in timeline.intervals if i.state == "outside"]
+    assert len(outside) == 1
+    assert outside[0].start == left_at
+    assert abs(outside[0].duration - EXCURSION) <= every
+
+
+def test_a_guard_pacing_the_far_sidewalk_is_not_credited_on_post():
+    # given a guard pacing a sidewalk 15-30 m east of the fence all shift (there and back
+    # every 10 minutes), with good 8 m fixes
+    fixes = []
+    for k in range(4 * 120):
+        phase = (k % 20) / 20  # 20 fixes (10 minutes) per lap
+        beyond_edge_m = 15.0 + 15.0 * (1 - abs(2 * phase - 1))
+        lon, lat = geo.offset(geo.SQUARE_CENTRE, geo.SQUARE_HALF_M + beyond_edge_m, 3.0 * math.sin(k))
+        fixes.append(Fix(SHIFT_START + k * EVERY, lon, lat, accuracy_m=8.0))
+    # when the timeline is built
+    timeline = timeline_of(fixes)
+    # then the shift is not credited as on post: out from the first lap on
+    assert timeline.coverage < 0.05
+
+
+def test_a_fix_claiming_50_m_accuracy_does_not_excuse_45_m_outside():
+    # given a guard on post for an hour, then 45 m outside for 30 minutes on a phone
+    # reporting 50 m accuracy (its circle reaches 5 m into the site)
+    fixes = track(
+        SHIFT_START,
+        [
+            (minutes(60), geo.INSIDE_CENTER, 8.0),
+            (minutes(30), geo.OUTSIDE_45M, 50.0),
+            (minutes(150), geo.INSIDE_CENTER, 8.0),
+        ],
+    )
+    # when the timeline is built
+    timeline = timeline_of(fixes)
+    # then the 30 minutes are outside: only 20 m of the claimed accuracy is excused
+    assert [i for i in timeline.intervals if i.state == "outside"] == [
+        Interval(SHIFT_START + minutes(60), SHIFT_START + minutes(90), "outside")
+    ]
+
+
+def test_fixes_coarser_than_the_limit_are_no_signal_not_inside():
+    # given a guard whose phone falls back to 60 m cell fixes for 30 minutes (limit 50 m)
+    fixes = track(
+        SHIFT_START,
+        [
+            (minutes(60), geo.INSIDE_CENTER, 8.0),
+            (minutes(30), geo.INSIDE_CENTER, 60.0),
+            (minutes(150), geo.INSIDE_CENTER, 8.0),
+        ],
+    )
+    # when the timeline is built
+    timeline = timeline_of(fixes)
+    # then those 30 minutes credit nothing
+    no_signal = [i for i in timeline.intervals if i.state == "no_signal"]
+    assert sum((i.duration for i in no_signal), timedelta(0)) >= minutes(30)
+    assert timeline.coverage <= 210 / 240
+
+
+def test_a_short_return_between_two_absences_does_not_end_the_absence():
+    # given a guard out for 20 minutes who passes through the site for one minute (2 fixes)
+    # and is out again for 20 minutes
+    fixes = track(
+        SHIFT_START,
+        [
+            (minutes(60), geo.INSIDE_CENTER, 8.0),
+            (minutes(20), geo.OUTSIDE_300M, 8.0),
+            (minutes(1), geo.INSIDE_CENTER, 8.0),
+            (minutes(20), geo.OUTSIDE_300M, 8.0),
+            (minutes(139), geo.INSIDE_CENTER, 8.0),
+        ],
+    )
+    # when the timeline is built
+    timeline = timeline_of(fixes)
+    # then it is one absence of 41 minutes: a return needs 2 minutes back
+    assert [i for i in timeline.intervals if i.state == "outside"] == [
+        Interval(SHIFT_START + minutes(60), SHIFT_START + minutes(101), "outside")
+    ]
+
+
+# --- properties of the hysteresis, on evidence sequences -------------------------------
+# Positions: on post (BACK), in the band 12 m beyond the edge with 8 m fixes (4 m beyond:
+# evidence for neither) and 300 m away (BEYOND).
+_AT: dict[str, geo.LonLat] = {"in": geo.INSIDE_CENTER, "band": geo.NEAR_20M, "out": geo.OUTSIDE_300M}
+_derandomized = settings(max_examples=150, deadline=None, derandomize=True)
+
+
+def fixes_at(places: list[str], every: timedelta = EVERY) -> list[Fix]:
+    """One 8 m fix per place, every `every` from the shift's start."""
+    return [Fix(SHIFT_START + k * every, *_AT[place], accuracy_m=8.0) for k, place in enumerate(places)]
+
+
+def outside_spans(places: list[str], policy: PresencePolicy | None = None) -> list[tuple[int, int]]:
+    """The outside intervals as (first fix, first fix after) indices."""
+    timeline = timeline_of(fixes_at(places), hours=len(places) * EVERY / timedelta(hours=1), policy=policy)
+    return [
+        ((i.start - SHIFT_START) // EVERY, (i.end - SHIFT_START) // EVERY)
+        for i in timeline.intervals
+        if i.state == "outside"
+    ]
+
+
+_run = st.integers(min_value=1, max_value=30)  # fixes in a run, 30 s apart
+
+
+@_derandomized
+@given(st.lists(st.sampled_from(["in", "band"]), min_size=1, max_size=200))
+def test_a_guard_never_beyond_the_buffer_is_never_out(places):
+    assert outside_spans(places) == []
+
+
+@_derandomized
+@given(before=_run, away=st.integers(min_value=7, max_value=40), after=_run, data=st.data())
+def test_an_excursion_past_the_dwell_is_found_whatever_one_fix_inside_it_says(before, away, after, data):
+    # given `away` fixes 300 m off (at least 3 minutes from first to last), one of them
+    # (not next to either end, where it would only move the end by a fix) replaced by a
+    # fix on post or in the band
+    places = ["in"] * before + ["out"] * away + ["in"] * (after + 4)
+    lone = data.draw(st.integers(min_value=before + 2, max_value=before + away - 3))
+    places[lone] = data.draw(st.sampled_from(["in", "band"]))
+    # then the excursion is found, exactly from the first fix away to the first fix back
+    assert outside_spans(places) == [(before, before + away)]
+
+
+@_derandomized
+@given(st.lists(st.sampled_from(["in", "band", "out"]), min_size=5, max_size=120), st.data())
+def test_a_lone_fix_in_a_steady_stretch_never_changes_the_timeline(places, data):
+    # given any track with a steady stretch of five fixes somewhere
+    index = data.draw(st.integers(min_value=2, max_value=len(places) - 3))
+    truth = places.copy()
+    truth[index - 2 : index + 3] = [places[index]] * 5
+    # when the middle one of them says anything else
+    noisy = truth.copy()
+    noisy[index] = data.draw(st.sampled_from(["in", "band", "out"]))
+    # then the timeline is the same
+    assert outside_spans(noisy) == outside_spans(truth)
+
+
+@_derandomized
+@given(run=st.integers(min_value=1, max_value=12), dwell_min=st.sampled_from([0.0, 1.0, 2.0, 3.0, 5.0]))
+def test_leaving_and_returning_need_the_same_evidence(run, dwell_min):
+    # given the same dwell for leaving and for returning
+    policy = PresencePolicy(exit_dwell=minutes(dwell_min), return_dwell=minutes(dwell_min))
+    # when `run` fixes go the other way: away from a post, or back from a long absence
+    left = outside_spans(["in"] * 10 + ["out"] * run + ["in"] * 30, policy)
+    returned = outside_spans(["in"] * 2 + ["out"] * 20 + ["in"] * run + ["out"] * 20, policy)
+    # then a departure counts exactly when a return would: two fixes at least, spanning the dwell
+    enough = run >= 2 and (run - 1) * EVERY >= minutes(dwell_min)
+    assert left == ([(10, 10 + run)] if enough else [])
+    assert returned == ([(2, 22), (22 + run, 42 + run)] if enough else [(2, 42 + run)])

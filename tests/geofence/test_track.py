@@ -44,9 +44,18 @@ def _as_track(fixes: list[Fix]) -> Track:
 
 
 @settings(max_examples=300, deadline=None)
-@given(raw=fixes_strategy, dwell_min=st.sampled_from([0, 1, 3, 10]))
-def test_presence_from_track_equals_presence_timeline(raw, dwell_min):
-    policy = PresencePolicy(exit_dwell=timedelta(minutes=dwell_min))
+@given(
+    raw=fixes_strategy,
+    dwell_min=st.sampled_from([0, 1, 3, 10]),
+    return_dwell_min=st.sampled_from([0, 0.5, 2, 5]),
+    accuracy_cap_m=st.sampled_from([0.0, 10.0, 20.0, 100.0]),
+)
+def test_presence_from_track_equals_presence_timeline(raw, dwell_min, return_dwell_min, accuracy_cap_m):
+    policy = PresencePolicy(
+        exit_dwell=timedelta(minutes=dwell_min),
+        return_dwell=timedelta(minutes=return_dwell_min),
+        accuracy_cap_m=accuracy_cap_m,
+    )
     fixes = _as_fixes(raw)
 
     reference = presence_timeline(scheduled_start=START, scheduled_end=END, fixes=fixes, fence=FENCE, policy=policy)

@@ -75,14 +75,16 @@ def _send_pings(api: ApiClient, pings: list[dict[str, Any]]) -> None:
     assert response.status_code == 200, response.content
 
 
-def _trace(shift: Shift, points: list[Point], *, every: timedelta = timedelta(seconds=30)) -> None:
+def _trace(
+    shift: Shift, points: list[Point], *, every: timedelta = timedelta(seconds=30), accuracy_m: float = 8.0
+) -> None:
     """Breadcrumbs from the shift's start on, one every 30 s, as a synced phone left them."""
     Ping.objects.bulk_create(
         Ping(
             id=uuid.uuid4(),
             shift=shift,
             location=where,
-            accuracy_m=8.0,
+            accuracy_m=accuracy_m,
             recorded_at=shift.scheduled_start + index * every,
             received_at=_now(),
         )
@@ -223,8 +225,25 @@ def _twenty_minutes_50_m_outside(tenant: Tenant) -> Shift:
 
 
 def exit_buffer(tenant: Tenant, api: ApiClient) -> bool:
-    # 50 m out with 8 m fixes is 42 m beyond the fence (default buffer 30 m)
+    # 50 m out with 8 m fixes is 42 m beyond the fence (default buffer 15 m)
     return "OUT_OF_POSITION" in _monitored_open_codes(_twenty_minutes_50_m_outside(tenant))
+
+
+def accuracy_tolerance_cap(tenant: Tenant, api: ApiClient) -> bool:
+    # 20 minutes 45 m out with fixes claiming 50 m accuracy: only 20 m of it is excused by
+    # default, leaving 25 m beyond the 15 m buffer
+    shift = _clocked_in(tenant, started_ago=timedelta(minutes=40))
+    _trace(shift, [geo.INSIDE_CENTER] * 40 + [geo.OUTSIDE_45M] * 40, accuracy_m=50.0)
+    return "OUT_OF_POSITION" in _monitored_open_codes(shift)
+
+
+def return_dwell(tenant: Tenant, api: ApiClient) -> bool:
+    # out 9 minutes, back on site for 3 minutes, out again for 10: two short absences by
+    # default (back for at least 2 minutes is a return), one of 22 minutes when a return
+    # must last 5
+    shift = _clocked_in(tenant, started_ago=timedelta(minutes=32))
+    _trace(shift, [geo.INSIDE_CENTER] * 20 + [geo.OUTSIDE_50M] * 18 + [geo.INSIDE_CENTER] * 6 + [geo.OUTSIDE_50M] * 20)
+    return "OUT_OF_POSITION" in _monitored_open_codes(shift)
 
 
 def exit_dwell(tenant: Tenant, api: ApiClient) -> bool:
@@ -294,7 +313,9 @@ CASES: dict[str, Case] = {
     "backdated_clock_event_min": Case(backdated_clock_event, override=30, happens_by_default=True),
     "clock_evidence_window_min": Case(clock_evidence_window, override=20, happens_by_default=True),
     "exit_buffer_m": Case(exit_buffer, override=60.0, happens_by_default=True),
+    "accuracy_tolerance_cap_m": Case(accuracy_tolerance_cap, override=40.0, happens_by_default=True),
     "exit_dwell_min": Case(exit_dwell, override=25.0, happens_by_default=True),
+    "return_dwell_min": Case(return_dwell, override=5.0, happens_by_default=False),
     "signal_gap_min": Case(signal_gap, override=20.0, happens_by_default=False, also={"impossible_speed_mps": 1.0}),
     "out_of_position_allowed_min": Case(out_of_position_allowed, override=30, happens_by_default=True),
     "inactivity_radius_m": Case(inactivity_radius, override=30.0, happens_by_default=False),

@@ -86,6 +86,23 @@ def test_a_guard_who_leaves_for_40_minutes_mid_shift_is_out_of_position(tenant):
     assert flag.resolved_at == shift.scheduled_start + timedelta(minutes=100)
 
 
+def test_one_fix_snapping_back_on_site_does_not_split_an_absence_under_the_allowance(tenant):
+    # given an hour of patrol, 20 minutes 1.1 km away with one fix in the middle back on
+    # site (multipath), then patrol again (it is now 2 h in)
+    shift = _shift(tenant, started_ago=timedelta(hours=2))
+    away = [(1300, 100)] * 40
+    away[20] = (100, 100)
+    _trace(shift, [*_patrol(60), *away, *_patrol(40, phase=1.0)])
+
+    # when the monitor runs
+    shifts_monitor(now=NOW)
+
+    # then it is one 20-minute absence, over the 15 allowed, not two of 10 minutes
+    flag = Flag.objects.get(shift=shift, code="OUT_OF_POSITION")
+    assert flag.evidence["minutes_outside"] == 20
+    assert flag.evidence["left_at"] == (shift.scheduled_start + timedelta(minutes=60)).isoformat()
+
+
 def test_an_ongoing_excursion_is_open_and_updated_not_raised_twice(tenant):
     shift = _shift(tenant, started_ago=timedelta(minutes=90))
     _trace(shift, [*_patrol(60), *[(3200, 100)] * 60])
