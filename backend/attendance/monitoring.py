@@ -276,14 +276,15 @@ def _verified_clock(
     """Confirm backdated clock times from on-site breadcrumbs and checkpoint scans recorded at the time.
 
     Only shifts with an unconfirmed clock event get here (a handful per pass). A fix is on
-    site when its accuracy circle reaches within the exit buffer of the fence, as in the
-    presence timeline; a scan is on site by nature (the tag is on the wall). Evidence is
+    site when its accuracy circle (the accuracy capped as in the presence timeline)
+    reaches within the exit buffer of the fence; a scan is on site by nature (the tag is on the wall). Evidence is
     on the phone's clock, clock times on the server's: `phone` converts between them.
     """
     verified_in, verified_out = shift.clock_in_verified_at, shift.clock_out_verified_at
     if not (_clock_in_pending(shift) or _clock_out_pending(shift)):
         return VerifiedClock(verified_in, verified_out)
-    on_site = usable.t[(usable.distance_m - usable.accuracy_m) <= limits.exit_buffer_m]
+    tolerance = np.minimum(usable.accuracy_m, limits.accuracy_tolerance_cap_m)
+    on_site = usable.t[(usable.distance_m - tolerance) <= limits.exit_buffer_m]
     evidence = np.sort(np.concatenate((on_site, np.array([at.timestamp() for at in scans], dtype=np.float64))))
     window = limits.clock_evidence_window_min * 60.0
 
