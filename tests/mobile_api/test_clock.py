@@ -601,6 +601,28 @@ def test_breadcrumbs_far_from_the_site_confirm_nothing(tenant, guard_api):
     assert "NO_SHOW" in _open_codes(shift)
 
 
+def test_a_wide_accuracy_circle_does_not_put_a_guard_45_m_out_on_site(tenant, guard_api):
+    # given breadcrumbs 45 m outside the fence that claim 45 m accuracy, at the claimed time
+    shift = _night_shift(tenant)
+    crumbs = [
+        ping(
+            shift,
+            geo.OUTSIDE_45M,
+            accuracy_m=45.0,
+            recorded_at=(shift.scheduled_start + timedelta(minutes=m)).isoformat(),
+        )
+        for m in range(-2, 11)
+    ]
+    guard_api.post_json("/pings", {"pings": crumbs})
+
+    # when the backdated clock-in arrives and the pass runs
+    _clock_in_backdated(guard_api, shift)
+    shifts_monitor(now=timezone.now() + timedelta(minutes=1))
+
+    # then nothing confirmed the claim: only 20 m of a fix's accuracy counts, as on post
+    assert "NO_SHOW" in _open_codes(shift)
+
+
 def _clocked_in_night_shift(tenant):
     """A shift from 9 h ago to 1 h ago, clocked in on time (live) at its start."""
     starts = timezone.now().replace(microsecond=0) - timedelta(hours=9)
