@@ -1,11 +1,10 @@
 """Reviewers' transitions over a panic alert: acknowledge (who, when, note), then resolve (outcome)."""
 
-import threading
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from backend.core.errors import PermissionDenied, ValidationFailed
@@ -20,6 +19,7 @@ from backend.tracking.field_services import PanicData, panic_alert_raise
 from backend.tracking.models import PanicAlert, PanicOutcome
 from backend.tracking.panic import panic_alert_acknowledge, panic_alert_resolve
 from tests import factories
+from tests.concurrency import race_outcomes
 
 
 @pytest.fixture
@@ -166,30 +166,16 @@ def test_two_managers_acknowledging_at_once_one_takes_it_and_the_other_is_told_w
     factories.ShiftFactory(post=tenant.post, guard=tenant.guard)
     raised, _ = panic_alert_raise(guard=tenant.guard, data=PanicData())
     managers = [tenant.manager, factories.ManagerFactory(company=tenant.company, first_name="Dana", last_name="Reyes")]
-    barrier = threading.Barrier(2)
-    took, told, unexpected = [], [], []
 
-    def acknowledge(manager):
-        try:
-            barrier.wait()
-            panic_alert_acknowledge(alert=PanicAlert.objects.get(pk=raised.pk), by=manager)
-            took.append(manager)
-        except PanicAlertAlreadyAcknowledged as exc:
-            told.append(exc)
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
-            unexpected.append(exc)
-        finally:
-            connection.close()
+    def acknowledge_as(manager):
+        return lambda: panic_alert_acknowledge(alert=PanicAlert.objects.get(pk=raised.pk), by=manager)
 
-    threads = [threading.Thread(target=acknowledge, args=(manager,)) for manager in managers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race_outcomes(*map(acknowledge_as, managers))
 
     # then one acknowledgement is stored and the other manager is told whose it is
-    assert unexpected == []
-    assert (len(took), len(told)) == (1, 1)
+    took = [who for who, outcome in zip(managers, outcomes, strict=True) if not isinstance(outcome, Exception)]
+    told = [outcome for outcome in outcomes if isinstance(outcome, PanicAlertAlreadyAcknowledged)]
+    assert (len(took), len(told)) == (1, 1), outcomes
     raised.refresh_from_db()
     assert raised.acknowledged_by == took[0]
     assert f"already acknowledged by {took[0]} at " in told[0].message
