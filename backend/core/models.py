@@ -9,7 +9,7 @@ from django.db import models
 # Still importable from here (older imports); its home is core/tenancy.py.
 from backend.core.tenancy import TenantQuerySet
 
-__all__ = ["TenantModel", "TenantQuerySet", "TimeStampedModel", "WorkerHeartbeat"]
+__all__ = ["TenantModel", "TenantQuerySet", "TimeStampedModel", "WorkerHeartbeat", "paths_through_site"]
 
 
 class TimeStampedModel(models.Model):
@@ -37,6 +37,16 @@ class TenantModel(TimeStampedModel):
 
     class Meta:
         abstract = True
+
+
+def paths_through_site(site_path: str) -> tuple[str, str, str]:
+    """TENANT_PATH, CLIENT_PATH and SITE_PATH of a row that hangs from a site through `site_path`.
+
+    `TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_site("shift__post__site")` in a
+    model's body: the three can then never point at different sites.
+    """
+    client_path = f"{site_path}__client"
+    return f"{client_path}__company", client_path, site_path
 
 
 class WorkerHeartbeat(TimeStampedModel):
