@@ -31,6 +31,7 @@ from backend.staffing.models import Shift, ShiftStatus
 from backend.tracking.models import Ping
 from tests import factories, geo
 from tests.conftest import ApiClient, Tenant
+from tests.mobile_api.test_incidents import incident_body
 
 pytestmark = pytest.mark.django_db
 
@@ -100,18 +101,7 @@ def _clock_in(api: ApiClient, shift: Shift, **body: Any) -> set[str]:
 
 
 def _report(api: ApiClient, shift: Shift, **body: Any) -> set[str]:
-    report = {
-        "id": str(uuid.uuid4()),
-        "shift_id": shift.pk,
-        "type": "trespass",
-        "occurred_at": (timezone.now() - timedelta(minutes=20)).isoformat(),
-        "position": _position(),
-        "location_detail": "North stairwell, level 2",
-        "narrative": "At 02:10 I found a man sleeping in the north stairwell. I asked him to leave; he left by gate B.",
-        "persons": [{"name": "Unknown male, 40s", "role": "suspect"}],
-        **body,
-    }
-    return _codes(api.post_json("/incidents", report))
+    return _codes(api.post_json("/incidents", incident_body(shift, **{"position": _position(), **body})))
 
 
 def _monitored_open_codes(shift: Shift) -> set[str]:
