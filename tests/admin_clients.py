@@ -40,7 +40,9 @@ def inline_management_data(response) -> dict[str, str]:
 EXTERNAL_ASSET = re.compile(r"<(?:script|link|img)\b[^>]*\b(?:src|href)=\"(?:https?:)?//", re.IGNORECASE)
 
 
-def shift_form(tenant, *, start: tuple[str, str], end: tuple[str, str], notes: str = "", **extra: str) -> dict:
+def shift_form(
+    tenant, *, start: tuple[str, str], end: tuple[str, str], notes: str = "", **extra: str
+) -> dict[str, object]:
     """The admin's shift form for `tenant`'s guard and post, with local (date, time) pairs."""
     return {
         "guard": tenant.guard.pk,

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 
 # Still importable from here (older imports); its home is core/tenancy.py.
 from backend.core.tenancy import TenantQuerySet
 
-__all__ = ["TenantModel", "TenantQuerySet", "TimeStampedModel", "WorkerHeartbeat", "paths_through_site"]
+__all__ = [
+    "NotificationRecord",
+    "TenantModel",
+    "TenantQuerySet",
+    "TimeStampedModel",
+    "WorkerHeartbeat",
+    "paths_through_site",
+]
 
 
 class TimeStampedModel(models.Model):
@@ -47,6 +55,24 @@ def paths_through_site(site_path: str) -> tuple[str, str, str]:
     """
     client_path = f"{site_path}__client"
     return f"{client_path}__company", client_path, site_path
+
+
+class NotificationRecord(TenantModel):
+    """That one person was told about something, on one channel: kept so nobody is told twice.
+
+    A concrete subclass adds the foreign key to what was notified and the unique
+    constraint over it, `recipient` and `channel`.
+    """
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=16, default="email")
+    address = models.CharField(max_length=254)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ("-created_at",)
 
 
 class WorkerHeartbeat(TimeStampedModel):

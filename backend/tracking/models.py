@@ -12,7 +12,7 @@ from django.contrib.gis.db import models as gis_models
 from django.db import models
 from django.db.models import F, Q
 
-from backend.core.models import TenantModel, paths_through_site
+from backend.core.models import NotificationRecord, TenantModel, paths_through_site
 from backend.sites.models import WGS84
 
 
@@ -183,7 +183,7 @@ class PanicAlert(DevicePositionMixin, TenantModel):
         return f"Panic by {self.guard} at {self.received_at:%Y-%m-%d %H:%M}"
 
 
-class PanicNotification(TenantModel):
+class PanicNotification(NotificationRecord):
     """A record that a manager was told about a panic alert that has no flag (no shift open).
 
     With a shift, the alert's PANIC flag carries these records (FlagNotification); without
@@ -195,14 +195,8 @@ class PanicNotification(TenantModel):
     SITE_PATH: ClassVar[str] = "alert__shift__post__site"
 
     alert = models.ForeignKey(PanicAlert, on_delete=models.CASCADE, related_name="notifications")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    channel = models.CharField(max_length=16, default="email")
-    address = models.CharField(max_length=254)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ("-created_at",)
+    class Meta(NotificationRecord.Meta):
         constraints = [
             models.UniqueConstraint(fields=("alert", "recipient", "channel"), name="panic_notified_once_per_recipient")
         ]
