@@ -38,3 +38,19 @@ def inline_management_data(response) -> dict[str, str]:
 
 
 EXTERNAL_ASSET = re.compile(r"<(?:script|link|img)\b[^>]*\b(?:src|href)=\"(?:https?:)?//", re.IGNORECASE)
+
+
+def shift_form(
+    tenant, *, start: tuple[str, str], end: tuple[str, str], notes: str = "", **extra: str
+) -> dict[str, object]:
+    """The admin's shift form for `tenant`'s guard and post, with local (date, time) pairs."""
+    return {
+        "guard": tenant.guard.pk,
+        "post": tenant.post.pk,
+        "scheduled_start_0": start[0],
+        "scheduled_start_1": start[1],
+        "scheduled_end_0": end[0],
+        "scheduled_end_1": end[1],
+        "notes": notes,
+        **extra,
+    }

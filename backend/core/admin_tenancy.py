@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from django.contrib import admin
 from django.contrib.admin.filters import AllValuesFieldListFilter, FieldListFilter, RelatedFieldListFilter
@@ -129,6 +129,20 @@ def tenant_list_filter(model: type[Model], entry: Any) -> Any:
     return entry
 
 
+_Picker = TypeVar("_Picker", bound=ModelChoiceField[Any])
+
+
+def _offer_only_the_companys(
+    field: _Picker | None, db_field: ForeignKey[Any, Any] | ManyToManyField[Any, Any], request: HttpRequest
+) -> _Picker | None:
+    """Limit a related-object picker to the acting company's rows (GuardOps staff see all)."""
+    company_id = acting_company_id(request)
+    if field is not None and company_id is not None:
+        related: type[Model] = db_field.related_model  # type: ignore[assignment]
+        field.queryset = scope_to_company(related._default_manager.all(), company_id)
+    return field
+
+
 class TenantAdminMixin:
     """Tenant scoping for any ModelAdmin: rows, pickers, list filters and deletions."""
 
@@ -145,21 +159,13 @@ class TenantAdminMixin:
         self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
     ) -> ModelChoiceField[Any] | None:
         field: ModelChoiceField[Any] | None = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
-        company_id = acting_company_id(request)
-        if field is not None and company_id is not None:
-            related: type[Model] = db_field.related_model  # type: ignore[assignment]
-            field.queryset = scope_to_company(related._default_manager.all(), company_id)
-        return field
+        return _offer_only_the_companys(field, db_field, request)
 
     def formfield_for_manytomany(
         self, db_field: ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
     ) -> ModelMultipleChoiceField[Any] | None:
         field: ModelMultipleChoiceField[Any] | None = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
-        company_id = acting_company_id(request)
-        if field is not None and company_id is not None:
-            related: type[Model] = db_field.related_model  # type: ignore[assignment]
-            field.queryset = scope_to_company(related._default_manager.all(), company_id)
-        return field
+        return _offer_only_the_companys(field, db_field, request)
 
     def get_list_filter(self, request: HttpRequest) -> Any:
         entries: Sequence[Any] = super().get_list_filter(request)  # type: ignore[misc]

@@ -4,7 +4,7 @@ Each error carries a stable machine-readable `code`, an HTTP `status` and, where
 input is at fault, the `field` so a client can point at it.
 """
 
-from typing import Any
+from typing import Any, ClassVar
 
 
 class ApplicationError(Exception):
@@ -53,6 +53,25 @@ class ValidationFailed(ApplicationError, code="validation_error", status=422):
 
 class NotFound(ApplicationError, code="not_found", status=404):
     """Also used for another tenant's object: its existence is not disclosed."""
+
+
+class RecordNotFound(NotFound):
+    """One kind of record is missing or another tenant's, always in the same words.
+
+    A subclass names its code and fixed message (and the field, if one input names the
+    record) in its header, and is raised with no arguments:
+    `class ShiftNotFound(RecordNotFound, code="shift_not_found", message="No such shift.", field="shift_id")`.
+    """
+
+    fixed_message: ClassVar[str]
+    fixed_field: ClassVar[str | None]
+
+    def __init_subclass__(cls, *, message: str, field: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.fixed_message, cls.fixed_field = message, field
+
+    def __init__(self) -> None:
+        super().__init__(self.fixed_message, field=self.fixed_field)
 
 
 class PermissionDenied(ApplicationError, code="forbidden", status=403):

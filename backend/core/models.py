@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 
 # Still importable from here (older imports); its home is core/tenancy.py.
 from backend.core.tenancy import TenantQuerySet
 
-__all__ = ["TenantModel", "TenantQuerySet", "TimeStampedModel", "WorkerHeartbeat"]
+__all__ = [
+    "NotificationRecord",
+    "TenantModel",
+    "TenantQuerySet",
+    "TimeStampedModel",
+    "WorkerHeartbeat",
+    "paths_through_site",
+]
 
 
 class TimeStampedModel(models.Model):
@@ -37,6 +45,34 @@ class TenantModel(TimeStampedModel):
 
     class Meta:
         abstract = True
+
+
+def paths_through_site(site_path: str) -> tuple[str, str, str]:
+    """TENANT_PATH, CLIENT_PATH and SITE_PATH of a row that hangs from a site through `site_path`.
+
+    `TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_site("shift__post__site")` in a
+    model's body: the three can then never point at different sites.
+    """
+    client_path = f"{site_path}__client"
+    return f"{client_path}__company", client_path, site_path
+
+
+class NotificationRecord(TenantModel):
+    """That one person was told about something, on one channel: kept so nobody is told twice.
+
+    A concrete subclass adds the foreign key to what was notified and the unique
+    constraint over it, `recipient` and `channel`.
+    """
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=16, default="email")
+    address = models.CharField(max_length=254)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ("-created_at",)
 
 
 class WorkerHeartbeat(TimeStampedModel):

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from backend.core.errors import Conflict, NotFound
+from backend.core.errors import Conflict, RecordNotFound
 
 
-class FlagNotFound(NotFound):
+class FlagNotFound(RecordNotFound, code="flag_not_found", message="No such flag."):
     """No such flag, or another tenant's (not disclosed)."""
 
-    code = "flag_not_found"
 
-    def __init__(self) -> None:
-        super().__init__("No such flag.")
-
-
-class FlagNotOpen(Conflict):
+class FlagNotOpen(Conflict, code="flag_not_open"):
     """Only an open flag can be dismissed or resolved; the message says who closed it and when."""
 
-    code = "flag_not_open"
 
-
-class FlagFollowsPanicAlert(Conflict):
+class FlagFollowsPanicAlert(Conflict, code="flag_follows_panic_alert"):
     """A PANIC flag closes with its panic alert (acknowledge it), never on its own."""
-
-    code = "flag_follows_panic_alert"

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from backend.core.models import TenantModel
+from backend.core.models import NotificationRecord, TenantModel
 from backend.rules.findings import FlagCode, Severity
 
 
@@ -116,7 +116,7 @@ class Flag(TenantModel):
         return f"{self.code}: {self.message}"
 
 
-class FlagNotification(TenantModel):
+class FlagNotification(NotificationRecord):
     """A record that a manager was told about a critical flag, and how."""
 
     TENANT_PATH: ClassVar[str] = "flag__company"
@@ -127,14 +127,8 @@ class FlagNotification(TenantModel):
     SITE_PATH: ClassVar[tuple[str, ...]] = ("flag__shift__post__site", "flag__incident__shift__post__site")
 
     flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="notifications")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    channel = models.CharField(max_length=16, default="email")
-    address = models.CharField(max_length=254)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ("-created_at",)
+    class Meta(NotificationRecord.Meta):
         constraints = [
             models.UniqueConstraint(fields=("flag", "recipient", "channel"), name="flag_notified_once_per_recipient")
         ]

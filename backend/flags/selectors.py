@@ -8,6 +8,7 @@ from django.db.models import Count, QuerySet
 
 from backend.accounts.models import Company
 from backend.core.errors import NotFound
+from backend.core.querysets import filter_given
 from backend.flags.models import Flag, FlagStatus
 from backend.sites.scopes import Scope
 
@@ -31,11 +32,7 @@ def flags_visible(
     contact is refused (PermissionDenied): flags judge the company's guards.
     """
     scope.require_operations("flags")
-    flags = Flag.objects.for_scope(scope)
-    if status is not None:
-        flags = flags.filter(status=status)
-    if severity is not None:
-        flags = flags.filter(severity=severity)
+    flags = filter_given(Flag.objects.for_scope(scope), status=status, severity=severity)
     if site_id is not None:
         flags = flags.for_sites([site_id])
     return flags.select_related(*_FLAG_RELATED).defer(*_FLAG_DEFERRED).order_by("-raised_at", "-pk")

@@ -24,8 +24,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from backend.accounts.models import User
-from backend.core.errors import ValidationFailed
 from backend.core.localtime import DATE_TIME, local_time
+from backend.core.validators import chosen_with_note
 from backend.flags.errors import FlagFollowsPanicAlert, FlagNotFound, FlagNotOpen
 from backend.flags.models import DismissalReason, Flag, FlagStatus
 from backend.rules.findings import Finding, FlagCode, Severity
@@ -236,13 +236,10 @@ def flag_dismiss(*, flag: Flag, by: User, reason: str, note: str = "") -> Flag:
     `note_required` (reason "other"), FlagNotOpen (naming who closed it and when),
     FlagFollowsPanicAlert.
     """
-    if reason not in DismissalReason.values:
-        raise ValidationFailed(
-            f"Choose a reason: {', '.join(DismissalReason.values)}.", code="unknown_dismissal_reason", field="reason"
-        )
-    text = note.strip()
-    if reason == DismissalReason.OTHER and not text:
-        raise ValidationFailed("Say why this flag is a false positive.", code="note_required", field="note")
+    text = chosen_with_note(
+        reason, DismissalReason, note, field="reason", code="unknown_dismissal_reason",
+        prompt="Choose a reason", note_missing="Say why this flag is a false positive.",
+    )  # fmt: skip
     locked = _flag_for_review(flag=flag, by=by)
     now = timezone.now()
     locked.status = FlagStatus.DISMISSED

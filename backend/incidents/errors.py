@@ -2,34 +2,23 @@
 
 from __future__ import annotations
 
-from backend.core.errors import ApplicationError, Conflict, NotFound
+from backend.core.errors import ApplicationError, Conflict, RecordNotFound
 
 
-class ReportNotFound(NotFound):
+class ReportNotFound(RecordNotFound, code="report_not_found", message="No such report."):
     """No such report, or another tenant's (not disclosed)."""
 
-    code = "report_not_found"
 
-    def __init__(self) -> None:
-        super().__init__("No such report.")
-
-
-class ReportAlreadyApproved(Conflict):
+class ReportAlreadyApproved(Conflict, code="report_already_approved"):
     """Approved is final: a second approval or a late return is refused, naming who approved."""
 
-    code = "report_already_approved"
 
-
-class ReportAlreadyReturned(Conflict):
+class ReportAlreadyReturned(Conflict, code="report_already_returned"):
     """The report is with its guard for correction; nothing to review until it comes back."""
 
-    code = "report_already_returned"
 
-
-class OpenCriticalFlags(Conflict):
+class OpenCriticalFlags(Conflict, code="open_critical_flags"):
     """Approving over open critical flags needs `confirm_open_critical` and a note saying why."""
-
-    code = "open_critical_flags"
 
 
 class PhotoTooLarge(ApplicationError, code="photo_too_large", status=413):

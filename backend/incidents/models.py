@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from backend.core.models import TenantModel
+from backend.core.models import TenantModel, paths_through_site
 from backend.rules.findings import Severity
 from backend.tracking.models import DevicePositionMixin
 
@@ -61,9 +61,7 @@ class IncidentReport(DevicePositionMixin, TenantModel):
     a conflict. Every amendment keeps the previous version in IncidentRevision.
     """
 
-    TENANT_PATH: ClassVar[str] = "shift__post__site__client__company"
-    CLIENT_PATH: ClassVar[str] = "shift__post__site__client"
-    SITE_PATH: ClassVar[str] = "shift__post__site"
+    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_site("shift__post__site")
 
     id = models.UUIDField(primary_key=True)
     shift = models.ForeignKey("staffing.Shift", on_delete=models.PROTECT, related_name="incidents")
@@ -114,9 +112,7 @@ class IncidentReport(DevicePositionMixin, TenantModel):
 class IncidentRevision(TenantModel):
     """A superseded version of a report, exactly as it stood (amendments keep history)."""
 
-    TENANT_PATH: ClassVar[str] = "report__shift__post__site__client__company"
-    CLIENT_PATH: ClassVar[str] = "report__shift__post__site__client"
-    SITE_PATH: ClassVar[str] = "report__shift__post__site"
+    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_site("report__shift__post__site")
 
     report = models.ForeignKey(IncidentReport, on_delete=models.CASCADE, related_name="revisions")
     version = models.PositiveIntegerField()
@@ -133,9 +129,7 @@ class IncidentRevision(TenantModel):
 class ReviewComment(TenantModel):
     """A reviewer's comment on a report, shown to the guard (e.g. why it was returned)."""
 
-    TENANT_PATH: ClassVar[str] = "report__shift__post__site__client__company"
-    CLIENT_PATH: ClassVar[str] = "report__shift__post__site__client"
-    SITE_PATH: ClassVar[str] = "report__shift__post__site"
+    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_site("report__shift__post__site")
 
     report = models.ForeignKey(IncidentReport, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -159,9 +153,7 @@ class IncidentReviewAction(TenantModel):
     Append-only: the report's status says where it stands, these rows how it got there.
     """
 
-    TENANT_PATH: ClassVar[str] = "report__shift__post__site__client__company"
-    CLIENT_PATH: ClassVar[str] = "report__shift__post__site__client"
-    SITE_PATH: ClassVar[str] = "report__shift__post__site"
+    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_site("report__shift__post__site")
 
     report = models.ForeignKey(IncidentReport, on_delete=models.CASCADE, related_name="review_actions")
     action = models.CharField(max_length=10, choices=ReviewAction.choices)
@@ -210,9 +202,7 @@ class IncidentPhoto(TenantModel):
     orientation applied.
     """
 
-    TENANT_PATH: ClassVar[str] = "report__shift__post__site__client__company"
-    CLIENT_PATH: ClassVar[str] = "report__shift__post__site__client"
-    SITE_PATH: ClassVar[str] = "report__shift__post__site"
+    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_site("report__shift__post__site")
 
     id = models.UUIDField(primary_key=True)
     report = models.ForeignKey(IncidentReport, on_delete=models.CASCADE, related_name="photos")

@@ -11,6 +11,7 @@ from django.db.models.fields.files import FieldFile
 
 from backend.accounts.models import Company, Role, User
 from backend.core.errors import NotFound, PermissionDenied
+from backend.core.querysets import filter_given
 from backend.flags.models import Flag, FlagStatus
 from backend.incidents.models import IncidentPhoto, IncidentReport, IncidentStatus, IncidentType, ReviewComment
 from backend.sites.scopes import Scope, scope_for
@@ -158,10 +159,7 @@ def incident_reports_visible(
     reports = IncidentReport.objects.for_scope(scope)
     if scope.approved_reports_only:
         reports = reports.filter(status=IncidentStatus.APPROVED)
-    if status is not None:
-        reports = reports.filter(status=status)
-    if site_id is not None:
-        reports = reports.filter(shift__post__site_id=site_id)
+    reports = filter_given(reports, status=status, shift__post__site_id=site_id)
     if not include_archived:
         reports = reports.filter(archived_at__isnull=True)
     return (

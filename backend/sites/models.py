@@ -14,7 +14,7 @@ from django.contrib.gis.db import models as gis_models
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from backend.core.models import TenantModel
+from backend.core.models import TenantModel, paths_through_site
 from backend.core.validators import validate_timezone
 
 WGS84 = 4326
@@ -80,9 +80,7 @@ class Site(TenantModel):
 class RestrictedZone(TenantModel):
     """An area inside a site guards must not enter (server room, tenant offices, roof)."""
 
-    TENANT_PATH: ClassVar[str] = "site__client__company"
-    CLIENT_PATH: ClassVar[str] = "site__client"
-    SITE_PATH: ClassVar[str] = "site"
+    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_site("site")
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="restricted_zones")
     name = models.CharField(max_length=120)
@@ -116,9 +114,7 @@ class Unit(TenantModel):
     resident; the point lets the validator check the guard stood near it.
     """
 
-    TENANT_PATH: ClassVar[str] = "site__client__company"
-    CLIENT_PATH: ClassVar[str] = "site__client"
-    SITE_PATH: ClassVar[str] = "site"
+    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_site("site")
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="units")
     label = models.CharField(max_length=120, help_text="How people say it: 'Building C, Unit 204'.")
@@ -146,9 +142,7 @@ def new_checkpoint_code() -> str:
 class Checkpoint(TenantModel):
     """A tour point a guard scans (QR/NFC) to prove they were there."""
 
-    TENANT_PATH: ClassVar[str] = "site__client__company"
-    CLIENT_PATH: ClassVar[str] = "site__client"
-    SITE_PATH: ClassVar[str] = "site"
+    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_site("site")
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="checkpoints")
     name = models.CharField(max_length=120)
@@ -171,9 +165,7 @@ class SiteAssignment(TenantModel):
     supervisor is a supervisor of the site's company.
     """
 
-    TENANT_PATH: ClassVar[str] = "site__client__company"
-    CLIENT_PATH: ClassVar[str] = "site__client"
-    SITE_PATH: ClassVar[str] = "site"
+    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_site("site")
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="supervisor_assignments")
     supervisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="site_assignments")
@@ -199,9 +191,7 @@ class ClientContactSite(TenantModel):
     Written by `client_contact_sites_set`, which accepts only sites of the contact's client.
     """
 
-    TENANT_PATH: ClassVar[str] = "site__client__company"
-    CLIENT_PATH: ClassVar[str] = "site__client"
-    SITE_PATH: ClassVar[str] = "site"
+    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_site("site")
 
     contact = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="limited_to_sites")
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="limited_contacts")

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from backend.core.errors import Conflict, NotFound
+from backend.core.errors import Conflict, RecordNotFound
 
 
-class ShiftNotFound(NotFound):
+class ShiftNotFound(RecordNotFound, code="shift_not_found", message="No such shift.", field="shift_id"):
     """No such shift, or another tenant's (not disclosed)."""
 
-    code = "shift_not_found"
 
-    def __init__(self) -> None:
-        super().__init__("No such shift.", field="shift_id")
-
-
-class ShiftNotMissable(Conflict):
+class ShiftNotMissable(Conflict, code="shift_not_missable"):
     """Only a scheduled shift that has begun with nobody clocked in can be marked a no-show."""
-
-    code = "shift_not_missable"

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from django.conf import settings
 from django.contrib.gis.db import models as gis_models
 from django.db import models
 from django.db.models import F, Q
 
 from backend.core.localtime import DATE_TIME, local_time
-from backend.core.models import TenantModel
+from backend.core.models import TenantModel, paths_through_site
 from backend.sites.models import WGS84
 
 
@@ -22,9 +20,7 @@ class OutsideFenceClockIn(models.TextChoices):
 class Post(TenantModel):
     """A duty position at a site (front desk, patrol, gate), with its post orders."""
 
-    TENANT_PATH: ClassVar[str] = "site__client__company"
-    CLIENT_PATH: ClassVar[str] = "site__client"
-    SITE_PATH: ClassVar[str] = "site"
+    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_site("site")
 
     site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="posts")
     name = models.CharField(max_length=120)
@@ -56,9 +52,7 @@ class Post(TenantModel):
 class PostOrder(TenantModel):
     """One version of a post's standing orders; versions are never edited, only superseded."""
 
-    TENANT_PATH: ClassVar[str] = "post__site__client__company"
-    CLIENT_PATH: ClassVar[str] = "post__site__client"
-    SITE_PATH: ClassVar[str] = "post__site"
+    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_site("post__site")
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="post_orders")
     version = models.PositiveIntegerField()
@@ -83,9 +77,7 @@ class PostOrder(TenantModel):
 class PostOrderAcknowledgement(TenantModel):
     """A guard's statement that they read one version of a post's orders."""
 
-    TENANT_PATH: ClassVar[str] = "post_order__post__site__client__company"
-    CLIENT_PATH: ClassVar[str] = "post_order__post__site__client"
-    SITE_PATH: ClassVar[str] = "post_order__post__site"
+    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_site("post_order__post__site")
 
     post_order = models.ForeignKey(PostOrder, on_delete=models.CASCADE, related_name="acknowledgements")
     guard = models.ForeignKey(
@@ -118,9 +110,7 @@ class Shift(TenantModel):
     Clock positions are kept as evidence for attendance and billing disputes.
     """
 
-    TENANT_PATH: ClassVar[str] = "post__site__client__company"
-    CLIENT_PATH: ClassVar[str] = "post__site__client"
-    SITE_PATH: ClassVar[str] = "post__site"
+    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_site("post__site")
 
     guard = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="shifts")
     post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="shifts")

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from backend.accounts.models import Company, User
 from backend.core.errors import NotFound, ValidationFailed
+from backend.core.querysets import filter_given
 from backend.sites.models import Checkpoint, RestrictedZone, Unit
 from backend.sites.scopes import Scope
 from backend.staffing.models import Post, PostOrder, PostOrderAcknowledgement, Shift, ShiftStatus
@@ -35,10 +36,7 @@ def shifts_for_guard(
     shifts = Shift.objects.filter(guard=guard).select_related("post__site")
     if guard.company_id is not None:
         shifts = shifts.for_company(guard.company_id)
-    if starts_before is not None:
-        shifts = shifts.filter(scheduled_start__lt=starts_before)
-    if ends_after is not None:
-        shifts = shifts.filter(scheduled_end__gt=ends_after)
+    shifts = filter_given(shifts, scheduled_start__lt=starts_before, scheduled_end__gt=ends_after)
     return shifts.order_by("scheduled_start")
 
 
@@ -188,15 +186,13 @@ def shifts_visible(
     Client contacts see them too: verified attendance is what their portal shows. The
     guard, post and site come in the same query; the site's fence does not.
     """
-    shifts = Shift.objects.for_scope(scope)
-    if starts_before is not None:
-        shifts = shifts.filter(scheduled_start__lt=starts_before)
-    if ends_after is not None:
-        shifts = shifts.filter(scheduled_end__gt=ends_after)
-    if status is not None:
-        shifts = shifts.filter(status=status)
-    if site_id is not None:
-        shifts = shifts.filter(post__site_id=site_id)
+    shifts = filter_given(
+        Shift.objects.for_scope(scope),
+        scheduled_start__lt=starts_before,
+        scheduled_end__gt=ends_after,
+        status=status,
+        post__site_id=site_id,
+    )
     return (
         shifts.select_related("guard", "post__site__client")
         .defer("post__site__geofence")

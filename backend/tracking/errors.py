@@ -2,34 +2,23 @@
 
 from __future__ import annotations
 
-from backend.core.errors import ApplicationError, Conflict, NotFound
+from backend.core.errors import ApplicationError, Conflict, RecordNotFound
 
 
-class PanicAlertNotFound(NotFound):
+class PanicAlertNotFound(RecordNotFound, code="panic_alert_not_found", message="No such panic alert."):
     """No such panic alert, or another tenant's (not disclosed)."""
 
-    code = "panic_alert_not_found"
 
-    def __init__(self) -> None:
-        super().__init__("No such panic alert.")
-
-
-class PanicAlertAlreadyAcknowledged(Conflict):
+class PanicAlertAlreadyAcknowledged(Conflict, code="panic_alert_already_acknowledged"):
     """Someone already took the alert; the message names who and when."""
 
-    code = "panic_alert_already_acknowledged"
 
-
-class PanicAlertNotAcknowledged(Conflict):
+class PanicAlertNotAcknowledged(Conflict, code="panic_alert_not_acknowledged"):
     """An alert is resolved only after someone acknowledged handling it."""
 
-    code = "panic_alert_not_acknowledged"
 
-
-class PanicAlertAlreadyResolved(Conflict):
+class PanicAlertAlreadyResolved(Conflict, code="panic_alert_already_resolved"):
     """Resolved is final; the message names who resolved it, when and how."""
-
-    code = "panic_alert_already_resolved"
 
 
 class BatchTooLarge(ApplicationError, code="batch_too_large", status=413):

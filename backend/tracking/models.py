@@ -12,7 +12,7 @@ from django.contrib.gis.db import models as gis_models
 from django.db import models
 from django.db.models import F, Q
 
-from backend.core.models import TenantModel
+from backend.core.models import NotificationRecord, TenantModel, paths_through_site
 from backend.sites.models import WGS84
 
 
@@ -43,9 +43,7 @@ class DevicePositionMixin(models.Model):
 class Ping(DevicePositionMixin, TenantModel):
     """A GPS breadcrumb. The phone's UUID is the key, so a replayed batch stores nothing."""
 
-    TENANT_PATH: ClassVar[str] = "shift__post__site__client__company"
-    CLIENT_PATH: ClassVar[str] = "shift__post__site__client"
-    SITE_PATH: ClassVar[str] = "shift__post__site"
+    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_site("shift__post__site")
 
     id = models.UUIDField(primary_key=True)
     shift = models.ForeignKey("staffing.Shift", on_delete=models.CASCADE, related_name="pings")
@@ -68,9 +66,7 @@ class ClockKind(models.TextChoices):
 class ClockEvent(DevicePositionMixin, TenantModel):
     """A clock-in or clock-out as evidence: where, when by the phone and by the server."""
 
-    TENANT_PATH: ClassVar[str] = "shift__post__site__client__company"
-    CLIENT_PATH: ClassVar[str] = "shift__post__site__client"
-    SITE_PATH: ClassVar[str] = "shift__post__site"
+    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_site("shift__post__site")
 
     shift = models.ForeignKey("staffing.Shift", on_delete=models.CASCADE, related_name="clock_events")
     kind = models.CharField(max_length=3, choices=ClockKind.choices)
@@ -86,9 +82,7 @@ class ClockEvent(DevicePositionMixin, TenantModel):
 class ActivityEntry(DevicePositionMixin, TenantModel):
     """A line of the daily activity report ("23:10 all doors of building C locked")."""
 
-    TENANT_PATH: ClassVar[str] = "shift__post__site__client__company"
-    CLIENT_PATH: ClassVar[str] = "shift__post__site__client"
-    SITE_PATH: ClassVar[str] = "shift__post__site"
+    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_site("shift__post__site")
 
     id = models.UUIDField(primary_key=True)
     shift = models.ForeignKey("staffing.Shift", on_delete=models.CASCADE, related_name="activity_entries")
@@ -110,9 +104,7 @@ class ActivityEntry(DevicePositionMixin, TenantModel):
 class CheckpointScan(DevicePositionMixin, TenantModel):
     """A guard scanned a checkpoint's QR/NFC tag during a tour."""
 
-    TENANT_PATH: ClassVar[str] = "checkpoint__site__client__company"
-    CLIENT_PATH: ClassVar[str] = "checkpoint__site__client"
-    SITE_PATH: ClassVar[str] = "checkpoint__site"
+    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_site("checkpoint__site")
 
     id = models.UUIDField(primary_key=True)
     checkpoint = models.ForeignKey("sites.Checkpoint", on_delete=models.CASCADE, related_name="scans")
@@ -191,7 +183,7 @@ class PanicAlert(DevicePositionMixin, TenantModel):
         return f"Panic by {self.guard} at {self.received_at:%Y-%m-%d %H:%M}"
 
 
-class PanicNotification(TenantModel):
+class PanicNotification(NotificationRecord):
     """A record that a manager was told about a panic alert that has no flag (no shift open).
 
     With a shift, the alert's PANIC flag carries these records (FlagNotification); without
@@ -203,18 +195,10 @@ class PanicNotification(TenantModel):
     SITE_PATH: ClassVar[str] = "alert__shift__post__site"
 
     alert = models.ForeignKey(PanicAlert, on_delete=models.CASCADE, related_name="notifications")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    channel = models.CharField(max_length=16, default="email")
-    address = models.CharField(max_length=254)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ("-created_at",)
+    class Meta(NotificationRecord.Meta):
         constraints = [
-            models.UniqueConstraint(
-                fields=("alert", "recipient", "channel"), name="panic_notified_once_per_recipient"
-            )
+            models.UniqueConstraint(fields=("alert", "recipient", "channel"), name="panic_notified_once_per_recipient")
         ]
 
     def __str__(self) -> str:

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from backend.accounts.models import User
-from backend.core.errors import ValidationFailed
 from backend.core.localtime import DATE_TIME, local_time
+from backend.core.validators import chosen_with_note
 from backend.flags.models import Flag, FlagStatus
 from backend.rules.findings import FlagCode
 from backend.sites.access import reviewer_check
@@ -88,13 +88,10 @@ def panic_alert_resolve(*, alert: PanicAlert, by: User, outcome: str, note: str 
     `unknown_outcome` / `note_required` (outcome "other"), PanicAlertNotAcknowledged,
     PanicAlertAlreadyResolved (naming who and when).
     """
-    if outcome not in PanicOutcome.values:
-        raise ValidationFailed(
-            f"Choose an outcome: {', '.join(PanicOutcome.values)}.", code="unknown_outcome", field="outcome"
-        )
-    text = note.strip()
-    if outcome == PanicOutcome.OTHER and not text:
-        raise ValidationFailed("Say how the alert ended.", code="note_required", field="note")
+    text = chosen_with_note(
+        outcome, PanicOutcome, note, field="outcome", code="unknown_outcome",
+        prompt="Choose an outcome", note_missing="Say how the alert ended.",
+    )  # fmt: skip
     locked = _alert_for_review(alert=alert, by=by)
     if locked.resolved_at is not None:
         closed = _who_when(locked, locked.resolved_by_id, locked.resolved_at)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -15,8 +17,15 @@ from mobile_api.schemas.field import ActivityIn, ActivityOut, CheckpointScanIn, 
 router = Router(tags=["field"])
 
 
-
-def _created(response: HttpResponse, row: Any, created: bool) -> Status[Any]:
+def _store_once(
+    record: Callable[..., tuple[Any, bool]],
+    request: HttpRequest,
+    response: HttpResponse,
+    data: Any,
+    sent_at: datetime | None,
+) -> Status[Any]:
+    """Store what the phone sent, once by its id: 201 with the row, marked as a replay on a retry."""
+    row, created = record(guard=guard_of(request), data=data, sent_at=sent_at)
     mark_replayed(response, created=created)
     return Status(201, row)
 
@@ -29,8 +38,7 @@ def _created(response: HttpResponse, row: Any, created: bool) -> Status[Any]:
 def activity_create(
     request: HttpRequest, response: HttpResponse, payload: ActivityIn, x_sent_at: XSentAt = None
 ) -> Any:
-    entry, created = activity_record(guard=guard_of(request), data=payload.data(), sent_at=payload.sent_at or x_sent_at)
-    return _created(response, entry, created)
+    return _store_once(activity_record, request, response, payload.data(), payload.sent_at or x_sent_at)
 
 
 @router.post(
@@ -44,10 +52,7 @@ def activity_create(
 def checkpoint_scan_create(
     request: HttpRequest, response: HttpResponse, payload: CheckpointScanIn, x_sent_at: XSentAt = None
 ) -> Any:
-    scan, created = checkpoint_scan_record(
-        guard=guard_of(request), data=payload.data(), sent_at=payload.sent_at or x_sent_at
-    )
-    return _created(response, scan, created)
+    return _store_once(checkpoint_scan_record, request, response, payload.data(), payload.sent_at or x_sent_at)
 
 
 @router.post(
@@ -59,7 +64,4 @@ def checkpoint_scan_create(
     ),
 )
 def panic_create(request: HttpRequest, response: HttpResponse, payload: PanicIn, x_sent_at: XSentAt = None) -> Any:
-    alert, created = panic_alert_raise(
-        guard=guard_of(request), data=payload.data(), sent_at=payload.sent_at or x_sent_at
-    )
-    return _created(response, alert, created)
+    return _store_once(panic_alert_raise, request, response, payload.data(), payload.sent_at or x_sent_at)

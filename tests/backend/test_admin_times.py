@@ -8,7 +8,7 @@ from django.utils import timezone
 from backend.staffing.models import Shift
 from backend.tracking.models import ClockEvent
 from tests import factories
-from tests.admin_clients import manager_admin
+from tests.admin_clients import manager_admin, shift_form
 
 pytestmark = pytest.mark.django_db
 
@@ -49,14 +49,8 @@ def test_a_shift_scheduled_at_22_00_in_new_york_in_winter_is_stored_at_03_00_utc
 
     response = admin.post(
         "/admin/staffing/shift/add/",
-        {
-            "guard": tenant.guard.pk,
-            "post": tenant.post.pk,
-            "scheduled_start_0": "2026-01-14", "scheduled_start_1": "22:00:00",
-            "scheduled_end_0": "2026-01-15", "scheduled_end_1": "06:00:00",
-            "notes": "",
-        },
-    )  # fmt: skip
+        shift_form(tenant, start=("2026-01-14", "22:00:00"), end=("2026-01-15", "06:00:00")),
+    )
 
     assert response.status_code == 302
     shift = Shift.objects.get()
@@ -74,14 +68,8 @@ def test_the_shift_form_shows_and_takes_the_sites_local_time_and_names_the_zone(
     page = admin.get(f"/admin/staffing/shift/{shift.pk}/change/").content.decode()
     admin.post(
         f"/admin/staffing/shift/{shift.pk}/change/",
-        {
-            "guard": tenant.guard.pk,
-            "post": tenant.post.pk,
-            "scheduled_start_0": "2026-01-14", "scheduled_start_1": "23:00:00",
-            "scheduled_end_0": "2026-01-15", "scheduled_end_1": "06:00:00",
-            "notes": "",
-        },
-    )  # fmt: skip
+        shift_form(tenant, start=("2026-01-14", "23:00:00"), end=("2026-01-15", "06:00:00")),
+    )
 
     assert 'value="22:00:00"' in page
     assert "America/New_York" in page

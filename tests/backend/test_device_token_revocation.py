@@ -88,9 +88,14 @@ def test_changing_a_guards_password_revokes_their_tokens(tenant, phones):
     assert not still_logged_in(own)
     assert still_logged_in(colleague)
     # the new password logs a phone in again
-    assert ApiClient().post_json(
-        "/auth/token", {"username": guard.username, "password": "a-new-pass-phrase", "device_id": "work-phone"}
-    ).status_code == 200
+    assert (
+        ApiClient()
+        .post_json(
+            "/auth/token", {"username": guard.username, "password": "a-new-pass-phrase", "device_id": "work-phone"}
+        )
+        .status_code
+        == 200
+    )
 
 
 def test_other_changes_keep_the_phones_logged_in(tenant, phones):

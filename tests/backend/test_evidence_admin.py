@@ -13,7 +13,7 @@ from backend.incidents.models import IncidentReport
 from backend.staffing.models import Shift
 from backend.tracking.models import CheckpointScan, Ping
 from tests import factories, geo
-from tests.admin_clients import inline_management_data, manager_admin, staff_admin
+from tests.admin_clients import inline_management_data, manager_admin, shift_form, staff_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -236,17 +236,13 @@ def test_a_shifts_actual_clock_times_and_status_are_not_edited_by_hand(tenant):
     # when the manager posts other actual times and a status, with a new note
     response = admin.post(
         f"/admin/staffing/shift/{shift.pk}/change/",
-        {
-            "guard": tenant.guard.pk,
-            "post": tenant.post.pk,
-            "scheduled_start_0": "2026-01-10", "scheduled_start_1": "08:00:00",
-            "scheduled_end_0": "2026-01-10", "scheduled_end_1": "16:00:00",
-            "notes": "Covering for Ana.",
-            "status": "completed",
-            "clock_in_at_0": "2026-01-10", "clock_in_at_1": "07:55:00",
-            "clock_out_at_0": "2026-01-10", "clock_out_at_1": "16:05:00",
-            "clock_in_accuracy_m": "1",
-        },
+        shift_form(
+            tenant, start=("2026-01-10", "08:00:00"), end=("2026-01-10", "16:00:00"), notes="Covering for Ana.",
+            status="completed",
+            clock_in_at_0="2026-01-10", clock_in_at_1="07:55:00",
+            clock_out_at_0="2026-01-10", clock_out_at_1="16:05:00",
+            clock_in_accuracy_m="1",
+        ),
     )  # fmt: skip
 
     # then the plan changed, and what the phone recorded did not

@@ -34,16 +34,22 @@ def test_a_point_exactly_on_the_boundary_is_covered(square):
     assert square.classify(*geo.EXACTLY_ON_EDGE, 0.0) == Verdict("inside", 0.0)
 
 
-def test_fix_on_the_edge_with_30m_accuracy_is_near_never_outside(square):
-    verdict = square.classify(*geo.ON_EDGE, 30.0)
-    assert verdict.fence == "near"
-    assert verdict.distance_m == pytest.approx(0.5, abs=0.01)
-
-
-def test_fix_50m_outside_is_outside_at_50m(square):
-    verdict = square.classify(*geo.OUTSIDE_50M, 10.0)
-    assert verdict.fence == "outside"
-    assert verdict.distance_m == pytest.approx(50.0, abs=1.0)
+@pytest.mark.parametrize(
+    ("point", "accuracy_m", "fence", "distance_m"),
+    [
+        # on the edge with 30 m accuracy: near, never outside
+        (geo.ON_EDGE, 30.0, "near", pytest.approx(0.5, abs=0.01)),
+        (geo.OUTSIDE_50M, 10.0, "outside", pytest.approx(50.0, abs=1.0)),
+        (geo.FAR_3KM, 20.0, "outside", pytest.approx(3000.0, abs=1.0)),
+        # 300 km away: within the documented error
+        (geo.FAR_300KM, 20.0, "outside", pytest.approx(300_000.0, rel=3e-4)),
+    ],
+    ids=["on-the-edge-30m-accuracy", "50m-outside", "3km-away", "300km-away"],
+)
+def test_a_fix_gets_its_fence_state_and_distance_in_metres(square, point, accuracy_m, fence, distance_m):
+    verdict = square.classify(*point, accuracy_m)
+    assert verdict.fence == fence
+    assert verdict.distance_m == distance_m
 
 
 def test_accuracy_circle_reaching_the_near_band_makes_a_fix_near(square):
@@ -63,18 +69,6 @@ def test_distance_to_a_corner_is_euclidean_in_metres(square):
 )
 def test_distances_are_metres_not_degrees(square, point, expected_m):
     assert square.classify(*point, 0.0).distance_m == pytest.approx(expected_m, abs=0.05)
-
-
-def test_fix_3km_away_reports_about_3000m(square):
-    verdict = square.classify(*geo.FAR_3KM, 20.0)
-    assert verdict.fence == "outside"
-    assert verdict.distance_m == pytest.approx(3000.0, abs=1.0)
-
-
-def test_fix_300km_away_is_outside_within_the_documented_error(square):
-    verdict = square.classify(*geo.FAR_300KM, 20.0)
-    assert verdict.fence == "outside"
-    assert verdict.distance_m == pytest.approx(300_000.0, rel=3e-4)
 
 
 def test_courtyard_hole_is_outside_measured_to_the_hole_edge(campus):

@@ -92,16 +92,21 @@ MOVED = [
 ]
 
 
+def _sent_again_from_elsewhere(guard_api, path, body, move):
+    """Store `body` at `path` (201), then send the same id again with its position changed by `move`."""
+    assert guard_api.post_json(path, body).status_code == 201
+    moved = {**body, "position": dict(body["position"])}
+    move(moved["position"])
+    return guard_api.post_json(path, moved)
+
+
 @pytest.mark.parametrize("move", MOVED)
 def test_an_activity_id_sent_again_from_another_position_is_409(shift, guard_api, move):
     # given an entry stored from the middle of the site
     body = activity(shift)
-    assert guard_api.post_json("/activity", body).status_code == 201
 
     # when the same id comes back with the phone somewhere else
-    moved = {**body, "position": dict(body["position"])}
-    move(moved["position"])
-    response = guard_api.post_json("/activity", moved)
+    response = _sent_again_from_elsewhere(guard_api, "/activity", body, move)
 
     # then it is a conflict, not a silent replay, and the stored entry is unchanged
     assert response.status_code == 409, response.json()
@@ -197,11 +202,8 @@ def test_a_scan_sent_twice_is_stored_once(shift, checkpoint, guard_api):
 @pytest.mark.parametrize("move", MOVED)
 def test_a_scan_id_sent_again_from_another_position_is_409(shift, checkpoint, guard_api, move):
     body = scan(checkpoint.code)
-    assert guard_api.post_json("/checkpoints/scan", body).status_code == 201
 
-    moved = {**body, "position": dict(body["position"])}
-    move(moved["position"])
-    response = guard_api.post_json("/checkpoints/scan", moved)
+    response = _sent_again_from_elsewhere(guard_api, "/checkpoints/scan", body, move)
 
     assert response.status_code == 409, response.json()
     assert response.json()["code"] == "idempotency_conflict"

@@ -185,36 +185,37 @@ def test_a_mocked_fix_3_km_away_raises_both_flags_with_the_distance_in_metres(sh
     assert report.is_mock
 
 
-def test_a_fix_coarser_than_the_limit_is_unknown_and_keeps_its_distance_as_evidence(shift, guard_api):
-    # given a report sent from 3 km east of the site with a 250 m accuracy circle (limit 100 m)
-    body = incident_body(shift, position=position(geo.OUTSIDE_3KM, accuracy_m=250.0))
+def _filed_with_a_coarse_fix(shift, guard_api, where, accuracy_m):
+    """File a report from `where` with an `accuracy_m` circle: it is stored with the fence
+    "unknown" and one LOW_ACCURACY warning. Returns that flag and the stored report."""
+    body = incident_body(shift, position=position(where, accuracy_m=accuracy_m))
 
     response = guard_api.post_json("/incidents", body)
 
-    # then the fence decides nothing; the warning says so, with where the fix's centre was
     assert response.status_code == 201
     [flag] = response.json()["flags"]
     assert (flag["code"], flag["severity"]) == ("LOW_ACCURACY", "warning")
-    assert "unknown" in flag["message"]
-    assert flag["evidence"]["distance_m"] == pytest.approx(3000, abs=5)
     report = IncidentReport.objects.get(pk=body["id"])
     assert report.fence == "unknown"
+    return flag, report
+
+
+def test_a_fix_coarser_than_the_limit_is_unknown_and_keeps_its_distance_as_evidence(shift, guard_api):
+    # given a report sent from 3 km east of the site with a 250 m accuracy circle (limit 100 m)
+    flag, _ = _filed_with_a_coarse_fix(shift, guard_api, geo.OUTSIDE_3KM, 250.0)
+
+    # then the fence decides nothing; the warning says so, with where the fix's centre was
+    assert "unknown" in flag["message"]
+    assert flag["evidence"]["distance_m"] == pytest.approx(3000, abs=5)
 
 
 def test_an_inflated_accuracy_does_not_make_a_report_49_km_away_near(tenant, shift, guard_api):
     # given a report filed 49.7 km from the fence, claiming a 99 km accuracy circle
-    body = incident_body(shift, position=position(geo.OUTSIDE_49_7KM, accuracy_m=99_000.0))
-
-    response = guard_api.post_json("/incidents", body)
+    flag, report = _filed_with_a_coarse_fix(shift, guard_api, geo.OUTSIDE_49_7KM, 99_000.0)
 
     # then it is stored "unknown", never "near", with a warning that the position could not be checked
-    assert response.status_code == 201
-    [flag] = response.json()["flags"]
-    assert (flag["code"], flag["severity"]) == ("LOW_ACCURACY", "warning")
     assert "too coarse to check" in flag["message"]
     assert "49.7 km from the fence" in flag["message"]
-    report = IncidentReport.objects.get(pk=body["id"])
-    assert report.fence == "unknown"
     assert report.distance_m == pytest.approx(49_700, abs=50)
 
 

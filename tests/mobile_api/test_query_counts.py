@@ -58,6 +58,21 @@ def _assert_flat(
     assert rows(response.json()) == MANY
 
 
+def _photo(report: IncidentReport, n: int) -> IncidentPhoto:
+    """The `n`th photo of `report`, as stored rows only (no files: the endpoints list, not serve)."""
+    return IncidentPhoto(
+        id=uuid.uuid4(),
+        report=report,
+        original=f"photos/{n}.jpg",
+        display=f"photos/{n}-display.jpg",
+        sha256=f"{n:064x}",
+        content_type="image/jpeg",
+        size_bytes=1000,
+        width=800,
+        height=600,
+    )
+
+
 def _report(shift: Shift, *, reviewer: Any, minutes_ago: int) -> IncidentReport:
     """A returned report with two open flags, two reviewers' comments and two photos."""
     now = timezone.now()
@@ -94,20 +109,7 @@ def _report(shift: Shift, *, reviewer: Any, minutes_ago: int) -> IncidentReport:
     ReviewComment.objects.bulk_create(
         ReviewComment(report=report, author=reviewer, body=f"Which gate? ({n})") for n in range(2)
     )
-    IncidentPhoto.objects.bulk_create(
-        IncidentPhoto(
-            id=uuid.uuid4(),
-            report=report,
-            original=f"photos/{n}.jpg",
-            display=f"photos/{n}-display.jpg",
-            sha256=f"{n:064x}",
-            content_type="image/jpeg",
-            size_bytes=1000,
-            width=800,
-            height=600,
-        )
-        for n in range(2)
-    )
+    IncidentPhoto.objects.bulk_create(_photo(report, n) for n in range(2))
     return report
 
 
@@ -196,17 +198,7 @@ def test_a_reports_detail_is_flat_in_its_flags_comments_and_photos(tenant, guard
                 raised_at=timezone.now(),
             )
             ReviewComment.objects.create(report=report, author=reviewer, body=f"Correction {n}")
-            IncidentPhoto.objects.create(
-                id=uuid.uuid4(),
-                report=report,
-                original=f"photos/{n}.jpg",
-                display=f"photos/{n}-display.jpg",
-                sha256=f"{n:064x}",
-                content_type="image/jpeg",
-                size_bytes=1000,
-                width=800,
-                height=600,
-            )
+            _photo(report, n).save(force_insert=True)
 
     def rows(body: Any) -> int:
         assert len(body["flags"]) == len(body["comments"]) == len(body["photos"])

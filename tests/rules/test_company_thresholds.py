@@ -31,6 +31,7 @@ from backend.staffing.models import Shift, ShiftStatus
 from backend.tracking.models import Ping
 from tests import factories, geo
 from tests.conftest import ApiClient, Tenant
+from tests.mobile_api.test_incidents import incident_body
 
 pytestmark = pytest.mark.django_db
 
@@ -102,18 +103,7 @@ def _clock_in(api: ApiClient, shift: Shift, **body: Any) -> set[str]:
 
 
 def _report(api: ApiClient, shift: Shift, **body: Any) -> set[str]:
-    report = {
-        "id": str(uuid.uuid4()),
-        "shift_id": shift.pk,
-        "type": "trespass",
-        "occurred_at": (timezone.now() - timedelta(minutes=20)).isoformat(),
-        "position": _position(),
-        "location_detail": "North stairwell, level 2",
-        "narrative": "At 02:10 I found a man sleeping in the north stairwell. I asked him to leave; he left by gate B.",
-        "persons": [{"name": "Unknown male, 40s", "role": "suspect"}],
-        **body,
-    }
-    return _codes(api.post_json("/incidents", report))
+    return _codes(api.post_json("/incidents", incident_body(shift, **{"position": _position(), **body})))
 
 
 def _monitored_open_codes(shift: Shift) -> set[str]:
@@ -137,12 +127,17 @@ def ping_max_accuracy(tenant: Tenant, api: ApiClient) -> bool:
     return Ping.objects.get(shift=shift).fence == "unknown"
 
 
-def impossible_speed(tenant: Tenant, api: ApiClient) -> bool:
-    # a breadcrumb 3 km away two minutes before a report from the site: ~26 m/s (default limit 55)
+def _jumped_3_km_before_a_report(tenant: Tenant, api: ApiClient, *, breadcrumb_before: timedelta) -> bool:
+    """A breadcrumb 3 km away `breadcrumb_before` a report from the site: is the jump IMPOSSIBLE_TRAVEL?"""
     shift = _shift(tenant, started_ago=timedelta(hours=1))
     filed_at = timezone.now() - timedelta(seconds=5)
-    _send_pings(api, [_ping(shift, filed_at - timedelta(minutes=2), geo.OUTSIDE_3KM)])
+    _send_pings(api, [_ping(shift, filed_at - breadcrumb_before, geo.OUTSIDE_3KM)])
     return "IMPOSSIBLE_TRAVEL" in _report(api, shift, position=_position(at=filed_at))
+
+
+def impossible_speed(tenant: Tenant, api: ApiClient) -> bool:
+    # a breadcrumb 3 km away two minutes before a report from the site: ~26 m/s (default limit 55)
+    return _jumped_3_km_before_a_report(tenant, api, breadcrumb_before=timedelta(minutes=2))
 
 
 def unit_mismatch(tenant: Tenant, api: ApiClient) -> bool:
@@ -259,10 +254,7 @@ def out_of_position_allowed(tenant: Tenant, api: ApiClient) -> bool:
 def signal_gap(tenant: Tenant, api: ApiClient) -> bool:
     # a breadcrumb 3 km away 15 minutes before a report from the site; a 1 m/s speed limit in
     # both runs makes the jump impossible when the breadcrumb counts (default gap 10 minutes)
-    shift = _shift(tenant, started_ago=timedelta(hours=1))
-    filed_at = timezone.now() - timedelta(seconds=5)
-    _send_pings(api, [_ping(shift, filed_at - timedelta(minutes=15), geo.OUTSIDE_3KM)])
-    return "IMPOSSIBLE_TRAVEL" in _report(api, shift, position=_position(at=filed_at))
+    return _jumped_3_km_before_a_report(tenant, api, breadcrumb_before=timedelta(minutes=15))
 
 
 def inactivity_radius(tenant: Tenant, api: ApiClient) -> bool:

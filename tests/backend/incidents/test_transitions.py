@@ -1,14 +1,13 @@
 """Review transitions over incident reports: approve, return for correction, and their log."""
 
-import threading
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from backend.core.errors import PermissionDenied, ValidationFailed
+from backend.core.errors import ValidationFailed
 from backend.flags.models import Flag, FlagStatus
 from backend.incidents.errors import (
     OpenCriticalFlags,
@@ -20,7 +19,9 @@ from backend.incidents.models import IncidentReport, IncidentReviewAction, Incid
 from backend.incidents.services import incident_approve, incident_return_for_correction
 from geofence.fixes import Fix
 from tests import factories, geo
+from tests.concurrency import race_outcomes
 from tests.mobile_api.test_incidents import file_directly
+from tests.reviewers import assert_only_the_companys_reviewers_may
 
 
 @pytest.fixture
@@ -145,16 +146,14 @@ def test_another_companys_manager_gets_not_found_and_a_guard_or_client_contact_p
 ):
     report = file_directly(shift)
 
-    with pytest.raises(ReportNotFound) as foreign:
-        incident_approve(report=report, by=other_tenant.manager)
-    for outsider in (tenant.guard, tenant.client_contact):
-        with pytest.raises(PermissionDenied) as refused:
-            incident_approve(report=report, by=outsider)
-        assert refused.value.code == "not_a_reviewer"
+    foreign = assert_only_the_companys_reviewers_may(
+        lambda by: incident_approve(report=report, by=by), tenant=tenant, other_tenant=other_tenant,
+        not_found=ReportNotFound,
+    )  # fmt: skip
     with pytest.raises(ReportNotFound):
         incident_return_for_correction(report=report, reviewer=other_tenant.manager, comment="x")
 
-    assert (foreign.value.code, foreign.value.status) == ("report_not_found", 404)
+    assert (foreign.code, foreign.status) == ("report_not_found", 404)
     report.refresh_from_db()
     assert report.status == IncidentStatus.SUBMITTED
     assert not IncidentReviewAction.objects.exists()
@@ -238,32 +237,18 @@ def test_two_managers_approving_at_once_one_wins_and_the_other_is_told_who_and_w
         tenant.manager,
         factories.ManagerFactory(company=tenant.company, first_name="Dana", last_name="Reyes"),
     ]
-    barrier = threading.Barrier(2)
-    approved, refused, unexpected = [], [], []
 
-    def approve(manager):
-        try:
-            barrier.wait()
-            incident_approve(report=IncidentReport.objects.get(pk=report.pk), by=manager)
-            approved.append(manager)
-        except ReportAlreadyApproved as exc:
-            refused.append(exc)
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
-            unexpected.append(exc)
-        finally:
-            connection.close()
+    def approve_as(manager):
+        return lambda: incident_approve(report=IncidentReport.objects.get(pk=report.pk), by=manager)
 
     # when both approve
-    threads = [threading.Thread(target=approve, args=(manager,)) for manager in managers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race_outcomes(*map(approve_as, managers))
 
     # then exactly one approval is stored, and the other manager is told whose it is and when
-    assert unexpected == []
-    assert len(approved) == 1
-    assert len(refused) == 1
+    approved = [who for who, outcome in zip(managers, outcomes, strict=True) if not isinstance(outcome, Exception)]
+    refused = [outcome for outcome in outcomes if isinstance(outcome, ReportAlreadyApproved)]
+    assert len(approved) == 1, outcomes
+    assert len(refused) == 1, outcomes
     report.refresh_from_db()
     assert report.approved_by == approved[0]
     assert IncidentReviewAction.objects.filter(report=report).count() == 1

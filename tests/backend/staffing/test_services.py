@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -10,14 +9,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from backend.accounts.models import Role
-from backend.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
-from backend.staffing.models import PostOrder, Shift, ShiftStatus
+from backend.core.errors import Conflict, NotFound, ValidationFailed
+from backend.staffing.models import Post, PostOrder, Shift, ShiftStatus
 from backend.staffing.services import post_order_publish, shift_schedule
 from tests import factories
+from tests.concurrency import race_outcomes
 from tests.conftest import Tenant
 
 # Tomorrow 08:00-16:00 UTC: a day shift nobody is clocked into.
@@ -29,28 +28,6 @@ def _schedule(tenant: Tenant, starts_at: datetime = DAY_START, ends_at: datetime
     return shift_schedule(
         guard=kwargs.pop("guard", tenant.guard), post=tenant.post, starts_at=starts_at, ends_at=ends_at, **kwargs
     )
-
-
-def _race(count: int, work: Callable[[], Any]) -> list[Any]:
-    """Run `work` in `count` threads released at once, each on its own database connection."""
-    start = threading.Barrier(count)
-    outcomes: list[Any] = []
-
-    def run() -> None:
-        try:
-            start.wait(timeout=10)
-            outcomes.append(work())
-        except ApplicationError as error:
-            outcomes.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 def _slow_full_clean(monkeypatch: pytest.MonkeyPatch, model: type[Shift] | type[PostOrder]) -> None:
@@ -192,17 +169,13 @@ def test_two_schedulers_booking_the_same_guard_at_once_store_one_shift(tenant, m
     # given two dispatchers booking the guard onto two posts for overlapping windows at the same moment
     _slow_full_clean(monkeypatch, Shift)
     other_post = factories.PostFactory(site=tenant.site)
-    windows = iter([(tenant.post, DAY_START), (other_post, DAY_START + timedelta(hours=1))])
-    lock = threading.Lock()
 
-    def book() -> Shift:
-        with lock:
-            post, starts_at = next(windows)
-        return shift_schedule(
+    def book(post: Post, starts_at: datetime) -> Callable[[], Shift]:
+        return lambda: shift_schedule(
             guard=tenant.guard, post=post, starts_at=starts_at, ends_at=starts_at + timedelta(hours=8)
         )
 
-    outcomes = _race(2, book)
+    outcomes = race_outcomes(book(tenant.post, DAY_START), book(other_post, DAY_START + timedelta(hours=1)))
 
     # then exactly one wins and the other is told the guard is already booked
     assert len(outcomes) == 2
@@ -265,7 +238,7 @@ def test_two_managers_publishing_at_once_get_consecutive_versions(tenant, monkey
     post_order_publish(post=tenant.post, title="Orders", body="Version one.")
     _slow_full_clean(monkeypatch, PostOrder)
 
-    outcomes = _race(2, lambda: post_order_publish(post=tenant.post, title="Orders", body="A new version."))
+    outcomes = race_outcomes(*[lambda: post_order_publish(post=tenant.post, title="Orders", body="A new version.")] * 2)
 
     # then both are published, as versions 2 and 3
     assert all(isinstance(outcome, PostOrder) for outcome in outcomes), outcomes

@@ -28,6 +28,19 @@ def a_shift(tenant, *, started_ago: timedelta, hours: float = 8, **fields):
     )
 
 
+def a_clocked_shift(tenant, *, started_ago: timedelta, clocked_in_ago: timedelta, clocked_out_ago=None):
+    """A shift the guard clocked into from the site (and out of, if `clocked_out_ago`)."""
+    status = ShiftStatus.IN_PROGRESS if clocked_out_ago is None else ShiftStatus.COMPLETED
+    return a_shift(
+        tenant,
+        started_ago=started_ago,
+        status=status,
+        clock_in_at=NOW - clocked_in_ago,
+        clock_in_location=geo.INSIDE_CENTER,
+        clock_out_at=None if clocked_out_ago is None else NOW - clocked_out_ago,
+    )
+
+
 def test_the_monitoring_pass_marks_an_ended_shift_nobody_clocked_into_as_missed_by_the_system(tenant):
     # given a shift that ended an hour ago with nobody, and one still running with nobody yet
     ended = a_shift(tenant, started_ago=timedelta(hours=9))
@@ -45,13 +58,8 @@ def test_the_monitoring_pass_marks_an_ended_shift_nobody_clocked_into_as_missed_
 
 def test_the_system_leaves_shifts_that_do_not_qualify_alone(tenant):
     ended = a_shift(tenant, started_ago=timedelta(hours=9))
-    worked = a_shift(
-        tenant,
-        started_ago=timedelta(hours=20),
-        status=ShiftStatus.COMPLETED,
-        clock_in_at=NOW - timedelta(hours=20),
-        clock_in_location=geo.INSIDE_CENTER,
-        clock_out_at=NOW - timedelta(hours=12),
+    worked = a_clocked_shift(
+        tenant, started_ago=timedelta(hours=20), clocked_in_ago=timedelta(hours=20), clocked_out_ago=timedelta(hours=12)
     )
 
     marked = shift_mark_missed(shift_ids=[ended.pk, worked.pk], at=NOW)
@@ -77,13 +85,7 @@ def test_a_manager_marks_a_begun_shift_missed_before_it_ends_with_a_note(tenant)
 
 
 def test_a_manager_cannot_mark_a_shift_missed_that_someone_clocked_into_or_that_has_not_begun(tenant):
-    clocked = a_shift(
-        tenant,
-        started_ago=timedelta(hours=1),
-        status=ShiftStatus.IN_PROGRESS,
-        clock_in_at=NOW - timedelta(minutes=50),
-        clock_in_location=geo.INSIDE_CENTER,
-    )
+    clocked = a_clocked_shift(tenant, started_ago=timedelta(hours=1), clocked_in_ago=timedelta(minutes=50))
     tomorrow = a_shift(tenant, started_ago=-timedelta(hours=20))
     begun = a_shift(tenant, started_ago=timedelta(hours=1))
 

@@ -1,14 +1,13 @@
 """Reviewers' transitions over a panic alert: acknowledge (who, when, note), then resolve (outcome)."""
 
-import threading
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from backend.core.errors import PermissionDenied, ValidationFailed
+from backend.core.errors import ValidationFailed
 from backend.flags.models import Flag, FlagStatus
 from backend.tracking.errors import (
     PanicAlertAlreadyAcknowledged,
@@ -20,6 +19,8 @@ from backend.tracking.field_services import PanicData, panic_alert_raise
 from backend.tracking.models import PanicAlert, PanicOutcome
 from backend.tracking.panic import panic_alert_acknowledge, panic_alert_resolve
 from tests import factories
+from tests.concurrency import race_outcomes
+from tests.reviewers import assert_only_the_companys_reviewers_may
 
 
 @pytest.fixture
@@ -128,17 +129,15 @@ def test_an_alert_raised_with_no_shift_open_is_acknowledged_on_the_companys_cloc
 
 
 def test_another_companys_manager_gets_not_found_and_a_guard_permission_denied(alert, tenant, other_tenant):
-    with pytest.raises(PanicAlertNotFound) as foreign:
-        panic_alert_acknowledge(alert=alert, by=other_tenant.manager)
-    for outsider in (tenant.guard, tenant.client_contact):
-        with pytest.raises(PermissionDenied) as refused:
-            panic_alert_acknowledge(alert=alert, by=outsider)
-        assert refused.value.code == "not_a_reviewer"
+    foreign = assert_only_the_companys_reviewers_may(
+        lambda by: panic_alert_acknowledge(alert=alert, by=by), tenant=tenant, other_tenant=other_tenant,
+        not_found=PanicAlertNotFound,
+    )  # fmt: skip
     panic_alert_acknowledge(alert=alert, by=tenant.manager)
     with pytest.raises(PanicAlertNotFound):
         panic_alert_resolve(alert=alert, by=other_tenant.manager, outcome=PanicOutcome.FALSE_ALARM)
 
-    assert (foreign.value.code, foreign.value.status) == ("panic_alert_not_found", 404)
+    assert (foreign.code, foreign.status) == ("panic_alert_not_found", 404)
     alert.refresh_from_db()
     assert (alert.acknowledged_by, alert.resolved_at) == (tenant.manager, None)
 
@@ -166,30 +165,16 @@ def test_two_managers_acknowledging_at_once_one_takes_it_and_the_other_is_told_w
     factories.ShiftFactory(post=tenant.post, guard=tenant.guard)
     raised, _ = panic_alert_raise(guard=tenant.guard, data=PanicData())
     managers = [tenant.manager, factories.ManagerFactory(company=tenant.company, first_name="Dana", last_name="Reyes")]
-    barrier = threading.Barrier(2)
-    took, told, unexpected = [], [], []
 
-    def acknowledge(manager):
-        try:
-            barrier.wait()
-            panic_alert_acknowledge(alert=PanicAlert.objects.get(pk=raised.pk), by=manager)
-            took.append(manager)
-        except PanicAlertAlreadyAcknowledged as exc:
-            told.append(exc)
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
-            unexpected.append(exc)
-        finally:
-            connection.close()
+    def acknowledge_as(manager):
+        return lambda: panic_alert_acknowledge(alert=PanicAlert.objects.get(pk=raised.pk), by=manager)
 
-    threads = [threading.Thread(target=acknowledge, args=(manager,)) for manager in managers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race_outcomes(*map(acknowledge_as, managers))
 
     # then one acknowledgement is stored and the other manager is told whose it is
-    assert unexpected == []
-    assert (len(took), len(told)) == (1, 1)
+    took = [who for who, outcome in zip(managers, outcomes, strict=True) if not isinstance(outcome, Exception)]
+    told = [outcome for outcome in outcomes if isinstance(outcome, PanicAlertAlreadyAcknowledged)]
+    assert (len(took), len(told)) == (1, 1), outcomes
     raised.refresh_from_db()
     assert raised.acknowledged_by == took[0]
     assert f"already acknowledged by {took[0]} at " in told[0].message
