@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Final, Literal
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Span
 
 __all__ = ["CATEGORIES", "Category", "categorise"]
 
@@ -53,7 +54,8 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
                       "last time"],
     },
     "hypothetical": {
-        "preceding": ["if", "unless", "in case", "incase", "whenever", "threatened to", "threatening to", "threatens to", "threaten to", "going to", "gonna",
+        "preceding": ["if", "unless", "in case", "incase", "whenever", "threatened to", "threatening to",
+                      "threatens to", "threaten to", "going to", "gonna",
                       "wants us to", "want us to", "wanted us to", "would", "might", "may", "planning to",
                       "plans to", "said he would", "said she would", "will", "in the event", "for any future",
                       "in a medical emergency", "in an emergency", "in case of", "emergency plan", "next time",
@@ -105,7 +107,9 @@ def _pipeline() -> Language:
     return nlp
 
 
-def categorise(text: str, sentences: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int]]) -> list[set[Category]]:
+def categorise(
+    text: str, sentences: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int]]
+) -> list[set[Category]]:
     """For each (start, end) character span of `text`, the ConText categories that modify it.
 
     `sentences` are the sentence boundaries (character offsets): a cue reaches only inside its sentence.
@@ -117,17 +121,14 @@ def categorise(text: str, sentences: Sequence[tuple[int, int]], spans: Sequence[
     starts = {start for start, _ in sentences}
     for token in doc:
         token.is_sent_start = token.i == 0 or token.idx in starts
-    entities = []
-    index_of: dict[tuple[int, int], int] = {}
+    entities: list[Span] = []
     for start, end in spans:
         span = doc.char_span(start, end, label="SERVICE", alignment_mode="expand")
         if span is None:
             continue
-        key = (span.start, span.end)
         # spaCy entities may not overlap: the first of two overlapping spans stands for both.
         if any(span.start < other.end and other.start < span.end for other in entities):
             continue
-        index_of[key] = len(entities)
         entities.append(span)
     doc.ents = entities
     for _, component in nlp.pipeline:

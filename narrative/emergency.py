@@ -53,6 +53,7 @@ class EmergencyMention:
     sentence: str
     status: MentionStatus = "attended"
     reason: str = ""
+    event: bool = False  # an event ("smoke", "not breathing"), not a service word
 
 
 _SERVICE_ORDER: Final[tuple[Service, ...]] = ("fire", "police", "ems")
@@ -104,11 +105,13 @@ _STREET_AFTER_RE: Final = re.compile(
 )
 # Title or role before a capitalised service word: a person's name ("Officer Fireman", "tech Joe Sheriff").
 _TITLES: Final = frozenset(
-    """officer ofc mr mrs ms miss dr supervisor sup tech technician resident tenant manager mgr guard named agent
-    maintenance""".split()
+    [
+     "officer", "ofc", "mr", "mrs", "ms", "miss", "dr", "supervisor", "sup", "tech", "technician", "resident",
+     "tenant", "manager", "mgr", "guard", "named", "agent", "maintenance",
+    ]
 )
 # These never stand before a service: "mr police" is a person, whatever the case.
-_PERSONAL_TITLES: Final = frozenset("officer ofc mr mrs ms miss dr".split())
+_PERSONAL_TITLES: Final = frozenset(["officer", "ofc", "mr", "mrs", "ms", "miss", "dr"])
 # What a 911 call was for, beyond the hints of `narrative.terms`.
 _EXTRA_HINTS: Final[tuple[tuple[re.Pattern[str], Service], ...]] = (
     (re.compile(r"\b(?:man|person|woman|guy|male|female|subject|someone)\s+down\b|not\s+respond\w*|passed\s+out"
@@ -144,9 +147,7 @@ def find_emergency_mentions(text: str, *, agency_terms: Sequence[AgencyTerms | N
         terms = [t for t in terms if not _is_a_name(text[start:end], t) and not _is_a_number(sentence_low, t)]
         kept = set(affirmed_terms(sentence_low, terms))
         for term in terms:
-            if term in kept or (
-                term.kind == "named" and _LATER_ARRIVAL_RE.search(sentence_low, term.end) is not None
-            ):
+            if term in kept or (term.kind == "named" and _LATER_ARRIVAL_RE.search(sentence_low, term.end) is not None):
                 # An event ("smoke", "not breathing") says something happened, not that a service came.
                 event = term.kind == "named" and term not in agencies and not _names_a_service(sentence_low, term)
                 whole = Term(term.kind, term.service, start + term.start, start + term.end)
@@ -215,7 +216,8 @@ def _mentions(text: str, low: str, spans: Sequence[tuple[int, int]], found: list
             return
         seen.add((service, item.term.start, item.term.end))
         start, end = spans[item.sentence]
-        mentions.append(EmergencyMention(service, text[item.term.start : item.term.end], text[start:end], status, reason))
+        phrase = text[item.term.start : item.term.end]
+        mentions.append(EmergencyMention(service, phrase, text[start:end], status, reason, item.event))
 
     for item in found:
         term = item.term
@@ -251,7 +253,11 @@ def _services_for_call(
     call: _Found, low: str, spans: Sequence[tuple[int, int]], found: Sequence[_Found]
 ) -> tuple[list[Service], str]:
     """Which services a 911 call brings, from what happened: this sentence, its neighbours, the narrative."""
-    for reach, why in ((0, "for what this sentence says"), (1, "for what the report says"), (None, "for what happened")):
+    for reach, why in (
+        (0, "for what this sentence says"),
+        (1, "for what the report says"),
+        (None, "for what happened"),
+    ):
         services: set[Service] = set()
         for item in found:
             near = reach is None or abs(item.sentence - call.sentence) <= reach

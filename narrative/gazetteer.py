@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 from narrative.sentences import PUNCTUATION
 from narrative.terms import Service, Term
 
-__all__ = ["DEFAULT_AGENCY_TERMS", "SERVICES", "AgencyTerms", "Gazetteer", "gazetteer_for"]
+__all__ = ["DEFAULT_AGENCY_TERMS", "SERVICES", "AgencyTerms", "Gazetteer", "agency_terms_problem", "gazetteer_for"]
 
 SERVICES: Final[tuple[Service, ...]] = ("fire", "police", "ems")
 
@@ -73,8 +73,11 @@ _FUZZY_WORDS: Final[dict[str, Service | None]] = {
 }
 # Real words within a typo of a service word: never a misspelling of one.
 _LOOKALIKES: Final = frozenset(
-    """policy policies polite politely polish policed officer offices office paramount ambulatory sheriff's
-    firefight firefights fireman deputy deputize deputized trooper amulance""".split()
+    [
+     "policy", "policies", "polite", "politely", "polish", "policed", "officer", "offices", "office", "paramount",
+     "ambulatory", "sheriff's", "firefight", "firefights", "fireman", "deputy", "deputize", "deputized", "trooper",
+     "amulance",
+    ]
 )
 _FUZZY_CUTOFF: Final = 80.0
 _FUZZY_MIN_LENGTH: Final = 6
@@ -129,7 +132,9 @@ def _misspelt(low: str) -> list[Term]:
         if service is not None:
             found.append(Term("named", service, at, at + len(word)))
         elif (owner := _OWNER_RE.search(low, 0, at)) is not None:
-            found.append(Term("named", "fire" if owner.group(1) == "fire" else "police", owner.start(1), at + len(word)))
+            found.append(
+                Term("named", "fire" if owner.group(1) == "fire" else "police", owner.start(1), at + len(word))
+            )
     return found
 
 
@@ -147,9 +152,7 @@ def _normalised(extra: AgencyTerms | None) -> dict[Service, tuple[str, ...]]:
     out: dict[Service, tuple[str, ...]] = {}
     for service, terms in extra.items():
         if service in SERVICES and not isinstance(terms, str):
-            out[cast(Service, service)] = tuple(
-                t.strip().lower() for t in terms if isinstance(t, str) and t.strip()
-            )
+            out[cast(Service, service)] = tuple(t.strip().lower() for t in terms if isinstance(t, str) and t.strip())
     return out
 
 
@@ -174,3 +177,15 @@ def gazetteer_for(*extras: AgencyTerms | None) -> Gazetteer:
         for service, terms in _normalised(extra).items():
             merged[service] = [*terms, *merged[service]]
     return _compile(tuple((service, tuple(dict.fromkeys(merged[service]))) for service in SERVICES))
+
+
+def agency_terms_problem(value: object) -> str | None:
+    """Why `value` is not a valid `{service: [terms]}` gazetteer extension, or None if it is."""
+    if not isinstance(value, dict):
+        return 'Must be a JSON object of services to lists of terms, e.g. {"fire": ["AFR"], "police": ["GSP"]}.'
+    for service, terms in value.items():
+        if service not in SERVICES:
+            return f"Unknown service {service!r}: use {', '.join(SERVICES)}."
+        if not isinstance(terms, list) or not all(isinstance(t, str) and t.strip() for t in terms):
+            return f"The terms of {service!r} must be a list of non-empty strings."
+    return None

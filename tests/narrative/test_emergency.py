@@ -160,6 +160,7 @@ def test_the_seed_reports_the_smoke_and_the_fire_department_with_their_sentences
             "Tenant saw smoke coming from the dumpster",
             "uncertain",
             "‘Tenant saw smoke coming from the dumpster’ — mentions smoke; no service said to have come",
+            True,
         ),
         EmergencyMention(
             "fire",
