@@ -1,9 +1,11 @@
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from backend.accounts.models import Company
+from backend.flags.models import Flag, FlagCode, FlagStatus
 from backend.rules.models import RuleSettings
 from backend.rules.thresholds import DEFAULTS, Thresholds
+from backend.tracking.models import ActivityEntry
 
 
 def _thresholds(overrides: dict[str, Any] | None, agency_terms: object) -> Thresholds:
@@ -44,3 +46,50 @@ def agency_terms_for(*, thresholds: Thresholds, site_terms: object) -> tuple[dic
     company = {service: list(terms) for service, terms in thresholds.agency_terms}
     site = site_terms if isinstance(site_terms, dict) else {}
     return tuple(terms for terms in (company, site) if terms)
+
+
+def emergency_dismissal_cases(*, company: Company) -> Iterator[dict[str, Any]]:
+    """The company's dismissed EMERGENCY_NOT_REPORTED flags as labelled narratives (the corpus format).
+
+    Each says: this text, the services the rule claimed, and what the manager decided ("no service
+    attended") and why. Only this company's flags; oldest dismissal first, so an export is stable.
+    """
+    flags = (
+        Flag.objects.filter(company=company, code=FlagCode.EMERGENCY_NOT_REPORTED, status=FlagStatus.DISMISSED)
+        .select_related("incident")
+        .order_by("dismissed_at", "pk")
+    )
+    for flag in flags:
+        text, source = _flagged_text(flag)
+        if not text:
+            continue
+        claimed = flag.evidence.get("services") or []
+        yield {
+            "id": f"dismissal-{flag.pk}",
+            "text": text,
+            "services": [],
+            "kind": "hard_negative",
+            "tag": "manager_dismissed",
+            "label": "no service attended",
+            "claimed": sorted(str(service) for service in claimed),
+            "severity": flag.severity,
+            "dismissal_reason": flag.dismissal_reason,
+            "dismissal_note": flag.dismissal_note,
+            "dismissed_at": flag.dismissed_at.isoformat() if flag.dismissed_at else None,
+            "source": source,
+        }
+
+
+def _flagged_text(flag: Flag) -> tuple[str, str]:
+    """The narrative the flag judged: the incident report's, or the activity-log line's."""
+    if flag.incident is not None:
+        return flag.incident.narrative, "incident"
+    entry_id = flag.evidence.get("activity_entry_id")
+    if entry_id:
+        text = (
+            ActivityEntry.objects.filter(pk=entry_id, shift__post__site__client__company=flag.company_id)
+            .values_list("text", flat=True)
+            .first()
+        )
+        return text or "", "activity"
+    return "", ""
