@@ -71,7 +71,7 @@ _SERVICE_WORD_RE: Final = re.compile(
 _SELF_ATTENDING_RE: Final = re.compile(
     r"arrest|custody|transported|taken|rushed|brought|transferred|carried|sent|hospitali|report"
     r"|(?:engine|ladder|battalion|medic|truck|squad|rescue|tower)\s*(?:co\.?\s*)?#?\s*\d"
-    r"|(?:officers?|ofcs?|deput\w+|sgt|sergeant|troopers?|detective)\s+\S+.*\s(?:arrived|responded|came|showed|pulled"
+    r"|(?:officers?|ofcs?|deput\w+|sgt|sergeant|troopers?|detective)\s.*\b(?:arriv\w*|respond\w*|came|showed|pulled"
     r"|dispatched|on\s+scene|took)"
 )
 # After the term, in its sentence: the service acting on site ("arrived", "reset the panel", "took a report").
@@ -81,11 +81,14 @@ _ACTS_AFTER_RE: Final = re.compile(
     r"|treated|evaluated|assessed|checked|cleared|put\s+(?:it\s+|the\s+\w+\s+)?out|extinguished|detained|arrested"
     r"|escorted|handled|served|collected|ventilated|carried|reset|shut\s+off|gave|inspected|investigated|attended"
     r"|en\s*route|spoke|talked|filed|issued|cited|released|started|worked|stopped\s+by|came\s+by|stood\s+by"
-    r"|(?:was|were)\s+here|on\s+(?:the\s+)?property|pulled|removed|secured)\b"
+    r"|(?:was|were)\s+here|on\s+(?:the\s+)?property|pulled|removed|secured|got\s+(?:here|there|on\s+scene)"
+    r"|made\s+(?:it\s+)?(?:here|there)|turned\s+up|picked\s+up|searched|swept|interviewed|questioned|photographed"
+    r"|took\s+over|did\s+(?:arrive|come|respond|show))\b"
 )
 # Before the term, in its clause: a call ("called the police", "I contacted EMS").
 _CALLED_BEFORE_RE: Final = re.compile(
-    r"\b(?:called|call(?:ing)?|contacted|notified|requested|summoned|radioed|flagged\s+down|dialed|phoned|got)"
+    r"\b(?:called|call(?:ing)?|contacted|notified|requested|summoned|radioed|flagged\s+down|dialed|phoned|got"
+    r"|dispatched|sent\s+for)"
     r"(?:\s+\S+){0,3}\s*$"
 )
 # A negation the sentence takes back: "did not show up for an hour, but then came and took the report".
@@ -94,6 +97,12 @@ _LATER_ARRIVAL_RE: Final = re.compile(
     r"|arrested|transported)\b"
 )
 
+# The next sentence says they came: "The alarm company called the fire department; they arrived at 0232."
+_ARRIVAL_FOLLOWS_RE: Final = re.compile(
+    r"(?:(?:eventually|then|later|finally|soon|and)\s+)?(?:they|an?\s+officer|the\s+officers?|officers|the\s+crew"
+    r"|a\s+crew|a\s+unit|units|two\s+units|one|it)\s+(?:\w+\s+)?(?:arrived|came|showed\s+up|responded|got\s+here"
+    r"|got\s+there|did\s+(?:arrive|come|respond|show))\b"
+)
 # A bare "911" that is an address or a label, not a call.
 _NUMBER_BEFORE_RE: Final = re.compile(
     r"(?:#|\b(?:apartment|apt|unit|room|rm|suite|ste|space|spot|stall|lot|building|bldg|house|door|box|locker|no"
@@ -107,15 +116,18 @@ _STREET_AFTER_RE: Final = re.compile(
 _TITLES: Final = frozenset(
     [
      "officer", "ofc", "mr", "mrs", "ms", "miss", "dr", "supervisor", "sup", "tech", "technician", "resident",
-     "tenant", "manager", "mgr", "guard", "named", "agent", "maintenance",
+     "tenant", "manager", "mgr", "guard", "named", "agent", "maintenance", "concierge", "porter", "doorman",
+     "valet", "clerk", "attendant", "janitor", "custodian", "contractor", "vendor", "driver", "coworker",
     ]
 )
+_LIST_GAP_RE: Final = re.compile(r"\s*(?:,|&|/|and|,\s*and)\s*")
 # These never stand before a service: "mr police" is a person, whatever the case.
 _PERSONAL_TITLES: Final = frozenset(["officer", "ofc", "mr", "mrs", "ms", "miss", "dr"])
 # What a 911 call was for, beyond the hints of `narrative.terms`.
 _EXTRA_HINTS: Final[tuple[tuple[re.Pattern[str], Service], ...]] = (
     (re.compile(r"\b(?:man|person|woman|guy|male|female|subject|someone)\s+down\b|not\s+respond\w*|passed\s+out"
-                r"|unconscious|unresponsive|seizure|overdos\w*|breathing|no\s+pulse|cpr|narcan|stroke|bleed\w*"),
+                r"|unconscious|unresponsive|seizure|overdos\w*|breathing|no\s+pulse|cpr|narcan|stroke|bleed\w*"
+                r"|chest|went\s+down|fell\s+down|dropped\s+to|aed"),
      "ems"),
     (re.compile(r"\b(?:glass\s+break\w*|breaking\s+in|climbing\s+in|screaming\s+for\s+help|shots?\s+fired|gunshots?"
                 r"|fighting|fight|punch\w*|stabb\w*|robb\w*|carjack\w*|trespass\w*|intruder|weapon|knife|gun)\b"),
@@ -148,15 +160,21 @@ def find_emergency_mentions(text: str, *, agency_terms: Sequence[AgencyTerms | N
         kept = set(affirmed_terms(sentence_low, terms))
         for term in terms:
             if term in kept or (term.kind == "named" and _LATER_ARRIVAL_RE.search(sentence_low, term.end) is not None):
-                # An event ("smoke", "not breathing") says something happened, not that a service came.
-                event = term.kind == "named" and term not in agencies and not _names_a_service(sentence_low, term)
+                # An event ("smoke", "not breathing") says something happened, not that a service came;
+                # but "police, fire and EMS" lists the fire service.
+                event = (
+                    term.kind == "named"
+                    and term not in agencies
+                    and not _names_a_service(sentence_low, term)
+                    and not _listed_with_services(sentence_low, term, terms)
+                )
                 whole = Term(term.kind, term.service, start + term.start, start + term.end)
                 candidates.append(_Found(whole, index, event))
     if not candidates:
         return []
     categories = categorise(text, spans, [(item.term.start, item.term.end) for item in candidates])
     found = [item for item, modifiers in zip(candidates, categories, strict=True) if not modifiers]
-    return _mentions(text, low, spans, found)
+    return _mentions(text, low, spans, found, _followed_by_arrival(low, spans))
 
 
 def attended_services(mentions: Sequence[EmergencyMention]) -> list[Service]:
@@ -176,6 +194,19 @@ def _merge(built_in: list[Term], extra: list[Term]) -> list[Term]:
 
 def _names_a_service(sentence_low: str, term: Term) -> bool:
     return _SERVICE_WORD_RE.search(sentence_low[term.start : term.end]) is not None
+
+
+def _listed_with_services(sentence_low: str, term: Term, terms: Sequence[Term]) -> bool:
+    """Bare "fire" between other services in a list: "Police, fire and EMS on scene"."""
+    if sentence_low[term.start : term.end] != "fire":
+        return False
+    for other in terms:
+        if other is term or not _names_a_service(sentence_low, other):
+            continue
+        gap = sentence_low[min(term.end, other.end) : max(term.start, other.start)]
+        if other.kind == "named" and _LIST_GAP_RE.fullmatch(gap):
+            return True
+    return False
 
 
 def _is_a_name(sentence: str, term: Term) -> bool:
@@ -207,7 +238,14 @@ def _is_a_number(sentence_low: str, term: Term) -> bool:
     )
 
 
-def _mentions(text: str, low: str, spans: Sequence[tuple[int, int]], found: list[_Found]) -> list[EmergencyMention]:
+def _followed_by_arrival(low: str, spans: Sequence[tuple[int, int]]) -> set[int]:
+    """Sentences whose next one says "they arrived": the service named here came."""
+    return {index for index in range(len(spans) - 1) if _ARRIVAL_FOLLOWS_RE.match(low, spans[index + 1][0])}
+
+
+def _mentions(
+    text: str, low: str, spans: Sequence[tuple[int, int]], found: list[_Found], followed: set[int]
+) -> list[EmergencyMention]:
     mentions: list[EmergencyMention] = []
     seen: set[tuple[Service, int, int]] = set()
 
@@ -232,7 +270,7 @@ def _mentions(text: str, low: str, spans: Sequence[tuple[int, int]], found: list
         elif term.kind == "named" and term.service is not None:
             if item.event:
                 add(term.service, item, "uncertain", f"{quote} \u2014 mentions {phrase}; no service said to have come")
-            elif _attends(low[start:end], term.start - start, term.end - start):
+            elif item.sentence in followed or _attends(low[start:end], term.start - start, term.end - start):
                 add(term.service, item, "attended", f"{quote} \u2014 {SERVICE_NAMES[term.service]} attended")
             else:
                 add(term.service, item, "uncertain", f"{quote} \u2014 mentions {phrase}; attendance not said")

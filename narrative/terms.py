@@ -199,7 +199,7 @@ _RULES: Final[tuple[_Rule, ...]] = (
     _rule("named", "police", "sheriff",
           r"sheriff(?:'s)?(?:\s+(?:deputy|deputies|office|dept|department))?\b"),
     _rule("named", "police", "officers",
-          r"officers\s+(?:\S+\s+){0,2}?(?:responded|arrived|came|showed\s+up|on\s+scene|were\s+dispatched",
+          r"officers\s+(?:\S+\s+){0,2}?(?:responded|arrived|came|showed\s+up|on\s+scene|were\s+dispatched|did\s+arrive",
           r"|pulled\s+up|took\s+(?:a\s+)?report)"),
     _rule("named", "police", "emergency nonemergency", r"non[\s-]?emergency\s+(?:line|number)\b"),
     _rule("named", "police", "arrested custody arrest shots gunshot gunshots gunfire gun",
