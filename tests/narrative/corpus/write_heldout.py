@@ -1,6 +1,9 @@
-"""Writes heldout.jsonl: narratives written after the detector was tuned, never used to tune it.
+# ruff: noqa: E501  -- one narrative per line, as written: the data reads better unwrapped
+"""Writes heldout.jsonl: the first held-out set, written after the detector was tuned on dev.
 
-Each is written out whole (no templates), in phrasings the development corpus does not use.
+Each is written out whole (no templates), in phrasings the development corpus does not use. It was
+run once and its figures reported (recall 98.3 %, false alarms 7.1 %, fire F1 0.895); general gaps it
+showed were fixed afterwards, so it is no longer unseen text (see write_heldout3.py).
 Run: .venv/bin/python tests/narrative/corpus/write_heldout.py
 """
 
