@@ -43,13 +43,13 @@ TARGET_MEDIAN_MS = 5.0
 
 
 def before(text: str) -> tuple[set[str], set[str]]:
-    services = {mention.service for mention in before_find(text)}
+    services: set[str] = {mention.service for mention in before_find(text)}
     return services, services
 
 
 def after(text: str) -> tuple[set[str], set[str]]:
     mentions = after_find(text)
-    return {m.service for m in mentions if m.status == "attended"}, {m.service for m in mentions}
+    return {str(m.service) for m in mentions if m.status == "attended"}, {str(m.service) for m in mentions}
 
 
 def timings_ms(detector: Callable[[str], object], texts: list[str]) -> tuple[float, float]:

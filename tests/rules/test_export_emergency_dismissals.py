@@ -28,7 +28,7 @@ def dismissed_emergency_flag(tenant, narrative=NARRATIVE, note="Our own relief o
     return flag_dismiss(flag=flag, by=tenant.manager, reason=DismissalReason.RULE_TOO_STRICT, note=note)
 
 
-def export(company) -> list[dict]:
+def export(company) -> list[dict[str, object]]:
     out = io.StringIO()
     call_command("export_emergency_dismissals", "--company", company.slug, stdout=out, stderr=io.StringIO())
     return [json.loads(line) for line in out.getvalue().splitlines()]

@@ -187,7 +187,7 @@ def test_every_rule_is_documented_and_owns_distinct_codes():
 
 
 def emergency_finding(narrative: str, **changes: object):
-    run = REPORT_RULES.run(replace(BASE, narrative=narrative, **changes), DEFAULTS)  # type: ignore[arg-type]
+    run = REPORT_RULES.run(replace(BASE, narrative=narrative, **changes), DEFAULTS)
     return next((f for f in run.findings if f.code == "EMERGENCY_NOT_REPORTED"), None)
 
 
