@@ -211,7 +211,8 @@ class _Clause:
 
     def is_directed(self, first: int) -> bool:
         """Is the term what someone was told to call ("advised the tenant to call 911")?"""
-        for verb in range(max(first - 3, 1), first):
+        # The call verb may stand before the term ("told him to call the police") or open it ("to call 911").
+        for verb in range(max(first - 3, 1), first + 1):
             if self.word(verb) in _CALL_VERBS and self.word(verb - 1) == "to":
                 return any(self.word(i) in _DIRECTIVES for i in range(max(verb - 7, 0), verb - 1))
         return False

@@ -36,7 +36,9 @@ def normalise(text: str) -> str:
 _TERMINATOR_RE: Final = re.compile(r"[.!?]+(?!\S)|[;\r\n]")
 # A full stop after these does not end a sentence: splitting "Fire Dept. not called" would leave
 # "Fire Dept" alone, and affirmative.
-_ABBREVIATIONS: Final = word_set("dept approx apt bldg mr mrs ms dr sgt ofc st ave vs a.m p.m p.d f.d e.r e.g i.e o.d")
+_ABBREVIATIONS: Final = word_set(
+    "dept co approx apt bldg mr mrs ms dr sgt ofc st ave vs a.m p.m p.d f.d e.r e.g i.e o.d"
+)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -156,7 +156,8 @@ _RULES: Final[tuple[_Rule, ...]] = (
     # A station in directions ("parked across from the police station") is a place, not a visit.
     _rule("benign", None, "station department dept",
           rf"{_DIRECTIONS}\s+(?:the\s+)?(?:police|fire)\s+(?:station|department|dept)"),
-    _rule("benign", None, "police", r"police\s+(?:academy|auction|scanner)"),
+    _rule("benign", None, "police",
+          r"police\s+(?:academy|auction|scanner|station|stations|headquarters|hq|substation)"),
     _rule("benign", None, "sheriff sheriffs", r"sheriff'?s?\s+sale"),
     _rule("benign", None, "deputy", r"deputy\s+(?:manager|director|supervisor|head|principal|mayor)"),
     # Places named after a service, on hospital and municipal sites: "patrolled the ambulance bay".
@@ -198,7 +199,7 @@ _RULES: Final[tuple[_Rule, ...]] = (
     _rule("named", "police", "sheriff",
           r"sheriff(?:'s)?(?:\s+(?:deputy|deputies|office|dept|department))?\b"),
     _rule("named", "police", "officers",
-          r"officers\s+(?:\S+\s+){0,2}?(?:responded|arrived|came|showed\s+up|on\s+scene|were\s+dispatched",
+          r"officers\s+(?:\S+\s+){0,2}?(?:responded|arrived|came|showed\s+up|on\s+scene|were\s+dispatched|did\s+arrive",
           r"|pulled\s+up|took\s+(?:a\s+)?report)"),
     _rule("named", "police", "emergency nonemergency", r"non[\s-]?emergency\s+(?:line|number)\b"),
     _rule("named", "police", "arrested custody arrest shots gunshot gunshots gunfire gun",

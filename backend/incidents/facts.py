@@ -8,6 +8,7 @@ from django.contrib.gis.db.models.functions import Distance
 
 from backend.incidents.models import IncidentReport
 from backend.rules.report_rules import ReportFacts, UnitFact
+from backend.rules.selectors import agency_terms_for
 from backend.rules.thresholds import Thresholds
 from backend.rules.timing import DeviceTimes
 from backend.sites.models import Unit
@@ -108,4 +109,5 @@ def report_facts(*, report: IncidentReport, thresholds: Thresholds) -> ReportFac
         ),
         fixes_around=_fixes_around(report=report, thresholds=thresholds),
         zone_name=site.timezone,
+        agency_terms=agency_terms_for(thresholds=thresholds, site_terms=site.agency_terms),
     )

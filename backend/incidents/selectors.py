@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from django.db.models import Prefetch, QuerySet
 from django.db.models.fields.files import FieldFile
@@ -14,7 +15,9 @@ from backend.core.errors import NotFound, PermissionDenied
 from backend.core.querysets import filter_given
 from backend.flags.models import Flag, FlagStatus
 from backend.incidents.models import IncidentPhoto, IncidentReport, IncidentStatus, IncidentType, ReviewComment
+from backend.rules.findings import FlagCode
 from backend.sites.scopes import Scope, scope_for
+from backend.tracking.models import ActivityEntry
 
 MAX_PAGE_SIZE = 100
 
@@ -181,3 +184,53 @@ def incident_report_get_visible(*, scope: Scope, report_id: uuid.UUID) -> Incide
     if report is None:
         raise NotFound("No such report.", code="report_not_found")
     return report
+
+
+# --- Managers' verdicts on the emergency rule, as corpus cases -----------------------------
+
+
+def emergency_dismissal_cases(*, company: Company) -> Iterator[dict[str, Any]]:
+    """The company's dismissed EMERGENCY_NOT_REPORTED flags as labelled narratives (the corpus format).
+
+    Each says: this text, the services the rule claimed, and what the manager decided ("no service
+    attended") and why. Only this company's flags; oldest dismissal first, so an export is stable.
+    """
+    flags = (
+        Flag.objects.filter(company=company, code=FlagCode.EMERGENCY_NOT_REPORTED, status=FlagStatus.DISMISSED)
+        .select_related("incident")
+        .order_by("dismissed_at", "pk")
+    )
+    for flag in flags:
+        text, source = _flagged_text(flag)
+        if not text:
+            continue
+        claimed = flag.evidence.get("services") or []
+        yield {
+            "id": f"dismissal-{flag.pk}",
+            "text": text,
+            "services": [],
+            "kind": "hard_negative",
+            "tag": "manager_dismissed",
+            "label": "no service attended",
+            "claimed": sorted(str(service) for service in claimed),
+            "severity": flag.severity,
+            "dismissal_reason": flag.dismissal_reason,
+            "dismissal_note": flag.dismissal_note,
+            "dismissed_at": flag.dismissed_at.isoformat() if flag.dismissed_at else None,
+            "source": source,
+        }
+
+
+def _flagged_text(flag: Flag) -> tuple[str, str]:
+    """The narrative the flag judged: the incident report's, or the activity-log line's."""
+    if flag.incident is not None:
+        return flag.incident.narrative, "incident"
+    entry_id = flag.evidence.get("activity_entry_id")
+    if entry_id:
+        text = (
+            ActivityEntry.objects.filter(pk=entry_id, shift__post__site__client__company=flag.company_id)
+            .values_list("text", flat=True)
+            .first()
+        )
+        return text or "", "activity"
+    return "", ""

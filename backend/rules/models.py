@@ -9,6 +9,7 @@ from django.db import models
 
 from backend.core.models import TenantModel
 from backend.rules.thresholds import DEFAULTS
+from narrative.gazetteer import agency_terms_problem
 
 
 class RuleSettings(TenantModel):
@@ -19,6 +20,11 @@ class RuleSettings(TenantModel):
     company = models.OneToOneField("accounts.Company", on_delete=models.CASCADE, related_name="rule_settings")
     overrides = models.JSONField(
         default=dict, blank=True, help_text='e.g. {"late_clock_in_grace_min": 10, "unit_mismatch_m": 200}'
+    )
+    agency_terms = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Local words for fire, police and EMS, added to the defaults: {"fire": ["AFR"], "police": ["GSP"]}.',
     )
 
     class Meta:
@@ -35,3 +41,5 @@ class RuleSettings(TenantModel):
             DEFAULTS.with_overrides(self.overrides)
         except ValueError as error:
             raise ValidationError({"overrides": str(error)}) from error
+        if (problem := agency_terms_problem(self.agency_terms)) is not None:
+            raise ValidationError({"agency_terms": problem})

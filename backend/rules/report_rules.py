@@ -25,7 +25,7 @@ from geofence.classify import Verdict
 from geofence.fixes import Fix
 from geofence.integrity import impossible_travel
 from narrative.completeness import is_too_thin, meaningful_word_count, report_completeness
-from narrative.emergency import find_emergency_mentions
+from narrative.emergency import EmergencyMention, attended_services, find_emergency_mentions
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,8 @@ class ReportFacts:
     """The shift's usable breadcrumbs nearest before and after the report's fix (phone clock)."""
     zone_name: str = "UTC"
     """The site's IANA time zone: messages show its clock."""
+    agency_terms: tuple[dict[str, Any], ...] = ()
+    """The company's and the site's own words for fire, police and EMS, added to the defaults."""
 
 
 REPORT_RULES: RuleSet[ReportFacts] = RuleSet("incident report")
@@ -361,27 +363,56 @@ def incomplete_report(facts: ReportFacts, thresholds: Thresholds) -> list[Findin
 
 @REPORT_RULES.register(FlagCode.EMERGENCY_NOT_REPORTED)
 def emergency_not_reported(facts: ReportFacts, thresholds: Thresholds) -> list[Finding]:
-    """Does the narrative say fire, police or EMS came, with no emergency section?"""
+    """Does the narrative say fire, police or EMS came, with no emergency section? Critical when it says
+    so, a warning when it only mentions a service and does not say whether one came."""
     if facts.emergency is not None:
         return []
-    mentions = find_emergency_mentions(facts.narrative)
+    mentions = find_emergency_mentions(facts.narrative, agency_terms=facts.agency_terms)
     if not mentions:
         return []
-    services = sorted({mention.service for mention in mentions})
+    attended = attended_services(mentions)
+    evidence: dict[str, Any] = {
+        "services": attended or sorted({m.service for m in mentions}),
+        "attended": attended,
+        "phrases": [m.phrase for m in mentions],
+        "sentences": [m.sentence for m in mentions],
+        "reasons": [m.reason for m in mentions],
+    }
+    if attended:
+        first = next(m for m in mentions if m.status == "attended")
+        return [
+            Finding(
+                FlagCode.EMERGENCY_NOT_REPORTED,
+                Severity.CRITICAL,
+                f"The narrative says {_join([SERVICE_WORDING[s][0] for s in attended])} responded "
+                f"(\u201c{first.sentence.strip()}\u201d) but the report has no emergency section: "
+                "the client must hear about it from us.",
+                evidence,
+            )
+        ]
     first = mentions[0]
     return [
         Finding(
             FlagCode.EMERGENCY_NOT_REPORTED,
-            Severity.CRITICAL,
-            f"The narrative says {_join(services)} responded (\u201c{first.sentence.strip()}\u201d) "
-            "but the report has no emergency section: the client must hear about it from us.",
-            {
-                "services": services,
-                "phrases": [m.phrase for m in mentions],
-                "sentences": [m.sentence for m in mentions],
-            },
+            Severity.WARNING,
+            f"The narrative mentions {_mentioned(first)} (\u201c{first.sentence.strip()}\u201d) \u2014 "
+            f"{SERVICE_WORDING[first.service][2]} If so, add an emergency section.",
+            evidence,
         )
     ]
+
+
+# Per service: who responded, what a mere mention is, and the question it leaves.
+SERVICE_WORDING: dict[str, tuple[str, str, str]] = {
+    "fire": ("the fire department", "the fire department", "did the fire department come?"),
+    "police": ("the police", "the police", "were the police called?"),
+    "ems": ("EMS", "an ambulance", "was one called?"),
+}
+
+
+def _mentioned(mention: EmergencyMention) -> str:
+    """The service named ("mentions an ambulance"), or the event itself ("mentions \u201csmoke\u201d")."""
+    return f"\u201c{mention.phrase.strip()}\u201d" if mention.event else SERVICE_WORDING[mention.service][1]
 
 
 @REPORT_RULES.register(FlagCode.EMERGENCY_DETAILS_MISSING)

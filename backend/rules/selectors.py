@@ -1,30 +1,46 @@
 from collections.abc import Iterable
+from typing import Any
 
 from backend.accounts.models import Company
 from backend.rules.models import RuleSettings
 from backend.rules.thresholds import DEFAULTS, Thresholds
 
 
+def _thresholds(overrides: dict[str, Any] | None, agency_terms: object) -> Thresholds:
+    return (DEFAULTS.with_overrides(overrides) if overrides else DEFAULTS).with_agency_terms(agency_terms)
+
+
 def thresholds_for(*, company: Company | int) -> Thresholds:
-    """The company's thresholds: documented defaults with its overrides applied."""
+    """The company's thresholds: documented defaults with its overrides applied (and its agency words)."""
     company_id = company if isinstance(company, int) else company.pk
-    overrides = RuleSettings.objects.filter(company_id=company_id).values_list("overrides", flat=True).first()
-    return DEFAULTS.with_overrides(overrides) if overrides else DEFAULTS
+    row = RuleSettings.objects.filter(company_id=company_id).values_list("overrides", "agency_terms").first()
+    return _thresholds(*row) if row else DEFAULTS
 
 
 def thresholds_for_site(*, site_id: int) -> Thresholds:
     """The thresholds of the company that owns the site, in one query."""
-    overrides = (
-        RuleSettings.objects.filter(company__clients__sites__id=site_id).values_list("overrides", flat=True).first()
+    row = (
+        RuleSettings.objects.filter(company__clients__sites__id=site_id)
+        .values_list("overrides", "agency_terms")
+        .first()
     )
-    return DEFAULTS.with_overrides(overrides) if overrides else DEFAULTS
+    return _thresholds(*row) if row else DEFAULTS
 
 
 def thresholds_for_companies(*, company_ids: Iterable[int]) -> dict[int, Thresholds]:
     """Each company's thresholds, in one query whatever the number of companies."""
     wanted = set(company_ids)
-    overrides = dict(RuleSettings.objects.filter(company_id__in=wanted).values_list("company_id", "overrides"))
-    return {
-        company_id: DEFAULTS.with_overrides(overrides[company_id]) if overrides.get(company_id) else DEFAULTS
-        for company_id in wanted
+    rows = {
+        company_id: (overrides, agency_terms)
+        for company_id, overrides, agency_terms in RuleSettings.objects.filter(company_id__in=wanted).values_list(
+            "company_id", "overrides", "agency_terms"
+        )
     }
+    return {company_id: _thresholds(*rows[company_id]) if company_id in rows else DEFAULTS for company_id in wanted}
+
+
+def agency_terms_for(*, thresholds: Thresholds, site_terms: object) -> tuple[dict[str, Any], ...]:
+    """The company's and then the site's own words for fire, police and EMS, as plain data for `narrative`."""
+    company = {service: list(terms) for service, terms in thresholds.agency_terms}
+    site = site_terms if isinstance(site_terms, dict) else {}
+    return tuple(terms for terms in (company, site) if terms)

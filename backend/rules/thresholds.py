@@ -99,13 +99,28 @@ class Thresholds:
         15, "A tour checkpoint not scanned this long after it was due is missed."
     )
 
+    # --- not a threshold: read with them, in the same query ----------------------------
+    agency_terms: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """The company's own words for fire, police and EMS (`RuleSettings.agency_terms`), as (service, terms)."""
+
     @classmethod
     def documented(cls) -> list[tuple[str, Any, str]]:
         """(name, default, why) for every threshold: the admin help and the docs use it."""
-        return [(f.name, f.default, f.metadata["why"]) for f in fields(cls)]
+        return [(f.name, f.default, f.metadata["why"]) for f in fields(cls) if "why" in f.metadata]
+
+    def with_agency_terms(self, terms: object) -> Thresholds:
+        """These thresholds with the company's agency words (a `{service: [terms]}` object; anything else: none)."""
+        if not isinstance(terms, dict) or not terms:
+            return self
+        clean = tuple(
+            (str(service), tuple(t for t in words if isinstance(t, str)))
+            for service, words in terms.items()
+            if isinstance(words, list)
+        )
+        return dataclasses.replace(self, agency_terms=clean)
 
     def with_overrides(self, overrides: dict[str, Any]) -> Thresholds:
-        known = {f.name: f for f in fields(self)}
+        known = {f.name: f for f in fields(self) if "why" in f.metadata}
         clean: dict[str, Any] = {}
         for name, value in overrides.items():
             if name not in known:

@@ -16,6 +16,7 @@ from django.db import models
 
 from backend.core.models import TenantModel, paths_through_site
 from backend.core.validators import validate_timezone
+from narrative.gazetteer import agency_terms_problem
 
 WGS84 = 4326
 
@@ -64,6 +65,11 @@ class Site(TenantModel):
         default=25, help_text="Metres outside the fence still counted as 'near' (GPS error, sidewalks)."
     )
     is_active = models.BooleanField(default=True)
+    agency_terms = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='This site\'s local words for fire, police and EMS: {"police": ["Campus PD"], "ems": ["Grady EMS"]}.',
+    )
 
     class Meta:
         ordering = ("name",)
@@ -75,6 +81,8 @@ class Site(TenantModel):
     def clean(self) -> None:
         if self.geofence is not None and not self.geofence.valid:
             raise ValidationError({"geofence": f"The geofence is not a valid shape: {self.geofence.valid_reason}."})
+        if (problem := agency_terms_problem(self.agency_terms)) is not None:
+            raise ValidationError({"agency_terms": problem})
 
 
 class RestrictedZone(TenantModel):

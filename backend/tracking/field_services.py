@@ -31,6 +31,7 @@ from backend.flags.notifications import email_managers
 from backend.flags.services import flags_sync
 from backend.rules.findings import Finding, FlagCode, Severity
 from backend.rules.position import describe_distance
+from backend.rules.selectors import agency_terms_for, thresholds_for_site
 from backend.sites.models import WGS84, Checkpoint, Site
 from backend.sites.selectors import site_verdict
 from backend.staffing.models import Shift, ShiftStatus
@@ -136,16 +137,26 @@ def activity_record(*, guard: User, data: ActivityData, sent_at: datetime | None
     if existing is not None:
         return _activity_replay(existing, guard=guard, data=data), False
     shift = shift_get_for_guard(guard=guard, shift_id=data.shift_id, field="shift_id")
+    site = shift.post.site
+    # One read of the company's settings: the fence's accuracy limit and its agency words.
+    limits = thresholds_for_site(site_id=site.pk)
     entry = ActivityEntry(
         id=data.id,
         shift=shift,
         text=data.text,
-        emergency_mentions=[asdict(mention) for mention in find_emergency_mentions(data.text)],
+        # Only what says a service came or was called: a mere mention in a log line is not an emergency.
+        emergency_mentions=[
+            asdict(mention)
+            for mention in find_emergency_mentions(
+                data.text, agency_terms=agency_terms_for(thresholds=limits, site_terms=site.agency_terms)
+            )
+            if mention.status == "attended"
+        ],
         recorded_at=data.recorded_at,
         sent_at=sent_at,
         received_at=timezone.now(),
     )
-    fix_place(row=entry, fix=data.position, site=shift.post.site)
+    fix_place(row=entry, fix=data.position, site=site, max_accuracy_m=limits.low_accuracy_m)
     stored, created = _insert_once(entry, reread=lambda: ActivityEntry.objects.filter(pk=data.id).first())
     if not created:
         return _activity_replay(stored, guard=guard, data=data), False

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from narrative.emergency import EmergencyMention, find_emergency_mentions
+from narrative.emergency import EmergencyMention, attended_services, find_emergency_mentions
 
 SEED = "Tenant saw smoke coming from the dumpster; fire department responded, false alarm."
 
@@ -154,8 +154,21 @@ def test_emergency_mentions_name_the_services_that_came(text, services):
 
 def test_the_seed_reports_the_smoke_and_the_fire_department_with_their_sentences():
     assert find_emergency_mentions(SEED) == [
-        EmergencyMention("fire", "smoke", "Tenant saw smoke coming from the dumpster"),
-        EmergencyMention("fire", "fire department", "fire department responded, false alarm"),
+        EmergencyMention(
+            "fire",
+            "smoke",
+            "Tenant saw smoke coming from the dumpster",
+            "uncertain",
+            "‘Tenant saw smoke coming from the dumpster’ — mentions smoke; no service said to have come",
+            True,
+        ),
+        EmergencyMention(
+            "fire",
+            "fire department",
+            "fire department responded, false alarm",
+            "attended",
+            "‘fire department responded, false alarm’ — fire service attended",
+        ),
     ]
 
 
@@ -251,3 +264,93 @@ def test_repetitive_input_does_not_backtrack(filler):
     started = time.perf_counter()
     find_emergency_mentions(filler * 500)
     assert time.perf_counter() - started < 0.5
+
+
+# --- issue 10: mentions read in context -------------------------------------------------------
+
+
+def attended(text, **kwargs):
+    return set(attended_services(find_emergency_mentions(text, **kwargs)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("A police car drove past the front gate without stopping.", id="patrol-car-passing"),
+        pytest.param("Sign pointing to the ambulance entrance was knocked over.", id="ambulance-entrance-sign"),
+        pytest.param("Restocked the first aid kit, added two naloxone doses.", id="restocking-naloxone"),
+        pytest.param("Tenant said the police came last month about the same neighbor.", id="last-month"),
+        pytest.param("Resident mentioned there was a fire in this building back in 2019.", id="back-in-2019"),
+        pytest.param("Checked the boiler room, could not find any trace of smoke.", id="no-trace-of-smoke"),
+        pytest.param("Nobody needed to call the fire department because it was only steam.", id="nobody-needed"),
+        pytest.param("A tenant threatened to call the police.", id="threat"),
+        pytest.param("Told the resident to dial 911 if it happens again.", id="instruction"),
+        pytest.param("Attended the first aid and CPR refresher course.", id="cpr-course"),
+        pytest.param("Noise complaint from apartment 911, asked them to turn it down.", id="apartment-911"),
+        pytest.param("Package left at 911 Oak St by mistake.", id="street-number-911"),
+        pytest.param("Relieved by Officer Fireman at 0600.", id="surname-fireman"),
+        pytest.param("Maintenance tech Joe Sheriff fixed the gate arm.", id="surname-sheriff"),
+    ],
+)
+def test_a_mention_that_is_not_attendance_raises_nothing_critical(text):
+    assert attended(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "services"),
+    [
+        pytest.param("Engine 7 and the battalion chief arrived at 0310.", {"fire"}, id="engine-company"),
+        pytest.param("The fire marshal arrived and inspected the wiring.", {"fire"}, id="fire-marshal"),
+        pytest.param("Officers Ruiz and Park arrived at 0140.", {"police"}, id="officers-by-surname"),
+        pytest.param("State Highway Patrol troopers came for the crash.", {"police"}, id="highway-patrol"),
+        pytest.param("Two deputies from the county sheriff's office arrived.", {"police"}, id="county-sheriff"),
+        pytest.param("AMR ambulance arrived and the crew checked his vitals.", {"ems"}, id="private-ambulance"),
+        pytest.param("The constable arrived and served the notice.", {"police"}, id="constable"),
+        pytest.param("Officers from the 14th precinct came and took the report.", {"police"}, id="precinct"),
+        pytest.param("The ambulence arrived at 0120.", {"ems"}, id="typo-ambulence"),
+        pytest.param("Polcie were called and an officer arrived at 0215.", {"police"}, id="typo-polcie"),
+        pytest.param("Called the fire departmant at 0145.", {"fire"}, id="typo-departmant"),
+        pytest.param(
+            "The police did not show up for an hour, but then came and took the report.", {"police"}, id="late"
+        ),
+    ],
+)
+def test_local_words_split_phrases_and_typos_are_found(text, services):
+    assert attended(text) == services
+
+
+@pytest.mark.parametrize(
+    ("text", "service"),
+    [
+        pytest.param("Found a man down in stairwell B, not responding. I called 911 at 0114.", "ems", id="man-down"),
+        pytest.param("Two males fighting in the garage. Called 911.", "police", id="fight"),
+        pytest.param("Smoke coming from the roof vent. I called 911 at 0210.", "fire", id="smoke"),
+        pytest.param("Resident collapsed in the gym, I ran to the office and after a minute I called 911.", "ems",
+                     id="collapsed-same-sentence"),
+    ],
+)  # fmt: skip
+def test_a_911_call_brings_the_service_what_happened_calls_for(text, service):
+    calls = [m for m in find_emergency_mentions(text) if "911" in m.phrase]
+    assert [m.service for m in calls] == [service]
+    assert all(m.status == "attended" for m in calls)
+
+
+def test_each_mention_quotes_its_sentence_and_says_why_it_counted():
+    mentions = find_emergency_mentions("Engine 7 and the battalion chief arrived at 0310.")
+    assert [m.phrase for m in mentions] == ["Engine 7", "battalion chief"]
+    assert {m.reason for m in mentions} == {
+        "\u2018Engine 7 and the battalion chief arrived at 0310\u2019 \u2014 fire service attended"
+    }
+
+
+def test_a_service_only_mentioned_is_uncertain_not_attended():
+    [mention] = find_emergency_mentions("Resident asked about the ambulance her mother needs.")
+    assert (mention.service, mention.status) == ("ems", "uncertain")
+
+
+def test_a_company_and_a_site_add_their_own_agency_words():
+    text = "GSP arrived at 0200. AFR crew checked the transformer."
+    assert attended(text) == set()
+    assert attended(text, agency_terms=[{"police": ["GSP"]}, {"fire": ["AFR"]}]) == {"police", "fire"}
+    # Malformed settings (not a list, an unknown service) are ignored, never an error.
+    assert attended(text, agency_terms=[{"police": "GSP", "coast guard": ["AFR"]}]) == set()

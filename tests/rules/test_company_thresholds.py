@@ -318,7 +318,8 @@ CASES: dict[str, Case] = {
 
 def test_every_threshold_has_an_override_case() -> None:
     # a new threshold needs a case here proving the company's value is the one used
-    assert sorted(CASES) == sorted(f.name for f in fields(Thresholds))
+    # (agency_terms rides along with the thresholds but is not one: it has no "why")
+    assert sorted(CASES) == sorted(f.name for f in fields(Thresholds) if "why" in f.metadata)
     assert sorted(CASES) == sorted(name for name, _, _ in Thresholds.documented())
     for name, case in CASES.items():
         assert case.override != getattr(DEFAULTS, name), name

@@ -180,3 +180,51 @@ def test_every_rule_is_documented_and_owns_distinct_codes():
     owned = [code for rule in REPORT_RULES.rules for code in rule.codes]
     assert len(owned) == len(set(owned))
     assert all(rule.doc for rule in REPORT_RULES.rules)
+
+
+# --- issue 10: the emergency flag says what was found ----------------------------------------
+
+
+def emergency_finding(narrative: str, **changes: object):
+    run = REPORT_RULES.run(replace(BASE, narrative=narrative, **changes), DEFAULTS)
+    return next((f for f in run.findings if f.code == "EMERGENCY_NOT_REPORTED"), None)
+
+
+def test_a_service_that_came_is_critical_and_says_who_responded():
+    finding = emergency_finding("Engine 7 and the battalion chief arrived at 0310 for the dumpster fire.")
+    assert finding is not None
+    assert finding.severity == "critical"
+    assert "says the fire department responded" in finding.message
+    assert finding.evidence["reasons"][0].endswith("fire service attended")
+
+
+def test_a_service_only_mentioned_is_a_warning_that_asks():
+    finding = emergency_finding("Resident in 4B asked me about the ambulance her mother needs for dialysis.")
+    assert finding is not None
+    assert finding.severity == "warning"
+    assert "mentions an ambulance" in finding.message
+    assert "was one called?" in finding.message
+    assert finding.evidence["attended"] == []
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        pytest.param("A police car drove past the front gate without stopping.", id="patrol-car-passing"),
+        pytest.param("Attended the first aid and CPR refresher course at the office.", id="cpr-course"),
+        pytest.param("Noise complaint from apartment 911, asked them to turn it down.", id="apartment-911"),
+        pytest.param("Told the resident to dial 911 if it happens again.", id="instruction"),
+    ],
+)
+def test_a_mention_that_is_not_attendance_raises_no_critical_flag(narrative):
+    finding = emergency_finding(narrative)
+    assert finding is None or finding.severity != "critical"
+
+
+def test_the_company_and_site_agency_words_reach_the_rule():
+    narrative = "GSP arrived at 0200 and took the report from the tenant."
+    assert emergency_finding(narrative) is None
+    finding = emergency_finding(narrative, agency_terms=({"police": ["GSP"]},))
+    assert finding is not None
+    assert finding.severity == "critical"
+    assert "says the police responded" in finding.message

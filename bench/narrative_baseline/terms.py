@@ -1,0 +1,341 @@
+"""The vocabulary: the rules that find service terms, 911 calls, hints and benign compounds in a sentence.
+
+Pure Python and explainable on purpose: every decision is a commented regular expression or a
+word list, so a manager who asks "why was this flagged?" gets an answer a person can check.
+
+`find_terms` reads one lower-cased sentence. Its rules find, leftmost first, either a *benign
+compound* ("fire lane", "smoke detector", "near the police station": it hides the terms it holds),
+a *service term* ("fire department", "APD", "paramedics", "transported to the hospital"), an
+*unspecified call* ("called 911", "first responders") or a *hint* ("fell", "gas leak") that only
+tells which service a 911 call was for. Whether a term is negated or hypothetical is not decided
+here but in `narrative.scope`.
+
+Speed: Python's regex engine tries every alternative at every position, so one big regex over a
+whole narrative costs milliseconds. Each rule therefore names *trigger words*, one of which any of
+its matches holds; the words of a narrative are found with str.translate and str.split, and a
+rule runs only on the sentences holding one of its triggers (`term_triggers`). Everything runs on
+the lower-cased text, without IGNORECASE, and no pattern starts with \b (see `_rule`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from bench.narrative_baseline.sentences import PUNCTUATION
+
+__all__ = ["Service", "Term", "TermKind", "find_terms", "term_triggers"]
+
+Service = Literal["fire", "police", "ems"]
+
+# A service term names a service that came or was called; an unspecified call ("called 911") takes
+# its service from the terms around it; a hint ("fell", "gas leak") only tells which service a call
+# was for; a benign compound ("fire lane") hides the terms it holds.
+TermKind = Literal["named", "unspecified", "hint", "benign"]
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A term found in one lower-cased sentence, at [start, end) of it."""
+
+    kind: TermKind
+    service: Service | None
+    start: int
+    end: int
+
+
+# Words as the triggers see them: punctuation, apostrophes included, separates words ("fire's" is
+# "fire" and "s", "p.d." is "p" and "d"). str.translate and str.split do this several times faster
+# than any regex.
+_SPLIT_AT_PUNCTUATION: Final = str.maketrans(dict.fromkeys(PUNCTUATION, " "))
+
+
+def _trigger_words(low: str) -> set[str]:
+    """The distinct words of a lower-cased text, split at any punctuation."""
+    return set(low.translate(_SPLIT_AT_PUNCTUATION).split())
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    kind: TermKind
+    service: Service | None
+    # Every match holds one of these words, a word (of at most six letters) ending in one of the
+    # suffixes ("apd", "lafd"), or one of the literals ("p.d", "9-1-1"); a rule runs only on
+    # sentences that do, which keeps the regex engine off most of a narrative.
+    words: frozenset[str]
+    suffixes: tuple[str, ...]
+    literals: tuple[str, ...]
+    regex: re.Pattern[str]  # applied to lower-cased text
+
+
+def _rule(kind: TermKind, service: Service | None, triggers: str, *pattern: str) -> _Rule:
+    """A rule; `triggers` holds words, "*suffix" entries and literals (with punctuation), space-separated."""
+    # Every match must start a word. That is checked in `_matches`, not with a leading \b: without
+    # it the regex engine skips quickly over positions where no alternative's first letter fits.
+    entries = triggers.split()
+    return _Rule(
+        kind,
+        service,
+        frozenset(e for e in entries if e.isalnum()),
+        tuple(e[1:] for e in entries if e.startswith("*")),
+        tuple(e for e in entries if not e.startswith("*") and not e.isalnum()),
+        re.compile("".join(pattern).removeprefix(r"\b")),
+    )
+
+
+# What a fire alarm does when it goes off ("went off", "activated", "was pulled").
+_ALARM_WENT_OFF = (
+    r"(?:(?:went|go|goes|going)\s+off|activat(?:ed|ing|ion)|sound(?:ed|ing|s)|trigger(?:ed|ing)"
+    r"|ringing|rang|alarming|in\s+alarm|(?:was|were|got|been)\s+pulled)"
+)
+# Words that may sit between "fire alarm" and "went off" ("fire alarm in bldg C went off") but
+# not maintenance or negation words ("fire alarm test: devices activated", "did not go off").
+_ALARM_GAP_WORD = (
+    r"(?!(?:test|drill|inspect|check|maint|batter|troubl|compan|monitor|vendor|tech|contract"
+    r"|not\b|never\b|no\b|didn|wasn|weren|doesn|don|won|isn|hasn|haven|hadn|cannot|cant\b|did\b|does\b))"
+    r"[^\s,;:]+"
+)
+_DIRECTIONS = (
+    r"(?:near|by|across\s+(?:the\s+street\s+)?from|next\s+to|behind|past|beside|opposite|toward|towards"
+    r"|close\s+to|down\s+the\s+street\s+from|around\s+the\s+corner\s+from)"
+)
+
+# Priority is the order below: where two rules match at the same place, the earlier wins, and a
+# match hides any later one it overlaps. So fire-alarm activations come before the benign "fire
+# alarm panel", and benign compounds before the bare terms they contain ("fire lane", "fire").
+# fmt: off
+_RULES: Final[tuple[_Rule, ...]] = (
+    # -- fire alarm activations: an evacuation and, for a monitored system, a dispatch.
+    _rule("named", "fire", "alarm alarms",
+          r"fire[\s-]+alarms?(?:\s+(?:system|panel|bells?|horns?|strobes?))?",
+          rf"(?:\s+{_ALARM_GAP_WORD}){{0,3}}?\s+{_ALARM_WENT_OFF}"),
+    _rule("named", "fire", "alarm alarms station stations",
+          r"(?:responded\s+to|respond\s+to|activation\s+of|activated|pulled|triggered|set\s+off)",
+          r"\s+(?:the\s+|a\s+|an\s+)?(?:fire[\s-]+alarms?|pull\s+stations?)"),
+    _rule("named", "fire", "alarm",
+          r"(?:there\s+was|had)\s+an?\s+fire\s+alarm\b(?!\s+(?:test|drill|inspection|check))"),
+    _rule("named", "fire", "station stations", r"pull\s+stations?\s+(?:was\s+|were\s+)?(?:pulled|activated)"),
+    # The fire marshal is routine (inspections) unless he responded.
+    _rule("named", "fire", "marshal marshall marshals marshalls",
+          r"fire\s+marshall?s?\s+(?:\w+\s+)?(?:responded|arrived|came|on\s+scene|dispatched|(?:was|were)\s+called)"),
+    # -- benign compounds: equipment, places, maintenance, training. Never an emergency alone.
+    _rule("benign", None, "fire", r"fire\s*(?:&|and)\s*life\s+safety"),
+    _rule("benign", None, "fire",
+          r"fire[\s/-]*(?:department\s+(?:connections?|lock\s*box(?:es)?|knox\s+box(?:es)?|key\s+box(?:es)?)",
+          r"|lanes?|exits?|ext(?:inguishers?)?\b\.?|doors?|hydrants?|escapes?|pumps?|place",
+          r"|sprinklers?|risers?|panels?|alarms?(?:\s+(?:panels?|systems?|tests?|testing|inspections?|checks?",
+          r"|devices?|pull\s+stations?|compan(?:y|ies)|monitoring|vendors?|tech\w*|contractors?|troubles?))?|watch",
+          r"|drills?|codes?|marshall?s?|inspect\w*|safety|systems?|stations?|roads?|zones?|pits?|blankets?|hoses?",
+          r"|cabinets?|walls?|rated|proof\w*|resistant|retardant|suppression|protection|separation",
+          r"|command\s+cent(?:er|re)|control\s+room|equipment|plans?|routes?|assembly\s+(?:point|area)s?|muster\w*",
+          r"|hazards?|risks?|prevention|training|insurance|curtains?|dampers?|stairs?|stairwells?|ants?|sale)\b"),
+    # Smoke detectors are maintenance ("battery replaced", "chirping"); a fire shows as "smoke".
+    _rule("benign", None, "smoke", r"smoke(?:\s*/\s*co)?[\s-]*(?:detectors?|alarms?|heads?|sensors?)"),
+    _rule("benign", None, "smoke",
+          r"smoke[\s-]*(?:breaks?|shops?|free|tests?|testing|machines?|areas?|spots?|shacks?)\b"),
+    # Someone smoking, not something burning.
+    _rule("benign", None, "smoke",
+          r"(?:cigarettes?|cigars?|marijuana|weed|pot|vape|vaping|tobacco|hookah|bbq|barbecue|grill|cannabis",
+          r"|blunt|joint|e-?cig(?:arette)?s?)\s+smoke"),
+    _rule("benign", None, "smoke",
+          r"smoke\s+(?:a\s+)?(?:cigarettes?|cigars?|weed|marijuana|pot|joints?|blunts?|cannabis|tobacco|vapes?",
+          r"|hookah)"),
+    _rule("benign", None, "smoke",
+          r"smoke\s+from\s+(?:a\s+|the\s+|their\s+|his\s+|her\s+)?(?:bbq|barbecue|grill|cigarettes?|cigars?|vapes?",
+          r"|hookah|joint|blunt|pipe|chimney|fireplace|exhaust|tailpipe)"),
+    _rule("benign", None, "smoke", r"to\s+smoke\b"),
+    # "Tenants smoke in the stairwell": people smoking, the verb.
+    _rule("benign", None, "smoke",
+          r"(?:tenants?|residents?|people|they|he|she|guests?|employees?|staff|kids|juveniles|subjects?)\s+",
+          r"(?:often\s+|always\s+|usually\s+|keep\s+|continue\s+to\s+|like\s+to\s+)?smoke\b"),
+    _rule("benign", None, "flame", r"flame[\s-]*(?:retardant|resistant|proof|thrower)"),
+    _rule("benign", None, "burning", r"(?:candles?|incense)\s+burning|burning\s+(?:candles?|incense)"),
+    _rule("benign", None, "burning", r"burning\s+(?:sensation|question|desire)"),
+    # A station in directions ("parked across from the police station") is a place, not a visit.
+    _rule("benign", None, "station department dept",
+          rf"{_DIRECTIONS}\s+(?:the\s+)?(?:police|fire)\s+(?:station|department|dept)"),
+    _rule("benign", None, "police", r"police\s+(?:academy|auction|scanner)"),
+    _rule("benign", None, "sheriff sheriffs", r"sheriff'?s?\s+sale"),
+    _rule("benign", None, "deputy", r"deputy\s+(?:manager|director|supervisor|head|principal|mayor)"),
+    # Places named after a service, on hospital and municipal sites: "patrolled the ambulance bay".
+    _rule("benign", None, "ambulance police ems",
+          r"(?:ambulance|police|ems)\s+(?:bay|entrance|lane|parking|drive|garage)s?\b"),
+    # A welfare check: "unresponsive to knocks" is a closed door, not a patient.
+    _rule("benign", None, "unresponsive",
+          r"unresponsive\s+to\s+(?:\w+\s+){0,2}?(?:knock\w*|door\w*|calls?|phone|texts?|messages?|emails?|radio)"),
+    # Guards are "officers" too: only officers who are not ours are police.
+    _rule("benign", None, "officer officers",
+          r"(?:security|guard|patrol|relief|fellow|lead|site|our|my|other|rover|roving|mobile|unarmed|armed|post",
+          r"|partner|shift)\s+officers?"),
+    _rule("benign", None, "cpr aid aed",
+          r"(?:cpr|first\s+aid|aed)[\s/-]*(?:certified|certification|certificates?|training|trained|class(?:es)?",
+          r"|courses?|cards?|kits?|cabinets?|instructors?|refresher)"),
+    # -- fire: the department, its people and vehicles, and the fire itself.
+    _rule("named", "fire", "fire firefighter firefighters firemen fireman firetruck firetrucks fireengine firecrew",
+          r"fire[\s-]*(?:department|dept|dep't|dep|dpt|fighters?|men|man|trucks?|engines?|crews?|rescue|chief",
+          r"|brigade|service|squad|units?|apparatus|personnel|captain|company)\b"),
+    # "FD", "AFD", "LAFD", "FDNY", "F.D.": a prefix of up to four letters names the city.
+    _rule("named", "fire", "*fd fdny f.d", r"(?:[a-z]{0,4}fd(?:ny)?\b|f\.d\b\.?)"),
+    _rule("named", "fire", "engine ladder battalion",
+          # Not "a ladder 6 ft tall".
+          r"(?:engine|ladder|battalion)\s*(?:co(?:mpany)?\.?\s*)?#?\d+\b(?!\s*(?:ft|feet|foot|in|inch|'|\"))",
+          r"|(?:engine|ladder)\s+company\b"),
+    _rule("named", "fire", "fire fires ablaze flame flames burning smoke smoky smokey",
+          r"(?:on\s+fire|caught\s+fire|fires?|ablaze|in\s+flames|flames?|burning|smok(?:e|y|ey))\b"),
+    _rule("named", "fire", "burnt burned burning burn",
+          r"(?:burnt|burned|burning)\s+smell\b|smell\s+of\s+(?:something\s+)?burn(?:ing|t)\b"),
+    # -- police.
+    _rule("named", "police", "police",
+          r"police(?:\s+(?:officers?|department|dept|cars?|cruisers?|units?|vehicles?|report))?\b"),
+    # "PD", "APD", "NYPD", "LVMPD", "P.D.". "upd" is a typed "update", not a police department.
+    _rule("named", "police", "*pd p.d", r"(?!upd\b)(?:[a-z]{0,4}pd\b|p\.d\b\.?)"),
+    _rule("named", "police", "cop cops squad enforcement trooper troopers state highway detective detectives swat "
+          "deputy deputies",
+          r"(?:cops?|squad\s+cars?|law\s+enforcement|troopers?|state\s+patrol|highway\s+patrol|detectives?|swat",
+          r"|deput(?:y|ies))\b"),
+    _rule("named", "police", "sheriff",
+          r"sheriff(?:'s)?(?:\s+(?:deputy|deputies|office|dept|department))?\b"),
+    _rule("named", "police", "officers",
+          r"officers\s+(?:\S+\s+){0,2}?(?:responded|arrived|came|showed\s+up|on\s+scene|were\s+dispatched",
+          r"|pulled\s+up|took\s+(?:a\s+)?report)"),
+    _rule("named", "police", "emergency nonemergency", r"non[\s-]?emergency\s+(?:line|number)\b"),
+    _rule("named", "police", "arrested custody arrest shots gunshot gunshots gunfire gun",
+          r"(?:arrested|taken\s+into\s+custody|under\s+arrest|shots\s+fired|gun\s*shots?|gunfire)\b"),
+    # -- EMS.
+    _rule("named", "ems", "ambulance ambulances ambulence ambulences ems e.m.s emt emts paramedic paramedics medic "
+          "medics rescue",
+          r"(?:ambulances?|ambulences?|ems|e\.m\.s\b\.?|emts?|paramedics?|medics?(?:\s*\d+)?|rescue\s+squad)\b"),
+    _rule("named", "ems", "medical",
+          r"medical\s+(?:emergency|emergencies|response|responders?|team|call|units?|assistance|attention)\b"),
+    _rule("named", "ems", "hospital er e.r emergency medical care trauma",
+          r"(?:transported|taken|rushed|brought|transferred|carried|sent)\s+(?:\S+\s+){0,3}?",
+          r"to\s+(?:the\s+|a\s+)?(?:hospital|er|e\.r\b\.?|emergency\s+room|medical\s+center|urgent\s+care",
+          r"|trauma\s+center)\b"),
+    _rule("named", "ems", "hospitalized hospitalised cpr narcan naloxone overdose overdosed overdoses overdosing od'd "
+          "unconscious unresponsive breathing pulse seizure seizures cardiac heart",
+          r"(?:hospitali[sz]ed|cpr|narcan|naloxone|overdos(?:e|ed|es|ing)|od'd|unconscious|unresponsive",
+          r"|(?:not|stopped)\s+breathing|no\s+pulse|seizures?|cardiac\s+arrest|heart\s+attack)\b"),
+    _rule("named", "ems", "aed",
+          r"(?:used|applied|attached|deployed)\s+(?:the\s+|an\s+)?aed\b|aed\s+(?:was\s+)?(?:used|applied|attached",
+          r"|deployed)\b"),
+    # -- a call to 911 or "first responders": which service is decided afterwards.
+    _rule("unspecified", None, "911 9-1-1",
+          r"(?:call(?:ed|ing|s)?|dial(?:l?ed|l?ing|s)?|phoned?|contact(?:ed|ing)?|rang)\s+(?:to\s+)?(?:911|9-1-1)\b"),
+    _rule("unspecified", None, "911 9-1-1",
+          r"(?:911|9-1-1)(?:\s+(?:was\s+|were\s+|got\s+)?(?:called|dialed|dialled|contacted|notified|phoned))?\b"),
+    _rule("unspecified", None, "responder responders emergency",
+          r"(?:first\s+responders?|emergency\s+(?:services|responders?|crews?|personnel|vehicles?))\b"),
+    # -- hints, for a 911 call only: what the call was about.
+    _rule("hint", "ems", "injury injuries injured hurt bleeding blood fell fallen collapsed fainted chest breathing "
+          "medical sick",
+          r"(?:injur(?:y|ies|ed)|hurt|bleeding|blood|fell|fallen|collapsed|fainted|chest\s+pains?",
+          r"|(?:difficulty|trouble)\s+breathing|medical|sick)\b"),
+    _rule("hint", "fire", "gas explosion spark sparks",
+          r"(?:gas\s+(?:leak|smell|odou?r)|smell\s+of\s+gas|explosion|sparks?)\b"),
+    _rule("hint", "police", "fight fights fighting assault assaulted theft stolen stole robbed robbery break broke "
+          "burglary burglar weapon gun knife threat threats threatened threatening domestic",
+          r"(?:fight(?:s|ing)?|assault(?:ed)?|theft|stolen|stole|robbed|robbery|break[\s-]?in|broke\s+in",
+          r"|burglary|burglar|weapon|gun|knife|threat(?:s|ened|ening)?|domestic)\b"),
+)
+# fmt: on
+
+
+@dataclass(frozen=True, slots=True)
+class _Triggers:
+    """Which rules of one kind a piece of text can set off, by trigger word, suffix or literal."""
+
+    by_word: dict[str, tuple[int, ...]]
+    by_suffix: tuple[tuple[str, tuple[int, ...]], ...]
+    by_literal: tuple[tuple[str, tuple[int, ...]], ...]
+
+    @classmethod
+    def of(cls, kinds: tuple[TermKind, ...]) -> _Triggers:
+        """The triggers of the rules of these kinds."""
+        by_word: dict[str, list[int]] = {}
+        by_suffix: dict[str, list[int]] = {}
+        by_literal: dict[str, list[int]] = {}
+        for rule_id, rule in enumerate(_RULES):
+            if rule.kind in kinds:
+                for word in rule.words:
+                    by_word.setdefault(word, []).append(rule_id)
+                for suffix in rule.suffixes:
+                    by_suffix.setdefault(suffix, []).append(rule_id)
+                for literal in rule.literals:
+                    by_literal.setdefault(literal, []).append(rule_id)
+        return cls(
+            {word: tuple(ids) for word, ids in by_word.items()},
+            tuple((suffix, tuple(ids)) for suffix, ids in by_suffix.items()),
+            tuple((literal, tuple(ids)) for literal, ids in by_literal.items()),
+        )
+
+    def found(self, low: str, words: set[str]) -> dict[str, tuple[int, ...]]:
+        """The triggers present in `low` (whose words are `words`), each with its rules."""
+        present = {word: self.by_word[word] for word in words.intersection(self.by_word)}
+        for suffix, ids in self.by_suffix:
+            if suffix not in low:
+                continue
+            for word in words:
+                if word.endswith(suffix) and len(word) <= len(suffix) + 4:
+                    present[word] = present.get(word, ()) + ids
+        for literal, ids in self.by_literal:
+            if literal in low:
+                present[literal] = ids
+        return present
+
+    def rules(self, low: str, words: set[str]) -> set[int]:
+        """Ids of the rules that may match in `low`."""
+        return {rule_id for ids in self.found(low, words).values() for rule_id in ids}
+
+
+_EAGER: Final = _Triggers.of(("named", "unspecified"))
+_BENIGN: Final = _Triggers.of(("benign",))
+_HINTS: Final = _Triggers.of(("hint",))
+
+
+def _matches(low: str, rule_ids: Iterable[int]) -> list[tuple[int, int, int]]:
+    """(start, rule id, end) of every match of the rules that starts a word."""
+    return [
+        (match.start(), rule_id, match.end())
+        for rule_id in rule_ids
+        for match in _RULES[rule_id].regex.finditer(low)
+        if match.start() == 0 or not low[match.start() - 1].isalnum()
+    ]
+
+
+def _choose(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, _Rule]]:
+    """Leftmost match first, the earlier rule first at the same place; a chosen match hides what it overlaps."""
+    chosen = []
+    reached = 0
+    for start, rule_id, end in sorted(matches):
+        if start >= reached:
+            chosen.append((start, end, _RULES[rule_id]))
+            reached = end
+    return chosen
+
+
+def find_terms(low: str, *, hints: bool = False) -> list[Term]:
+    """Service terms and calls of one lower-cased sentence, benign compounds set aside; hints when asked or for a call.
+
+    Leftmost first; where two rules match at one place the earlier-listed wins, and a chosen match
+    hides any it overlaps ("fire lane" hides "fire").
+    """
+    words = _trigger_words(low)
+    found = _matches(low, _EAGER.rules(low, words))
+    if not found and not hints:
+        return []
+    # Benign compounds and hints matter only once a term is there, so they run only then.
+    extra = _BENIGN.rules(low, words)
+    if hints or any(_RULES[rule_id].kind == "unspecified" for _, rule_id, _ in found):
+        extra |= _HINTS.rules(low, words)
+    return [
+        Term(rule.kind, rule.service, start, end)
+        for start, end, rule in _choose(found + _matches(low, extra))
+        if rule.kind != "benign"
+    ]
+
+
+def term_triggers(low: str) -> list[str]:
+    """The trigger words (and literals) in a lower-cased text that may set off a service term or a call."""
+    return list(_EAGER.found(low, _trigger_words(low)))
