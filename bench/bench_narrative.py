@@ -85,7 +85,7 @@ def main() -> int:
     print(f"first call (imports spaCy, builds the pipeline): {time.perf_counter() - started:.2f} s")  # noqa: T201
     failures = []
     figures: dict[str, tuple[Score, Score, tuple[float, float]]] = {}
-    for corpus in ("dev", "heldout", "heldout2", "heldout3"):
+    for corpus in ("dev", "heldout", "heldout2", "heldout3", "heldout4"):
         records = load(corpus)
         texts = [str(record["text"]) for record in records]
         detectors: dict[str, Detector] = {"before": before, "after": after}
