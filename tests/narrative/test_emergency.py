@@ -360,17 +360,39 @@ def test_a_company_and_a_site_add_their_own_agency_words():
 ATTENDED_IN_CONTEXT = [
     pytest.param("The county sheriff sent units at 0200 for the prowler.", ["police"], id="sent-units-is-arrival"),
     pytest.param("Fire crews vented the hallway and left at 0415.", ["fire"], id="vented-and-left-is-arrival"),
-    pytest.param("Player hurt his knee at football practice, EMS came out.", ["ems"], id="sport-practice-is-not-training"),
-    pytest.param("Old man laying on the floor not moving in the laundry room. Called 911.", ["ems"], id="man-down-911-ems"),
-    pytest.param("Guard fell from the dock and could not get up, called 911.", ["ems"], id="comma-ends-a-negation-before-a-call"),
-    pytest.param("No deputies for an hour. They finally showed at 0330.", ["police"], id="next-sentence-arrival-takes-back-no"),
+    pytest.param(
+        "Player hurt his knee at football practice, EMS came out.", ["ems"], id="sport-practice-is-not-training"
+    ),
+    pytest.param(
+        "Old man laying on the floor not moving in the laundry room. Called 911.", ["ems"], id="man-down-911-ems"
+    ),
+    pytest.param(
+        "Guard fell from the dock and could not get up, called 911.", ["ems"], id="comma-ends-a-negation-before-a-call"
+    ),
+    pytest.param(
+        "No deputies for an hour. They finally showed at 0330.", ["police"], id="next-sentence-arrival-takes-back-no"
+    ),
     pytest.param("No one picked up at dispatch at first; a unit came at 0120.", [], id="a-unit-alone-names-no-service"),
     pytest.param("No answer from the PD line; eventually they came at 0400.", ["police"], id="later-clause-arrival"),
-    pytest.param("The medics were here two weeks ago; tonight they came again for her.", ["ems"], id="again-tonight-after-history"),
-    pytest.param("Guest threatened to call the cops, then they showed up anyway for the noise.", ["police"], id="threat-then-arrival"),
+    pytest.param(
+        "The medics were here two weeks ago; tonight they came again for her.",
+        ["ems"],
+        id="again-tonight-after-history",
+    ),
+    pytest.param(
+        "Guest threatened to call the cops, then they showed up anyway for the noise.",
+        ["police"],
+        id="threat-then-arrival",
+    ),
     pytest.param("Officer Medic took over the gate at 0600.", [], id="service-word-surname-taking-over-a-post"),
-    pytest.param("Staff at the property next door called the FD for their alarm.", [], id="neighbours-call-for-their-own-site"),
-    pytest.param("The neighbour called police about the fight in our garage and two officers came.", ["police"], id="neighbours-call-to-our-site"),
+    pytest.param(
+        "Staff at the property next door called the FD for their alarm.", [], id="neighbours-call-for-their-own-site"
+    ),
+    pytest.param(
+        "The neighbour called police about the fight in our garage and two officers came.",
+        ["police"],
+        id="neighbours-call-to-our-site",
+    ),
     pytest.param("Forklift 911 has a dead battery, van ending in 911 towed.", [], id="911-as-a-vehicle-label"),
     pytest.param("Engine companies from station 3 knocked the brush fire down.", ["fire"], id="engine-companies"),
 ]
