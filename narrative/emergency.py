@@ -7,13 +7,18 @@ How `find_emergency_mentions` reads a narrative:
    (service words, 911 calls, events such as "smoke" or "not breathing", hints such as "fell"),
    and the agency gazetteer (`narrative.gazetteer`: defaults, the company's and the site's own
    terms, officers named by surname, misspelt service words).
-3. Set aside what is not a service at all: a surname ("Officer Fireman", "Mr. Police"), a number
-   ("apartment 911", "911 Oak St").
+3. Set aside what is not a service at all: a surname ("Officer Fireman", "Mr. Police"), one of the
+   company's own guards (`guard_names`: "Officer Ruiz took over post 3"), a number ("apartment 911",
+   "911 Oak St", "cart 911").
 4. Read each term in context: negated or hypothetical in its clause (`narrative.scope`: "no
    police needed", "told the tenant to call 911"), then historical, someone's intent, training
    or not attending (`narrative.context`, ConText run by negspacy: "last month", "threatened
-   to", "refresher course", "drove past without stopping"). A negation the sentence takes back
-   ("did not show up for an hour, but then came") does not count.
+   to", "refresher course", "drove past without stopping", "security at the next building called
+   police": another property's call for its own premises). A later clause or the next sentence that
+   reports the arrival takes back a negation, a condition or a past visit ("did not show up for an
+   hour, but then came", "No ambulance at first. It arrived at 2215", "last month the FD came;
+   tonight they came again"); it does not take back training or a service that drove past. A
+   neighbour's call that brought the service onto our site counts like our own.
 5. Decide what is left:
    - a service term with an arrival or a call in its sentence ("Engine 7 ... arrived", "called the
      police"), or one that implies it ("arrested", "transported to the hospital", "Medic 12"),
