@@ -369,9 +369,7 @@ def emergency_not_reported(facts: ReportFacts, thresholds: Thresholds) -> list[F
     so, a warning when it only mentions a service and does not say whether one came."""
     if facts.emergency is not None:
         return []
-    mentions = find_emergency_mentions(
-        facts.narrative, agency_terms=facts.agency_terms, guard_names=facts.guard_names
-    )
+    mentions = find_emergency_mentions(facts.narrative, agency_terms=facts.agency_terms, guard_names=facts.guard_names)
     if not mentions:
         return []
     attended = attended_services(mentions)
