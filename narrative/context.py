@@ -76,18 +76,25 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
     },
     "training": {
         "preceding": ["training", "course", "class", "refresher", "drill", "certification", "module", "exercise",
-                      "restocked", "restock", "inventory", "reviewed", "practice", "tabletop"],
+                      "restocked", "restock", "inventory", "reviewed", "tabletop",
+                      # "practice" alone is also a sport's ("hurt at soccer practice, EMS came"): only as training.
+                      "practice drill", "practice session", "cpr practice", "first aid practice", "practice run"],
         "following": ["training", "course", "class", "refresher", "certification", "kit", "cabinet", "inventory",
                       "doses"],
     },
     "not_attending": {
-        "preceding": ["heard sirens", "sirens"],
+        "preceding": ["heard sirens", "sirens",
+                      # Another property's call for its own premises: "Security at the next building called police".
+                      # A neighbour's call that brings the service onto our site has no such cue and counts.
+                      "next building", "neighboring property", "neighbouring property", "neighboring building",
+                      "neighbouring building", "building next door", "property next door"],
         "following": ["drove past", "drove by", "driving by", "went by", "went past", "passed by", "passed on",
                       "passing by", "without stopping", "did not stop", "didn't stop", "did not enter",
                       "not for us", "on the highway", "heading north", "heading south", "heading east",
                       "heading west", "next door", "neighboring property", "neighbouring property",
                       "did not come on", "didn't come on", "never came on", "did not come onto", "off property",
-                      "not on property", "across the street"],
+                      "not on property", "across the street", "nothing at ours", "nothing at our site",
+                      "nothing on our site", "nothing on our property", "not at our site", "for their alarm"],
     },
 }
 # fmt: on

@@ -7,13 +7,18 @@ How `find_emergency_mentions` reads a narrative:
    (service words, 911 calls, events such as "smoke" or "not breathing", hints such as "fell"),
    and the agency gazetteer (`narrative.gazetteer`: defaults, the company's and the site's own
    terms, officers named by surname, misspelt service words).
-3. Set aside what is not a service at all: a surname ("Officer Fireman", "Mr. Police"), a number
-   ("apartment 911", "911 Oak St").
+3. Set aside what is not a service at all: a surname ("Officer Fireman", "Mr. Police"), one of the
+   company's own guards (`guard_names`: "Officer Ruiz took over post 3"), a number ("apartment 911",
+   "911 Oak St", "cart 911").
 4. Read each term in context: negated or hypothetical in its clause (`narrative.scope`: "no
    police needed", "told the tenant to call 911"), then historical, someone's intent, training
    or not attending (`narrative.context`, ConText run by negspacy: "last month", "threatened
-   to", "refresher course", "drove past without stopping"). A negation the sentence takes back
-   ("did not show up for an hour, but then came") does not count.
+   to", "refresher course", "drove past without stopping", "security at the next building called
+   police": another property's call for its own premises). A later clause or the next sentence that
+   reports the arrival takes back a negation, a condition or a past visit ("did not show up for an
+   hour, but then came", "No ambulance at first. It arrived at 2215", "last month the FD came;
+   tonight they came again"); it does not take back training or a service that drove past. A
+   neighbour's call that brought the service onto our site counts like our own.
 5. Decide what is left:
    - a service term with an arrival or a call in its sentence ("Engine 7 ... arrived", "called the
      police"), or one that implies it ("arrested", "transported to the hospital", "Medic 12"),
@@ -29,7 +34,7 @@ Each mention carries its sentence and a reason a manager can check at a glance.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -77,12 +82,15 @@ _SELF_ATTENDING_RE: Final = re.compile(
 # After the term, in its sentence: the service acting on site ("arrived", "reset the panel", "took a report").
 _ACTS_AFTER_RE: Final = re.compile(
     r"\b(?:arriv\w*|respond\w*|came|come\s+out|showed\s+up|show\s+up|pulled\s+up|on[\s-]+(?:scene|site)|onsite"
-    r"|dispatched|called|contacted|notified|requested|summoned|sent\s+(?:a|an|two|over)|transport\w*|took|taken"
-    r"|treated|evaluated|assessed|checked|cleared|put\s+(?:it\s+|the\s+\w+\s+)?out|extinguished|detained|arrested"
+    r"|dispatched|called|contacted|notified|requested|summoned|sent\s+(?:a|an|two|over|someone|somebody|units?|\w+\s+units?"
+    r"|out|help|people|crews?|cars?)|transport\w*|took|taken|vented|forced|walked|metered|left\s+(?:at|the\s+scene)"
+    r"|treated|evaluated|assessed|checked|cleared|put\s+(?:it\s+|the\s+\w+\s+(?:\w+\s+)?)?out"
+    r"|knocked\s+(?:it\s+|the\s+\w+\s+(?:\w+\s+)?)?down|extinguished|detained|arrested"
     r"|escorted|handled|served|collected|ventilated|carried|reset|shut\s+off|gave|inspected|investigated|attended"
     r"|en\s*route|spoke|talked|filed|issued|cited|released|started|worked|stopped\s+by|came\s+by|stood\s+by"
     r"|(?:was|were)\s+here|on\s+(?:the\s+)?property|pulled|removed|secured|got\s+(?:here|there|on\s+scene)"
     r"|made\s+(?:it\s+)?(?:here|there)|turned\s+up|picked\s+up|searched|swept|interviewed|questioned|photographed"
+    r"|showed(?=\s+(?:at|around|about)\b)|rolled\s+up|splinted|wrapped|bandaged"
     r"|took\s+over|did\s+(?:arrive|come|respond|show))\b"
 )
 # Before the term, in its clause: a call ("called the police", "I contacted EMS").
@@ -93,20 +101,23 @@ _CALLED_BEFORE_RE: Final = re.compile(
 )
 # A negation the sentence takes back: "did not show up for an hour, but then came and took the report".
 _LATER_ARRIVAL_RE: Final = re.compile(
-    r"\b(?:but|then|eventually|finally|later|still|anyway)\b.*\b(?:came|arrived|showed\s+up|responded|took|on\s+scene"
-    r"|arrested|transported)\b"
+    r"(?:;|\b(?:but|then|eventually|finally|later|still|anyway|tonight|today|this\s+time)\b).*\b(?:came|arrived"
+    r"|showed\s+up|responded|took|on\s+scene|arrested|transported)\b"
+    r"|\b(?:came|arrived|responded|showed\s+up|were\s+back|was\s+back)\s+again\b"
 )
 
 # The next sentence says they came: "The alarm company called the fire department; they arrived at 0232."
 _ARRIVAL_FOLLOWS_RE: Final = re.compile(
-    r"(?:(?:eventually|then|later|finally|soon|and)\s+)?(?:they|an?\s+officer|the\s+officers?|officers|the\s+crew"
-    r"|a\s+crew|a\s+unit|units|two\s+units|one|it)\s+(?:\w+\s+)?(?:arrived|came|showed\s+up|responded|got\s+here"
+    r"(?:(?:eventually|then|later|finally|soon|and|tonight|today|this\s+time|now|but)\s*,?\s+)?(?:they|an?\s+officer|the\s+officers?|officers|the\s+crew"
+    r"|a\s+crew|a\s+unit|units|two\s+units|one|it)\s+(?:\w+\s+)?(?:arrived|came|showed(?:\s+up)?|responded|got\s+here"
     r"|got\s+there|did\s+(?:arrive|come|respond|show))\b"
 )
 # A bare "911" that is an address or a label, not a call.
 _NUMBER_BEFORE_RE: Final = re.compile(
     r"(?:#|\b(?:apartment|apt|unit|room|rm|suite|ste|space|spot|stall|lot|building|bldg|house|door|box|locker|no"
-    r"|number|bus|route|gate|dock|floor|pod|cell|badge|code|plate|tag)\.?)\s*#?\s*$"
+    r"|number|bus|route|gate|dock|floor|pod|cell|badge|code|plate|tag|cart|car|van|truck|vehicle|ext|extension"
+    r"|channel|model|ticket|case|order|invoice|flight|train|forklift|scooter|bike|ends?\s+in|ending\s+in)\.?)"
+    r"\s*#?\s*$"
 )
 _STREET_AFTER_RE: Final = re.compile(
     r"^\s+(?:[a-z]+\s+){0,2}(?:st|street|ave|avenue|rd|road|blvd|dr|drive|ln|lane|way|ct|court|pl|place|pkwy|hwy"
@@ -127,7 +138,9 @@ _PERSONAL_TITLES: Final = frozenset(["officer", "ofc", "mr", "mrs", "ms", "miss"
 _EXTRA_HINTS: Final[tuple[tuple[re.Pattern[str], Service], ...]] = (
     (re.compile(r"\b(?:man|person|woman|guy|male|female|subject|someone)\s+down\b|not\s+respond\w*|passed\s+out"
                 r"|unconscious|unresponsive|seizure|overdos\w*|breathing|no\s+pulse|cpr|narcan|stroke|bleed\w*"
-                r"|chest|went\s+down|fell\s+down|dropped\s+to|aed"),
+                r"|chest|went\s+down|fell\s+down|dropped\s+to|aed|(?:lying|laying)\s+(?:on\s+the\s+)?(?:ground|floor)"
+                r"|not\s+moving|(?:could\s+not|couldn'?t|can'?t|cannot)\s+(?:move|get\s+up|stand)"
+                r"|hit\s+(?:his|her|their)\s+head|slipped|fell|fainted|collapsed|injur\w*|hurt|broken|seizing"),
      "ems"),
     (re.compile(r"\b(?:glass\s+break\w*|breaking\s+in|climbing\s+in|screaming\s+for\s+help|shots?\s+fired|gunshots?"
                 r"|fighting|fight|punch\w*|stabb\w*|robb\w*|carjack\w*|trespass\w*|intruder|weapon|knife|gun)\b"),
@@ -143,23 +156,36 @@ class _Found:
     event: bool
 
 
-def find_emergency_mentions(text: str, *, agency_terms: Sequence[AgencyTerms | None] = ()) -> list[EmergencyMention]:
+def find_emergency_mentions(
+    text: str, *, agency_terms: Sequence[AgencyTerms | None] = (), guard_names: Iterable[str] = ()
+) -> list[EmergencyMention]:
     """The services a narrative says came or were called (attended) or only mentions (uncertain), in reading order.
 
     `agency_terms`: a company's and a site's own agency words, `{service: [terms]}`, added to the defaults.
+    `guard_names`: the surnames of the company's own guards: "Officer Ruiz took the report" is then ours, not police.
     """
     low = normalise(text)
     spans = sentence_spans(text)
     gazetteer = gazetteer_for(*agency_terms)
+    guards = frozenset(name.strip().lower() for name in guard_names if name.strip())
+    followed = _followed_by_arrival(low, spans)
     candidates: list[_Found] = []
+    reopened: set[int] = set()
     for index, (start, end) in enumerate(spans):
         sentence_low = low[start:end]
-        agencies = gazetteer.find(sentence_low)
+        agencies = gazetteer.find(sentence_low, guard_names=guards)
         terms = _merge(find_terms(sentence_low, hints=True), agencies)
         terms = [t for t in terms if not _is_a_name(text[start:end], t) and not _is_a_number(sentence_low, t)]
         kept = set(affirmed_terms(sentence_low, terms))
         for term in terms:
-            if term in kept or (term.kind == "named" and _LATER_ARRIVAL_RE.search(sentence_low, term.end) is not None):
+            # A later clause or the next sentence reports the arrival: "no ambulance at first. It arrived at 2215",
+            # "last month the FD came; tonight they came again". It takes back a negation, a condition, a past visit.
+            taken_back = term.kind == "named" and (
+                _LATER_ARRIVAL_RE.search(sentence_low, term.end) is not None or index in followed
+            )
+            if term in kept or taken_back:
+                if taken_back:
+                    reopened.add(len(candidates))
                 # An event ("smoke", "not breathing") says something happened, not that a service came;
                 # but "police, fire and EMS" lists the fire service.
                 event = (
@@ -173,8 +199,12 @@ def find_emergency_mentions(text: str, *, agency_terms: Sequence[AgencyTerms | N
     if not candidates:
         return []
     categories = categorise(text, spans, [(item.term.start, item.term.end) for item in candidates])
-    found = [item for item, modifiers in zip(candidates, categories, strict=True) if not modifiers]
-    return _mentions(text, low, spans, found, _followed_by_arrival(low, spans))
+    found = [
+        item
+        for position, (item, modifiers) in enumerate(zip(candidates, categories, strict=True))
+        if not modifiers or (position in reopened and "not_attending" not in modifiers and "training" not in modifiers)
+    ]
+    return _mentions(text, low, spans, found, followed)
 
 
 def attended_services(mentions: Sequence[EmergencyMention]) -> list[Service]:

@@ -35,7 +35,8 @@ DEFAULT_AGENCY_TERMS: Final[dict[Service, tuple[str, ...]]] = {
     "fire": (
         "fire rescue", "fire & rescue", "fire and rescue", "fire marshal", "fire marshals", "fire inspector",
         "battalion chief", "battalion #", "engine #", "ladder #", "truck #", "squad #", "rescue #", "tower #",
-        "engine co", "engine company", "ladder company", "truck company", "hazmat", "haz-mat", "hazmat team",
+        "engine co", "engine company", "ladder company", "truck company", "engine companies",
+        "ladder companies", "truck companies", "fire personnel", "hazmat", "haz-mat", "hazmat team",
         "fire crew", "fire crews", "fire units", "volunteer fire", "vfd", "fire district", "county fire",
     ),
     "police": (
@@ -87,8 +88,15 @@ _SPLIT: Final = str.maketrans(dict.fromkeys(PUNCTUATION.replace("'", ""), " "))
 # "Officers Ruiz and Park arrived", "Officer Chen responded": police named by surname, with arrival.
 _NAMED_OFFICERS_RE: Final = re.compile(
     r"(?<!\w)(?:officers?|ofc\.?|ofcs\.?|deputy|deputies|sgt\.?|sergeant|trooper|troopers|detective)\s+"
-    r"[a-z][a-z'-]+(?:\s*(?:,|and|&)\s*[a-z][a-z'-]+){0,3}\s+"
-    r"(?:arrived|responded|came|showed\s+up|pulled\s+up|were\s+dispatched|was\s+dispatched|on\s+scene|took)\b"
+    r"(?P<names>[a-z][a-z'-]+(?:\s*(?:,|and|&)\s*[a-z][a-z'-]+){0,3})\s+"
+    # "took over" is a guard taking a post ("Officer Lee took over post 3"), not police taking a report.
+    r"(?:arrived|responded|came|showed\s+up|pulled\s+up|were\s+dispatched|was\s+dispatched|on\s+scene|took(?!\s+over))\b"
+)
+_NAME_SPLIT_RE: Final = re.compile(r"\s*(?:,|\band\b|&)\s*")
+# A surname that is itself a service word names a person, not the police: "Officer Fireman arrived".
+_SERVICE_SURNAMES: Final = frozenset(
+    ["fireman", "firemen", "medic", "medics", "sheriff", "police", "cop", "cops", "paramedic", "trooper", "deputy",
+     "marshal", "ranger", "constable", "ambulance", "rescue", "engine", "ladder", "patrol"]
 )
 
 
@@ -100,10 +108,17 @@ class Gazetteer:
     regex: re.Pattern[str]
     service_of: Mapping[str, Service]
 
-    def find(self, low: str) -> list[Term]:
-        """Agency terms, named officers and misspelt service words in one lower-cased sentence."""
+    def find(self, low: str, *, guard_names: frozenset[str] = frozenset()) -> list[Term]:
+        """Agency terms, named officers and misspelt service words in one lower-cased sentence.
+
+        `guard_names`: the company's own guards' surnames, lower-cased: "Officer Ruiz arrived" is our guard.
+        """
         found = [self._term(match) for match in self.regex.finditer(low)]
-        found += [Term("named", "police", m.start(), m.end()) for m in _NAMED_OFFICERS_RE.finditer(low)]
+        for match in _NAMED_OFFICERS_RE.finditer(low):
+            names = {name for name in _NAME_SPLIT_RE.split(match.group("names")) if name}
+            if names <= guard_names or names & _SERVICE_SURNAMES:
+                continue
+            found.append(Term("named", "police", match.start(), match.end()))
         found += _misspelt(low)
         return found
 

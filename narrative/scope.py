@@ -82,6 +82,7 @@ _DIRECTIVES: Final = word_set(
     "advised advise advising told tell tells telling instructed instruct reminded remind encouraged urged directed"
 )
 _CALL_VERBS: Final = word_set("call contact dial notify phone get summon request")
+_CALLED_VERBS: Final = word_set("called dialed dialled phoned contacted notified summoned requested radioed")
 
 # After the term, a negated predicate: "EMS not called", "police were not needed", "fire: none".
 _POST_NEGATION_RE: Final = re.compile(
@@ -148,8 +149,9 @@ class _Clause:
             if word in _CLAUSE_BREAKS:
                 break
             if word == ",":
-                # A comma ends the clause unless what follows it is a list: "no smoke, fire or flames".
-                if not only_list_since_comma:
+                # A comma ends the clause unless what follows it is a list: "no smoke, fire or flames"; a
+                # call after a comma has a clause of its own: "could not move his leg, called 911".
+                if not only_list_since_comma or self.word(first) in _CALLED_VERBS:
                     break
                 joined = True
                 continue

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.contrib.gis.db.models.functions import Distance
 
+from backend.accounts.models import Role, User
 from backend.incidents.models import IncidentReport
 from backend.rules.report_rules import ReportFacts, UnitFact
 from backend.rules.selectors import agency_terms_for
@@ -110,4 +111,13 @@ def report_facts(*, report: IncidentReport, thresholds: Thresholds) -> ReportFac
         fixes_around=_fixes_around(report=report, thresholds=thresholds),
         zone_name=site.timezone,
         agency_terms=agency_terms_for(thresholds=thresholds, site_terms=site.agency_terms),
+        guard_names=_guard_surnames(company_id=report.guard.company_id),
     )
+
+
+def _guard_surnames(*, company_id: int | None) -> tuple[str, ...]:
+    """The company's guards' surnames: "Officer Ruiz took over post 3" is one of ours, not the police."""
+    if company_id is None:
+        return ()
+    names = User.objects.filter(company_id=company_id, role=Role.GUARD).exclude(last_name="")
+    return tuple(sorted(set(names.values_list("last_name", flat=True))))

@@ -66,6 +66,8 @@ class ReportFacts:
     """The site's IANA time zone: messages show its clock."""
     agency_terms: tuple[dict[str, Any], ...] = ()
     """The company's and the site's own words for fire, police and EMS, added to the defaults."""
+    guard_names: tuple[str, ...] = ()
+    """The company's guards' surnames: "Officer <surname>" among them is our guard, not the police."""
 
 
 REPORT_RULES: RuleSet[ReportFacts] = RuleSet("incident report")
@@ -367,7 +369,7 @@ def emergency_not_reported(facts: ReportFacts, thresholds: Thresholds) -> list[F
     so, a warning when it only mentions a service and does not say whether one came."""
     if facts.emergency is not None:
         return []
-    mentions = find_emergency_mentions(facts.narrative, agency_terms=facts.agency_terms)
+    mentions = find_emergency_mentions(facts.narrative, agency_terms=facts.agency_terms, guard_names=facts.guard_names)
     if not mentions:
         return []
     attended = attended_services(mentions)

@@ -1,9 +1,11 @@
 """The emergency detector against labelled narratives (tests/narrative/corpus/): the issue 10 targets.
 
-`dev` is the development corpus (tuned on): it must meet the targets. The held-out sets were written
-after tuning; `heldout3` was never tuned on and does not meet every target (recall about 91 % on
-unseen phrasings): its floors below are today's figures, so that a change cannot quietly lose
-ground there. bench/bench_narrative.py prints all the figures, before and after.
+`dev` is the development corpus (tuned on): it must meet the targets. Each held-out set was written
+after the fixes of its time and run once before any further change; `heldout` to `heldout4` then had
+the general gaps they showed fixed, so they must meet the targets now. `heldout5` was never tuned on
+and does not meet them (recall 93.3 %, false alarms 14.6 %, lowest F1 0.868 when written): its floors
+below are those measured figures, so that a change cannot quietly lose ground on unseen text.
+bench/bench_narrative.py prints all the figures, before and after.
 """
 
 import json
@@ -48,8 +50,10 @@ def test_every_hard_negative_kind_of_the_issue_is_in_the_corpus():
     [
         pytest.param("heldout", 0.97, 0.10, 0.92, id="heldout-fixed-after-its-first-run"),
         pytest.param("heldout2", 0.97, 0.10, 0.92, id="heldout2-fixed-after-its-first-run"),
-        # Never tuned on: today's figures (recall 0.907, false alarms 0.049, lowest F1 0.884) as floors.
-        pytest.param("heldout3", 0.90, 0.10, 0.88, id="heldout3-unseen"),
+        pytest.param("heldout3", 0.97, 0.10, 0.92, id="heldout3-fixed-after-its-first-run"),
+        pytest.param("heldout4", 0.97, 0.10, 0.92, id="heldout4-fixed-after-its-first-run"),
+        # Never tuned on: the measured figures (recall 0.933, false alarms 0.146, lowest F1 0.868) as floors.
+        pytest.param("heldout5", 0.93, 0.15, 0.86, id="heldout5-unseen"),
     ],
 )
 def test_held_out_narratives_keep_their_figures(name, recall, false_alarms, f1):

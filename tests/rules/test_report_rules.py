@@ -228,3 +228,15 @@ def test_the_company_and_site_agency_words_reach_the_rule():
     assert finding is not None
     assert finding.severity == "critical"
     assert "says the police responded" in finding.message
+
+
+def test_our_own_guards_named_officer_are_not_the_police_coming():
+    # given the company's guards Ruiz and Okafor, and a narrative about their relief at the post
+    narrative = "Officers Ruiz and Okafor arrived at 2200 and took the keys from day shift."
+    # when the rules read it with the guard roster
+    finding = emergency_finding(narrative, guard_names=("Ruiz", "Okafor"))
+    # then nothing critical: they are ours; the same words without the roster still read as police
+    assert finding is None or finding.severity != "critical"
+    unknown = emergency_finding(narrative)
+    assert unknown is not None
+    assert unknown.severity == "critical"
