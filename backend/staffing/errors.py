@@ -18,3 +18,9 @@ class ShiftNotMissable(Conflict):
     """Only a scheduled shift that has begun with nobody clocked in can be marked a no-show."""
 
     code = "shift_not_missable"
+
+
+class QualificationMissing(Conflict):
+    """The guard lacks a qualification the post requires for the shift's dates (a manager may override)."""
+
+    code = "qualification_missing"
