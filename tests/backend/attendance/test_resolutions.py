@@ -278,9 +278,7 @@ def test_the_days_exceptions_list_the_viewers_sites_only_with_their_resolution(t
     _exception(other_tenant)
     _exception(tenant, FlagCode.RESTRICTED_ZONE)
     attendance_exception_excuse(flag=excused, by=tenant.manager, reason="Traffic")
-    today = (
-        timezone.now().astimezone(tenant.site.timezone_info if hasattr(tenant.site, "timezone_info") else None).date()
-    )
+    today = timezone.now().astimezone(ZoneInfo(tenant.site.timezone)).date()
 
     listed = attendance_exceptions_visible(scope=scope_for(tenant.manager), day=today, zone_name=tenant.site.timezone)
 

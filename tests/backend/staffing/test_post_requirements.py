@@ -11,6 +11,7 @@ from django.utils import timezone
 from backend.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from backend.flags.models import Flag, FlagStatus
 from backend.rules.findings import FlagCode
+from backend.sites.scopes import scope_for
 from backend.staffing.models import GuardQualification, PostRequirement, Qualification, QualificationOverride, Shift
 from backend.staffing.selectors import (
     qualification_warnings_for_guard,
@@ -18,7 +19,6 @@ from backend.staffing.selectors import (
     qualifications_missing,
 )
 from backend.staffing.services import DEFAULT_QUALIFICATIONS, shift_schedule
-from backend.sites.scopes import scope_for
 from tests import factories, geo
 from tests.conftest import Tenant, api_client_for
 
