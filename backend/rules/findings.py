@@ -48,7 +48,6 @@ class Severity(models.TextChoices):
     CRITICAL = "critical", "Critical"
 
 
-
 @dataclass(frozen=True)
 class Finding:
     """What a rule found: a code, how bad, one sentence for a manager, and the numbers."""

@@ -11,7 +11,7 @@ from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from backend.accounts.models import Company, User
+from backend.accounts.models import Company, Role, User
 from backend.core.errors import NotFound, ValidationFailed
 from backend.core.localtime import DATE_TIME, local_time
 from backend.sites.models import Checkpoint, RestrictedZone, Unit
@@ -410,3 +410,40 @@ def inductions_owed(*, guard: User, post: Post, on: date) -> list[Qualification]
         .exclude(Exists(held))
         .order_by("qualification__name")
     ]
+
+
+# --- Guards, as the console sees them -----------------------------------------------------
+
+
+def guards_visible(*, scope: Scope) -> QuerySet[User]:
+    """The company's guards; a supervisor sees those who ever had a shift on their sites."""
+    scope.require_operations("guards")
+    guards = User.objects.filter(company_id=scope.company_id or -1, role=Role.GUARD)
+    if scope.site_ids is not None:
+        guards = guards.filter(Exists(Shift.objects.filter(guard_id=OuterRef("pk"), post__site_id__in=scope.site_ids)))
+    return guards.order_by("last_name", "first_name", "pk")
+
+
+def guard_get_visible(*, scope: Scope, guard_id: int) -> User:
+    guard: User | None = guards_visible(scope=scope).filter(pk=guard_id).first()
+    if guard is None:
+        raise NotFound("No such guard.", code="guard_not_found")
+    return guard
+
+
+def guards_schedulable(*, scope: Scope) -> QuerySet[User]:
+    """Who a reviewer may put on a shift: the company's active guards (a supervisor's too)."""
+    scope.require_operations("guards")
+    return User.objects.filter(company_id=scope.company_id or -1, role=Role.GUARD, is_active=True).order_by(
+        "last_name", "first_name", "pk"
+    )
+
+
+def post_order_acknowledgements_visible(*, scope: Scope, guard: User) -> QuerySet[PostOrderAcknowledgement]:
+    return (
+        PostOrderAcknowledgement.objects.for_scope(scope)
+        .filter(guard=guard)
+        .select_related("post_order__post__site")
+        .defer("post_order__post__site__geofence")
+        .order_by("-acknowledged_at")
+    )

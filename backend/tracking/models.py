@@ -212,9 +212,7 @@ class PanicNotification(TenantModel):
     class Meta:
         ordering = ("-created_at",)
         constraints = [
-            models.UniqueConstraint(
-                fields=("alert", "recipient", "channel"), name="panic_notified_once_per_recipient"
-            )
+            models.UniqueConstraint(fields=("alert", "recipient", "channel"), name="panic_notified_once_per_recipient")
         ]
 
     def __str__(self) -> str:

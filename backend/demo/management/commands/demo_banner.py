@@ -57,9 +57,7 @@ class Command(BaseCommand):
         """Which demo guard to log in as to be on shift right now, whatever the hour."""
         now = timezone.now()
         shift = (
-            Shift.objects.filter(
-                guard__username__in=ALWAYS_ON_GUARDS, scheduled_start__lte=now, scheduled_end__gt=now
-            )
+            Shift.objects.filter(guard__username__in=ALWAYS_ON_GUARDS, scheduled_start__lte=now, scheduled_end__gt=now)
             .select_related("guard", "post__site")
             .first()
         )
