@@ -46,8 +46,10 @@ def test_the_list_filters_by_site_in_the_url(tenant):
     everything = client.get("/console/attendance").content.decode()
     one_site = client.get(f"/console/attendance?site={other_site.pk}").content.decode()
 
-    assert f"exception-{here.pk}" in everything and f"exception-{there.pk}" in everything
-    assert f"exception-{there.pk}" in one_site and f"exception-{here.pk}" not in one_site
+    assert f"exception-{here.pk}" in everything
+    assert f"exception-{there.pk}" in everything
+    assert f"exception-{there.pk}" in one_site
+    assert f"exception-{here.pk}" not in one_site
 
 
 def test_another_day_lists_that_days_exceptions_only(tenant):
@@ -65,7 +67,8 @@ def test_an_htmx_filter_gets_only_the_rows(tenant):
     response = signed_in(tenant.manager).get("/console/attendance", headers={"HX-Request": "true"})
 
     body = response.content.decode()
-    assert 'id="attendance-rows"' in body and "<html" not in body
+    assert 'id="attendance-rows"' in body
+    assert "<html" not in body
     assert "HX-Request" in response["Vary"]
 
 
@@ -205,6 +208,7 @@ def test_the_guard_page_shows_qualifications_their_expiry_and_the_30_day_figures
 
     page = signed_in(tenant.manager).get(f"/console/guards/{guard.pk}").content.decode()
 
-    assert "CPR / first aid" in page and "Expired" in page
+    assert "CPR / first aid" in page
+    assert "Expired" in page
     assert 'data-testid="punctuality">50%' in page  # one of two on time
     assert 'data-testid="coverage">38%' in page  # 6 of 16 scheduled hours

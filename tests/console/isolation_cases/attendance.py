@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.utils import timezone
 
 from backend.accounts.models import User
@@ -27,7 +29,7 @@ def _no_show(world: World) -> Flag:
 
 
 def _guard(world: World) -> User:
-    return factories.GuardFactory(company=world.tenant.company, first_name="Quinby", last_name="Zyxwardson")
+    return cast(User, factories.GuardFactory(company=world.tenant.company, first_name="Quinby", last_name="Zyxwardson"))
 
 
 @case("console:attendance")
