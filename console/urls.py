@@ -23,4 +23,9 @@ urlpatterns = [
     ),
     path("guards", attendance_views.guards, name="guards"),
     path("guards/<int:guard_id>", attendance_views.guard_detail, name="guard"),
+    path(
+        "guards/<int:guard_id>/qualifications/<int:held_id>/certificate",
+        attendance_views.guard_certificate,
+        name="guard_certificate",
+    ),
 ]

@@ -15,8 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from backend.accounts.models import User
+from backend.attendance.errors import ExceptionNotFound
 from backend.attendance.models import AttendanceResolution, ResolutionKind
-from backend.core.errors import Conflict, NotFound, ValidationFailed
+from backend.core.errors import Conflict, ValidationFailed
 from backend.core.localtime import DATE_TIME, local_time
 from backend.flags.models import Flag, FlagStatus
 from backend.flags.services import flag_resolve
@@ -36,13 +37,6 @@ EXCEPTION_CODES: tuple[str, ...] = (
 )
 # A replacement covers a post left empty; a late, mispositioned or unclocked-out guard is there.
 REPLACEABLE_CODES: tuple[str, ...] = (FlagCode.NO_SHOW, FlagCode.EARLY_CLOCK_OUT)
-
-
-class ExceptionNotFound(NotFound, code="exception_not_found"):
-    """No such attendance exception, or another tenant's (not disclosed)."""
-
-    def __init__(self) -> None:
-        super().__init__("No such attendance exception.", field="flag_id")
 
 
 # --- Reads ------------------------------------------------------------------------------

@@ -263,3 +263,18 @@ def guard_detail(request: ConsoleRequest, guard_id: int) -> HttpResponse:
         "resolution_kinds": ResolutionKind,
     }
     return render(request, "console/attendance/guard.html", context)
+
+
+@console_view
+def guard_certificate(request: ConsoleRequest, guard_id: int, held_id: int) -> HttpResponse:
+    """A certificate scan, only through the guard the viewer may see (re-encoded pixels, no metadata)."""
+    guard = guard_get_visible(scope=request.scope, guard_id=guard_id)
+    held = qualifications_of_guard(guard=guard).filter(pk=held_id).exclude(certificate="").first()
+    if held is None:
+        raise NotFound("No such certificate.")
+    with held.certificate.open("rb") as scan:
+        # A display copy of a page (a few hundred KB): read whole, like the console's other answers.
+        body = scan.read()
+    return HttpResponse(
+        body, content_type="image/jpeg", headers={"X-Content-Type-Options": "nosniff", "Content-Disposition": "inline"}
+    )

@@ -19,6 +19,12 @@ from tests.console.conftest import signed_in
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    # Certificate scans are written to disk: each test gets its own folder.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def _exception(tenant: Tenant, code: str = FlagCode.NO_SHOW, *, post=None, guard=None, **shift_fields) -> Flag:
     shift = factories.ShiftFactory(
         post=post or tenant.post, guard=guard or factories.GuardFactory(company=tenant.company), **shift_fields
@@ -212,3 +218,34 @@ def test_the_guard_page_shows_qualifications_their_expiry_and_the_30_day_figures
     assert "Expired" in page
     assert 'data-testid="punctuality">50%' in page  # one of two on time
     assert 'data-testid="coverage">38%' in page  # 6 of 16 scheduled hours
+
+
+def test_a_certificate_scan_is_served_without_metadata_only_to_who_sees_the_guard(tenant, other_tenant):
+    import io
+
+    from PIL import Image
+
+    from backend.attendance.qualifications import guard_qualification_record
+
+    exif = Image.Exif()
+    exif[0xA431] = "SERIAL-987"
+    upload = io.BytesIO()
+    Image.new("RGB", (32, 32), (0, 0, 200)).save(upload, format="JPEG", exif=exif)
+    held = guard_qualification_record(
+        by=tenant.manager,
+        guard=tenant.guard,
+        qualification=Qualification.objects.get(company=tenant.company, code="fire-watch"),
+        issued_on=_today(tenant),
+        certificate=upload.getvalue(),
+    )
+    url = f"/console/guards/{tenant.guard.pk}/qualifications/{held.pk}/certificate"
+
+    mine = signed_in(tenant.manager).get(url)
+    theirs = signed_in(other_tenant.manager).get(url)
+
+    assert mine.status_code == 200
+    assert mine["Content-Type"] == "image/jpeg"
+    assert mine["X-Content-Type-Options"] == "nosniff"
+    assert b"SERIAL-987" not in mine.content
+    assert theirs.status_code == 404
+    assert "Scan" in signed_in(tenant.manager).get(f"/console/guards/{tenant.guard.pk}").content.decode()

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from backend.attendance.errors import ExceptionNotFound
 from backend.attendance.models import AttendanceResolution, ResolutionKind
 from backend.attendance.resolutions import (
-    ExceptionNotFound,
     attendance_exception_excuse,
     attendance_exceptions_visible,
     attendance_replacement_assign,
