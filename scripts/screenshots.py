@@ -61,6 +61,7 @@ def main() -> None:
     from console.navigation import nav_items
 
     paths = [item.url for item in nav_items()] + args.page
+    paths += _attendance_paths()
     password = settings.DEMO_PASSWORD
     base = f"http://127.0.0.1:{args.port}"
     args.out.mkdir(parents=True, exist_ok=True)
@@ -109,6 +110,17 @@ def main() -> None:
         server.wait(timeout=10)
     for path in written:
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)  # noqa: T201
+
+
+def _attendance_paths() -> list[str]:
+    """The attendance area's detail pages: the demo's no-show today and its guard (seed_demo)."""
+    from backend.flags.models import Flag, FlagStatus
+    from backend.rules.findings import FlagCode
+
+    flag = Flag.objects.filter(code=FlagCode.NO_SHOW, status=FlagStatus.OPEN, shift__isnull=False).first()
+    if flag is None or flag.shift is None:
+        return []
+    return [f"/console/attendance/{flag.pk}", f"/console/guards/{flag.shift.guard_id}"]
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Clock-in and clock-out from the guard's phone: position, device times and the shift's state."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import cast
 
@@ -14,7 +14,7 @@ from backend.core.errors import Conflict
 from backend.core.localtime import DATE_TIME, local_time
 from backend.flags.models import Flag, FlagStatus
 from backend.flags.services import flags_sync
-from backend.rules.findings import FlagCode
+from backend.rules.findings import Finding, FlagCode, Severity
 from backend.rules.position import POSITION_CODES, describe_distance, position_findings
 from backend.rules.selectors import thresholds_for
 from backend.rules.shift_rules import KEY_PREFIX as MONITOR_KEY_PREFIX
@@ -22,8 +22,14 @@ from backend.rules.thresholds import Thresholds
 from backend.rules.timing import DeviceTimes, backdated_findings, clock_skew_findings
 from backend.sites.models import WGS84
 from backend.sites.selectors import site_verdict
-from backend.staffing.models import OutsideFenceClockIn, Shift, ShiftStatus
-from backend.staffing.selectors import shift_get_for_guard
+from backend.staffing.models import OutsideFenceClockIn, PostOrder, Qualification, Shift, ShiftStatus
+from backend.staffing.selectors import (
+    inductions_owed,
+    post_orders_for_guard,
+    qualifications_missing,
+    shift_dates,
+    shift_get_for_guard,
+)
 from backend.tracking.models import ClockEvent, ClockKind
 from geofence.classify import FENCE_STATES, FenceState, Verdict
 from geofence.fixes import Fix
@@ -38,7 +44,12 @@ ATTENDANCE_KEYS = {
     ClockKind.IN: (f"{MONITOR_KEY_PREFIX}late", f"{MONITOR_KEY_PREFIX}post-orders", f"{MONITOR_KEY_PREFIX}no-show"),
     ClockKind.OUT: (f"{MONITOR_KEY_PREFIX}early",),
 }
-CLOCK_FLAG_CODES: tuple[str, ...] = (*POSITION_CODES, FlagCode.CLOCK_SKEW, FlagCode.CLOCK_EVENT_BACKDATED)
+CLOCK_FLAG_CODES: tuple[str, ...] = (
+    *POSITION_CODES,
+    FlagCode.CLOCK_SKEW,
+    FlagCode.CLOCK_EVENT_BACKDATED,
+    FlagCode.POST_REQUIREMENT_MISSING,
+)
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,9 @@ class ClockResult:
     shift: Shift
     verdict: Verdict
     flags: list[Flag]
+    post_orders: PostOrder | None = None
+    """The post's current orders (annotated `acknowledged` by this guard), shown at clock-in."""
+    inductions_owed: list[Qualification] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -229,6 +243,8 @@ def _clock_record(
             ),
         )
     ]
+    if kind == ClockKind.IN:
+        findings.extend(_requirement_findings(shift=shift, key=key))
     # Scoped to this event's key: the other clock event's flags and the monitor's stay as they are.
     flags = flags_sync(
         company=shift.post.site.client.company,
@@ -241,8 +257,45 @@ def _clock_record(
     attendance = shift_monitor_now(shift_id=shift.pk, now=times.received_at, thresholds=limits)
     # The monitor may have confirmed a backdated time from breadcrumbs already synced.
     shift.refresh_from_db(fields=["clock_in_verified_at", "clock_out_verified_at"])
+    orders, owed = _what_the_guard_owes(shift=shift, kind=kind, at=times.received_at)
     return ClockResult(
-        shift=shift, verdict=verdict, flags=[*flags, *(f for f in attendance if f.key in ATTENDANCE_KEYS[kind])]
+        shift=shift,
+        verdict=verdict,
+        flags=[*flags, *(f for f in attendance if f.key in ATTENDANCE_KEYS[kind])],
+        post_orders=orders,
+        inductions_owed=owed,
+    )
+
+
+def _requirement_findings(*, shift: Shift, key: str) -> list[Finding]:
+    """POST_REQUIREMENT_MISSING: the post's qualifications the guard lacks today (checked again at clock-in)."""
+    missing = qualifications_missing(
+        guard=shift.guard, post=shift.post, starts_at=shift.scheduled_start, ends_at=shift.scheduled_end
+    )
+    if not missing:
+        return []
+    return [
+        Finding(
+            code=FlagCode.POST_REQUIREMENT_MISSING,
+            severity=Severity.WARNING,
+            message=f"{shift.guard} clocked in at {shift.post.site.name} without what the post requires: "
+            f"{'; '.join(m.sentence() for m in missing)}.",
+            evidence={"missing": [m.as_dict() for m in missing]},
+            key=key,
+        )
+    ]
+
+
+def _what_the_guard_owes(
+    *, shift: Shift, kind: ClockKind, at: datetime
+) -> tuple[PostOrder | None, list[Qualification]]:
+    """At clock-in the guard sees the current post orders and the inductions still owed."""
+    if kind != ClockKind.IN:
+        return None, []
+    today, _ = shift_dates(site_timezone=shift.post.site.timezone, starts_at=at, ends_at=at + timedelta(seconds=1))
+    return (
+        post_orders_for_guard(guard=shift.guard, post=shift.post, at=at),
+        inductions_owed(guard=shift.guard, post=shift.post, on=today),
     )
 
 
@@ -258,4 +311,11 @@ def _clock_replay(*, shift: Shift, kind: ClockKind) -> ClockResult:
             shift=shift, status=FlagStatus.OPEN, key__in=[CLOCK_FLAG_KEYS[kind], *ATTENDANCE_KEYS[kind]]
         ).order_by("raised_at", "pk")
     )
-    return ClockResult(shift=shift, verdict=Verdict(cast(FenceState, event.fence), event.distance_m), flags=flags)
+    orders, owed = _what_the_guard_owes(shift=shift, kind=kind, at=timezone.now())
+    return ClockResult(
+        shift=shift,
+        verdict=Verdict(cast(FenceState, event.fence), event.distance_m),
+        flags=flags,
+        post_orders=orders,
+        inductions_owed=owed,
+    )

@@ -39,6 +39,7 @@ class FlagCode(models.TextChoices):
     RESTRICTED_ZONE = "RESTRICTED_ZONE", "Entered a restricted zone"
     MISSED_CHECKPOINT = "MISSED_CHECKPOINT", "Missed checkpoint"
     PANIC = "PANIC", "Panic alert"
+    POST_REQUIREMENT_MISSING = "POST_REQUIREMENT_MISSING", "Required qualification missing"
 
 
 class Severity(models.TextChoices):

@@ -11,3 +11,7 @@ class ShiftNotFound(RecordNotFound, code="shift_not_found", message="No such shi
 
 class ShiftNotMissable(Conflict, code="shift_not_missable"):
     """Only a scheduled shift that has begun with nobody clocked in can be marked a no-show."""
+
+
+class QualificationMissing(Conflict, code="qualification_missing"):
+    """The guard lacks a qualification the post requires for the shift's dates (a manager may override)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.contrib.gis.db import models as gis_models
 from django.db import models
@@ -194,3 +196,88 @@ class Shift(TenantModel):
         # Read by people (admin lists, pickers): on the site's clock, which `post` already loads.
         start = local_time(self.scheduled_start, self.post.site.timezone, DATE_TIME)
         return f"{self.guard} at {self.post} from {start}"
+
+
+# --- Post requirements: the qualifications a post needs and the ones a guard holds --------
+
+
+class Qualification(TenantModel):
+    """One licence or training in a company's catalogue (state guard licence, CPR, site induction...)."""
+
+    TENANT_PATH: ClassVar[str] = "company"
+
+    company = models.ForeignKey("accounts.Company", on_delete=models.CASCADE, related_name="qualifications")
+    code = models.SlugField(max_length=40)
+    name = models.CharField(max_length=120)
+    is_induction = models.BooleanField(
+        default=False, help_text="Given at the site: a guard who owes it is told so at clock-in."
+    )
+
+    class Meta:
+        ordering = ("company", "name")
+        constraints = [models.UniqueConstraint(fields=("company", "code"), name="qualification_code_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PostRequirement(TenantModel):
+    """A qualification every guard on this post must hold for the whole shift."""
+
+    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_site("post__site")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="requirements")
+    qualification = models.ForeignKey(Qualification, on_delete=models.PROTECT, related_name="requirements")
+
+    class Meta:
+        ordering = ("post", "qualification__name")
+        constraints = [models.UniqueConstraint(fields=("post", "qualification"), name="post_requirement_once_per_post")]
+
+    def __str__(self) -> str:
+        return f"{self.post} needs {self.qualification}"
+
+
+def _certificate_path(held: GuardQualification, filename: str) -> str:
+    return f"qualifications/{held.guard_id}/{held.qualification_id}/{filename}"
+
+
+class GuardQualification(TenantModel):
+    """A guard holds a qualification from `issued_on` until `expires_on` (inclusive; empty: no expiry)."""
+
+    TENANT_PATH: ClassVar[str] = "qualification__company"
+
+    guard = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="qualifications")
+    qualification = models.ForeignKey(Qualification, on_delete=models.PROTECT, related_name="holders")
+    issued_on = models.DateField()
+    expires_on = models.DateField(null=True, blank=True)
+    # The re-encoded pixels only (backend/incidents/images.py), never the uploaded bytes.
+    certificate = models.ImageField(upload_to=_certificate_path, blank=True)
+
+    class Meta:
+        ordering = ("guard", "qualification__name", "-issued_on")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gte=F("issued_on")),
+                name="guard_qualification_expires_after_issue",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guard}: {self.qualification}"
+
+
+class QualificationOverride(TenantModel):
+    """A manager scheduled a guard who lacked a required qualification, and said why."""
+
+    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_site("shift__post__site")
+
+    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="qualification_overrides")
+    qualification = models.ForeignKey(Qualification, on_delete=models.PROTECT, related_name="+")
+    overridden_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"{self.shift_id}: {self.qualification} overridden by {self.overridden_by}"

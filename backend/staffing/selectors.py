@@ -1,20 +1,32 @@
 """Reads over posts, post orders and shifts, scoped to a tenant or to one guard."""
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from backend.accounts.models import Company, User
+from backend.accounts.models import Company, Role, User
 from backend.core.errors import NotFound, ValidationFailed
+from backend.core.localtime import DATE_TIME, local_time
 from backend.core.querysets import filter_given
 from backend.sites.models import Checkpoint, RestrictedZone, Unit
 from backend.sites.scopes import Scope
-from backend.staffing.models import Post, PostOrder, PostOrderAcknowledgement, Shift, ShiftStatus
+from backend.staffing.models import (
+    GuardQualification,
+    Post,
+    PostOrder,
+    PostOrderAcknowledgement,
+    PostRequirement,
+    Qualification,
+    Shift,
+    ShiftStatus,
+)
 
 
 def posts_for_company(*, company: Company) -> QuerySet[Post]:
@@ -128,6 +140,7 @@ class ShiftDetail:
     checkpoints: list[Checkpoint]
     restricted_zones: list[RestrictedZoneView]
     post_orders: PostOrder | None  # annotated with `acknowledged` (by this guard)
+    inductions_owed: list[Qualification]
 
 
 def shift_detail_for_guard(*, guard: User, shift_id: int, now: datetime | None = None) -> ShiftDetail:
@@ -153,11 +166,6 @@ def shift_detail_for_guard(*, guard: User, shift_id: int, now: datetime | None =
         .annotate(area_geojson=AsGeoJSON("area"))
         .order_by("name", "pk")
     )
-    orders = (
-        PostOrder.objects.filter(post_id=shift.post_id, published_at__lte=moment)
-        .annotate(acknowledged=Exists(PostOrderAcknowledgement.objects.filter(post_order=OuterRef("pk"), guard=guard)))
-        .order_by("-version")
-    )
     return ShiftDetail(
         shift=shift,
         geofence=json.loads(shift.geofence_geojson),
@@ -166,8 +174,22 @@ def shift_detail_for_guard(*, guard: User, shift_id: int, now: datetime | None =
         restricted_zones=[
             RestrictedZoneView(id=zone.pk, name=zone.name, area=json.loads(zone.area_geojson)) for zone in zones
         ],
-        post_orders=orders.first(),
+        post_orders=post_orders_for_guard(guard=guard, post=shift.post, at=moment),
+        inductions_owed=inductions_owed(
+            guard=guard, post=shift.post, on=moment.astimezone(ZoneInfo(shift.post.site.timezone)).date()
+        ),
     )
+
+
+def post_orders_for_guard(*, guard: User, post: Post, at: datetime) -> PostOrder | None:
+    """The post's current orders, annotated `acknowledged` (by this guard); one query."""
+    orders = (
+        PostOrder.objects.filter(post_id=post.pk, published_at__lte=at)
+        .annotate(acknowledged=Exists(PostOrderAcknowledgement.objects.filter(post_order=OuterRef("pk"), guard=guard)))
+        .order_by("-version")
+    )
+    current: PostOrder | None = orders.first()
+    return current
 
 
 # --- The console and the portal: what a manager, supervisor or client contact sees -------
@@ -206,3 +228,218 @@ def shift_get_visible(*, scope: Scope, shift_id: int) -> Shift:
     if shift is None:
         raise NotFound("No such shift.", code="shift_not_found")
     return shift
+
+
+# --- Post requirements ------------------------------------------------------------------
+
+# A required qualification that lapses within this many days of a scheduled shift is a warning.
+QUALIFICATION_WARNING_DAYS = 30
+
+
+@dataclass(frozen=True)
+class MissingQualification:
+    """A qualification the post requires that the guard does not hold for the whole shift."""
+
+    qualification: Qualification
+    since: date | None
+    """The day it lapsed (the day after the last one held expired); None: never held for these dates."""
+    held_from: date | None = None
+    """Set when the guard holds it only from a later date (issued after the shift starts)."""
+
+    def sentence(self) -> str:
+        if self.since is not None:
+            return f"{self.qualification.name} lapsed on {self.since.isoformat()}"
+        if self.held_from is not None:
+            return f"{self.qualification.name} is held only from {self.held_from.isoformat()}"
+        return f"{self.qualification.name} is not held"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "qualification": self.qualification.code,
+            "name": self.qualification.name,
+            "since": self.since.isoformat() if self.since else None,
+            "held_from": self.held_from.isoformat() if self.held_from else None,
+        }
+
+
+def shift_dates(*, site_timezone: str, starts_at: datetime, ends_at: datetime) -> tuple[date, date]:
+    """The first and last calendar day of a shift on the site's clock (a qualification is held by the day)."""
+    zone = ZoneInfo(site_timezone)
+    # The end instant is exclusive: a shift ending at midnight does not need the next day.
+    return starts_at.astimezone(zone).date(), (ends_at - timedelta(microseconds=1)).astimezone(zone).date()
+
+
+def _missing(
+    *, required: Iterable[Qualification], held: Iterable[GuardQualification], first_day: date, last_day: date
+) -> list[MissingQualification]:
+    held_by_qualification: dict[int, list[GuardQualification]] = {}
+    for record in held:
+        held_by_qualification.setdefault(record.qualification_id, []).append(record)
+    missing = []
+    for qualification in required:
+        records = held_by_qualification.get(qualification.pk, [])
+        covering = [
+            r for r in records if r.issued_on <= first_day and (r.expires_on is None or r.expires_on >= last_day)
+        ]
+        if covering:
+            continue
+        lapsed = [r.expires_on for r in records if r.expires_on is not None and r.expires_on < last_day]
+        later = [r.issued_on for r in records if r.issued_on > first_day]
+        missing.append(
+            MissingQualification(
+                qualification=qualification,
+                since=max(lapsed) + timedelta(days=1) if lapsed else None,
+                held_from=None if lapsed else (min(later) if later else None),
+            )
+        )
+    return missing
+
+
+def qualifications_missing(
+    *, guard: User, post: Post, starts_at: datetime, ends_at: datetime
+) -> list[MissingQualification]:
+    """The post's required qualifications the guard lacks on any day of [starts_at, ends_at); two queries."""
+    required = [r.qualification for r in post.requirements.select_related("qualification").order_by("pk")]
+    if not required:
+        return []
+    first_day, last_day = shift_dates(site_timezone=post.site.timezone, starts_at=starts_at, ends_at=ends_at)
+    held = GuardQualification.objects.filter(guard=guard, qualification__in=required)
+    return _missing(required=required, held=held, first_day=first_day, last_day=last_day)
+
+
+@dataclass(frozen=True)
+class QualificationWarning:
+    """A required qualification of a scheduled shift that lapses within 30 days of it (or before it)."""
+
+    shift: Shift
+    qualification: Qualification
+    expires_on: date | None
+    """None: the guard does not hold it for the shift at all (scheduled by an override)."""
+
+    def sentence(self) -> str:
+        site = self.shift.post.site
+        when = local_time(self.shift.scheduled_start, site.timezone, DATE_TIME)
+        if self.expires_on is None:
+            return f"{self.shift.guard} lacks {self.qualification.name} for the shift at {site.name} from {when}."
+        return (
+            f"{self.shift.guard}'s {self.qualification.name} expires on {self.expires_on.isoformat()}, "
+            f"near the shift at {site.name} from {when}."
+        )
+
+
+def qualification_warnings(*, shifts: Iterable[Shift]) -> list[QualificationWarning]:
+    """For shifts loaded with guard and post__site: the required qualifications that lapse near them.
+
+    Two queries whatever the number of shifts (requirements of their posts, their guards'
+    qualifications). A warning when the best record covering the shift's first day expires
+    before the shift's last day plus 30 days, or when none covers it.
+    """
+    shift_list = list(shifts)
+    requirements: dict[int, list[Qualification]] = {}
+    for requirement in PostRequirement.objects.filter(post_id__in={s.post_id for s in shift_list}).select_related(
+        "qualification"
+    ):
+        requirements.setdefault(requirement.post_id, []).append(requirement.qualification)
+    wanted = [s for s in shift_list if s.post_id in requirements]
+    held: dict[tuple[int, int], list[GuardQualification]] = {}
+    for record in GuardQualification.objects.filter(guard_id__in={s.guard_id for s in wanted}):
+        held.setdefault((record.guard_id, record.qualification_id), []).append(record)
+    warnings = []
+    for shift in wanted:
+        first_day, last_day = shift_dates(
+            site_timezone=shift.post.site.timezone, starts_at=shift.scheduled_start, ends_at=shift.scheduled_end
+        )
+        horizon = last_day + timedelta(days=QUALIFICATION_WARNING_DAYS)
+        for qualification in requirements[shift.post_id]:
+            records = [r for r in held.get((shift.guard_id, qualification.pk), []) if r.issued_on <= first_day]
+            if any(r.expires_on is None or r.expires_on >= horizon for r in records):
+                continue
+            covering = [r.expires_on for r in records if r.expires_on is not None and r.expires_on >= last_day]
+            warnings.append(
+                QualificationWarning(
+                    shift=shift, qualification=qualification, expires_on=max(covering) if covering else None
+                )
+            )
+    return warnings
+
+
+def qualification_warnings_for_guard(*, guard: User, now: datetime | None = None) -> list[QualificationWarning]:
+    """The guard page's warnings: the guard's shifts not yet over."""
+    moment = now or timezone.now()
+    shifts = (
+        shifts_for_guard(guard=guard, ends_after=moment)
+        .filter(status__in=[ShiftStatus.SCHEDULED, ShiftStatus.IN_PROGRESS])
+        .select_related("guard")
+        .defer("post__site__geofence")
+    )
+    return qualification_warnings(shifts=shifts)
+
+
+def qualification_warnings_visible(
+    *, scope: Scope, now: datetime | None = None, ahead: timedelta = timedelta(days=QUALIFICATION_WARNING_DAYS)
+) -> list[QualificationWarning]:
+    """For the live board: warnings on the viewer's shifts from now to `ahead` (three queries)."""
+    moment = now or timezone.now()
+    shifts = shifts_visible(scope=scope, ends_after=moment, starts_before=moment + ahead).filter(
+        status__in=[ShiftStatus.SCHEDULED, ShiftStatus.IN_PROGRESS]
+    )
+    return qualification_warnings(shifts=shifts)
+
+
+def qualifications_of_guard(*, guard: User) -> QuerySet[GuardQualification]:
+    return (
+        GuardQualification.objects.filter(guard=guard)
+        .select_related("qualification")
+        .order_by("qualification__name", "-issued_on")
+    )
+
+
+def inductions_owed(*, guard: User, post: Post, on: date) -> list[Qualification]:
+    """The post's required inductions the guard does not hold on `on`: told at clock-in."""
+    held = GuardQualification.objects.filter(
+        guard=guard, qualification=OuterRef("qualification"), issued_on__lte=on
+    ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
+    return [
+        requirement.qualification
+        for requirement in post.requirements.select_related("qualification")
+        .filter(qualification__is_induction=True)
+        .exclude(Exists(held))
+        .order_by("qualification__name")
+    ]
+
+
+# --- Guards, as the console sees them -----------------------------------------------------
+
+
+def guards_visible(*, scope: Scope) -> QuerySet[User]:
+    """The company's guards; a supervisor sees those who ever had a shift on their sites."""
+    scope.require_operations("guards")
+    guards = User.objects.filter(company_id=scope.company_id or -1, role=Role.GUARD)
+    if scope.site_ids is not None:
+        guards = guards.filter(Exists(Shift.objects.filter(guard_id=OuterRef("pk"), post__site_id__in=scope.site_ids)))
+    return guards.order_by("last_name", "first_name", "pk")
+
+
+def guard_get_visible(*, scope: Scope, guard_id: int) -> User:
+    guard: User | None = guards_visible(scope=scope).filter(pk=guard_id).first()
+    if guard is None:
+        raise NotFound("No such guard.", code="guard_not_found")
+    return guard
+
+
+def guards_schedulable(*, scope: Scope) -> QuerySet[User]:
+    """Who a reviewer may put on a shift: the company's active guards (a supervisor's too)."""
+    scope.require_operations("guards")
+    return User.objects.filter(company_id=scope.company_id or -1, role=Role.GUARD, is_active=True).order_by(
+        "last_name", "first_name", "pk"
+    )
+
+
+def post_order_acknowledgements_visible(*, scope: Scope, guard: User) -> QuerySet[PostOrderAcknowledgement]:
+    return (
+        PostOrderAcknowledgement.objects.for_scope(scope)
+        .filter(guard=guard)
+        .select_related("post_order__post__site")
+        .defer("post_order__post__site__geofence")
+        .order_by("-acknowledged_at")
+    )

@@ -7,19 +7,40 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from backend.accounts.models import Role, User
+from backend.accounts.models import Company, Role, User
 from backend.core.errors import Conflict, NotFound, ValidationFailed
 from backend.core.localtime import DATE_TIME, local_time
 from backend.sites.access import reviewer_check
-from backend.staffing.errors import ShiftNotFound, ShiftNotMissable
+from backend.staffing.errors import QualificationMissing, ShiftNotFound, ShiftNotMissable
 from backend.staffing.models import (
     Post,
     PostOrder,
     PostOrderAcknowledgement,
+    Qualification,
+    QualificationOverride,
     Shift,
     ShiftStatus,
 )
-from backend.staffing.selectors import post_order_current, shift_get_for_guard
+from backend.staffing.selectors import post_order_current, qualifications_missing, shift_get_for_guard
+
+# Every company starts with this catalogue (code, name, given at the site).
+DEFAULT_QUALIFICATIONS: tuple[tuple[str, str, bool], ...] = (
+    ("state-guard-licence", "State guard licence", False),
+    ("cpr-first-aid", "CPR / first aid", False),
+    ("fire-watch", "Fire watch", False),
+    ("customer-service", "Customer-service course", False),
+    ("site-induction", "Site induction", True),
+)
+
+
+def qualifications_seed_defaults(*, company: Company) -> list[Qualification]:
+    """Give the company the default catalogue; codes it already has are kept as they are."""
+    return [
+        Qualification.objects.get_or_create(
+            company=company, code=code, defaults={"name": name, "is_induction": is_induction}
+        )[0]
+        for code, name, is_induction in DEFAULT_QUALIFICATIONS
+    ]
 
 
 @transaction.atomic
@@ -56,8 +77,23 @@ def post_order_acknowledge(
 
 
 @transaction.atomic
-def shift_schedule(*, guard: User, post: Post, starts_at: datetime, ends_at: datetime, notes: str = "") -> Shift:
-    """Put a guard on a post for a window; refuses other tenants' guards and double-booking."""
+def shift_schedule(
+    *,
+    guard: User,
+    post: Post,
+    starts_at: datetime,
+    ends_at: datetime,
+    notes: str = "",
+    override_by: User | None = None,
+    override_reason: str = "",
+) -> Shift:
+    """Put a guard on a post for a window; refuses other tenants' guards and double-booking.
+
+    A guard lacking a qualification the post requires on any of the shift's days is
+    refused (409 `qualification_missing`, naming which and since when) unless a reviewer
+    (`override_by`) overrides with a reason (422 `override_reason_required`); the
+    override is recorded per qualification.
+    """
     if guard.role != Role.GUARD or not guard.is_active:
         raise ValidationFailed("Only active guards can be scheduled.", field="guard", code="not_a_guard")
     if guard.company_id != post.site.client.company_id:
@@ -83,9 +119,35 @@ def shift_schedule(*, guard: User, post: Post, starts_at: datetime, ends_at: dat
             code="shift_overlaps",
             field="starts_at",
         )
+    missing = qualifications_missing(guard=guard, post=post, starts_at=starts_at, ends_at=ends_at)
+    reason = override_reason.strip()
+    if missing and override_by is None:
+        raise QualificationMissing(
+            f"{guard} cannot be scheduled at {post.site.name}: {'; '.join(m.sentence() for m in missing)}.",
+            field="guard",
+            extra={"missing": [m.as_dict() for m in missing]},
+        )
+    if missing and override_by is not None:
+        reviewer_check(
+            user=override_by,
+            company_id=post.site.client.company_id,
+            site_id=post.site_id,
+            not_found=NotFound("No such post.", field="post", code="post_not_found"),
+        )
+        if not reason:
+            raise ValidationFailed(
+                "Say why this guard may work the post without the qualification.",
+                field="override_reason",
+                code="override_reason_required",
+            )
     shift = Shift(guard=guard, post=post, scheduled_start=starts_at, scheduled_end=ends_at, notes=notes)
     shift.full_clean()
     shift.save()
+    if missing and override_by is not None:
+        QualificationOverride.objects.bulk_create(
+            QualificationOverride(shift=shift, qualification=m.qualification, overridden_by=override_by, reason=reason)
+            for m in missing
+        )
     return shift
 
 

@@ -88,6 +88,13 @@ class PostOrdersOut(Schema):
     acknowledged: bool = Field(description="This guard acknowledged this version.")
 
 
+class InductionOut(Schema):
+    """A site induction the post requires that this guard has not had yet: ask the supervisor on site."""
+
+    code: str
+    name: str
+
+
 class ShiftDetailOut(Schema):
     id: int = Field(alias="shift.id")
     site: SiteBriefOut = Field(alias="shift.post.site")
@@ -100,6 +107,9 @@ class ShiftDetailOut(Schema):
     checkpoints: list[CheckpointOut]
     restricted_zones: list[RestrictedZoneOut]
     post_orders: PostOrdersOut | None = Field(description="The current version, or null when none is published.")
+    inductions_owed: list[InductionOut] = Field(
+        default_factory=list, description="Inductions the post requires that this guard still owes."
+    )
 
 
 class PostOrdersAckIn(StrictSchema):
@@ -131,6 +141,12 @@ class ClockResultOut(Schema):
     shift: ClockShiftOut
     verdict: VerdictOut
     flags: list[FlagOut]
+    post_orders: PostOrdersOut | None = Field(
+        default=None, description="On clock-in: the post's current orders (read and acknowledge them if new)."
+    )
+    inductions_owed: list[InductionOut] = Field(
+        default_factory=list, description="On clock-in: inductions the post requires that this guard still owes."
+    )
 
 
 class OutsideGeofenceOut(ErrorOut):

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from PIL import Image
 
+from backend.attendance.models import AttendanceResolution
 from backend.core.models import TenantModel
 from backend.devices.models import DeviceToken
 from backend.flags.models import Flag, FlagNotification
@@ -16,6 +17,7 @@ from backend.incidents.models import IncidentReport, IncidentType
 from backend.rules.models import RuleSettings
 from backend.sites.models import ClientContactSite, Site, SiteAssignment
 from backend.sites.selectors import site_get, sites_for_company, sites_visible_to
+from backend.staffing.models import GuardQualification, PostRequirement, Qualification, QualificationOverride
 from backend.staffing.selectors import guards_for_company, posts_for_company, shifts_for_company, shifts_for_guard
 from backend.tracking.models import ActivityEntry, CheckpointScan, ClockEvent, PanicAlert, Ping
 from tests import factories
@@ -121,6 +123,12 @@ def _one_of_everything(t) -> None:
     supervisor = factories.SupervisorFactory(company=t.company)
     SiteAssignment.objects.create(site=t.site, supervisor=supervisor, assigned_at=now, assigned_by=t.manager)
     ClientContactSite.objects.create(contact=t.client_contact, site=t.site)
+    # Post requirements and attendance resolutions (the attendance area).
+    qualification = Qualification.objects.filter(company=t.company).first()
+    PostRequirement.objects.create(post=t.post, qualification=qualification)
+    GuardQualification.objects.create(guard=t.guard, qualification=qualification, issued_on=now.date())
+    QualificationOverride.objects.create(shift=shift, qualification=qualification, overridden_by=t.manager, reason="-")
+    AttendanceResolution.objects.create(flag=flag, shift=shift, kind="excused", reason="-", resolved_by=t.manager)
 
 
 @pytest.mark.parametrize("model", _tenant_models(), ids=lambda m: m.__name__)

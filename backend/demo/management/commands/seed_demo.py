@@ -18,12 +18,25 @@ from django.db import transaction
 from django.utils import timezone
 
 from backend.accounts.models import Company, Role, User
+from backend.core.localtime import TIME, local_time
 from backend.demo import geometry as g
 from backend.demo.data import COMPANIES, CompanySpec, SiteSpec
+from backend.flags.models import Flag, FlagStatus
 from backend.incidents.services import incident_types_seed_defaults
+from backend.rules.findings import FlagCode, Severity
+from backend.rules.shift_rules import KEY_PREFIX as MONITOR_KEY_PREFIX
 from backend.sites.models import Checkpoint, Client, RestrictedZone, Site, Unit
 from backend.sites.services import site_assignment_add
-from backend.staffing.models import Post, PostOrder, PostOrderAcknowledgement, Shift, ShiftStatus
+from backend.staffing.models import (
+    GuardQualification,
+    Post,
+    PostOrder,
+    PostOrderAcknowledgement,
+    PostRequirement,
+    Shift,
+    ShiftStatus,
+)
+from backend.staffing.services import qualifications_seed_defaults
 
 DAYS_BEFORE = 7
 DAYS_AFTER = 7
@@ -117,6 +130,7 @@ class Command(BaseCommand):
             for site_spec in client_spec.sites:
                 posts.extend(self._site(client, site_spec, manager))
         self._shifts(posts, guards)
+        attendance_demo(company=company, posts=posts, guards=guards, now=self.now)
         if not prefix:
             # The console's second role: a site supervisor who sees two of the company's sites.
             supervisor = self._user("supervisor", ("Renata", "Ellis"), role=Role.SUPERVISOR, company=company)
@@ -266,3 +280,55 @@ def _orders_text(post: Post, *, revised: bool) -> str:
     if revised:
         lines.append("7. (Revised) Visitors must show photo ID; log the plate of every vehicle admitted after 22:00.")
     return "\n".join(lines)
+
+
+# --- Attendance area: qualifications and a no-show today (the console's attendance pages) ---
+
+
+def attendance_demo(*, company: Company, posts: list[Post], guards: list[User], now: datetime) -> None:
+    """Every guard licensed; the first guard's CPR expiring in 20 days at a post that needs it;
+    the second post needing fire watch that its guards lack; today's first unclocked shift a no-show."""
+    qualifications = {q.code: q for q in qualifications_seed_defaults(company=company)}
+    today = timezone.localdate(now)
+    for guard in guards:
+        GuardQualification.objects.get_or_create(
+            guard=guard,
+            qualification=qualifications["state-guard-licence"],
+            defaults={"issued_on": today - timedelta(days=700), "expires_on": today + timedelta(days=400)},
+        )
+    if guards:
+        GuardQualification.objects.get_or_create(
+            guard=guards[0],
+            qualification=qualifications["cpr-first-aid"],
+            defaults={"issued_on": today - timedelta(days=710), "expires_on": today + timedelta(days=20)},
+        )
+    for post, codes in zip(posts, (("state-guard-licence", "cpr-first-aid"), ("fire-watch",)), strict=False):
+        for code in codes:
+            PostRequirement.objects.get_or_create(post=post, qualification=qualifications[code])
+    no_show = (
+        Shift.objects.filter(
+            post__in=posts,
+            status=ShiftStatus.SCHEDULED,
+            clock_in_at__isnull=True,
+            scheduled_start__lte=now,
+            scheduled_end__gt=now,
+        )
+        .select_related("guard", "post__site")
+        .order_by("scheduled_start", "pk")
+        .first()
+    )
+    if no_show is not None:
+        Flag.objects.get_or_create(
+            shift=no_show,
+            code=FlagCode.NO_SHOW,
+            key=f"{MONITOR_KEY_PREFIX}no-show",
+            status=FlagStatus.OPEN,
+            defaults={
+                "company": company,
+                "severity": Severity.CRITICAL,
+                "message": f"{no_show.guard} has not clocked in at {no_show.post.site.name} "
+                f"({no_show.post.name}); the shift began at "
+                f"{local_time(no_show.scheduled_start, no_show.post.site.timezone, TIME)}.",
+                "raised_at": no_show.scheduled_start + timedelta(minutes=15),
+            },
+        )

@@ -1,0 +1,280 @@
+"""Attendance exceptions (/console/attendance) and the guards' pages (/console/guards)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any, cast
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from backend.accounts.models import User
+from backend.attendance.models import ResolutionKind
+from backend.attendance.resolutions import (
+    REPLACEABLE_CODES,
+    attendance_exception_excuse,
+    attendance_exception_get_visible,
+    attendance_exceptions_visible,
+    attendance_replacement_assign,
+    attendance_time_correct,
+    shift_times,
+)
+from backend.attendance.selectors import guard_attendance_figures
+from backend.core.errors import ApplicationError, NotFound
+from backend.flags.models import Flag, FlagStatus
+from backend.flags.selectors import flags_visible
+from backend.rules.findings import FlagCode
+from backend.sites.models import Site
+from backend.sites.selectors import sites_visible
+from backend.staffing.models import Shift
+from backend.staffing.selectors import (
+    guard_get_visible,
+    guards_schedulable,
+    guards_visible,
+    post_order_acknowledgements_visible,
+    qualification_warnings_for_guard,
+    qualifications_of_guard,
+    shifts_visible,
+)
+from console import navigation
+from console.access import ConsoleRequest, console_view
+
+navigation.register(label="Attendance", url_name="console:attendance", order=40)
+navigation.register(label="Guards", url_name="console:guards", order=50)
+
+EXCEPTION_STATUS = {
+    FlagCode.NO_SHOW: "critical",
+    FlagCode.LATE_CLOCK_IN: "attention",
+    FlagCode.EARLY_CLOCK_OUT: "attention",
+    FlagCode.MISSED_CLOCK_OUT: "attention",
+    FlagCode.OUT_OF_POSITION: "attention",
+}
+
+
+def _shift_of(flag: Flag) -> Shift:
+    # Attendance exceptions are shift flags (the selector only returns those).
+    if flag.shift is None:
+        raise NotFound("No such attendance exception.")
+    return flag.shift
+
+
+def _zone(request: ConsoleRequest) -> str:
+    company = request.user.company
+    return company.timezone if company is not None else "UTC"
+
+
+class ExceptionFilter(forms.Form):
+    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False, empty_label="All sites")
+
+    def __init__(self, *args: Any, scope: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        site_field = cast(forms.ModelChoiceField, self.fields["site"])  # type: ignore[type-arg]
+        site_field.queryset = sites_visible(scope=scope).defer("geofence").order_by("name")
+
+
+@console_view
+def attendance(request: ConsoleRequest) -> HttpResponse:
+    """The day's exceptions on the viewer's sites, one site or all; filters live in the URL."""
+    zone = _zone(request)
+    today = timezone.now().astimezone(ZoneInfo(zone)).date()
+    form = ExceptionFilter(request.GET or None, scope=request.scope)
+    day: date = today
+    site_id = None
+    if form.is_bound and form.is_valid():
+        day = form.cleaned_data["day"] or today
+        site = form.cleaned_data["site"]
+        site_id = site.pk if site is not None else None
+    rows = attendance_exceptions_visible(scope=request.scope, day=day, zone_name=zone, site_id=site_id)
+    context = {
+        "form": form,
+        "day": day,
+        "rows": [{"flag": flag, "status": EXCEPTION_STATUS.get(FlagCode(flag.code), "info")} for flag in rows],
+    }
+    template = "console/attendance/list.html#rows" if request.htmx else "console/attendance/list.html"
+    return render(request, template, context)
+
+
+class ExcuseForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class ReplacementForm(forms.Form):
+    guard = forms.ModelChoiceField(queryset=User.objects.none(), label="Replacement guard")
+    reason = forms.CharField(required=False, max_length=2000)
+    override_reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Override reason",
+        help_text="Only if the guard lacks a qualification the post requires.",
+    )
+
+    def __init__(self, *args: Any, scope: Any, exclude_guard_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        guard_field = cast(forms.ModelChoiceField, self.fields["guard"])  # type: ignore[type-arg]
+        guard_field.queryset = guards_schedulable(scope=scope).exclude(pk=exclude_guard_id)
+
+
+class CorrectionForm(forms.Form):
+    clock_in_at = forms.DateTimeField(
+        required=False, label="Actual clock-in", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    clock_out_at = forms.DateTimeField(
+        required=False, label="Actual clock-out", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+def _forms(request: ConsoleRequest, flag: Flag, data: dict[str, Any] | None = None, which: str = "") -> dict[str, Any]:
+    def bound(name: str) -> Any:
+        return data if which == name else None
+
+    return {
+        "excuse_form": ExcuseForm(bound("excuse"), prefix="excuse"),
+        "replacement_form": ReplacementForm(
+            bound("replace"), prefix="replace", scope=request.scope, exclude_guard_id=_shift_of(flag).guard_id
+        ),
+        "correction_form": CorrectionForm(bound("correct"), prefix="correct"),
+    }
+
+
+def _exception_page(request: ConsoleRequest, flag: Flag, forms_: dict[str, Any], status: int = 200) -> HttpResponse:
+    site = _shift_of(flag).post.site
+    context = {
+        "flag": flag,
+        "site": site,
+        "shift": _shift_of(flag),
+        "times": shift_times(shift=_shift_of(flag)),
+        "resolution": getattr(flag, "attendance_resolution", None) if _has_resolution(flag) else None,
+        "replaceable": flag.code in REPLACEABLE_CODES,
+        "status": EXCEPTION_STATUS.get(FlagCode(flag.code), "info"),
+        **forms_,
+    }
+    return render(request, "console/attendance/exception.html", context, status=status)
+
+
+def _has_resolution(flag: Flag) -> bool:
+    try:
+        return flag.attendance_resolution is not None
+    except Flag.attendance_resolution.RelatedObjectDoesNotExist:
+        return False
+
+
+@console_view
+def attendance_exception(request: ConsoleRequest, flag_id: int) -> HttpResponse:
+    flag = attendance_exception_get_visible(scope=request.scope, flag_id=flag_id)
+    return _exception_page(request, flag, _forms(request, flag))
+
+
+def _back_to_list(flag: Flag, zone: str) -> str:
+    day = _shift_of(flag).scheduled_start.astimezone(ZoneInfo(zone)).date()
+    return f"{reverse('console:attendance')}?{urlencode({'day': day.isoformat()})}"
+
+
+def _in_site_zone(value: datetime | None, zone: str) -> datetime | None:
+    # The form's datetime-local is the site's wall clock.
+    if value is None:
+        return None
+    naive = value.replace(tzinfo=None)
+    return timezone.make_aware(naive, ZoneInfo(zone))
+
+
+@console_view
+@require_POST
+def attendance_resolve(request: ConsoleRequest, flag_id: int, action: str) -> HttpResponse:
+    """One of the three resolutions; a refusal comes back as errors on its form (422)."""
+    flag = attendance_exception_get_visible(scope=request.scope, flag_id=flag_id)
+    if action not in {"excuse", "replace", "correct"}:
+        raise NotFound("No such action.")
+    forms_ = _forms(request, flag, request.POST, action)
+    form = forms_[{"excuse": "excuse_form", "replace": "replacement_form", "correct": "correction_form"}[action]]
+    if not form.is_valid():
+        return _exception_page(request, flag, forms_, status=422)
+    data = form.cleaned_data
+    site_zone = _shift_of(flag).post.site.timezone
+    try:
+        if action == "excuse":
+            attendance_exception_excuse(flag=flag, by=request.user, reason=data["reason"])
+            done = "Excused."
+        elif action == "replace":
+            attendance_replacement_assign(
+                flag=flag,
+                by=request.user,
+                guard=data["guard"],
+                reason=data["reason"],
+                override_reason=data["override_reason"],
+            )
+            done = f"{data['guard']} replaces {_shift_of(flag).guard}: a shift was scheduled for them."
+        else:
+            attendance_time_correct(
+                flag=flag,
+                by=request.user,
+                reason=data["reason"],
+                clock_in_at=_in_site_zone(data["clock_in_at"], site_zone),
+                clock_out_at=_in_site_zone(data["clock_out_at"], site_zone),
+            )
+            done = "Time corrected; the verified times are kept beside it."
+    except ApplicationError as error:
+        if isinstance(error, NotFound) and error.field not in form.fields:
+            raise
+        field = error.field if error.field in form.fields else None
+        form.add_error(field, error.message)
+        return _exception_page(request, flag, forms_, status=error.status if error.status != 404 else 422)
+    messages.success(request, done)
+    return redirect(_back_to_list(flag, _zone(request)))
+
+
+# --- Guards -----------------------------------------------------------------------------
+
+
+@console_view
+def guards(request: ConsoleRequest) -> HttpResponse:
+    return render(request, "console/attendance/guards.html", {"guards": guards_visible(scope=request.scope)})
+
+
+@console_view
+def guard_detail(request: ConsoleRequest, guard_id: int) -> HttpResponse:
+    """The guard's shifts, flags (open and dismissed), acknowledgements, qualifications, 30-day figures."""
+    guard = guard_get_visible(scope=request.scope, guard_id=guard_id)
+    now = timezone.now()
+    shifts = list(
+        shifts_visible(scope=request.scope, ends_after=now - timedelta(days=30))
+        .filter(guard=guard)
+        .order_by("-scheduled_start")[:100]
+    )
+    flags = list(flags_visible(scope=request.scope).filter(shift__guard=guard)[:100])
+    context = {
+        "guard": guard,
+        "shifts": shifts,
+        "flags": [f for f in flags if f.status != FlagStatus.DISMISSED],
+        "dismissed": [f for f in flags if f.status == FlagStatus.DISMISSED],
+        "acknowledgements": list(post_order_acknowledgements_visible(scope=request.scope, guard=guard)[:50]),
+        "qualifications": list(qualifications_of_guard(guard=guard)),
+        "warnings": qualification_warnings_for_guard(guard=guard, now=now),
+        "figures": guard_attendance_figures(scope=request.scope, guard=guard, now=now),
+        "today": timezone.localdate(),
+        "resolution_kinds": ResolutionKind,
+    }
+    return render(request, "console/attendance/guard.html", context)
+
+
+@console_view
+def guard_certificate(request: ConsoleRequest, guard_id: int, held_id: int) -> HttpResponse:
+    """A certificate scan, only through the guard the viewer may see (re-encoded pixels, no metadata)."""
+    guard = guard_get_visible(scope=request.scope, guard_id=guard_id)
+    held = qualifications_of_guard(guard=guard).filter(pk=held_id).exclude(certificate="").first()
+    if held is None:
+        raise NotFound("No such certificate.")
+    with held.certificate.open("rb") as scan:
+        # A display copy of a page (a few hundred KB): read whole, like the console's other answers.
+        body = scan.read()
+    return HttpResponse(
+        body, content_type="image/jpeg", headers={"X-Content-Type-Options": "nosniff", "Content-Disposition": "inline"}
+    )
