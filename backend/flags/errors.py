@@ -24,3 +24,9 @@ class FlagFollowsPanicAlert(Conflict):
     """A PANIC flag closes with its panic alert (acknowledge it), never on its own."""
 
     code = "flag_follows_panic_alert"
+
+
+class FlagAlreadyAcknowledged(Conflict):
+    """Someone already took this flag; the message says who and when."""
+
+    code = "flag_already_acknowledged"
