@@ -49,6 +49,8 @@ def _line(managers: list[User]) -> list[User]:
 
 def alerts_escalate(*, now: datetime | None = None) -> int:
     """Record and enqueue the escalations that are due; returns how many were recorded."""
+    from backend.attendance.tasks import alert_escalation_send_task  # the tasks module imports this one
+
     now = now or timezone.now()
     after = escalation_after()
     due_before, horizon = now - after, now - ESCALATION_HORIZON
@@ -109,7 +111,7 @@ def alerts_escalate(*, now: datetime | None = None) -> int:
                     address=recipient.email,
                 )
                 outbox_enqueue(
-                    task="backend.attendance.tasks.alert_escalation_send_task",
+                    task=alert_escalation_send_task,
                     args=[escalation.pk],
                     dedup_key=f"alert-escalation:{escalation.pk}",
                 )
