@@ -345,3 +345,20 @@ def test_a_panic_flag_is_not_listed_twice_beside_its_alert(tenant):
 
     assert [a.kind for a in alerts] == ["panic"]
     assert PanicAlert.objects.count() == 1
+
+
+def test_the_demo_has_a_guard_out_of_position_now_and_a_panic_waiting(settings):
+    from django.core.management import call_command
+
+    from backend.accounts.models import User
+
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)  # idempotent: still one alert
+    manager = User.objects.get(username="manager")
+
+    rows = live_board(scope=scope_for(manager), now=timezone.now()).rows
+    alerts = alerts_open(scope=scope_for(manager), now=timezone.now())
+
+    assert any(row.fence_now == "outside" for row in rows)
+    panics = [alert for alert in alerts if alert.kind == "panic"]
+    assert len(panics) == 1 and not panics[0].acknowledged and panics[0].guard.phone
