@@ -133,6 +133,24 @@ def main() -> int:
                                                             clock_in_at=now - timedelta(hours=1))  # fmt: skip
         _refresh(client, 2)  # warm-up
         timings, queries = _refresh(client, REPEATS)
+        # The selector alone (what the view spends outside the template).
+        from backend.attendance.selectors import live_board
+        from backend.sites.scopes import scope_for
+
+        selector_ms = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            live_board(scope=scope_for(manager), now=timezone.now())
+            selector_ms.append((time.perf_counter() - t0) * 1000)
+        if os.environ.get("BENCH_PROFILE"):
+            import cProfile
+            import pstats
+
+            profile = cProfile.Profile()
+            profile.enable()
+            _refresh(client, 1)
+            profile.disable()
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
 
         # Baseline: the last fix of each shift, one query per shift.
         t0 = time.perf_counter()
@@ -150,6 +168,7 @@ def main() -> int:
     print(f"{'baseline: last fix shift by shift (one query each)':<58}{baseline_ms:>10.0f}{len(shift_ids):>10}")
     print(f"{'board refresh, p50':<58}{p50:>10.0f}{queries[0]:>10}")
     print(f"{'board refresh, p95':<58}{p95:>10.0f}{queries[0]:>10}")
+    print(f"{'of which the selector (live_board), median':<58}{statistics.median(selector_ms):>10.0f}{'':>10}")
     few_label = f"board refresh with {rows_shown} shifts (query count only)"
     print(f"{few_label:<58}{'':>10}{few_queries[0]:>10}")
     print()

@@ -59,6 +59,19 @@ FENCE_STATUS = {
     FenceNow.NO_SIGNAL: "muted",
 }
 
+STATE_LABELS = {
+    "no_show": "No-show",
+    "late": "Late: not clocked in",
+    "in_progress": "On shift",
+    "upcoming": "Starts soon",
+}
+STATE_STATUS = {"no_show": "critical", "late": "critical", "in_progress": "ok", "upcoming": "muted"}
+SEVERITY_STATUS = {
+    Severity.CRITICAL.value: "critical",
+    Severity.WARNING.value: "attention",
+    Severity.INFO.value: "info",
+}
+
 
 @dataclass(frozen=True)
 class LastFix:
@@ -85,6 +98,14 @@ class BoardRow:
     @property
     def needs_attention(self) -> bool:
         return self.state in ("late", "no_show")
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+    @property
+    def state_status(self) -> str:
+        return STATE_STATUS[self.state]
 
     @property
     def fence_label(self) -> str:
@@ -154,11 +175,12 @@ def last_fixes(*, shift_ids: list[int]) -> dict[int, LastFix]:
 def _fence_now(fix: LastFix | None, now: datetime) -> str:
     if fix is None or now - fix.recorded_at > NO_SIGNAL_AFTER:
         return FenceNow.NO_SIGNAL
-    return {
-        FenceState.INSIDE: FenceNow.INSIDE,
-        FenceState.NEAR: FenceNow.NEAR,
-        FenceState.OUTSIDE: FenceNow.OUTSIDE,
-    }.get(fix.fence, FenceNow.NO_SIGNAL)
+    judged: dict[str, str] = {
+        FenceState.INSIDE.value: FenceNow.INSIDE,
+        FenceState.NEAR.value: FenceNow.NEAR,
+        FenceState.OUTSIDE.value: FenceNow.OUTSIDE,
+    }
+    return judged.get(fix.fence, FenceNow.NO_SIGNAL)
 
 
 def _state(shift: Shift, now: datetime) -> str:
@@ -259,6 +281,7 @@ def live_board(*, scope: Scope, now: datetime) -> LiveBoard:
             .order_by("raised_at")
             .values("id", "shift_id", "code", "severity", "message")
         ):
+            flag["status"] = SEVERITY_STATUS.get(flag["severity"], "info")
             flags[flag["shift_id"]].append(flag)
     tours = _tour_progress(shifts, now)
     by_site: dict[int, BoardSite] = {}

@@ -16,7 +16,7 @@ def shift_on_now(*, post: Post, guard=None, started_ago: timedelta = timedelta(h
     """A shift the guard clocked into `started_ago`, in progress now."""
     start = timezone.now() - started_ago
     extra = {"guard": guard} if guard is not None else {}
-    return factories.ShiftFactory(
+    return factories.ShiftFactory.create(
         post=post, scheduled_start=start, status=ShiftStatus.IN_PROGRESS, clock_in_at=start, **extra, **fields
     )
 

@@ -52,8 +52,10 @@ def test_the_board_shows_each_guards_fence_state_now_with_the_age_of_the_fix(ten
     assert rows["Ines"].fence_now == "inside"
     assert rows["Omar"].fence_now == "outside"
     assert rows["Sid"].fence_now == "no_signal"  # a 25-minute-old fix says nothing about now
-    assert "Outside" in page and "fix 2 min old" in page
-    assert "No signal" in page and "fix 25 min old" in page
+    assert "Outside" in page
+    assert "fix 2 min old" in page
+    assert "No signal" in page
+    assert "fix 25 min old" in page
 
 
 def test_late_and_no_show_shifts_come_first_and_upcoming_ones_are_on_the_board(tenant):
@@ -72,10 +74,12 @@ def test_late_and_no_show_shifts_come_first_and_upcoming_ones_are_on_the_board(t
     rows = live_board(scope=scope_for(tenant.manager), now=now).rows
 
     assert [row.shift.pk for row in rows] == [late.pk, on_shift.pk, soon.pk]
-    assert rows[0].state == "late" and rows[0].coverage == 0.0
+    assert rows[0].state == "late"
+    assert rows[0].coverage == 0.0
     assert later.pk not in [row.shift.pk for row in rows]
     page = signed_in(tenant.manager).get("/console/live").content.decode()
-    assert "Late: not clocked in" in page and "Starts soon" in page
+    assert "Late: not clocked in" in page
+    assert "Starts soon" in page
 
 
 def test_coverage_is_the_clocked_in_share_of_the_scheduled_time_so_far(tenant):
@@ -87,7 +91,8 @@ def test_coverage_is_the_clocked_in_share_of_the_scheduled_time_so_far(tenant):
 
     (row,) = live_board(scope=scope_for(tenant.manager), now=now).rows
 
-    assert row.shift.pk == shift.pk and row.coverage_percent == 50
+    assert row.shift.pk == shift.pk
+    assert row.coverage_percent == 50
 
 
 def test_the_board_shows_open_flags_and_tour_progress(tenant):
@@ -96,8 +101,9 @@ def test_the_board_shows_open_flags_and_tour_progress(tenant):
     tenant.post.save()
     gate = factories.CheckpointFactory(site=tenant.site, name="Gate")
     factories.CheckpointFactory(site=tenant.site, name="Dock")
-    from backend.tracking.models import CheckpointScan
     import uuid
+
+    from backend.tracking.models import CheckpointScan
 
     moment = timezone.now() - timedelta(minutes=10)
     CheckpointScan.objects.create(
@@ -145,7 +151,8 @@ def test_the_refresh_answers_the_board_fragment_to_htmx(tenant):
     whole = client.get("/console/live")
 
     assert 'hx-trigger="every 10s"' in fragment.content.decode()
-    assert "<html" not in fragment.content.decode() and "<html" in whole.content.decode()
+    assert "<html" not in fragment.content.decode()
+    assert "<html" in whole.content.decode()
     assert "HX-Request" in fragment["Vary"]
 
 
@@ -172,7 +179,8 @@ def test_the_map_has_the_fence_and_each_guard_coloured_by_state_with_a_track_lin
     assert kinds["fence"]["geometry"]["type"] == "MultiPolygon"
     guard = kinds["guard"]
     assert guard["properties"]["status"] == "critical"
-    assert "Omar" in guard["properties"]["label"] and "Outside" in guard["properties"]["label"]
+    assert "Omar" in guard["properties"]["label"]
+    assert "Outside" in guard["properties"]["label"]
     assert guard["properties"]["track_url"] == f"/console/live/track/{shift.pk}"
 
 
@@ -236,10 +244,12 @@ def test_acknowledging_a_panic_alert_records_who_and_moves_it_out_of_the_waiting
     )
 
     alert.refresh_from_db()
-    assert alert.acknowledged_by == tenant.manager and alert.acknowledgement_note == "Calling him"
+    assert alert.acknowledged_by == tenant.manager
+    assert alert.acknowledgement_note == "Calling him"
     page = response.content.decode()
     waiting, handled = page.split('data-testid="acknowledged"')
-    assert str(alert.pk) not in waiting and str(alert.pk) in handled
+    assert str(alert.pk) not in waiting
+    assert str(alert.pk) in handled
 
 
 def test_a_second_manager_acknowledging_is_told_who_took_it(tenant):
@@ -265,7 +275,8 @@ def test_resolving_a_panic_alert_needs_an_outcome_and_takes_it_off_the_list(tena
 
     assert refused.status_code == 422
     alert.refresh_from_db()
-    assert alert.outcome == "handled_on_site" and alert.resolved_by == tenant.manager
+    assert alert.outcome == "handled_on_site"
+    assert alert.resolved_by == tenant.manager
     assert done.status_code == 302
     assert str(alert.pk) not in client.get("/console/live/alerts").content.decode()
 
@@ -295,7 +306,8 @@ def test_acknowledging_a_critical_flag_records_who_and_when_and_keeps_it_open(te
     )
 
     acknowledgement = FlagAcknowledgement.objects.get(flag=flag)
-    assert acknowledgement.acknowledged_by == tenant.manager and acknowledgement.note == "Supervisor called"
+    assert acknowledgement.acknowledged_by == tenant.manager
+    assert acknowledgement.note == "Supervisor called"
     flag.refresh_from_db()
     assert flag.status == FlagStatus.OPEN
     assert again.status_code == 409
@@ -309,7 +321,8 @@ def test_resolving_a_flag_from_the_alerts_closes_it_with_a_note(tenant):
     client.post(f"/console/live/alerts/flag/{flag.pk}/resolve", {"note": "Handled."})
 
     flag.refresh_from_db()
-    assert flag.status == FlagStatus.RESOLVED and flag.resolved_by == tenant.manager
+    assert flag.status == FlagStatus.RESOLVED
+    assert flag.resolved_by == tenant.manager
     assert AlertNote.objects.get(flag=flag).text == "Guard back at post."
 
 
@@ -361,4 +374,6 @@ def test_the_demo_has_a_guard_out_of_position_now_and_a_panic_waiting(settings):
 
     assert any(row.fence_now == "outside" for row in rows)
     panics = [alert for alert in alerts if alert.kind == "panic"]
-    assert len(panics) == 1 and not panics[0].acknowledged and panics[0].guard.phone
+    assert len(panics) == 1
+    assert not panics[0].acknowledged
+    assert panics[0].guard.phone

@@ -93,7 +93,8 @@ def test_an_unacknowledged_critical_flag_escalates_and_an_acknowledged_one_does_
     _run(now + timedelta(minutes=11), django_capture_on_commit_callbacks)
 
     assert _escalated_to() == ["second@acme.test"]
-    assert "(waiting)" in mail.outbox[0].body and "[Escalated: unacknowledged" in mail.outbox[0].subject
+    assert "(waiting)" in mail.outbox[0].body
+    assert "[Escalated: unacknowledged" in mail.outbox[0].subject
     assert list(AlertEscalation.objects.values_list("flag_id", flat=True)) == [waiting.pk]
 
 

@@ -28,7 +28,7 @@ def _positions(world: World) -> Target:
 @case("console:live_track")
 def _track(world: World) -> Target:
     shift = _guarded_shift(world, "Trackmarker")
-    return Target(kwargs={"shift_id": shift.pk}, marker="\"kind\": \"fix\"")
+    return Target(kwargs={"shift_id": shift.pk}, marker='"kind": "fix"')
 
 
 @case("console:live_alerts")
@@ -64,8 +64,9 @@ def _panic_resolve(world: World) -> Target:
 
 
 def _flag_target(world: World, data=None) -> Target:
-    from backend.flags.models import Flag
     from django.utils import timezone
+
+    from backend.flags.models import Flag
 
     shift = _guarded_shift(world, "Flagmarker")
     flag = Flag.objects.create(
