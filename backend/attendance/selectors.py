@@ -37,6 +37,10 @@ NO_SIGNAL_AFTER = timedelta(minutes=10)
 NEW_WARNING_WINDOW = timedelta(hours=24)
 """Open warnings raised this recently are alerts; older ones wait in the review queue."""
 ALERTS_SHOWN = 100
+BOARD_FULL_ROWS = 300
+"""Above this many shifts, the whole-company board lists only the rows with something to look at
+(late, no-show, not inside, open flags) and counts the quiet ones per site; one site's board
+(`site_id`) always lists every row. A page of 5,000 rows is neither read nor cheap to refresh."""
 
 
 class FenceNow:
@@ -85,7 +89,7 @@ class LastFix:
 
 @dataclass
 class BoardRow:
-    shift: Shift
+    shift: BoardShift
     state: str  # late, no_show, in_progress, upcoming
     fence_now: str
     last_fix: LastFix | None
@@ -98,6 +102,11 @@ class BoardRow:
     @property
     def needs_attention(self) -> bool:
         return self.state in ("late", "no_show")
+
+    @property
+    def quiet(self) -> bool:
+        """Nothing to look at: on shift, inside the fence, no open flag."""
+        return self.state == "in_progress" and self.fence_now == FenceNow.INSIDE and not self.flags
 
     @property
     def state_label(self) -> str:
@@ -126,16 +135,27 @@ class BoardSite:
     name: str
     timezone: str
     rows: list[BoardRow]
+    collapsed: bool = False
 
     @property
     def attention(self) -> int:
         return sum(1 for row in self.rows if row.needs_attention)
+
+    @property
+    def shown(self) -> list[BoardRow]:
+        """Every row; on a collapsed board only those with something to look at."""
+        return [row for row in self.rows if not row.quiet] if self.collapsed else self.rows
+
+    @property
+    def quiet_hidden(self) -> int:
+        return sum(1 for row in self.rows if row.quiet) if self.collapsed else 0
 
 
 @dataclass
 class LiveBoard:
     now: datetime
     sites: list[BoardSite]
+    collapsed: bool = False
 
     @property
     def rows(self) -> list[BoardRow]:
@@ -183,7 +203,7 @@ def _fence_now(fix: LastFix | None, now: datetime) -> str:
     return judged.get(fix.fence, FenceNow.NO_SIGNAL)
 
 
-def _state(shift: Shift, now: datetime) -> str:
+def _state(shift: BoardShift, now: datetime) -> str:
     if shift.status == ShiftStatus.MISSED:
         return "no_show"
     if shift.status == ShiftStatus.IN_PROGRESS:
@@ -191,7 +211,7 @@ def _state(shift: Shift, now: datetime) -> str:
     return "late" if shift.scheduled_start <= now else "upcoming"
 
 
-def _coverage(shift: Shift, now: datetime) -> float | None:
+def _coverage(shift: BoardShift, now: datetime) -> float | None:
     """Clocked-in share of the scheduled time elapsed so far (None before the shift starts)."""
     start, end = shift.scheduled_start, min(shift.scheduled_end, now)
     if end <= start:
@@ -203,13 +223,13 @@ def _coverage(shift: Shift, now: datetime) -> float | None:
     return min(covered / (end - start), 1.0)
 
 
-def _tour_progress(shifts: list[Shift], now: datetime) -> dict[int, tuple[int, int]]:
+def _tour_progress(shifts: list[BoardShift], now: datetime) -> dict[int, tuple[int, int]]:
     """For shifts at a post with a tour schedule: checkpoints scanned in the current round / active
     checkpoints of the site. Two queries when any such shift is on the board, none otherwise."""
-    toured = [s for s in shifts if s.post.tour_interval_minutes and s.status == ShiftStatus.IN_PROGRESS]
+    toured = [s for s in shifts if s.tour_interval_minutes and s.status == ShiftStatus.IN_PROGRESS]
     if not toured:
         return {}
-    site_ids = {s.post.site_id for s in toured}
+    site_ids = {s.site_id for s in toured}
     totals = dict(
         Checkpoint.objects.filter(site_id__in=site_ids, is_active=True)
         .order_by()
@@ -218,7 +238,7 @@ def _tour_progress(shifts: list[Shift], now: datetime) -> dict[int, tuple[int, i
         .values_list("site_id", "n")
     )
     # One window for all: the longest round; each shift's own round is applied below.
-    longest = max(s.post.tour_interval_minutes or 0 for s in toured)
+    longest = max(s.tour_interval_minutes or 0 for s in toured)
     scans: dict[int, dict[int, datetime]] = defaultdict(dict)
     for shift_id, checkpoint_id, last in (
         CheckpointScan.objects.filter(
@@ -235,43 +255,89 @@ def _tour_progress(shifts: list[Shift], now: datetime) -> dict[int, tuple[int, i
             scans[shift_id][checkpoint_id] = last
     progress: dict[int, tuple[int, int]] = {}
     for shift in toured:
-        window_start = now - timedelta(minutes=shift.post.tour_interval_minutes or 0)
+        window_start = now - timedelta(minutes=shift.tour_interval_minutes or 0)
         done = sum(1 for moment in scans[shift.pk].values() if moment >= window_start)
-        progress[shift.pk] = (done, totals.get(shift.post.site_id, 0))
+        progress[shift.pk] = (done, totals.get(shift.site_id, 0))
     return progress
 
 
-def board_shifts(*, scope: Scope, now: datetime) -> list[Shift]:
+@dataclass(frozen=True)
+class BoardShift:
+    """What the board shows of a shift: read as plain values (5,000 model instances with their
+    guard, post and site cost more than the rest of the refresh)."""
+
+    pk: int
+    status: str
+    scheduled_start: datetime
+    scheduled_end: datetime
+    clock_in_at: datetime | None
+    clock_out_at: datetime | None
+    guard_id: int
+    guard_name: str
+    guard_phone: str
+    post_name: str
+    tour_interval_minutes: int | None
+    site_id: int
+    site_name: str
+    site_timezone: str
+
+
+_BOARD_FIELDS = (
+    "pk", "status", "scheduled_start", "scheduled_end", "clock_in_at", "clock_out_at", "guard_id",
+    "guard__first_name", "guard__last_name", "guard__username", "guard__phone",
+    "post__name", "post__tour_interval_minutes", "post__site_id", "post__site__name", "post__site__timezone",
+)  # fmt: skip
+
+
+def board_shifts(*, scope: Scope, now: datetime, site_id: int | None = None) -> list[BoardShift]:
     """Shifts in progress, late, no-show or starting within BOARD_LOOKAHEAD, on the viewer's sites."""
-    return list(
+    shifts = (
         Shift.objects.for_scope(scope)
         .filter(scheduled_start__lt=now + BOARD_LOOKAHEAD)
         .filter(
             Q(status=ShiftStatus.IN_PROGRESS)
             | Q(status__in=[ShiftStatus.SCHEDULED, ShiftStatus.MISSED], scheduled_end__gt=now)
         )
-        .select_related("guard", "post__site")
-        .only(
-            "id", "status", "scheduled_start", "scheduled_end", "clock_in_at", "clock_out_at", "guard_id", "post_id",
-            "guard__first_name", "guard__last_name", "guard__username", "guard__phone",
-            "post__name", "post__tour_interval_minutes", "post__site_id",
-            "post__site__name", "post__site__timezone",
+    )
+    if site_id is not None:
+        shifts = shifts.filter(post__site_id=site_id)
+    board: list[BoardShift] = []
+    for row in shifts.order_by("post__site__name", "scheduled_start", "pk").values_list(*_BOARD_FIELDS):
+        (pk, status, start, end, clock_in, clock_out, guard_id, first, last, username, phone,
+         post_name, interval, site, site_name, zone) = row  # fmt: skip
+        name = f"{first} {last}".strip() or username
+        board.append(
+            BoardShift(
+                pk,
+                status,
+                start,
+                end,
+                clock_in,
+                clock_out,
+                guard_id,
+                name,
+                phone,
+                post_name,
+                interval,
+                site,
+                site_name,
+                zone,
+            )  # fmt: skip
         )
-        .order_by("post__site__name", "scheduled_start", "pk")
-    )  # fmt: skip
+    return board
 
 
 _STATE_ORDER = {"no_show": 0, "late": 1, "in_progress": 2, "upcoming": 3}
 
 
-def live_board(*, scope: Scope, now: datetime) -> LiveBoard:
+def live_board(*, scope: Scope, now: datetime, site_id: int | None = None) -> LiveBoard:
     """The board, grouped by site; late and no-show shifts first (and their sites first).
 
     Queries: the shifts, their last fixes, their open flags, and (when a toured post is on
     the board) two for tour progress — five at most, for 3 shifts or 5,000.
     """
     scope.require_operations("the live board")
-    shifts = board_shifts(scope=scope, now=now)
+    shifts = board_shifts(scope=scope, now=now, site_id=site_id)
     ids = [shift.pk for shift in shifts]
     fixes = last_fixes(shift_ids=ids)
     flags: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -286,7 +352,6 @@ def live_board(*, scope: Scope, now: datetime) -> LiveBoard:
     tours = _tour_progress(shifts, now)
     by_site: dict[int, BoardSite] = {}
     for shift in shifts:
-        site = shift.post.site
         fix = fixes.get(shift.pk)
         tour = tours.get(shift.pk)
         row = BoardRow(
@@ -300,12 +365,18 @@ def live_board(*, scope: Scope, now: datetime) -> LiveBoard:
             tour_total=tour[1] if tour else None,
             flags=flags.get(shift.pk, []),
         )
-        by_site.setdefault(site.pk, BoardSite(site_id=site.pk, name=site.name, timezone=site.timezone, rows=[]))
-        by_site[site.pk].rows.append(row)
+        if shift.site_id not in by_site:
+            by_site[shift.site_id] = BoardSite(
+                site_id=shift.site_id, name=shift.site_name, timezone=shift.site_timezone, rows=[]
+            )
+        by_site[shift.site_id].rows.append(row)
     for board_site in by_site.values():
         board_site.rows.sort(key=lambda row: (_STATE_ORDER[row.state], row.shift.scheduled_start, row.shift.pk))
+    collapsed = site_id is None and len(shifts) > BOARD_FULL_ROWS
+    for board_site in by_site.values():
+        board_site.collapsed = collapsed
     sites = sorted(by_site.values(), key=lambda s: (-s.attention, s.name, s.site_id))
-    return LiveBoard(now=now, sites=sites)
+    return LiveBoard(now=now, sites=sites, collapsed=collapsed)
 
 
 # --- The guard's track on the map -------------------------------------------------------------

@@ -44,8 +44,12 @@ REFRESH_SECONDS = 10
 def board(request: ConsoleRequest) -> HttpResponse:
     """Every shift in progress or starting within 2 hours, by site; late and no-show first."""
     now = timezone.now()
+    site = request.GET.get("site", "")
+    # One site's board: an id the viewer may not see is simply an empty board (the selector scopes it).
+    site_id = int(site) if site.isdigit() and len(site) < 12 else None
     context = {
-        "board": live_board(scope=request.scope, now=now),
+        "board": live_board(scope=request.scope, now=now, site_id=site_id),
+        "site_id": site_id,
         "refresh_seconds": REFRESH_SECONDS,
         "tiles_url": settings.MAP_TILES_URL,
     }
@@ -84,8 +88,7 @@ def positions(request: ConsoleRequest) -> HttpResponse:
             fix = row.last_fix
             if fix is None or fix.lon is None or fix.lat is None:
                 continue
-            guard = row.shift.guard
-            name = guard.get_full_name() or guard.username
+            name = row.shift.guard_name
             age = _duration((now - fix.recorded_at).total_seconds())
             features.append(
                 {
@@ -93,7 +96,7 @@ def positions(request: ConsoleRequest) -> HttpResponse:
                     "geometry": {"type": "Point", "coordinates": [fix.lon, fix.lat]},
                     "properties": {
                         "status": FENCE_STATUS[row.fence_now],
-                        "label": f"{name} · {row.shift.post.name} · {row.fence_label} · fix {age} old "
+                        "label": f"{name} · {row.shift.post_name} · {row.fence_label} · fix {age} old "
                         f"({local_time(fix.recorded_at, site.timezone, TIME)})",
                         "kind": "guard",
                         "track_url": reverse("console:live_track", kwargs={"shift_id": row.shift.pk}),

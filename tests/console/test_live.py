@@ -47,7 +47,8 @@ def test_the_board_shows_each_guards_fence_state_now_with_the_age_of_the_fix(ten
     page = signed_in(tenant.manager).get("/console/live").content.decode()
 
     rows = {
-        row.shift.guard.first_name: row for row in live_board(scope=scope_for(tenant.manager), now=timezone.now()).rows
+        row.shift.guard_name.split()[0]: row
+        for row in live_board(scope=scope_for(tenant.manager), now=timezone.now()).rows
     }
     assert rows["Ines"].fence_now == "inside"
     assert rows["Omar"].fence_now == "outside"
@@ -377,3 +378,29 @@ def test_the_demo_has_a_guard_out_of_position_now_and_a_panic_waiting(settings):
     assert len(panics) == 1
     assert not panics[0].acknowledged
     assert panics[0].guard.phone
+
+
+def test_a_big_board_lists_only_rows_to_look_at_and_counts_the_quiet_ones_per_site(tenant, monkeypatch):
+    from backend.attendance import selectors
+
+    monkeypatch.setattr(selectors, "BOARD_FULL_ROWS", 3)
+    for name in ("Quinn", "Quill", "Quade"):
+        ping(shift_on_now(post=tenant.post, guard=_guard(tenant, name)), fence="inside")
+    away = shift_on_now(post=tenant.post, guard=_guard(tenant, "Omar"))
+    ping(away, OUTSIDE_EAST, fence="outside", distance_m=400)
+    client = signed_in(tenant.manager)
+
+    board = client.get("/console/live").content.decode()
+    one_site = client.get(f"/console/live?site={tenant.site.pk}").content.decode()
+
+    assert "Omar" in board and "Quinn" not in board
+    assert "3 more on shift inside the fence with no open flag" in board
+    assert all(name in one_site for name in ("Quinn", "Quill", "Quade", "Omar"))
+
+
+def test_another_companys_site_on_the_board_is_an_empty_board(tenant, other_tenant):
+    ping(shift_on_now(post=other_tenant.post, guard=_guard(other_tenant, "Rivalguard")))
+
+    page = signed_in(tenant.manager).get(f"/console/live?site={other_tenant.site.pk}").content.decode()
+
+    assert "Rivalguard" not in page and "No shift is in progress" in page
