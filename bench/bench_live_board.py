@@ -148,9 +148,14 @@ def main() -> int:
 
             profile = cProfile.Profile()
             profile.enable()
-            _refresh(client, 1)
+            live_board(scope=scope_for(manager), now=timezone.now())
             profile.disable()
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
+            pstats.Stats(profile).sort_stats("tottime").print_stats(15)
+            with connection.cursor() as cursor:
+                from backend.attendance.selectors import _LAST_FIX_SQL
+
+                cursor.execute("EXPLAIN ANALYZE " + _LAST_FIX_SQL, [shift_ids])
+                print("\n".join(row[0] for row in cursor.fetchall()))
 
         # Baseline: the last fix of each shift, one query per shift.
         t0 = time.perf_counter()
