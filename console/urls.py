@@ -29,3 +29,19 @@ urlpatterns = [
         name="guard_certificate",
     ),
 ]
+
+# --- The live board and its alerts (console/views/live.py) ---
+from console.views import live  # noqa: E402
+
+urlpatterns += [
+    path("live", live.board, name="live"),
+    path("live/positions", live.positions, name="live_positions"),
+    path("live/track/<int:shift_id>", live.track, name="live_track"),
+    path("live/alerts", live.alerts, name="live_alerts"),
+    path("live/alerts/panic/<uuid:alert_id>/acknowledge", live.panic_acknowledge, name="live_panic_acknowledge"),
+    path("live/alerts/panic/<uuid:alert_id>/note", live.panic_note, name="live_panic_note"),
+    path("live/alerts/panic/<uuid:alert_id>/resolve", live.panic_resolve, name="live_panic_resolve"),
+    path("live/alerts/flag/<int:flag_id>/acknowledge", live.flag_acknowledge_view, name="live_flag_acknowledge"),
+    path("live/alerts/flag/<int:flag_id>/note", live.flag_note, name="live_flag_note"),
+    path("live/alerts/flag/<int:flag_id>/resolve", live.flag_resolve_view, name="live_flag_resolve"),
+]

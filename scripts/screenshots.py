@@ -27,6 +27,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.config.settings")
 os.environ.setdefault("DJANGO_DEBUG", "true")
 
 SIZES: dict[str, ViewportSize] = {"desk": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
+# Pages that are not in the navigation, by area.
+LIVE_PAGES = ["/console/live/alerts"]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 
 
@@ -60,7 +62,7 @@ def main() -> None:
 
     from console.navigation import nav_items
 
-    paths = [item.url for item in nav_items()] + args.page
+    paths = [item.url for item in nav_items()] + LIVE_PAGES + args.page
     paths += _attendance_paths()
     password = settings.DEMO_PASSWORD
     base = f"http://127.0.0.1:{args.port}"

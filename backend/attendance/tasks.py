@@ -4,6 +4,7 @@ from typing import Any
 from celery import shared_task
 from django.core.cache import cache
 
+from backend.attendance.escalation import alert_escalation_send, alerts_escalate
 from backend.attendance.monitoring import shifts_monitor
 
 logger = logging.getLogger(__name__)
@@ -30,3 +31,16 @@ def shifts_monitor_task() -> dict[str, Any] | None:
         result.marked_missed,
     )
     return {"shifts": result.shifts, "flags": result.flags, "marked_missed": result.marked_missed}
+
+
+# --- The live board's escalation (backend/attendance/escalation.py) ---
+
+
+@shared_task(ignore_result=True)
+def alerts_escalate_task() -> int:
+    return alerts_escalate()
+
+
+@shared_task
+def alert_escalation_send_task(escalation_id: int) -> bool:
+    return alert_escalation_send(escalation_id=escalation_id)

@@ -202,7 +202,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "monitor-shifts-every-minute": {"task": "backend.attendance.tasks.shifts_monitor_task", "schedule": 60.0},
     # Side effects recorded in the outbox but not done yet (broker was down, worker died).
     "redeliver-outbox-every-minute": {"task": "backend.core.tasks.outbox_redeliver_task", "schedule": 60.0},
+    # Live board: unacknowledged critical alerts e-mailed again to the next manager.
+    "escalate-alerts-every-minute": {"task": "backend.attendance.tasks.alerts_escalate_task", "schedule": 60.0},
 }
+
+# Live board: minutes an unacknowledged critical alert (panic, critical flag) waits before it
+# is e-mailed again to the next manager (and again after as many more).
+ALERT_ESCALATION_MINUTES = env.int("ALERT_ESCALATION_MINUTES", default=10)
 
 MOBILE_TOKEN_TTL_DAYS = env.int("MOBILE_TOKEN_TTL_DAYS", default=30)
 LOGIN_THROTTLE = {

@@ -15,3 +15,7 @@ class FlagNotOpen(Conflict, code="flag_not_open"):
 
 class FlagFollowsPanicAlert(Conflict, code="flag_follows_panic_alert"):
     """A PANIC flag closes with its panic alert (acknowledge it), never on its own."""
+
+
+class FlagAlreadyAcknowledged(Conflict, code="flag_already_acknowledged"):
+    """Someone already took this flag; the message says who and when."""

@@ -135,3 +135,104 @@ class FlagNotification(NotificationRecord):
 
     def __str__(self) -> str:
         return f"{self.flag.code} to {self.address}"
+
+
+# --- The live board's alerts: acknowledged, annotated, escalated --------------------------
+
+
+class FlagAcknowledgement(TenantModel):
+    """Someone took an open flag on the live board: who and when (the flag stays open until resolved).
+
+    One per flag: the second reviewer is told who took it. A panic flag is acknowledged
+    through its panic alert (tracking/panic.py), never here.
+    """
+
+    TENANT_PATH: ClassVar[str] = "flag__company"
+    CLIENT_PATH: ClassVar[tuple[str, ...]] = (
+        "flag__shift__post__site__client",
+        "flag__incident__shift__post__site__client",
+    )
+    SITE_PATH: ClassVar[tuple[str, ...]] = ("flag__shift__post__site", "flag__incident__shift__post__site")
+
+    flag = models.OneToOneField(Flag, on_delete=models.CASCADE, related_name="acknowledgement")
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField()
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("-acknowledged_at",)
+
+    def __str__(self) -> str:
+        return f"{self.flag_id} acknowledged by {self.acknowledged_by_id}"
+
+
+class AlertNote(TenantModel):
+    """A note a reviewer added to an alert (a flag or a panic alert) while handling it; append-only.
+
+    A panic alert is named by its id, not a foreign key: flags sit below tracking.
+    """
+
+    TENANT_PATH: ClassVar[str] = "company"
+    CLIENT_PATH: ClassVar[tuple[str, ...]] = ("flag__shift__post__site__client",)
+    SITE_PATH: ClassVar[tuple[str, ...]] = ("flag__shift__post__site",)
+
+    company = models.ForeignKey("accounts.Company", on_delete=models.CASCADE, related_name="+")
+    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, null=True, blank=True, related_name="alert_notes")
+    panic_alert_id = models.UUIDField(null=True, blank=True, db_index=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+
+    class Meta:
+        ordering = ("created_at", "pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(flag__isnull=False, panic_alert_id__isnull=True)
+                | Q(flag__isnull=True, panic_alert_id__isnull=False),
+                name="alert_note_on_one_alert",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class AlertEscalation(TenantModel):
+    """An unacknowledged critical alert e-mailed again, to the next manager, after the escalation time.
+
+    Once per alert and recipient (the unique constraints), so a beat job that runs twice,
+    or a re-delivered e-mail task, tells nobody twice. `step` is 1 for the first repeat.
+    """
+
+    TENANT_PATH: ClassVar[str] = "company"
+    CLIENT_PATH: ClassVar[tuple[str, ...]] = ("flag__shift__post__site__client",)
+    SITE_PATH: ClassVar[tuple[str, ...]] = ("flag__shift__post__site",)
+
+    company = models.ForeignKey("accounts.Company", on_delete=models.CASCADE, related_name="+")
+    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, null=True, blank=True, related_name="escalations")
+    panic_alert_id = models.UUIDField(null=True, blank=True, db_index=True)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    step = models.PositiveIntegerField()
+    address = models.CharField(max_length=254)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("created_at", "pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(flag__isnull=False, panic_alert_id__isnull=True)
+                | Q(flag__isnull=True, panic_alert_id__isnull=False),
+                name="alert_escalation_on_one_alert",
+            ),
+            models.UniqueConstraint(
+                fields=("flag", "recipient"), condition=Q(flag__isnull=False), name="flag_escalated_once_per_recipient"
+            ),
+            models.UniqueConstraint(
+                fields=("panic_alert_id", "recipient"),
+                condition=Q(panic_alert_id__isnull=False),
+                name="panic_escalated_once_per_recipient",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Escalation {self.step} to {self.address}"

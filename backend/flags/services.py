@@ -24,10 +24,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from backend.accounts.models import User
+from backend.core.errors import ValidationFailed
 from backend.core.localtime import DATE_TIME, local_time
 from backend.core.validators import chosen_with_note
-from backend.flags.errors import FlagFollowsPanicAlert, FlagNotFound, FlagNotOpen
-from backend.flags.models import DismissalReason, Flag, FlagStatus
+from backend.flags.errors import FlagAlreadyAcknowledged, FlagFollowsPanicAlert, FlagNotFound, FlagNotOpen
+from backend.flags.models import AlertNote, DismissalReason, Flag, FlagAcknowledgement, FlagStatus
 from backend.rules.findings import Finding, FlagCode, Severity
 from backend.sites.access import reviewer_check
 
@@ -262,3 +263,59 @@ def flag_resolve(*, flag: Flag, by: User, note: str = "") -> Flag:
     locked.resolved_at, locked.resolved_by, locked.resolution_note = timezone.now(), by, note.strip()
     locked.save(update_fields=["status", "resolved_at", "resolved_by", "resolution_note", "updated_at"])
     return locked
+
+
+# --- The live board: taking an open flag, and notes while handling it ----------------------
+
+
+@transaction.atomic
+def flag_acknowledge(*, flag: Flag, by: User, note: str = "") -> FlagAcknowledgement:
+    """A reviewer takes an open flag (who, when, a note): it leaves the unacknowledged alerts and
+    stops escalating; it stays open until resolved.
+
+    Raises FlagNotFound, PermissionDenied `not_a_reviewer`, FlagNotOpen, FlagFollowsPanicAlert,
+    FlagAlreadyAcknowledged (naming who took it and when).
+    """
+    locked = _flag_for_review(flag=flag, by=by)
+    taken = FlagAcknowledgement.objects.select_related("acknowledged_by").filter(flag=locked).first()
+    if taken is not None:
+        site = _flag_site(locked)
+        zone_name = site.timezone if site is not None else locked.company.timezone
+        when = local_time(taken.acknowledged_at, zone_name, DATE_TIME)
+        raise FlagAlreadyAcknowledged(f"This flag was already acknowledged by {taken.acknowledged_by} at {when}.")
+    return FlagAcknowledgement.objects.create(
+        flag=locked, acknowledged_by=by, acknowledged_at=timezone.now(), note=note.strip()
+    )
+
+
+def _note_text(text: str) -> str:
+    stripped = text.strip()
+    if not stripped:
+        raise ValidationFailed("Write the note.", code="note_required", field="text")
+    if len(stripped) > 4000:
+        raise ValidationFailed("A note is at most 4,000 characters.", code="note_too_long", field="text")
+    return stripped
+
+
+@transaction.atomic
+def flag_note_add(*, flag: Flag, by: User, text: str) -> AlertNote:
+    """A reviewer's note on a flag (open or closed); notes are never edited.
+
+    Raises FlagNotFound, PermissionDenied `not_a_reviewer`, ValidationFailed `note_required` /
+    `note_too_long` (field `text`).
+    """
+    body = _note_text(text)
+    found = Flag.objects.select_related("company", "shift__post__site", "incident__shift__post__site").filter(
+        pk=flag.pk
+    )
+    current = found.first()
+    if current is None:
+        raise FlagNotFound()
+    site = _flag_site(current)
+    reviewer_check(user=by, company_id=current.company_id, site_id=site.pk if site else None, not_found=FlagNotFound())
+    return AlertNote.objects.create(company_id=current.company_id, flag=current, author=by, text=body)
+
+
+def alert_note_text(text: str) -> str:
+    """A note's text as stored (stripped), or ValidationFailed: shared with panic alert notes."""
+    return _note_text(text)

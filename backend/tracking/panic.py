@@ -17,7 +17,8 @@ from django.utils import timezone
 from backend.accounts.models import User
 from backend.core.localtime import DATE_TIME, local_time
 from backend.core.validators import chosen_with_note
-from backend.flags.models import Flag, FlagStatus
+from backend.flags.models import AlertNote, Flag, FlagStatus
+from backend.flags.services import alert_note_text
 from backend.rules.findings import FlagCode
 from backend.sites.access import reviewer_check
 from backend.tracking.errors import (
@@ -104,3 +105,15 @@ def panic_alert_resolve(*, alert: PanicAlert, by: User, outcome: str, note: str 
     locked.outcome, locked.resolution_note = outcome, text
     locked.save(update_fields=["resolved_at", "resolved_by", "outcome", "resolution_note", "updated_at"])
     return locked
+
+
+@transaction.atomic
+def panic_alert_note_add(*, alert: PanicAlert, by: User, text: str) -> AlertNote:
+    """A reviewer's note on a panic alert while handling it (a call made, who was sent); append-only.
+
+    Raises PanicAlertNotFound, PermissionDenied `not_a_reviewer`, ValidationFailed `note_required`.
+    """
+    body = alert_note_text(text)
+    locked = _alert_for_review(alert=alert, by=by)
+    assert locked.guard.company_id is not None  # noqa: S101 - _alert_for_review refuses an alert without one
+    return AlertNote.objects.create(company_id=locked.guard.company_id, panic_alert_id=locked.pk, author=by, text=body)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from backend.accounts.models import User
+from backend.attendance.figures import guard_attendance_figures
 from backend.attendance.models import ResolutionKind
 from backend.attendance.resolutions import (
     REPLACEABLE_CODES,
@@ -26,7 +27,6 @@ from backend.attendance.resolutions import (
     attendance_time_correct,
     shift_times,
 )
-from backend.attendance.selectors import guard_attendance_figures
 from backend.core.errors import ApplicationError, NotFound
 from backend.flags.models import Flag, FlagStatus
 from backend.flags.selectors import flags_visible

@@ -12,7 +12,7 @@ from PIL import Image
 from backend.attendance.models import AttendanceResolution
 from backend.core.models import TenantModel
 from backend.devices.models import DeviceToken
-from backend.flags.models import Flag, FlagNotification
+from backend.flags.models import AlertEscalation, AlertNote, Flag, FlagAcknowledgement, FlagNotification
 from backend.incidents.models import IncidentReport, IncidentType
 from backend.rules.models import RuleSettings
 from backend.sites.models import ClientContactSite, Site, SiteAssignment
@@ -118,6 +118,10 @@ def _one_of_everything(t) -> None:
         company=t.company, shift=shift, code="NO_SHOW", severity="critical", message="-", raised_at=now
     )
     FlagNotification.objects.create(flag=flag, recipient=t.manager, address="m@example.com")
+    # The live board's alert records (a flag's: the ones a client or site path reaches).
+    FlagAcknowledgement.objects.create(flag=flag, acknowledged_by=t.manager, acknowledged_at=now)
+    AlertNote.objects.create(company=t.company, flag=flag, author=t.manager, text="Called the guard.")
+    AlertEscalation.objects.create(company=t.company, flag=flag, recipient=t.manager, step=1, address="m@example.com")
     RuleSettings.objects.create(company=t.company, overrides={})
     DeviceToken.objects.create(user=t.guard, device_id="phone", token_hash=f"{t.company.pk:064d}", expires_at=now)
     supervisor = factories.SupervisorFactory(company=t.company)

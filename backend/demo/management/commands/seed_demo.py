@@ -6,6 +6,7 @@ leaves the same data (shifts already clocked are never rewritten).
 
 from __future__ import annotations
 
+import uuid
 import zoneinfo
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -37,6 +38,8 @@ from backend.staffing.models import (
     ShiftStatus,
 )
 from backend.staffing.services import qualifications_seed_defaults
+from backend.tracking.field_services import panic_flags_sync
+from backend.tracking.models import FenceState, PanicAlert, Ping
 
 DAYS_BEFORE = 7
 DAYS_AFTER = 7
@@ -136,6 +139,7 @@ class Command(BaseCommand):
             supervisor = self._user("supervisor", ("Renata", "Ellis"), role=Role.SUPERVISOR, company=company)
             for site in list({post.site_id: post.site for post in posts}.values())[:2]:
                 site_assignment_add(site=site, supervisor=supervisor, by=manager)
+            self._live_board(guards[:ALWAYS_ON_POSITIONS])
 
     def _site(self, client: Client, spec: SiteSpec, manager: User) -> list[Post]:
         site, _ = Site.objects.update_or_create(
@@ -264,6 +268,56 @@ class Command(BaseCommand):
             PostOrderAcknowledgement.objects.get_or_create(
                 post_order=order, guard=guard, defaults={"acknowledged_at": shift.clock_in_at - timedelta(minutes=5)}
             )
+
+    # --- Live board (console /console/live): a guard out of position right now, and a panic ---
+
+    def _live_board(self, always_on: list[User]) -> None:
+        """The always-on guard on shift now: breadcrumbs for the last hour, the last 20 minutes
+        250 m outside the fence (out of position right now), and a panic alert pressed 4 minutes
+        ago that nobody has acknowledged yet. Ids are derived from the shift, so a re-seed adds
+        only the minutes since the last one and never a second alert."""
+        now = self.now
+        shift = (
+            Shift.objects.filter(guard__in=always_on, status=ShiftStatus.IN_PROGRESS, scheduled_end__gt=now)
+            .select_related("guard", "post__site")
+            .order_by("scheduled_start")
+            .first()
+        )
+        if shift is None:
+            return
+        if not shift.guard.phone:
+            shift.guard.phone = "+1 404 555 0199"
+            shift.guard.save(update_fields=["phone"])
+        centre: Point = shift.post.site.geofence.point_on_surface
+        outside = g.point(centre.x, centre.y, 250, 0)
+        outside_m = 200.0  # about: the fence is some 50 m from the centre on that side
+        minute = now.replace(second=0, microsecond=0)
+        pings = []
+        for ago in range(60, -1, -1):
+            moment = minute - timedelta(minutes=ago)
+            if moment < (shift.clock_in_at or shift.scheduled_start):
+                continue
+            away = ago <= 20
+            where = outside if away else g.point(centre.x, centre.y, 30 * ((ago % 5) - 2), 20 * ((ago % 3) - 1))
+            pings.append(
+                Ping(
+                    id=uuid.uuid5(uuid.NAMESPACE_URL, f"guardops-demo-ping:{shift.pk}:{moment.isoformat()}"),
+                    shift=shift, location=where, accuracy_m=9.0, recorded_at=moment, received_at=moment,
+                    fence=FenceState.OUTSIDE if away else FenceState.INSIDE, distance_m=outside_m if away else 0.0,
+                )
+            )  # fmt: skip
+        Ping.objects.bulk_create(pings, ignore_conflicts=True)
+        pressed = now - timedelta(minutes=4)
+        alert_id = uuid.uuid5(uuid.NAMESPACE_URL, f"guardops-demo-panic:{shift.pk}")
+        _, created = PanicAlert.objects.get_or_create(
+            pk=alert_id,
+            defaults={
+                "guard": shift.guard, "shift": shift, "location": outside, "accuracy_m": 9.0,
+                "recorded_at": pressed, "received_at": pressed, "fence": FenceState.OUTSIDE, "distance_m": outside_m,
+            },
+        )  # fmt: skip
+        if created:
+            panic_flags_sync(shift=shift)
 
 
 def _orders_text(post: Post, *, revised: bool) -> str:

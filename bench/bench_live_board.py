@@ -1,0 +1,194 @@
+"""Live board refresh: 5,000 shifts in progress, each with an hour of breadcrumbs.
+
+What is measured (real PostGIS, the production code path, in this process):
+- refresh: the htmx refresh of /console/live (HX-Request: true) as a signed-in manager,
+  through Django's full request cycle (middleware, `console_view`, `live_board`, the
+  template) — server time, no network. p50/p95 over REPEATS requests, and the query count
+  of each (it must be the same for 50 shifts and for 5,000).
+- baseline: the same shifts' last fixes read the straightforward way, one query per shift
+  (`Ping.objects.filter(shift=...).order_by("-recorded_at").first()`), the part of the
+  board that grows with the shifts; timed over all 5,000.
+Target: p95 under 300 ms, a constant query count.
+Data: shifts and guards from the harness's throwaway tenant; breadcrumbs (one a minute)
+and open flags made in the database with generate_series; all dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import harness  # noqa: E402
+
+SHIFTS = int(os.environ.get("BENCH_LIVE_SHIFTS", 5_000))
+SITES = max(1, SHIFTS // 10)
+MINUTES_OF_PINGS = 60
+REPEATS = int(os.environ.get("BENCH_LIVE_REPEATS", 30))
+TARGET_P95_MS = 300.0
+
+# One breadcrumb a minute per shift; every 10th shift's guard is 1 km east (outside) for
+# the last 15 minutes, so the board has guards in every state.
+_PINGS_SQL = """
+INSERT INTO tracking_ping (id, shift_id, location, accuracy_m, is_mock, recorded_at, received_at,
+                           created_at, updated_at, fence, distance_m)
+SELECT gen_random_uuid(), s.id,
+       ST_SetSRID(ST_MakePoint(
+           ST_X(c.centre) + (CASE WHEN mod(s.id, 10) = 0 AND g.n > %(count)s - 15 THEN 1000
+                             ELSE 60 * cos(g.n / 8.0 + s.id) END) / (111320 * cos(radians(ST_Y(c.centre)))),
+           ST_Y(c.centre) + 60 * sin(g.n / 8.0 + s.id) / 111320), 4326)::geography,
+       8, false,
+       now() - (%(count)s - g.n) * interval '1 minute', now(), now(), now(),
+       CASE WHEN mod(s.id, 10) = 0 AND g.n > %(count)s - 15 THEN 'outside' ELSE 'inside' END,
+       CASE WHEN mod(s.id, 10) = 0 AND g.n > %(count)s - 15 THEN 850 ELSE 0 END
+FROM staffing_shift AS s
+JOIN staffing_post AS p ON p.id = s.post_id
+CROSS JOIN LATERAL (SELECT ST_Centroid(geofence::geometry) AS centre FROM sites_site WHERE id = p.site_id) AS c
+CROSS JOIN generate_series(0, %(count)s - 1) AS g(n)
+WHERE s.id = ANY(%%s)
+"""
+
+
+def _flags_sql() -> str:
+    return """
+INSERT INTO flags_flag (company_id, shift_id, code, key, severity, message, evidence, status, raised_at,
+                        resolution_note, dismissal_reason, dismissal_note, created_at, updated_at)
+SELECT %s, s.id, 'OUT_OF_POSITION', '', 'critical', 'Outside the fence for 15 minutes.', '{}'::jsonb, 'open',
+       now() - interval '10 minutes', '', '', '', now(), now()
+FROM unnest(%s::bigint[]) AS s(id)
+WHERE mod(s.id, 10) = 0
+"""
+
+
+def _refresh(client, count: int) -> tuple[list[float], list[int]]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    timings, queries = [], []
+    for _ in range(count):
+        with CaptureQueriesContext(connection) as captured:
+            t0 = time.perf_counter()
+            response = client.get("/console/live", headers={"HX-Request": "true"}, HTTP_HOST="localhost")
+            timings.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 200, response.status_code
+        queries.append(len(captured))
+    return timings, queries
+
+
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) >= 20 else max(values)
+
+
+def main() -> int:
+    harness.django_setup()
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from backend.accounts.models import Role, User
+    from backend.attendance.selectors import BOARD_LOOKAHEAD
+    from backend.staffing.models import Shift, ShiftStatus
+    from backend.tracking.models import Ping
+
+    harness.purge_stale_tenants()
+    print(
+        f"Creating {SHIFTS:,} shifts in progress on {SITES} sites, {MINUTES_OF_PINGS} breadcrumbs each ...", flush=True
+    )
+    started = time.perf_counter()
+    tenant = harness.BenchTenant.create(guards=SHIFTS, sites=SITES, fence_radius_m=150.0)
+    try:
+        shift_ids = [guard.shift_id for guard in tenant.guards]
+        now = timezone.now()
+        Shift.objects.filter(pk__in=shift_ids).update(
+            status=ShiftStatus.IN_PROGRESS, clock_in_at=now - timedelta(hours=1)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(_PINGS_SQL % {"count": MINUTES_OF_PINGS}, [shift_ids])
+            pings = cursor.rowcount
+            cursor.execute(_flags_sql(), [tenant.company_id, shift_ids])
+            cursor.execute("ANALYZE tracking_ping")
+            cursor.execute("ANALYZE staffing_shift")
+        print(f"  {pings:,} breadcrumbs stored in {time.perf_counter() - started:.0f} s", flush=True)
+        manager = User.objects.create_user(
+            username=f"{tenant.slug}-manager", password=None, company_id=tenant.company_id, role=Role.MANAGER
+        )
+        client = Client()
+        client.force_login(manager)
+        client.get("/console/live", headers={"HX-Request": "true"}, HTTP_HOST="localhost")  # writes the session
+
+        # Query count with a few shifts on the board, then with all of them.
+        few = shift_ids[:50]
+        Shift.objects.filter(pk__in=shift_ids[50:]).update(scheduled_start=now + BOARD_LOOKAHEAD + timedelta(hours=1),
+                                                            scheduled_end=now + BOARD_LOOKAHEAD + timedelta(hours=9),
+                                                            status=ShiftStatus.SCHEDULED, clock_in_at=None)  # fmt: skip
+        _, few_queries = _refresh(client, 3)
+        Shift.objects.filter(pk__in=shift_ids[50:]).update(scheduled_start=now - timedelta(hours=1),
+                                                            scheduled_end=now + timedelta(hours=7),
+                                                            status=ShiftStatus.IN_PROGRESS,
+                                                            clock_in_at=now - timedelta(hours=1))  # fmt: skip
+        _refresh(client, 2)  # warm-up
+        timings, queries = _refresh(client, REPEATS)
+        # The selector alone (what the view spends outside the template).
+        from backend.attendance.selectors import live_board
+        from backend.sites.scopes import scope_for
+
+        selector_ms = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            live_board(scope=scope_for(manager), now=timezone.now())
+            selector_ms.append((time.perf_counter() - t0) * 1000)
+        if os.environ.get("BENCH_PROFILE"):
+            import cProfile
+            import pstats
+
+            profile = cProfile.Profile()
+            profile.enable()
+            live_board(scope=scope_for(manager), now=timezone.now())
+            profile.disable()
+            pstats.Stats(profile).sort_stats("tottime").print_stats(15)
+            with connection.cursor() as cursor:
+                from backend.attendance.selectors import _LAST_FIX_SQL
+
+                cursor.execute("EXPLAIN ANALYZE " + _LAST_FIX_SQL, [shift_ids])
+                print("\n".join(row[0] for row in cursor.fetchall()))
+
+        # Baseline: the last fix of each shift, one query per shift.
+        t0 = time.perf_counter()
+        for shift_id in shift_ids:
+            Ping.objects.filter(shift_id=shift_id).order_by("-recorded_at").only("recorded_at", "fence").first()
+        baseline_ms = (time.perf_counter() - t0) * 1000
+        rows_shown = len(few)
+    finally:
+        tenant.destroy()
+
+    p50, p95 = statistics.median(timings), _p95(timings)
+    constant = len(set(queries)) == 1 and set(few_queries) == set(queries)
+    print()
+    print(f"{'path':<58}{'ms':>10}{'queries':>10}")
+    print(f"{'baseline: last fix shift by shift (one query each)':<58}{baseline_ms:>10.0f}{len(shift_ids):>10}")
+    print(f"{'board refresh, p50':<58}{p50:>10.0f}{queries[0]:>10}")
+    print(f"{'board refresh, p95':<58}{p95:>10.0f}{queries[0]:>10}")
+    print(f"{'of which the selector (live_board), median':<58}{statistics.median(selector_ms):>10.0f}{'':>10}")
+    few_label = f"board refresh with {rows_shown} shifts (query count only)"
+    print(f"{few_label:<58}{'':>10}{few_queries[0]:>10}")
+    print()
+    print(
+        f"shifts {SHIFTS:,}, breadcrumbs {pings:,}; "
+        f"query counts: {sorted(set(few_queries))} (50) vs {sorted(set(queries))}"
+    )
+    met = p95 < TARGET_P95_MS and constant
+    print(f"target p95 < {TARGET_P95_MS:.0f} ms and a constant query count: {'met' if met else 'NOT met'}")
+    print(
+        f"RESULT bench_live_board p50_ms={p50:.0f} p95_ms={p95:.0f} queries={queries[0]} "
+        f"queries_50={few_queries[0]} baseline_last_fix_ms={baseline_ms:.0f}"
+    )
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
