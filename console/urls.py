@@ -8,7 +8,8 @@ from console.views import auth, home, reviews
 app_name = "console"
 
 urlpatterns = [
-    path("", home.home, name="home"),
+    path("", home.index, name="home"),
+    path("today", home.home, name="today"),
     path("login", auth.login_view, name="login"),
     path("logout", auth.logout_view, name="logout"),
     path("password", auth.password_change_view, name="password_change"),

@@ -19,12 +19,13 @@ from backend.accounts.models import Company, Role, User
 from backend.core.errors import ApplicationError, ValidationFailed
 from backend.core.localtime import to_local, zone
 from backend.flags.evidence import evidence_lines
-from backend.flags.models import DismissalReason, FlagStatus
+from backend.flags.models import DismissalReason
 from backend.flags.selectors import flag_get_visible
 from backend.flags.services import flag_dismiss
 from backend.incidents.errors import OpenCriticalFlags
 from backend.incidents.models import IncidentReport, IncidentStatus, IncidentType
 from backend.incidents.selectors import (
+    REVIEW_PAGE_SIZE,
     ReviewCursor,
     ReviewQueueFilters,
     flag_rule_health,
@@ -53,6 +54,7 @@ from console.access import ConsoleRequest, console_view
 navigation.register(label="Reviews", url_name="console:reports", order=10)
 
 SEVERITY_STATUS = {Severity.CRITICAL: "critical", Severity.WARNING: "attention", Severity.INFO: "info"}
+PAGE_SIZE = REVIEW_PAGE_SIZE
 REPORT_STATUS = {IncidentStatus.SUBMITTED: "attention", IncidentStatus.RETURNED: "info", IncidentStatus.APPROVED: "ok"}
 
 
@@ -84,10 +86,11 @@ class QueueFilterForm(forms.Form):
         fields: dict[str, Any] = self.fields
         fields["site"].queryset = sites
         fields["client"].queryset = Client.objects.filter(pk__in=sites.values("client_id")).order_by("name")
-        fields["guard"].queryset = User.objects.filter(company_id=scope.company_id, role=Role.GUARD).order_by(
+        company_id = scope.company_id or -1
+        fields["guard"].queryset = User.objects.filter(company_id=company_id, role=Role.GUARD).order_by(
             "last_name", "first_name", "username"
         )
-        fields["type"].queryset = IncidentType.objects.filter(company_id=scope.company_id).order_by("name")
+        fields["type"].queryset = IncidentType.objects.filter(company_id=company_id).order_by("name")
         fields["guard"].label_from_instance = lambda user: user.get_full_name() or user.username
 
     def filters(self, zone_name: str) -> ReviewQueueFilters:
@@ -135,7 +138,9 @@ def queue(request: ConsoleRequest) -> HttpResponse:
     zone_name = _company_zone(request)
     form = QueueFilterForm(request.GET, scope=request.scope)
     cursor = ReviewCursor.decode(request.GET.get("after", ""))
-    page = incident_review_queue(scope=request.scope, filters=form.filters(zone_name), after=cursor)
+    page = incident_review_queue(
+        scope=request.scope, filters=form.filters(zone_name), after=cursor, page_size=PAGE_SIZE
+    )
     today = to_local(timezone.now(), zone_name).date()
     tabs = incident_review_tab_counts(
         scope=request.scope, today_starts_at=_day_start(today, zone_name) or timezone.now()
@@ -146,7 +151,7 @@ def queue(request: ConsoleRequest) -> HttpResponse:
         params = request.GET.copy()
         params["after"] = page.next_cursor.encode()
         next_url = f"{reverse('console:reports')}?{params.urlencode()}"
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "report": report,
             "zone": report.shift.post.site.timezone,
@@ -224,7 +229,7 @@ class EditForm(forms.Form):
 
 def _report_context(request: ConsoleRequest, report: IncidentReport, **forms_and_errors: Any) -> dict[str, Any]:
     zone_name = report.shift.post.site.timezone
-    flags = [
+    flags: list[dict[str, Any]] = [
         {
             "flag": flag,
             "status": SEVERITY_STATUS.get(Severity(flag.severity), "info"),
@@ -238,7 +243,6 @@ def _report_context(request: ConsoleRequest, report: IncidentReport, **forms_and
         "zone": zone_name,
         "status": REPORT_STATUS.get(IncidentStatus(report.status), "muted"),
         "flags": flags,
-        "has_open_flags": any(item["flag"].status == FlagStatus.OPEN for item in flags),
         "revisions": incident_revision_changes(report=report),
         "actions": incident_review_actions(report=report),
         "map_features": incident_review_map(report=report),
