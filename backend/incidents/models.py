@@ -98,6 +98,10 @@ class IncidentReport(DevicePositionMixin, TenantModel):
             # The review queue's keyset order: a page is one range scan of this index.
             models.Index(fields=("-received_at", "-id"), name="incident_review_queue_idx"),
             models.Index(fields=("status", "-received_at", "-id"), name="incident_review_status_idx"),
+            # "Approved today" on the queue's tabs.
+            models.Index(
+                fields=("approved_at",), condition=Q(approved_at__isnull=False), name="incident_approved_at_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(version__gte=1), name="incident_version_positive"),

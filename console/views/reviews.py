@@ -28,6 +28,7 @@ from backend.incidents.selectors import (
     REVIEW_PAGE_SIZE,
     ReviewCursor,
     ReviewQueueFilters,
+    ReviewTabCounts,
     flag_rule_health,
     incident_report_get_visible,
     incident_reports_visible,
@@ -141,16 +142,35 @@ def queue(request: ConsoleRequest) -> HttpResponse:
     page = incident_review_queue(
         scope=request.scope, filters=form.filters(zone_name), after=cursor, page_size=PAGE_SIZE
     )
-    today = to_local(timezone.now(), zone_name).date()
-    tabs = incident_review_tab_counts(
-        scope=request.scope, today_starts_at=_day_start(today, zone_name) or timezone.now()
-    )
+    tabs = incident_review_tab_counts(scope=request.scope, today_starts_at=today_starts_at(zone_name))
     filters_query = _query_without(request.GET, "after")
     next_url = None
     if page.next_cursor is not None:
         params = request.GET.copy()
         params["after"] = page.next_cursor.encode()
         next_url = f"{reverse('console:reports')}?{params.urlencode()}"
+    context = queue_context(
+        request,
+        form=form,
+        reports=page.reports,
+        tabs=tabs,
+        next_url=next_url,
+        first_url=f"{reverse('console:reports')}?{filters_query}" if cursor is not None else None,
+    )
+    template = "console/reviews/queue.html#table" if request.htmx else "console/reviews/queue.html"
+    return render(request, template, context)
+
+
+def queue_context(
+    request: ConsoleRequest,
+    *,
+    form: QueueFilterForm,
+    reports: list[IncidentReport],
+    tabs: ReviewTabCounts,
+    next_url: str | None,
+    first_url: str | None,
+) -> dict[str, Any]:
+    """What the queue's template shows for one page of reports (open flags prefetched)."""
     rows: list[dict[str, Any]] = [
         {
             "report": report,
@@ -161,21 +181,24 @@ def queue(request: ConsoleRequest) -> HttpResponse:
                 for flag in getattr(report, "open_flags", [])
             ],
         }
-        for report in page.reports
+        for report in reports
     ]
-    context = {
+    return {
         "form": form,
         "rows": rows,
         "tabs": tabs,
         "next_url": next_url,
-        "first_url": f"{reverse('console:reports')}?{filters_query}" if cursor is not None else None,
+        "first_url": first_url,
         "unflagged_ids": [
             row["report"].pk for row in rows if row["report"].status == IncidentStatus.SUBMITTED and not row["flags"]
         ],
         "return_to": request.get_full_path(),
     }
-    template = "console/reviews/queue.html#table" if request.htmx else "console/reviews/queue.html"
-    return render(request, template, context)
+
+
+def today_starts_at(zone_name: str) -> datetime:
+    today = to_local(timezone.now(), zone_name).date()
+    return datetime.combine(today, time.min, tzinfo=zone(zone_name))
 
 
 @console_view
