@@ -17,7 +17,8 @@ query count per request is captured too.
 Targets: p95 under 100 ms for each keyset page, page 1,000 within 2x of page 1, and the
 same number of queries on every page. Exits 1 when a target is missed.
 The company and all its rows are deleted at the end (also when the run fails).
-Run: .venv/bin/python bench/bench_review_queue.py   (BENCH_REPORTS, BENCH_FLAGS, BENCH_REPEAT)
+Run: .venv/bin/python bench/bench_review_queue.py   (BENCH_REPORTS, BENCH_FLAGS, BENCH_REPEAT, BENCH_UNREVIEWED;
+BENCH_DEBUG=1 prints the slowest queries of each case)
 """
 
 from __future__ import annotations

@@ -25,7 +25,10 @@ def test_console_pages_carry_a_csp_without_inline_code_or_eval(tenant, client):
 
 
 def test_no_console_page_loads_anything_from_another_host_or_runs_inline_code(tenant, client):
-    pages = [client.get("/console/login").content.decode(), signed_in(tenant.manager).get("/console/today").content.decode()]
+    pages = [
+        client.get("/console/login").content.decode(),
+        signed_in(tenant.manager).get("/console/today").content.decode(),
+    ]
 
     for page in pages:
         assert not re.search(r"""(src|href|action)=["']?(https?:)?//""", page)
