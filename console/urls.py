@@ -4,15 +4,27 @@ each new URL in tests/console/isolation_cases/ (the isolation test fails without
 from django.urls import path
 
 from console.views import attendance as attendance_views  # attendance area
-from console.views import auth, home
+from console.views import auth, home, reviews
 
 app_name = "console"
 
 urlpatterns = [
-    path("", home.home, name="home"),
+    path("", home.index, name="home"),
+    path("today", home.home, name="today"),
     path("login", auth.login_view, name="login"),
     path("logout", auth.logout_view, name="logout"),
     path("password", auth.password_change_view, name="password_change"),
+    # The review queue and the report page (reviews).
+    path("reports", reviews.queue, name="reports"),
+    path("reports/approve-unflagged", reviews.bulk_approve, name="reports_bulk_approve"),
+    path("reports/rule-health", reviews.rule_health, name="rule_health"),
+    path("reports/<uuid:report_id>", reviews.report_detail, name="report"),
+    path("reports/<uuid:report_id>/approve", reviews.report_approve, name="report_approve"),
+    path("reports/<uuid:report_id>/return", reviews.report_return, name="report_return"),
+    path("reports/<uuid:report_id>/edit", reviews.report_edit, name="report_edit"),
+    path(
+        "reports/<uuid:report_id>/flags/<int:flag_id>/dismiss", reviews.report_flag_dismiss, name="report_flag_dismiss"
+    ),
     # --- Attendance exceptions and guards (attendance area) ---
     path("attendance", attendance_views.attendance, name="attendance"),
     path("attendance/<int:flag_id>", attendance_views.attendance_exception, name="attendance_exception"),

@@ -64,6 +64,13 @@ def main() -> None:
 
     paths = [item.url for item in nav_items()] + LIVE_PAGES + args.page
     paths += _attendance_paths()
+    # Reviews: rule health, and the demo's newest flagged report (if the demo is seeded).
+    from backend.incidents.models import IncidentReport
+
+    paths.append("/console/reports/rule-health")
+    flagged = IncidentReport.objects.filter(flags__status="open").order_by("-received_at").first()
+    if flagged is not None:
+        paths.append(f"/console/reports/{flagged.pk}")
     password = settings.DEMO_PASSWORD
     base = f"http://127.0.0.1:{args.port}"
     args.out.mkdir(parents=True, exist_ok=True)

@@ -73,7 +73,11 @@ class Flag(TenantModel):
 
     class Meta:
         ordering = ("-raised_at",)
-        indexes = [models.Index(fields=("company", "status", "severity"), name="flag_queue_idx")]
+        indexes = [
+            models.Index(fields=("company", "status", "severity"), name="flag_queue_idx"),
+            # The review queue's "has open flags (of this code)" filter, per report.
+            models.Index(fields=("incident", "code"), condition=Q(status="open"), name="flag_open_on_incident_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(shift__isnull=False) | Q(incident__isnull=False), name="flag_has_a_subject"

@@ -91,7 +91,16 @@ class IncidentReport(DevicePositionMixin, TenantModel):
 
     class Meta:
         ordering = ("-occurred_at",)
-        indexes = [models.Index(fields=("guard", "occurred_at"), name="incident_guard_time_idx")]
+        indexes = [
+            models.Index(fields=("guard", "occurred_at"), name="incident_guard_time_idx"),
+            # The review queue's keyset order: a page is one range scan of this index.
+            models.Index(fields=("-received_at", "-id"), name="incident_review_queue_idx"),
+            models.Index(fields=("status", "-received_at", "-id"), name="incident_review_status_idx"),
+            # "Approved today" on the queue's tabs.
+            models.Index(
+                fields=("approved_at",), condition=Q(approved_at__isnull=False), name="incident_approved_at_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(version__gte=1), name="incident_version_positive"),
             models.CheckConstraint(
@@ -117,6 +126,12 @@ class IncidentRevision(TenantModel):
     report = models.ForeignKey(IncidentReport, on_delete=models.CASCADE, related_name="revisions")
     version = models.PositiveIntegerField()
     snapshot = models.JSONField()
+    # Who replaced this version with the next: a reviewer's typo-level edit names them; empty
+    # when the guard amended the report themselves.
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+    )
+    note = models.TextField(blank=True, editable=False, help_text="Why a reviewer changed the report.")
 
     class Meta:
         ordering = ("report", "version")

@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
+import difflib
+import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, Final
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.geos import GEOSGeometry, LineString
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, When
 from django.db.models.fields.files import FieldFile
 
 from backend.accounts.models import Company, Role, User
 from backend.core.errors import NotFound, PermissionDenied
 from backend.core.querysets import filter_given
 from backend.flags.models import Flag, FlagStatus
-from backend.incidents.models import IncidentPhoto, IncidentReport, IncidentStatus, IncidentType, ReviewComment
+from backend.incidents.models import (
+    IncidentPhoto,
+    IncidentReport,
+    IncidentReviewAction,
+    IncidentStatus,
+    IncidentType,
+    ReviewComment,
+)
 from backend.rules.findings import FlagCode
+from backend.sites.models import RestrictedZone, Site, Unit
 from backend.sites.scopes import Scope, scope_for
-from backend.tracking.models import ActivityEntry
+from backend.tracking.models import ActivityEntry, Ping
 
 MAX_PAGE_SIZE = 100
 
@@ -234,3 +247,358 @@ def _flagged_text(flag: Flag) -> tuple[str, str]:
         )
         return text or "", "activity"
     return "", ""
+
+
+# --- The review queue (console /console/reports) -------------------------------------------
+
+REVIEW_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class ReviewQueueFilters:
+    """What a manager narrows the queue by; every field optional (None: no filter)."""
+
+    status: str | None = None
+    has_open_flags: bool | None = None
+    flag_code: str | None = None
+    severity: str | None = None
+    client_id: int | None = None
+    site_id: int | None = None
+    guard_id: int | None = None
+    type_id: int | None = None
+    occurred_from: datetime | None = None
+    occurred_before: datetime | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class ReviewCursor:
+    """Where a page of the queue starts: the last row of the previous page (keyset, no OFFSET)."""
+
+    received_at: datetime
+    report_id: uuid.UUID
+
+    def encode(self) -> str:
+        return f"{self.received_at.isoformat()}_{self.report_id}"
+
+    @classmethod
+    def decode(cls, text: str) -> ReviewCursor | None:
+        """None for anything that is not a cursor this queue wrote (the queue then starts over)."""
+        moment, _, report_id = text.rpartition("_")
+        try:
+            received_at = datetime.fromisoformat(moment)
+            parsed_id = uuid.UUID(report_id)
+        except ValueError:
+            return None
+        if received_at.tzinfo is None:
+            return None
+        return cls(received_at=received_at, report_id=parsed_id)
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    reports: list[IncidentReport]
+    next_cursor: ReviewCursor | None
+
+
+def _open_flags_of(**conditions: Any) -> Exists:
+    return Exists(Flag.objects.filter(incident=OuterRef("pk"), status=FlagStatus.OPEN, **conditions))
+
+
+def incident_review_queue(
+    *, scope: Scope, filters: ReviewQueueFilters, after: ReviewCursor | None = None, page_size: int = REVIEW_PAGE_SIZE
+) -> ReviewPage:
+    """One page of the reports the viewer reviews, newest received first, by keyset.
+
+    Two queries whatever the page: the rows (one more than a page, to know whether another
+    follows) and their open flags. Ordered by (received_at, id) so a page is an index range.
+    """
+    scope.require_operations("the review queue")
+    reports = _review_queue_filtered(scope=scope, filters=filters)
+    if after is not None:
+        reports = reports.filter(
+            Q(received_at__lt=after.received_at) | Q(received_at=after.received_at, id__lt=after.report_id)
+        )
+    rows = list(reports.prefetch_related(_open_flags_prefetch()).order_by("-received_at", "-id")[: page_size + 1])
+    more = len(rows) > page_size
+    rows = rows[:page_size]
+    next_cursor = ReviewCursor(received_at=rows[-1].received_at, report_id=rows[-1].pk) if more else None
+    return ReviewPage(reports=rows, next_cursor=next_cursor)
+
+
+def _review_queue_filtered(*, scope: Scope, filters: ReviewQueueFilters) -> QuerySet[IncidentReport]:
+    reports = incident_reports_visible(scope=scope, status=filters.status, site_id=filters.site_id)
+    if filters.has_open_flags is not None:
+        reports = reports.filter(_open_flags_of()) if filters.has_open_flags else reports.filter(~_open_flags_of())
+    if filters.flag_code or filters.severity:
+        conditions: dict[str, Any] = {}
+        if filters.flag_code:
+            conditions["code"] = filters.flag_code
+        if filters.severity:
+            conditions["severity"] = filters.severity
+        reports = reports.filter(_open_flags_of(**conditions))
+    if filters.client_id is not None:
+        reports = reports.filter(shift__post__site__client_id=filters.client_id)
+    if filters.guard_id is not None:
+        reports = reports.filter(guard_id=filters.guard_id)
+    if filters.type_id is not None:
+        reports = reports.filter(type_id=filters.type_id)
+    if filters.occurred_from is not None:
+        reports = reports.filter(occurred_at__gte=filters.occurred_from)
+    if filters.occurred_before is not None:
+        reports = reports.filter(occurred_at__lt=filters.occurred_before)
+    if filters.text:
+        reports = reports.filter(narrative__icontains=filters.text)
+    return reports
+
+
+@dataclass(frozen=True)
+class ReviewTabCounts:
+    needs_review: int
+    returned: int
+    approved_today: int
+
+
+def incident_review_tab_counts(*, scope: Scope, today_starts_at: datetime) -> ReviewTabCounts:
+    """'Needs review 23 · Returned 4 · Approved today 61' on the viewer's sites: one query."""
+    scope.require_operations("the review queue")
+    counts = (
+        IncidentReport.objects.for_scope(scope)
+        .filter(archived_at__isnull=True)
+        .filter(
+            Q(status__in=(IncidentStatus.SUBMITTED, IncidentStatus.RETURNED))
+            | Q(status=IncidentStatus.APPROVED, approved_at__gte=today_starts_at)
+        )
+        .aggregate(
+            needs_review=Count("pk", filter=Q(status=IncidentStatus.SUBMITTED)),
+            returned=Count("pk", filter=Q(status=IncidentStatus.RETURNED)),
+            approved_today=Count("pk", filter=Q(status=IncidentStatus.APPROVED)),
+        )
+    )
+    return ReviewTabCounts(**counts)
+
+
+# --- One report, as a reviewer reads it ----------------------------------------------------
+
+# The fields an amendment or a reviewer's edit can change, as the revision history shows them.
+DIFF_FIELDS: Final = (
+    ("type", "Type"),
+    ("occurred_at", "Occurred at"),
+    ("unit_id", "Unit"),
+    ("location_detail", "Where on site"),
+    ("address", "Address"),
+    ("narrative", "Narrative"),
+    ("persons", "Persons involved"),
+    ("emergency", "Emergency section"),
+    ("position", "GPS position"),
+)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    removed: list[str]
+    added: list[str]
+
+
+@dataclass(frozen=True)
+class RevisionChange:
+    """What changed from one version to the next, and who changed it (a reviewer, or the guard)."""
+
+    from_version: int
+    to_version: int
+    changed_by: User | None
+    note: str
+    at: datetime
+    changes: list[FieldChange]
+
+
+def _diffable(snapshot: Mapping[str, Any]) -> dict[str, Any]:
+    position = snapshot.get("position")
+    values = {key: snapshot.get(key) for key, _ in DIFF_FIELDS}
+    values["position"] = None if not position else {"lat": position.get("lat"), "lon": position.get("lon")}
+    return values
+
+
+def _current_snapshot(report: IncidentReport) -> dict[str, Any]:
+    return {
+        "type": report.type.code,
+        "occurred_at": report.occurred_at.isoformat(),
+        "unit_id": report.unit_id,
+        "location_detail": report.location_detail,
+        "address": report.address,
+        "narrative": report.narrative,
+        "persons": report.persons,
+        "emergency": report.emergency,
+        "position": None if report.location is None else {"lat": report.location.y, "lon": report.location.x},
+    }
+
+
+def _text_lines(value: Any, unit_labels: Mapping[int, str]) -> list[str]:
+    if value is None or value == "" or value == []:
+        return []
+    if isinstance(value, int) and not isinstance(value, bool):
+        return [unit_labels.get(value, f"Unit #{value}")]
+    if isinstance(value, str):
+        return value.splitlines() or [value]
+    return json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False).splitlines()
+
+
+def _field_changes(old: Mapping[str, Any], new: Mapping[str, Any], unit_labels: Mapping[int, str]) -> list[FieldChange]:
+    changes: list[FieldChange] = []
+    for key, label in DIFF_FIELDS:
+        before, after = _diffable(old)[key], _diffable(new)[key]
+        if before == after:
+            continue
+        if key == "unit_id":
+            before_lines, after_lines = _text_lines(before, unit_labels), _text_lines(after, unit_labels)
+        else:
+            before_lines, after_lines = _text_lines(before, {}), _text_lines(after, {})
+        diff = list(difflib.ndiff(before_lines, after_lines))
+        changes.append(
+            FieldChange(
+                label=label,
+                removed=[line[2:] for line in diff if line.startswith("- ")],
+                added=[line[2:] for line in diff if line.startswith("+ ")],
+            )
+        )
+    return changes
+
+
+def incident_revision_changes(*, report: IncidentReport) -> list[RevisionChange]:
+    """Every amendment and reviewer's edit of `report`, oldest first, as a diff per field (two queries)."""
+    revisions = list(report.revisions.select_related("changed_by").order_by("version"))
+    unit_ids = {value for revision in revisions if isinstance(value := revision.snapshot.get("unit_id"), int)}
+    if report.unit_id is not None:
+        unit_ids.add(report.unit_id)
+    unit_labels = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "label")) if unit_ids else {}
+    snapshots = [revision.snapshot for revision in revisions] + [_current_snapshot(report)]
+    return [
+        RevisionChange(
+            from_version=revision.version,
+            to_version=revision.version + 1,
+            changed_by=revision.changed_by,
+            note=revision.note,
+            at=revision.created_at,
+            changes=_field_changes(snapshots[index], snapshots[index + 1], unit_labels),
+        )
+        for index, revision in enumerate(revisions)
+    ]
+
+
+BREADCRUMB_WINDOW: Final = timedelta(minutes=30)
+
+
+def _feature(geometry: GEOSGeometry, **properties: Any) -> dict[str, Any]:
+    return {"type": "Feature", "geometry": json.loads(geometry.geojson), "properties": properties}
+
+
+def incident_review_map(*, report: IncidentReport) -> dict[str, Any]:
+    """The report's map as GeoJSON: fence, restricted zones, the fix with its accuracy circle,
+    the chosen and the nearest unit, and the guard's breadcrumbs 30 minutes either side."""
+    site = Site.objects.only("geofence", "name").get(pk=report.shift.post.site_id)
+    features = [_feature(site.geofence, status="info", label=f"{site.name}: fence", kind="fence")]
+    for zone in RestrictedZone.objects.filter(site_id=site.pk).only("area", "name").order_by("name"):
+        features.append(_feature(zone.area, status="critical", label=f"Restricted: {zone.name}", kind="zone"))
+    window = (report.occurred_at - BREADCRUMB_WINDOW, report.occurred_at + BREADCRUMB_WINDOW)
+    crumbs = list(
+        Ping.objects.filter(shift_id=report.shift_id, recorded_at__range=window, location__isnull=False)
+        .order_by("recorded_at")
+        .values_list("location", flat=True)
+    )
+    if len(crumbs) >= 2:
+        features.append(
+            _feature(LineString(list(crumbs), srid=4326), status="muted", label="Breadcrumbs", kind="track")
+        )
+    for crumb in crumbs:
+        features.append(_feature(crumb, status="muted", kind="breadcrumb"))
+    if report.unit_id is not None and report.unit is not None:
+        features.append(
+            _feature(report.unit.location, status="ok", label=f"Chosen unit: {report.unit.label}", kind="unit")
+        )
+    if report.location is not None:
+        nearest = (
+            Unit.objects.filter(site_id=site.pk)
+            .annotate(distance=Distance("location", report.location))
+            .order_by("distance")
+            .first()
+        )
+        if nearest is not None and nearest.pk != report.unit_id:
+            label = f"Nearest unit: {nearest.label} ({nearest.distance.m:.0f} m)"
+            features.append(_feature(nearest.location, status="attention", label=label, kind="nearest_unit"))
+        accuracy = report.accuracy_m or 0
+        features.append(
+            _feature(
+                report.location,
+                status="critical" if report.fence == "outside" else "attention",
+                label=f"Report position (±{accuracy:.0f} m)",
+                radius_m=accuracy or None,
+                kind="accuracy",
+            )
+        )
+        features.append(_feature(report.location, status="critical", label="Report position", kind="position"))
+    return {"type": "FeatureCollection", "features": features}
+
+
+def incident_review_flags(*, report: IncidentReport) -> list[Flag]:
+    """Every flag of the report, open first, with who dismissed or resolved it (one query)."""
+    return list(
+        Flag.objects.filter(incident=report)
+        .select_related("dismissed_by", "resolved_by")
+        .order_by(
+            Case(When(status=FlagStatus.OPEN, then=0), default=1),
+            "-severity",
+            "raised_at",
+        )
+    )
+
+
+def incident_review_actions(*, report: IncidentReport) -> list[IncidentReviewAction]:
+    return list(report.review_actions.select_related("by").order_by("at"))
+
+
+@dataclass(frozen=True)
+class RuleHealth:
+    code: str
+    raised: int
+    dismissed: int
+    open: int
+    dismissals: dict[str, int]
+
+    @property
+    def false_positive_rate(self) -> float | None:
+        return None if self.raised == 0 else self.dismissed / self.raised
+
+
+def flag_rule_health(*, scope: Scope) -> list[RuleHealth]:
+    """Per rule: flags raised, open, dismissed as false positives (by reason) on the viewer's sites."""
+    scope.require_operations("rule health")
+    raised = (
+        Flag.objects.for_scope(scope)
+        .values("code")
+        .annotate(
+            raised=Count("pk"),
+            dismissed=Count("pk", filter=Q(status=FlagStatus.DISMISSED)),
+            open=Count("pk", filter=Q(status=FlagStatus.OPEN)),
+        )
+        .order_by("code")
+    )
+    reasons: dict[str, dict[str, int]] = {}
+    for row in (
+        Flag.objects.for_scope(scope)
+        .filter(status=FlagStatus.DISMISSED)
+        .values("code", "dismissal_reason")
+        .annotate(count=Count("pk"))
+        .order_by("code", "dismissal_reason")
+    ):
+        reasons.setdefault(row["code"], {})[row["dismissal_reason"]] = row["count"]
+    return [
+        RuleHealth(
+            code=row["code"],
+            raised=row["raised"],
+            dismissed=row["dismissed"],
+            open=row["open"],
+            dismissals=reasons.get(row["code"], {}),
+        )
+        for row in raised
+    ]

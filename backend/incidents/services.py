@@ -489,6 +489,72 @@ def incident_return_for_correction(*, report: IncidentReport, reviewer: User, co
     return ReviewComment.objects.create(report=locked, author=reviewer, body=body)
 
 
+@transaction.atomic
+def incident_reviewer_edit(
+    *,
+    report: IncidentReport,
+    by: User,
+    note: str,
+    location_detail: str | None = None,
+    unit: Unit | None = None,
+) -> IncidentRevision | None:
+    """A reviewer corrects a typo-level field (where on site, the unit) of a submitted report.
+
+    The narrative and everything else stay the guard's words. The version as it stood is
+    kept as an IncidentRevision naming the editor and the note; the checks run again (a
+    corrected unit may end a unit-distance flag). Nothing changed: None, nothing stored.
+    Raises ValidationFailed `note_required` / `unit_not_on_site`, then as incident_approve
+    (not found, not a reviewer, already approved / returned).
+    """
+    reason = note.strip()
+    if not reason:
+        raise ValidationFailed("Say why you change the guard's report.", code="note_required", field="note")
+    locked = _report_for_review(report=report, by=by)
+    _refuse_unless_submitted(locked)
+    if unit is not None and unit.site_id != locked.shift.post.site_id:
+        raise ValidationFailed("Choose a unit of the report's site.", code="unit_not_on_site", field="unit")
+    new_detail = locked.location_detail if location_detail is None else location_detail.strip()
+    new_unit_id = locked.unit_id if unit is None else unit.pk
+    if new_detail == locked.location_detail and new_unit_id == locked.unit_id:
+        return None
+    locked = IncidentReport.objects.select_related("type", "shift__post__site__client").get(pk=locked.pk)
+    revision = IncidentRevision.objects.create(
+        report=locked, version=locked.version, snapshot=_snapshot(locked), changed_by=by, note=reason
+    )
+    locked.location_detail, locked.unit_id = new_detail, new_unit_id
+    locked.version += 1
+    locked.save(update_fields=["location_detail", "unit", "version", "updated_at"])
+    incident_checks_apply(report=locked)
+    report.location_detail, report.unit_id, report.version = locked.location_detail, locked.unit_id, locked.version
+    return revision
+
+
+@dataclass(frozen=True)
+class BulkApproval:
+    approved: list[IncidentReviewAction]
+    skipped: int
+    """Reports left alone: open flags, or no longer waiting for a decision."""
+
+
+def incidents_approve_unflagged(*, reports: list[IncidentReport], by: User, note: str = "") -> BulkApproval:
+    """Approves each of `reports` that is submitted and has no open flag; skips the rest.
+
+    Each approval is its own incident_approve (locked, recorded); one that another reviewer
+    decided first is skipped, not an error for the whole batch.
+    """
+    approved: list[IncidentReviewAction] = []
+    skipped = 0
+    for report in reports:
+        if Flag.objects.filter(incident=report, status=FlagStatus.OPEN).exists():
+            skipped += 1
+            continue
+        try:
+            approved.append(incident_approve(report=report, by=by, note=note))
+        except (ReportAlreadyApproved, ReportAlreadyReturned, OpenCriticalFlags):
+            skipped += 1
+    return BulkApproval(approved=approved, skipped=skipped)
+
+
 # --- Photos -------------------------------------------------------------------------------
 
 

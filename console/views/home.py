@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from backend.flags.models import FlagStatus
 from backend.flags.selectors import flags_visible
@@ -16,9 +16,15 @@ from backend.staffing.selectors import shifts_visible
 from console import navigation
 from console.access import ConsoleRequest, console_view
 
-navigation.register(label="Home", url_name="console:home", order=0)
+navigation.register(label="Today", url_name="console:today", order=0)
 
 SEVERITY_STATUS = {Severity.CRITICAL: "critical", Severity.WARNING: "attention", Severity.INFO: "info"}
+
+
+@console_view
+def index(request: ConsoleRequest) -> HttpResponse:
+    """The console opens on the review queue: that is where a manager's day starts."""
+    return redirect("console:reports")
 
 
 @console_view

@@ -23,7 +23,7 @@ def test_a_guard_or_client_contact_who_signs_in_gets_the_not_for_your_role_page(
 
 
 def test_guardops_staff_are_pointed_to_the_admin(db):
-    response = signed_in(factories.StaffFactory()).get("/console/")
+    response = signed_in(factories.StaffFactory()).get("/console/today")
 
     assert response.status_code == 403
     assert 'href="/admin/"' in response.content.decode()
@@ -37,14 +37,14 @@ def test_nobody_signed_in_is_sent_to_the_login_page_with_the_way_back(client):
 
 
 def test_a_supervisor_gets_the_console(world):
-    response = signed_in(world.supervisor).get("/console/")
+    response = signed_in(world.supervisor).get("/console/today")
 
     assert response.status_code == 200
     assert "Site supervisor" in response.content.decode()
 
 
 def test_every_console_answer_varies_on_htmx_and_is_not_cached(tenant):
-    response = signed_in(tenant.manager).get("/console/")
+    response = signed_in(tenant.manager).get("/console/today")
 
     assert "HX-Request" in response["Vary"]
     assert "no-cache" in response["Cache-Control"]

@@ -37,7 +37,7 @@ def test_a_manager_signs_in_with_a_new_session_key_and_lands_on_the_console(tena
     assert response.status_code == 302
     assert response["Location"] == "/console/"
     assert client.session.session_key != key_before
-    assert client.get("/console/").status_code == 200
+    assert client.get("/console/today").status_code == 200
 
 
 def test_signing_in_goes_back_to_the_page_asked_for_but_never_off_site(tenant, client):
@@ -53,7 +53,7 @@ def test_a_wrong_password_says_so_on_the_form(tenant, client):
 
     assert response.status_code == 200
     assert "correct username and password" in response.content.decode()
-    assert client.get("/console/").status_code == 302
+    assert client.get("/console/today").status_code == 302
 
 
 def test_after_too_many_wrong_passwords_even_the_right_one_gets_the_429_page(tenant, client, settings):
@@ -70,27 +70,27 @@ def test_after_too_many_wrong_passwords_even_the_right_one_gets_the_429_page(ten
     page = response.content.decode()
     assert "Sign-in paused" in page
     assert "Too many failed logins" in page
-    assert client.get("/console/").status_code == 302
+    assert client.get("/console/today").status_code == 302
 
 
 def test_sign_out_is_post_only(tenant):
     client = signed_in(tenant.manager)
 
     assert client.get("/console/logout").status_code == 405
-    assert client.get("/console/").status_code == 200
+    assert client.get("/console/today").status_code == 200
 
     response = client.post("/console/logout")
 
     assert response.status_code == 302
     assert response["Location"] == "/console/login"
-    assert client.get("/console/").status_code == 302
+    assert client.get("/console/today").status_code == 302
 
 
 def test_an_idle_session_is_signed_out_with_a_message(tenant, settings):
     # given a manager whose last request was longer ago than the idle limit
     settings.CONSOLE_SESSION_IDLE_SECONDS = 600
     client = signed_in(tenant.manager)
-    assert client.get("/console/").status_code == 200
+    assert client.get("/console/today").status_code == 200
     session = client.session
     session[LAST_SEEN_KEY] = int(time.time()) - 601
     session.save()
@@ -102,18 +102,18 @@ def test_an_idle_session_is_signed_out_with_a_message(tenant, settings):
     assert response.status_code == 302
     assert response["Location"] == "/console/login?next=%2Fconsole%2F"
     assert any("without activity" in str(message) for message in get_messages(response.wsgi_request))
-    assert client.get("/console/").status_code == 302
+    assert client.get("/console/today").status_code == 302
 
 
 def test_a_session_used_within_the_idle_limit_stays_signed_in(tenant, settings):
     settings.CONSOLE_SESSION_IDLE_SECONDS = 600
     client = signed_in(tenant.manager)
-    client.get("/console/")
+    client.get("/console/today")
     session = client.session
     session[LAST_SEEN_KEY] = int(time.time()) - 500
     session.save()
 
-    assert client.get("/console/").status_code == 200
+    assert client.get("/console/today").status_code == 200
     # and the clock restarted: the same gap again is still fine
     assert client.session[LAST_SEEN_KEY] >= int(time.time()) - 5
 
@@ -121,12 +121,12 @@ def test_a_session_used_within_the_idle_limit_stays_signed_in(tenant, settings):
 def test_an_idle_htmx_request_sends_the_whole_window_to_the_login_page(tenant, settings):
     settings.CONSOLE_SESSION_IDLE_SECONDS = 60
     client = signed_in(tenant.manager)
-    client.get("/console/")
+    client.get("/console/today")
     session = client.session
     session[LAST_SEEN_KEY] = int(time.time()) - 3600
     session.save()
 
-    response = client.get("/console/", headers={"HX-Request": "true"})
+    response = client.get("/console/today", headers={"HX-Request": "true"})
 
     assert response["HX-Redirect"].startswith("/console/login?next=")
 
@@ -134,14 +134,14 @@ def test_an_idle_htmx_request_sends_the_whole_window_to_the_login_page(tenant, s
 def test_a_deactivated_users_next_request_is_signed_out(tenant):
     # given a manager signed in to the console
     client = signed_in(tenant.manager)
-    assert client.get("/console/").status_code == 200
+    assert client.get("/console/today").status_code == 200
 
     # when an administrator deactivates the account
     tenant.manager.is_active = False
     tenant.manager.save(update_fields=["is_active"])
 
     # then their very next request is anonymous: sent to the login page, which refuses them too
-    assert client.get("/console/")["Location"].startswith("/console/login")
+    assert client.get("/console/today")["Location"].startswith("/console/login")
     assert console_login(Client(), tenant.manager.username).status_code == 200
 
 
@@ -158,7 +158,7 @@ def test_a_password_change_keeps_this_session_and_says_so(tenant):
         follow=True,
     )
 
-    assert response.redirect_chain[-1][0] == "/console/"
+    assert response.redirect_chain[0][0] == "/console/"
     assert "Your password was changed." in response.content.decode()
     assert console_login(Client(), tenant.manager.username, "a-much-longer-pass-42").status_code == 302
 

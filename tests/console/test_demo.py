@@ -19,7 +19,7 @@ def test_the_demo_supervisor_signs_in_to_the_console_and_sees_two_of_the_manager
     assert supervisor.company == User.objects.get(username="manager").company
     assert len(scope_for(supervisor).site_ids) == 2
     assert console_login(client, "supervisor", settings.DEMO_PASSWORD)["Location"] == "/console/"
-    assert client.get("/console/").status_code == 200
+    assert client.get("/console/today").status_code == 200
 
 
 def test_the_banner_prints_the_console_url_and_the_supervisor_login():

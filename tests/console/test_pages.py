@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_console_pages_carry_a_csp_without_inline_code_or_eval(tenant, client):
-    for response in (client.get("/console/login"), signed_in(tenant.manager).get("/console/")):
+    for response in (client.get("/console/login"), signed_in(tenant.manager).get("/console/today")):
         policy = response["Content-Security-Policy"]
         assert "script-src 'self'" in policy
         assert "unsafe-inline" not in policy
@@ -25,7 +25,10 @@ def test_console_pages_carry_a_csp_without_inline_code_or_eval(tenant, client):
 
 
 def test_no_console_page_loads_anything_from_another_host_or_runs_inline_code(tenant, client):
-    pages = [client.get("/console/login").content.decode(), signed_in(tenant.manager).get("/console/").content.decode()]
+    pages = [
+        client.get("/console/login").content.decode(),
+        signed_in(tenant.manager).get("/console/today").content.decode(),
+    ]
 
     for page in pages:
         assert not re.search(r"""(src|href|action)=["']?(https?:)?//""", page)
@@ -56,13 +59,13 @@ def test_the_libraries_and_our_own_files_are_served_from_here(path, client):
 
 
 def test_the_page_sends_the_csrf_token_with_every_htmx_request(tenant):
-    page = signed_in(tenant.manager).get("/console/").content.decode()
+    page = signed_in(tenant.manager).get("/console/today").content.decode()
 
     assert re.search(r"""<body hx-headers='\{"X-CSRFToken": "[A-Za-z0-9]+"\}'>""", page)
 
 
 def test_the_header_names_the_company_and_the_person(tenant):
-    page = signed_in(tenant.manager).get("/console/").content.decode()
+    page = signed_in(tenant.manager).get("/console/today").content.decode()
 
     assert tenant.company.name in page
     assert tenant.manager.get_full_name() in page
@@ -98,11 +101,11 @@ def test_home_counts_what_needs_a_person_on_the_viewers_sites_only(world, django
 
     # when the supervisor and the manager open the home page
     client = signed_in(world.supervisor)
-    client.get("/console/")  # the first request of a session also stamps it (idle clock)
+    client.get("/console/today")  # the first request of a session also stamps it (idle clock)
     # session, user, assigned sites, company name, and one count per card
     with django_assert_max_num_queries(7):
-        supervisor_page = client.get("/console/").content.decode()
-    manager_page = signed_in(world.tenant.manager).get("/console/").content.decode()
+        supervisor_page = client.get("/console/today").content.decode()
+    manager_page = signed_in(world.tenant.manager).get("/console/today").content.decode()
 
     # then each sees the counts of their own sites
     def count(page, test_id):
@@ -118,7 +121,7 @@ def test_home_counts_what_needs_a_person_on_the_viewers_sites_only(world, django
 
 
 def test_htmx_refreshes_only_the_counts(tenant):
-    response = signed_in(tenant.manager).get("/console/", headers={"HX-Request": "true"})
+    response = signed_in(tenant.manager).get("/console/today", headers={"HX-Request": "true"})
 
     page = response.content.decode()
     assert page.lstrip().startswith('<div class="cards" id="home-counts"')

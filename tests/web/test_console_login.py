@@ -1,4 +1,4 @@
-"""A manager signs in to the console in a real browser, sees the home page, and signs out."""
+"""A manager signs in to the console in a real browser, lands on the review queue, and signs out."""
 
 import pytest
 
@@ -20,8 +20,8 @@ def test_a_manager_signs_in_sees_the_console_and_signs_out(page, live_server, te
     page.get_by_role("button", name="Sign in").click()
 
     # then they see their company's console, with htmx running under the strict CSP (no eval)
-    page.wait_for_url(f"{live_server.url}/console/")
-    assert page.get_by_role("heading", name="Today").is_visible()
+    page.wait_for_url(f"{live_server.url}/console/reports")
+    assert page.get_by_role("heading", name="Reports to review").is_visible()
     assert tenant.company.name in page.locator("header").inner_text()
     assert page.evaluate("window.htmx && window.htmx.config.allowEval") is False
     assert problems == []  # no CSP violation, no script error

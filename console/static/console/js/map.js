@@ -18,6 +18,8 @@
     const count = (data.features || []).length;
     const map = L.map(element, { preferCanvas: count > 200 });
     if (element.dataset.tilesUrl) L.tileLayer(element.dataset.tilesUrl, { maxZoom: 20 }).addTo(map);
+    // A circle (accuracy radius in metres) projects itself when added: the map needs a view first.
+    map.setView([0, 0], 2);
     const layer = L.geoJSON(data, {
       style: (feature) => ({ color: colour(feature), weight: 2, fillOpacity: 0.1 }),
       pointToLayer: (feature, latlng) => {
@@ -35,7 +37,6 @@
     }).addTo(map);
     const bounds = layer.getBounds();
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], maxZoom: 18 });
-    else map.setView([0, 0], 2);
     element.guardopsMap = map;
   });
 })();
