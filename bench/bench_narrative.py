@@ -5,8 +5,9 @@ sets, each written after the fixes of its time and run once before any further c
 (108), `heldout2` (102), `heldout3` (102) and `heldout4` (153) had general gaps they showed fixed
 afterwards (so they no longer measure unseen text); `heldout5` (107) was written after the last fix
 and never tuned on: its figures are the ones that stand. For each corpus, and for each detector:
- - before: the detector as it was (bench/narrative_baseline/, a copy of narrative/ at b6f3d6f):
-   every mention counts as "the service responded", the critical flag;
+ - before: the detector as it was, read from git history (narrative/ at BASELINE_COMMIT, the
+   last commit before issue 10) into a temporary package: every mention counts as "the service
+   responded", the critical flag;
  - after: `narrative.emergency.find_emergency_mentions`: attended mentions raise the critical flag,
    uncertain ones only a warning.
 Printed: precision, recall and F1 per service (of the services said to have attended, per
@@ -23,19 +24,47 @@ Run: .venv/bin/python bench/bench_narrative.py
 
 from __future__ import annotations
 
+import importlib
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from bench.narrative_baseline.emergency import find_emergency_mentions as before_find  # noqa: E402
 from bench.narrative_scoring import SERVICES, Detector, Score, load, score  # noqa: E402
 from narrative.emergency import find_emergency_mentions as after_find  # noqa: E402
 
 ROUNDS = 5
+# The detector before issue 10: narrative/ as it stood then, taken from git rather than kept as a copy.
+BASELINE_COMMIT = "b6f3d6f4dcea974a360c15a6acde51111af38c5e"
+BASELINE_MODULES = ("__init__", "sentences", "terms", "scope", "emergency")
+
+
+def _baseline_find() -> Callable[[str], Any]:
+    """`find_emergency_mentions` of BASELINE_COMMIT, imported as the package `narrative_before`."""
+    package = Path(tempfile.mkdtemp(prefix="narrative-before-")) / "narrative_before"
+    package.mkdir()
+    for name in BASELINE_MODULES:
+        source = subprocess.run(  # noqa: S603 - a fixed git command on this repository
+            ["git", "show", f"{BASELINE_COMMIT}:narrative/{name}.py"],  # noqa: S607
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        (package / f"{name}.py").write_text(source.replace("from narrative.", "from narrative_before."))
+    sys.path.insert(0, str(package.parent))
+    finder: Callable[[str], Any] = importlib.import_module("narrative_before.emergency").find_emergency_mentions
+    return finder
+
+
+before_find = _baseline_find()
 TARGET_RECALL = 0.97
 TARGET_FALSE_ALARMS = 0.10
 TARGET_F1 = 0.92
