@@ -12,7 +12,8 @@ from typing import Any, Final
 
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import GEOSGeometry, LineString
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, When
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import BooleanField, Case, Count, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, When
 from django.db.models.fields.files import FieldFile
 
 from backend.accounts.models import Company, Role, User
@@ -305,6 +306,14 @@ def _open_flags_of(**conditions: Any) -> Exists:
     return Exists(Flag.objects.filter(incident=OuterRef("pk"), status=FlagStatus.OPEN, **conditions))
 
 
+class _AnyOf(Func):
+    """`value = ANY(array)` as a filter."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+
 def incident_review_queue(
     *, scope: Scope, filters: ReviewQueueFilters, after: ReviewCursor | None = None, page_size: int = REVIEW_PAGE_SIZE
 ) -> ReviewPage:
@@ -319,7 +328,19 @@ def incident_review_queue(
         reports = reports.filter(
             Q(received_at__lt=after.received_at) | Q(received_at=after.received_at, id__lt=after.report_id)
         )
-    rows = list(reports.prefetch_related(_open_flags_prefetch()).order_by("-received_at", "-id")[: page_size + 1])
+    # The page's ids first, from the narrow columns the indexes hold; the wide rows (and their
+    # joined type, guard, unit, site) are read only for those: a filter that matches a few rows
+    # of a long history (one site, one flag code) never reads the history's full rows.
+    page_ids = reports.order_by("-received_at", "-id").values("pk")[: page_size + 1]
+    rows = list(
+        # id = ANY(ARRAY(subquery)): the ids are computed once, then read by primary key (an IN
+        # subquery lets the planner hash-join it against the whole table).
+        IncidentReport.objects.filter(_AnyOf(F("pk"), ArraySubquery(page_ids)))
+        .select_related("type", "guard", "unit", "shift__post__site__client")
+        .defer("shift__post__site__geofence")
+        .prefetch_related(_open_flags_prefetch())
+        .order_by("-received_at", "-id")
+    )
     more = len(rows) > page_size
     rows = rows[:page_size]
     next_cursor = ReviewCursor(received_at=rows[-1].received_at, report_id=rows[-1].pk) if more else None
@@ -360,19 +381,21 @@ class ReviewTabCounts:
 
 
 def incident_review_tab_counts(*, scope: Scope, today_starts_at: datetime) -> ReviewTabCounts:
-    """'Needs review 23 · Returned 4 · Approved today 61' on the viewer's sites: one query."""
+    """'Needs review 23 · Returned 4 · Approved today 61' on the viewer's sites: one query.
+
+    Only approved reports have an approved_at (incident_approved_has_approver), so "approved
+    today" is that column alone; each branch of the OR is then a range of a per-shift index
+    (incident_shift_status_idx, incident_shift_approved_idx) and the history is never read.
+    """
     scope.require_operations("the review queue")
     counts = (
         IncidentReport.objects.for_scope(scope)
         .filter(archived_at__isnull=True)
-        .filter(
-            Q(status__in=(IncidentStatus.SUBMITTED, IncidentStatus.RETURNED))
-            | Q(status=IncidentStatus.APPROVED, approved_at__gte=today_starts_at)
-        )
+        .filter(Q(status__in=(IncidentStatus.SUBMITTED, IncidentStatus.RETURNED)) | Q(approved_at__gte=today_starts_at))
         .aggregate(
             needs_review=Count("pk", filter=Q(status=IncidentStatus.SUBMITTED)),
             returned=Count("pk", filter=Q(status=IncidentStatus.RETURNED)),
-            approved_today=Count("pk", filter=Q(status=IncidentStatus.APPROVED)),
+            approved_today=Count("pk", filter=Q(approved_at__gte=today_starts_at)),
         )
     )
     return ReviewTabCounts(**counts)
