@@ -15,6 +15,7 @@ from django.contrib.gis.geos import GEOSGeometry, LineString
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import BooleanField, Case, Count, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, When
 from django.db.models.fields.files import FieldFile
+from django.db.models.functions import JSONObject
 
 from backend.accounts.models import Company, Role, User
 from backend.core.errors import NotFound, PermissionDenied
@@ -325,22 +326,34 @@ def incident_review_queue(
     scope.require_operations("the review queue")
     reports = _review_queue_filtered(scope=scope, filters=filters)
     if after is not None:
+        # received_at <= cursor is implied by the OR but is what lets the index scan start at
+        # the cursor instead of filtering every newer row from the top of the index.
         reports = reports.filter(
-            Q(received_at__lt=after.received_at) | Q(received_at=after.received_at, id__lt=after.report_id)
+            Q(received_at__lte=after.received_at),
+            Q(received_at__lt=after.received_at) | Q(received_at=after.received_at, id__lt=after.report_id),
         )
     # The page's ids first, from the narrow columns the indexes hold; the wide rows (and their
     # joined type, guard, unit, site) are read only for those: a filter that matches a few rows
     # of a long history (one site, one flag code) never reads the history's full rows.
     page_ids = reports.order_by("-received_at", "-id").values("pk")[: page_size + 1]
+    # Each row's open flags come in the same query (an array per row), so an empty page costs
+    # the same queries as a full one.
+    open_flags = (
+        Flag.objects.filter(incident=OuterRef("pk"), status=FlagStatus.OPEN)
+        .order_by("raised_at", "code")
+        .values(row=JSONObject(id="id", code="code", severity="severity", message="message"))
+    )
     rows = list(
         # id = ANY(ARRAY(subquery)): the ids are computed once, then read by primary key (an IN
         # subquery lets the planner hash-join it against the whole table).
         IncidentReport.objects.filter(_AnyOf(F("pk"), ArraySubquery(page_ids)))
         .select_related("type", "guard", "unit", "shift__post__site__client")
         .defer("shift__post__site__geofence")
-        .prefetch_related(_open_flags_prefetch())
+        .annotate(open_flag_rows=ArraySubquery(open_flags))
         .order_by("-received_at", "-id")
     )
+    for row in rows:
+        row.open_flags = [Flag(incident_id=row.pk, **flag) for flag in row.open_flag_rows]
     more = len(rows) > page_size
     rows = rows[:page_size]
     next_cursor = ReviewCursor(received_at=rows[-1].received_at, report_id=rows[-1].pk) if more else None
