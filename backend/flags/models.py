@@ -77,6 +77,8 @@ class Flag(TenantModel):
             models.Index(fields=("company", "status", "severity"), name="flag_queue_idx"),
             # The review queue's "has open flags (of this code)" filter, per report.
             models.Index(fields=("incident", "code"), condition=Q(status="open"), name="flag_open_on_incident_idx"),
+            # The queue filtered by one flag code: the reports carrying it, read from the index alone.
+            models.Index(fields=("code", "incident"), condition=Q(status="open"), name="flag_open_code_incident_idx"),
         ]
         constraints = [
             models.CheckConstraint(

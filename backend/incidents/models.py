@@ -100,6 +100,22 @@ class IncidentReport(DevicePositionMixin, TenantModel):
             models.Index(
                 fields=("approved_at",), condition=Q(approved_at__isnull=False), name="incident_approved_at_idx"
             ),
+            # The tab counts reach the company through the shifts: per shift, only the rows
+            # waiting for review (or approved since a moment) are read, never the whole history.
+            models.Index(
+                fields=("shift", "status"), condition=Q(archived_at__isnull=True), name="incident_shift_status_idx"
+            ),
+            models.Index(
+                fields=("shift", "approved_at"),
+                condition=Q(archived_at__isnull=True, approved_at__isnull=False),
+                name="incident_shift_approved_idx",
+            ),
+            # One site's queue (the site is reached through its shifts), newest first.
+            models.Index(
+                fields=("shift", "-received_at", "-id"),
+                condition=Q(archived_at__isnull=True),
+                name="incident_shift_queue_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(version__gte=1), name="incident_version_positive"),

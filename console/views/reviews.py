@@ -46,7 +46,7 @@ from backend.incidents.services import (
     incidents_approve_unflagged,
 )
 from backend.rules.findings import FlagCode, Severity
-from backend.sites.models import Client, Site, Unit
+from backend.sites.models import Unit
 from backend.sites.scopes import Scope
 from backend.sites.selectors import sites_visible
 from console import navigation
@@ -73,26 +73,33 @@ class QueueFilterForm(forms.Form):
     )
     flag_code = forms.ChoiceField(choices=[("", "Any flag"), *FlagCode.choices], required=False, label="Flag")
     severity = forms.ChoiceField(choices=[("", "Any severity"), *Severity.choices], required=False)
-    client = forms.ModelChoiceField(queryset=Client.objects.none(), required=False, empty_label="Any client")
-    site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False, empty_label="Any site")
-    guard = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="Any guard")
-    type = forms.ModelChoiceField(queryset=IncidentType.objects.none(), required=False, empty_label="Any type")
+    # Choices are loaded eagerly in __init__ (three queries on every page, rendered or not) and
+    # validated against what was loaded, so a filtered page costs no extra lookup per filter.
+    client = forms.TypedChoiceField(coerce=int, empty_value=None, required=False)
+    site = forms.TypedChoiceField(coerce=int, empty_value=None, required=False)
+    guard = forms.TypedChoiceField(coerce=int, empty_value=None, required=False)
+    type = forms.TypedChoiceField(coerce=int, empty_value=None, required=False)
     occurred_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     occurred_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
     q = forms.CharField(required=False, max_length=200, label="Narrative contains")
 
     def __init__(self, data: QueryDict, *, scope: Scope) -> None:
         super().__init__(data)
-        sites = sites_visible(scope=scope)
-        fields: dict[str, Any] = self.fields
-        fields["site"].queryset = sites
-        fields["client"].queryset = Client.objects.filter(pk__in=sites.values("client_id")).order_by("name")
+        sites = list(sites_visible(scope=scope).defer("geofence"))  # with their clients, by client name
+        clients = {site.client_id: site.client.name for site in sites}
         company_id = scope.company_id or -1
-        fields["guard"].queryset = User.objects.filter(company_id=company_id, role=Role.GUARD).order_by(
+        guards = User.objects.filter(company_id=company_id, role=Role.GUARD).order_by(
             "last_name", "first_name", "username"
         )
-        fields["type"].queryset = IncidentType.objects.filter(company_id=company_id).order_by("name")
-        fields["guard"].label_from_instance = lambda user: user.get_full_name() or user.username
+        types = IncidentType.objects.filter(company_id=company_id).order_by("name")
+        fields: dict[str, Any] = self.fields
+        fields["client"].choices = [("", "Any client"), *clients.items()]
+        fields["site"].choices = [("", "Any site"), *((site.pk, site.name) for site in sites)]
+        fields["guard"].choices = [
+            ("", "Any guard"),
+            *((guard.pk, guard.get_full_name() or guard.username) for guard in guards),
+        ]
+        fields["type"].choices = [("", "Any type"), *types.values_list("pk", "name")]
 
     def filters(self, zone_name: str) -> ReviewQueueFilters:
         data = self.cleaned_data if self.is_valid() else {}
@@ -102,10 +109,10 @@ class QueueFilterForm(forms.Form):
             has_open_flags={"open": True, "none": False}.get(flags),
             flag_code=data.get("flag_code") or None,
             severity=data.get("severity") or None,
-            client_id=data["client"].pk if data.get("client") else None,
-            site_id=data["site"].pk if data.get("site") else None,
-            guard_id=data["guard"].pk if data.get("guard") else None,
-            type_id=data["type"].pk if data.get("type") else None,
+            client_id=data.get("client"),
+            site_id=data.get("site"),
+            guard_id=data.get("guard"),
+            type_id=data.get("type"),
             occurred_from=_day_start(data.get("occurred_from"), zone_name),
             occurred_before=_day_start(data["occurred_to"] + timedelta(days=1), zone_name)
             if data.get("occurred_to")

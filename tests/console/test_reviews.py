@@ -168,6 +168,37 @@ def test_the_queue_costs_the_same_queries_for_3_or_30_reports(rows, tenant, djan
     assert len(queue_ids(response)) == rows
 
 
+QUEUE_QUERIES = 8
+"""Session, user, company; the page's rows with their open flags; the tab counts; the filter
+form's sites (with their clients), guards and types."""
+
+
+def test_every_page_of_the_queue_costs_the_same_queries(tenant, monkeypatch, django_assert_num_queries):
+    # Given a queue longer than a page, with flags
+    monkeypatch.setattr(reviews, "PAGE_SIZE", 2)
+    for minutes in range(5):
+        flag_on(report_on(tenant, minutes_ago=minutes), code=FlagCode.OUTSIDE_GEOFENCE)
+    client = signed_in(tenant.manager)
+    first = client.get("/console/reports").content.decode()
+    later = re.search(r'href="(/console/reports\?[^"]*after=[^"]+)"', first).group(1).replace("&amp;", "&")
+    guard_type = IncidentReport.objects.filter(guard=tenant.guard).values_list("type_id", flat=True).first()
+    filtered = (
+        f"/console/reports?site={tenant.site.pk}&client={tenant.site.client_id}&guard={tenant.guard.pk}"
+        f"&type={guard_type}&flag_code=OUTSIDE_GEOFENCE"
+    )
+
+    # When the manager opens page 1, a later page by its cursor, and a filtered page
+    for url in ("/console/reports", later, filtered):
+        with django_assert_num_queries(QUEUE_QUERIES):
+            response = client.get(url)
+        # Then each costs the same, and shows reports
+        assert queue_ids(response), url
+    # and so does a filter that matches nothing
+    with django_assert_num_queries(QUEUE_QUERIES):
+        response = client.get(f"/console/reports?site={tenant.site.pk}&flag_code=MOCK_LOCATION")
+    assert queue_ids(response) == []
+
+
 # --- The report page --------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 import zoneinfo
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -23,7 +24,15 @@ from backend.core.localtime import TIME, local_time
 from backend.demo import geometry as g
 from backend.demo.data import COMPANIES, CompanySpec, SiteSpec
 from backend.flags.models import Flag, FlagStatus
-from backend.incidents.services import incident_types_seed_defaults
+from backend.incidents.models import IncidentStatus
+from backend.incidents.services import (
+    IncidentContent,
+    NewIncident,
+    incident_approve,
+    incident_return_for_correction,
+    incident_submit,
+    incident_types_seed_defaults,
+)
 from backend.rules.findings import FlagCode, Severity
 from backend.rules.shift_rules import KEY_PREFIX as MONITOR_KEY_PREFIX
 from backend.sites.models import Checkpoint, Client, RestrictedZone, Site, Unit
@@ -40,6 +49,7 @@ from backend.staffing.models import (
 from backend.staffing.services import qualifications_seed_defaults
 from backend.tracking.field_services import panic_flags_sync
 from backend.tracking.models import FenceState, PanicAlert, Ping
+from geofence.fixes import Fix
 
 DAYS_BEFORE = 7
 DAYS_AFTER = 7
@@ -140,6 +150,7 @@ class Command(BaseCommand):
             for site in list({post.site_id: post.site for post in posts}.values())[:2]:
                 site_assignment_add(site=site, supervisor=supervisor, by=manager)
             self._live_board(guards[:ALWAYS_ON_POSITIONS])
+            reviews_demo(company=company, guards=guards, manager=manager)
 
     def _site(self, client: Client, spec: SiteSpec, manager: User) -> list[Post]:
         site, _ = Site.objects.update_or_create(
@@ -386,3 +397,99 @@ def attendance_demo(*, company: Company, posts: list[Post], guards: list[User], 
                 "raised_at": no_show.scheduled_start + timedelta(minutes=15),
             },
         )
+
+
+# --- Review queue (console /console/reports): reports in every state, with realistic flags ---
+
+
+@dataclass(frozen=True)
+class DemoReport:
+    key: str
+    type_code: str
+    hours_into_shift: int
+    narrative: str
+    location_detail: str
+    east_m: float = 0.0
+    """Where the phone said it was, metres east of the site's centre."""
+    unit_label: str = ""
+
+
+DEMO_REPORTS = (
+    DemoReport(
+        "outside-fence",
+        "trespass",
+        3,
+        "At 22:10 I saw two men climb the fence behind Building C and walk toward the pool. I told them "
+        "the property is private and they left through the main gate. I walked the fence line and found no damage.",
+        "Fence behind Building C",
+        east_m=2600.0,  # filed 2.4 km beyond the fence: the guard wrote it up after leaving the site
+    ),
+    DemoReport(
+        "smoke-dumpster",
+        "fire_alarm",
+        5,
+        "Smoke in the dumpster by the resident lot at 23:40. I called 911 and kept residents back. "
+        "The fire department came and put it out with a hose, then left at 00:15.",
+        "Dumpster enclosure by the resident lot",
+    ),
+    DemoReport(
+        "returned-theft",
+        "theft",
+        2,
+        "A resident told me a bicycle was taken from the rack at Building A between 18:00 and 20:00. "
+        "I checked the rack and the lock had been cut.",
+        "Bicycle rack, Building A",
+    ),
+    DemoReport(
+        "approved-noise",
+        "noise",
+        4,
+        "At 23:05 a resident complained about loud music from Building B, Unit 203. I knocked and asked the "
+        "tenant to turn it down; the music stopped and the tenant apologised.",
+        "Building B, second floor",
+        unit_label="Building B, Unit 203",
+    ),
+)
+RETURN_COMMENT = (
+    "Please add who reported the theft (name and unit) and a description of the bicycle, "
+    "so the client can pass it to the police."
+)
+
+
+def reviews_demo(*, company: Company, guards: list[User], manager: User) -> None:
+    """File DEMO_REPORTS on the first post's oldest completed shifts through incident_submit (so the
+    rules raise their real flags), then return one to its guard and have the manager approve one.
+    Report ids derive from the shift, so a re-seed replays them instead of filing new ones."""
+    shifts = list(
+        Shift.objects.filter(guard__in=guards[:ALWAYS_ON_POSITIONS], status=ShiftStatus.COMPLETED)
+        .select_related("post__site")
+        .order_by("scheduled_start", "pk")[: len(DEMO_REPORTS)]
+    )
+    for spec, shift in zip(DEMO_REPORTS, shifts, strict=False):
+        assert shift.clock_in_at is not None  # noqa: S101 - completed shifts were clocked in
+        site = shift.post.site
+        centre: Point = site.geofence.point_on_surface
+        where = g.point(centre.x, centre.y, spec.east_m, 0)
+        occurred_at = shift.clock_in_at + timedelta(hours=spec.hours_into_shift)
+        unit = Unit.objects.filter(site=site, label=spec.unit_label).first() if spec.unit_label else None
+        content = IncidentContent(
+            type_code=spec.type_code,
+            occurred_at=occurred_at,
+            narrative=spec.narrative,
+            location_detail=spec.location_detail,
+            position=Fix(recorded_at=occurred_at, lon=where.x, lat=where.y, accuracy_m=9.0),
+            unit_id=unit.pk if unit is not None else None,
+        )
+        report_id = uuid.uuid5(uuid.NAMESPACE_URL, f"guardops-demo-report:{shift.pk}:{spec.key}")
+        outcome = incident_submit(guard=shift.guard, data=NewIncident(id=report_id, shift_id=shift.pk, content=content))
+        if not outcome.created or outcome.report.status != IncidentStatus.SUBMITTED:
+            continue
+        if spec.key == "returned-theft":
+            incident_return_for_correction(report=outcome.report, reviewer=manager, comment=RETURN_COMMENT)
+        elif spec.key == "approved-noise":
+            incident_approve(
+                report=outcome.report,
+                by=manager,
+                note="Resolved on the spot; no follow-up needed.",
+                confirm_open_critical=True,
+            )
