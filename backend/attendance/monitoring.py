@@ -40,6 +40,7 @@ from backend.rules.thresholds import Thresholds
 from backend.rules.timing import DeviceTimes
 from backend.sites.models import Checkpoint, RestrictedZone
 from backend.staffing.models import PostOrder, PostOrderAcknowledgement, Shift, ShiftStatus
+from backend.staffing.services import shift_mark_missed
 from backend.tracking.models import ActivityEntry, CheckpointScan, ClockEvent, ClockKind
 from backend.tracking.selectors import site_fences_prepared
 from geofence.classify import PreparedFence
@@ -496,8 +497,6 @@ def shifts_monitor(*, now: datetime | None = None, shifts: Sequence[Shift] | Non
     with transaction.atomic():
         flags = _evaluate(batch, moment)
         # A shift that ended without anyone clocking in is a no-show for good.
-        from backend.staffing.services import shift_mark_missed  # staffing.services imports this module
-
         marked_missed = shift_mark_missed(shifts=batch, at=moment)
     return PassResult(shifts=len(batch), flags=sum(len(f) for f in flags.values()), marked_missed=marked_missed)
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 from backend.accounts.models import User
 from backend.core.errors import ValidationFailed
 from backend.core.localtime import DATE_TIME, local_time
+from backend.core.outbox import outbox_enqueue
 from backend.core.validators import chosen_with_note
 from backend.flags.errors import FlagAlreadyAcknowledged, FlagFollowsPanicAlert, FlagNotFound, FlagNotOpen
 from backend.flags.models import AlertNote, DismissalReason, Flag, FlagAcknowledgement, FlagStatus
@@ -170,7 +171,6 @@ def _notify_on_commit(flag: Flag) -> None:
     A PANIC flag is left out: the panic alert's own page, with the guard's phone and
     position, tells every manager and is recorded as this flag's notifications.
     """
-    from backend.core.outbox import outbox_enqueue
     from backend.flags.tasks import flag_notify_managers_task
 
     if flag.code == FlagCode.PANIC:

@@ -25,6 +25,7 @@ from django.utils import timezone
 from backend.accounts.models import Company, User
 from backend.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from backend.core.localtime import DATE_TIME, TIME, local_time, to_local
+from backend.core.outbox import outbox_enqueue
 from backend.flags.models import Flag, FlagStatus
 from backend.flags.services import flags_sync
 from backend.incidents.checks import incident_check_codes, incident_run_checks
@@ -651,7 +652,6 @@ def incident_photo_add(
 def _photo_store(
     *, report: IncidentReport, photo: IncidentPhoto, original: ContentFile[bytes], display: ContentFile[bytes]
 ) -> PhotoOutcome:
-    from backend.core.outbox import outbox_enqueue
     from backend.incidents.tasks import incident_photo_make_thumbnail
 
     # Serialise with review transitions: no photo lands on a report being approved.
