@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from backend.attendance.models import AttendanceResolution, ResolutionKind
 from backend.flags.models import Flag
-from backend.rules.findings import FlagCode, Severity
+from backend.rules.findings import FlagCode
 from backend.staffing.models import GuardQualification, PostRequirement, Qualification, Shift, ShiftStatus
 from tests import factories
 from tests.conftest import Tenant
@@ -29,14 +29,7 @@ def _exception(tenant: Tenant, code: str = FlagCode.NO_SHOW, *, post=None, guard
     shift = factories.ShiftFactory(
         post=post or tenant.post, guard=guard or factories.GuardFactory(company=tenant.company), **shift_fields
     )
-    return Flag.objects.create(
-        company=tenant.company,
-        shift=shift,
-        code=code,
-        severity=Severity.WARNING,
-        message=f"{code} at {shift.post.site.name}",
-        raised_at=timezone.now(),
-    )
+    return factories.open_flag(shift=shift, code=code, message=f"{code} at {shift.post.site.name}")
 
 
 def _today(tenant: Tenant) -> date:

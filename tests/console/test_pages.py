@@ -7,7 +7,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.utils import timezone
 
-from backend.flags.models import Flag, FlagStatus, Severity
+from backend.flags.models import Flag, Severity
 from backend.staffing.models import ShiftStatus
 from tests import factories
 from tests.console.conftest import signed_in
@@ -73,15 +73,8 @@ def test_the_header_names_the_company_and_the_person(tenant):
 
 
 def _open_flag(shift, severity):
-    return Flag.objects.create(
-        company=shift.post.site.client.company,
-        shift=shift,
-        code="LATE_CLOCK_IN",
-        key=f"probe-{Flag.objects.count()}",
-        severity=severity,
-        status=FlagStatus.OPEN,
-        message="Late.",
-        raised_at=timezone.now(),
+    return factories.open_flag(
+        shift=shift, code="LATE_CLOCK_IN", key=f"probe-{Flag.objects.count()}", severity=severity, message="Late."
     )
 
 

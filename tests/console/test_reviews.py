@@ -31,15 +31,7 @@ def report_on(tenant, *, minutes_ago: int = 0, site=None, **fields) -> IncidentR
 
 
 def flag_on(report: IncidentReport, *, code=FlagCode.LOW_ACCURACY, severity=Severity.WARNING, **fields) -> Flag:
-    return Flag.objects.create(
-        company=report.shift.post.site.client.company,
-        incident=report,
-        code=code,
-        severity=severity,
-        message=fields.pop("message", f"{code} on the report."),
-        raised_at=timezone.now(),
-        **fields,
-    )
+    return factories.open_flag(incident=report, code=code, severity=severity, **fields)
 
 
 def queue_ids(response) -> list[str]:
