@@ -122,15 +122,19 @@ class Flag(TenantModel):
         return f"{self.code}: {self.message}"
 
 
+def paths_through_flag() -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """TENANT_PATH, CLIENT_PATH and SITE_PATH of a row that hangs from a flag: the flag's own, one hop on."""
+    return (
+        f"flag__{Flag.TENANT_PATH}",
+        tuple(f"flag__{path}" for path in Flag.CLIENT_PATH),
+        tuple(f"flag__{path}" for path in Flag.SITE_PATH),
+    )
+
+
 class FlagNotification(NotificationRecord):
     """A record that a manager was told about a critical flag, and how."""
 
-    TENANT_PATH: ClassVar[str] = "flag__company"
-    CLIENT_PATH: ClassVar[tuple[str, ...]] = (
-        "flag__shift__post__site__client",
-        "flag__incident__shift__post__site__client",
-    )
-    SITE_PATH: ClassVar[tuple[str, ...]] = ("flag__shift__post__site", "flag__incident__shift__post__site")
+    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_flag()
 
     flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="notifications")
 
@@ -153,12 +157,7 @@ class FlagAcknowledgement(TenantModel):
     through its panic alert (tracking/panic.py), never here.
     """
 
-    TENANT_PATH: ClassVar[str] = "flag__company"
-    CLIENT_PATH: ClassVar[tuple[str, ...]] = (
-        "flag__shift__post__site__client",
-        "flag__incident__shift__post__site__client",
-    )
-    SITE_PATH: ClassVar[tuple[str, ...]] = ("flag__shift__post__site", "flag__incident__shift__post__site")
+    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_flag()
 
     flag = models.OneToOneField(Flag, on_delete=models.CASCADE, related_name="acknowledgement")
     acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
