@@ -38,9 +38,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import harness  # noqa: E402
 
-WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
-CLIENTS = int(os.environ.get("BENCH_CLIENTS", "20"))
-REPORTS_PER_CLIENT = int(os.environ.get("BENCH_REPORTS", "30"))
+WORKERS = harness.env_int("BENCH_WORKERS", 4)
+CLIENTS = harness.env_int("BENCH_CLIENTS", 20)
+REPORTS_PER_CLIENT = harness.env_int("BENCH_REPORTS", 30)
 FLOOR_PER_CLIENT = 20
 WARMUP_PER_CLIENT = 3
 OUTSIDE_M = 3000.0

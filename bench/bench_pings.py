@@ -42,8 +42,8 @@ from bench import harness  # noqa: E402
 SEED = 20261123
 BATCH = 200
 GUARDS = 40
-WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
-CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
+WORKERS = harness.env_int("BENCH_WORKERS", 3)
+CLIENTS = harness.env_int("BENCH_CLIENTS", 8)
 ROUNDS = 3
 INGEST_BATCHES = 150  # per round: 30,000 pings
 BASELINE_BATCHES = 8  # per round: 1,600 pings (the baseline is slow)

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import harness  # noqa: E402
 
-SHIFTS = int(os.environ.get("BENCH_MONITOR_SHIFTS", 5_000))
+SHIFTS = harness.env_int("BENCH_MONITOR_SHIFTS", 5_000)
 SITES = max(1, SHIFTS // 10)
 HOURS_OF_PINGS = 2
 PING_EVERY_S = 30

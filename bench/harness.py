@@ -59,6 +59,11 @@ CENTRE_LON, CENTRE_LAT = -84.3880, 33.7800
 M_PER_DEG_LAT = 111_320.0
 
 
+def env_int(name: str, default: int) -> int:
+    """A bench's size knob: the whole number in the environment variable `name`, else `default`."""
+    return int(os.environ.get(name, default))
+
+
 def bench_environment() -> dict[str, str]:
     """Environment for this process and the server: the real settings, plain HTTP, no DEBUG."""
     env = dict(os.environ)

@@ -70,11 +70,8 @@ class SegmentGrid:
         starts, candidates = _cell_candidates(segments, x0, y0, cell_m, nx, ny)
         return cls(
             segments=segments,
-            x0=np.array([x0]),
-            y0=np.array([y0]),
-            cell_m=np.array([cell_m]),
-            nx=np.array([nx], dtype=np.intp),
-            ny=np.array([ny], dtype=np.intp),
+            **one_fence_columns(x0=x0, y0=y0, cell_m=cell_m),
+            **one_fence_cell_counts(nx, ny),
             cell_base=np.zeros(1, dtype=np.intp),
             starts=starts,
             candidates=candidates,
@@ -94,12 +91,7 @@ class SegmentGrid:
             cells, cands, segs = cells + len(g.starts) - 1, cands + len(g.candidates), segs + len(g.segments)
         starts.append(np.array([cands], dtype=np.int32))
         return cls(
-            segments=np.concatenate([g.segments for g in grids]),
-            x0=np.concatenate([g.x0 for g in grids]),
-            y0=np.concatenate([g.y0 for g in grids]),
-            cell_m=np.concatenate([g.cell_m for g in grids]),
-            nx=np.concatenate([g.nx for g in grids]),
-            ny=np.concatenate([g.ny for g in grids]),
+            **joined_columns(grids, "segments", "x0", "y0", "cell_m", "nx", "ny"),
             cell_base=np.concatenate(cell_base),
             starts=np.concatenate(starts),
             candidates=np.concatenate(candidates),
@@ -138,6 +130,21 @@ class SegmentGrid:
         ax, ay, dx, dy, inverse = np.take(self.segments, segment, axis=0).T
         d2 = segment_distance_sq(np.take(px, pair_point), np.take(py, pair_point), ax, ay, dx, dy, inverse)
         return np.sqrt(np.minimum.reduceat(d2, offsets))
+
+
+def one_fence_columns(**values: float) -> dict[str, Any]:
+    """One fence's scalars as the one-row float columns of a per-fence table (grid, raster)."""
+    return {name: np.array([value]) for name, value in values.items()}
+
+
+def one_fence_cell_counts(nx: int, ny: int) -> dict[str, Any]:
+    """One fence's cell counts along x and y as the one-row `nx`, `ny` index columns."""
+    return {"nx": np.array([nx], dtype=np.intp), "ny": np.array([ny], dtype=np.intp)}
+
+
+def joined_columns(tables: Sequence[Any], *names: str) -> dict[str, Any]:
+    """The named columns of several per-fence tables, each joined in the tables' order."""
+    return {name: np.concatenate([getattr(table, name) for table in tables]) for name in names}
 
 
 def segment_table(area: Any, origin: tuple[float, float] = (0.0, 0.0)) -> Float32Array:

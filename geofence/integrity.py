@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import ClassVar, Final
 
 import numpy as np
 
 from geofence.fixes import Fix, FloatArray, haversine_m, sort_fixes
-from geofence.presence import Interval
+from geofence.presence import Interval, Span
 
 DEFAULT_MAX_ACCURACY_M: Final = 50.0  # as PresencePolicy: worse fixes prove nothing
 DEFAULT_MAX_SPEED_MPS: Final = 55.0  # about 200 km/h: faster than any guard on a road
@@ -48,36 +48,22 @@ class MockLocation:
 
 
 @dataclass(frozen=True, slots=True)
-class Stillness:
-    """A span in which every usable fix stayed within radius_m of the span's first fix."""
+class Stillness(Span):
+    """A span in which every usable fix stayed within radius_m of the span's first fix: the phone stayed put."""
 
     code: ClassVar[str] = "INACTIVITY"
-    start: datetime
-    end: datetime
     fix_count: int
     lon: float  # the span's first fix, the centre of the radius
     lat: float
     radius_m: float
 
-    @property
-    def duration(self) -> timedelta:
-        """How long the phone stayed put."""
-        return self.end - self.start
-
 
 @dataclass(frozen=True, slots=True)
-class OutOfPosition:
-    """A stretch outside the fence longer than allowed."""
+class OutOfPosition(Span):
+    """A stretch outside the fence longer than allowed: how long the guard was away is its duration."""
 
     code: ClassVar[str] = "OUT_OF_POSITION"
-    start: datetime
-    end: datetime
     allowed: timedelta
-
-    @property
-    def duration(self) -> timedelta:
-        """How long the guard was away."""
-        return self.end - self.start
 
 
 def impossible_travel(

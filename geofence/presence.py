@@ -52,17 +52,23 @@ class PresencePolicy:
 
 
 @dataclass(frozen=True, slots=True)
-class Interval:
-    """A stretch of the scheduled window in one presence state, [start, end)."""
+class Span:
+    """A stretch of time, [start, end): the base of intervals and of the findings that last."""
 
     start: datetime
     end: datetime
-    state: PresenceState
 
     @property
     def duration(self) -> timedelta:
-        """How long the interval lasts."""
+        """How long the span lasts."""
         return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class Interval(Span):
+    """A stretch of the scheduled window in one presence state, [start, end)."""
+
+    state: PresenceState
 
 
 @dataclass(frozen=True, slots=True)

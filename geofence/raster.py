@@ -19,7 +19,13 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 
-from geofence.grid import segment_distance_sq, segment_table
+from geofence.grid import (
+    joined_columns,
+    one_fence_cell_counts,
+    one_fence_columns,
+    segment_distance_sq,
+    segment_table,
+)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -60,14 +66,8 @@ class CoverageRaster:
         one_side = clearance > math.hypot(cell_w, cell_h) / 2 + _SLACK_DEG
         cells = np.where(one_side, np.where(centre_inside, INSIDE_CELL, OUTSIDE_CELL), EDGE_CELL).astype(np.int8)
         return cls(
-            x0=np.array([x0]),
-            y0=np.array([y0]),
-            x1=np.array([x1]),
-            y1=np.array([y1]),
-            cell_w=np.array([cell_w]),
-            cell_h=np.array([cell_h]),
-            nx=np.array([nx], dtype=np.intp),
-            ny=np.array([ny], dtype=np.intp),
+            **one_fence_columns(x0=x0, y0=y0, x1=x1, y1=y1, cell_w=cell_w, cell_h=cell_h),
+            **one_fence_cell_counts(nx, ny),
             base=np.zeros(1, dtype=np.intp),
             cells=cells,
         )
@@ -80,14 +80,7 @@ class CoverageRaster:
         sizes = [len(r.cells) for r in rasters]
         offsets = np.cumsum([0, *sizes[:-1]])
         return cls(
-            x0=np.concatenate([r.x0 for r in rasters]),
-            y0=np.concatenate([r.y0 for r in rasters]),
-            x1=np.concatenate([r.x1 for r in rasters]),
-            y1=np.concatenate([r.y1 for r in rasters]),
-            cell_w=np.concatenate([r.cell_w for r in rasters]),
-            cell_h=np.concatenate([r.cell_h for r in rasters]),
-            nx=np.concatenate([r.nx for r in rasters]),
-            ny=np.concatenate([r.ny for r in rasters]),
+            **joined_columns(rasters, "x0", "y0", "x1", "y1", "cell_w", "cell_h", "nx", "ny"),
             base=np.concatenate([r.base + off for r, off in zip(rasters, offsets.tolist(), strict=True)]),
             cells=np.concatenate([r.cells for r in rasters]),
         )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from backend.accounts.models import Company, Role, User
 from backend.flags.models import Flag
 from backend.incidents.models import IncidentPhoto, IncidentReport, IncidentType
+from backend.rules.findings import Severity
 from backend.sites.models import Checkpoint, Client, RestrictedZone, Site, Unit
 from backend.staffing.models import Post, PostOrder, Shift
 from tests import geo
@@ -185,13 +186,32 @@ def incident_photo(*, report: IncidentReport, png: bytes) -> IncidentPhoto:
     )
 
 
-def shift_flag(*, tenant: Any, code: str, severity: str, message: str) -> Flag:
-    """An open flag on a new shift of `tenant`'s guard, raised just now."""
+def open_flag(
+    *,
+    code: str,
+    shift: Shift | None = None,
+    incident: IncidentReport | None = None,
+    severity: str = Severity.WARNING,
+    message: str | None = None,
+    **fields: Any,
+) -> Flag:
+    """An open flag on `shift` and/or `incident`, of their company, raised just now unless `raised_at` says."""
+    subject = shift if shift is not None else incident.shift if incident is not None else None
+    if subject is None:
+        raise ValueError("A flag is on a shift or on a report.")
     return Flag.objects.create(
-        company=tenant.company,
-        shift=ShiftFactory(post=tenant.post, guard=tenant.guard),
+        company=subject.post.site.client.company,
+        shift=shift,
+        incident=incident,
         code=code,
         severity=severity,
-        message=message,
-        raised_at=timezone.now(),
+        message=f"{code} on the {'shift' if incident is None else 'report'}." if message is None else message,
+        **{"raised_at": timezone.now(), **fields},
+    )
+
+
+def shift_flag(*, tenant: Any, code: str, severity: str, message: str) -> Flag:
+    """An open flag on a new shift of `tenant`'s guard, raised just now."""
+    return open_flag(
+        shift=ShiftFactory(post=tenant.post, guard=tenant.guard), code=code, severity=severity, message=message
     )

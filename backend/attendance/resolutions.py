@@ -153,10 +153,20 @@ def _reason(reason: str) -> str:
     return text
 
 
-def _close(*, flag: Flag, by: User, note: str) -> None:
+def _resolve(
+    *, flag: Flag, shift: Shift, by: User, kind: ResolutionKind, reason: str, note: str, **fields: object
+) -> AttendanceResolution:
+    """Record how a reviewer resolved the (locked) exception, and close its flag with `note`.
+
+    `fields` are the kind's own columns (the replacement shift, the corrected times).
+    """
+    resolution = AttendanceResolution.objects.create(
+        flag=flag, shift=shift, kind=kind, reason=reason, resolved_by=by, **fields
+    )
     # A flag the rules already closed (the guard arrived late, then stayed) keeps its record.
     if flag.status == FlagStatus.OPEN:
         flag_resolve(flag=flag, by=by, note=note)
+    return resolution
 
 
 @transaction.atomic
@@ -165,11 +175,7 @@ def attendance_exception_excuse(*, flag: Flag, by: User, reason: str) -> Attenda
     `reason_required`, `exception_already_resolved`."""
     text = _reason(reason)
     locked, shift = _exception_for_review(flag=flag, by=by)
-    resolution = AttendanceResolution.objects.create(
-        flag=locked, shift=shift, kind=ResolutionKind.EXCUSED, reason=text, resolved_by=by
-    )
-    _close(flag=locked, by=by, note=f"Excused: {text}")
-    return resolution
+    return _resolve(flag=locked, shift=shift, by=by, kind=ResolutionKind.EXCUSED, reason=text, note=f"Excused: {text}")
 
 
 @transaction.atomic
@@ -220,16 +226,15 @@ def attendance_replacement_assign(
         override_by=by if override_reason.strip() else None,
         override_reason=override_reason,
     )
-    resolution = AttendanceResolution.objects.create(
+    return _resolve(
         flag=locked,
         shift=shift,
+        by=by,
         kind=ResolutionKind.REPLACEMENT,
         reason=text,
-        resolved_by=by,
+        note=f"Replaced by {guard}: {text}",
         replacement_shift=replacement,
     )
-    _close(flag=locked, by=by, note=f"Replaced by {guard}: {text}")
-    return resolution
 
 
 @transaction.atomic
@@ -262,14 +267,13 @@ def attendance_time_correct(
         raise ValidationFailed(
             "The clock-out must come after the clock-in.", field="clock_out_at", code="clock_out_before_clock_in"
         )
-    resolution = AttendanceResolution.objects.create(
+    return _resolve(
         flag=locked,
         shift=shift,
+        by=by,
         kind=ResolutionKind.TIME_CORRECTED,
         reason=text,
-        resolved_by=by,
+        note=f"Time corrected: {text}",
         corrected_clock_in_at=clock_in_at,
         corrected_clock_out_at=clock_out_at,
     )
-    _close(flag=locked, by=by, note=f"Time corrected: {text}")
-    return resolution

@@ -20,7 +20,7 @@ from backend.rules.selectors import thresholds_for
 from backend.rules.shift_rules import KEY_PREFIX as MONITOR_KEY_PREFIX
 from backend.rules.thresholds import Thresholds
 from backend.rules.timing import DeviceTimes, backdated_findings, clock_skew_findings
-from backend.sites.models import WGS84
+from backend.sites.models import WGS84, Site
 from backend.sites.selectors import site_verdict
 from backend.staffing.models import OutsideFenceClockIn, PostOrder, Qualification, Shift, ShiftStatus
 from backend.staffing.selectors import (
@@ -96,14 +96,7 @@ def shift_clock_in(
             f"{local_time(clocked_at, site.timezone, DATE_TIME)}.",
             code="shift_not_open",
         )
-    limits = thresholds_for(company=site.client.company_id)
-    verdict = site_verdict(
-        site=site,
-        lon=position.lon,
-        lat=position.lat,
-        accuracy_m=position.accuracy_m,
-        max_accuracy_m=limits.low_accuracy_m,
-    )
+    limits, verdict = _judged_against_site(site=site, position=position)
     if shift.post.outside_fence_clock_in == OutsideFenceClockIn.REFUSE:
         if verdict.fence == "unknown":
             raise Conflict(
@@ -165,14 +158,7 @@ def shift_clock_out(
     # Never before the clock-in (the database requires it) nor after receipt.
     clocked_at = max(min(times.corrected_recorded_at, times.received_at), shift.clock_in_at)
     site = shift.post.site
-    limits = thresholds_for(company=site.client.company_id)
-    verdict = site_verdict(
-        site=site,
-        lon=position.lon,
-        lat=position.lat,
-        accuracy_m=position.accuracy_m,
-        max_accuracy_m=limits.low_accuracy_m,
-    )
+    limits, verdict = _judged_against_site(site=site, position=position)
     shift.status = ShiftStatus.COMPLETED
     shift.clock_out_at = clocked_at
     # A clock-out sent after the fact may claim hours nobody saw: until breadcrumbs or scans
@@ -195,6 +181,19 @@ def shift_clock_out(
     return _clock_record(
         shift=shift, kind=ClockKind.OUT, position=position, times=times, verdict=verdict, limits=limits
     )
+
+
+def _judged_against_site(*, site: Site, position: Fix) -> tuple[Thresholds, Verdict]:
+    """The company's thresholds, and where the clock event's fix stands against the site's fence under them."""
+    limits = thresholds_for(company=site.client.company_id)
+    verdict = site_verdict(
+        site=site,
+        lon=position.lon,
+        lat=position.lat,
+        accuracy_m=position.accuracy_m,
+        max_accuracy_m=limits.low_accuracy_m,
+    )
+    return limits, verdict
 
 
 def _closed_message(shift: Shift) -> str:

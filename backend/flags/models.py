@@ -122,15 +122,19 @@ class Flag(TenantModel):
         return f"{self.code}: {self.message}"
 
 
+def paths_through_flag() -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """TENANT_PATH, CLIENT_PATH and SITE_PATH of a row that hangs from a flag: the flag's own, one hop on."""
+    return (
+        f"flag__{Flag.TENANT_PATH}",
+        tuple(f"flag__{path}" for path in Flag.CLIENT_PATH),
+        tuple(f"flag__{path}" for path in Flag.SITE_PATH),
+    )
+
+
 class FlagNotification(NotificationRecord):
     """A record that a manager was told about a critical flag, and how."""
 
-    TENANT_PATH: ClassVar[str] = "flag__company"
-    CLIENT_PATH: ClassVar[tuple[str, ...]] = (
-        "flag__shift__post__site__client",
-        "flag__incident__shift__post__site__client",
-    )
-    SITE_PATH: ClassVar[tuple[str, ...]] = ("flag__shift__post__site", "flag__incident__shift__post__site")
+    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_flag()
 
     flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="notifications")
 
@@ -153,12 +157,7 @@ class FlagAcknowledgement(TenantModel):
     through its panic alert (tracking/panic.py), never here.
     """
 
-    TENANT_PATH: ClassVar[str] = "flag__company"
-    CLIENT_PATH: ClassVar[tuple[str, ...]] = (
-        "flag__shift__post__site__client",
-        "flag__incident__shift__post__site__client",
-    )
-    SITE_PATH: ClassVar[tuple[str, ...]] = ("flag__shift__post__site", "flag__incident__shift__post__site")
+    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_flag()
 
     flag = models.OneToOneField(Flag, on_delete=models.CASCADE, related_name="acknowledgement")
     acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -172,8 +171,8 @@ class FlagAcknowledgement(TenantModel):
         return f"{self.flag_id} acknowledged by {self.acknowledged_by_id}"
 
 
-class AlertNote(TenantModel):
-    """A note a reviewer added to an alert (a flag or a panic alert) while handling it; append-only.
+class AlertRecord(TenantModel):
+    """A row about one alert: a flag (the subclass's `flag` key) or a panic alert.
 
     A panic alert is named by its id, not a foreign key: flags sit below tracking.
     """
@@ -183,53 +182,53 @@ class AlertNote(TenantModel):
     SITE_PATH: ClassVar[tuple[str, ...]] = ("flag__shift__post__site",)
 
     company = models.ForeignKey("accounts.Company", on_delete=models.CASCADE, related_name="+")
-    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, null=True, blank=True, related_name="alert_notes")
     panic_alert_id = models.UUIDField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        abstract = True
+        ordering = ("created_at", "pk")
+
+
+def on_one_alert(name: str) -> models.CheckConstraint:
+    """An AlertRecord names exactly one alert: its flag or its panic alert's id."""
+    return models.CheckConstraint(
+        condition=Q(flag__isnull=False, panic_alert_id__isnull=True)
+        | Q(flag__isnull=True, panic_alert_id__isnull=False),
+        name=name,
+    )
+
+
+class AlertNote(AlertRecord):
+    """A note a reviewer added to an alert (a flag or a panic alert) while handling it; append-only."""
+
+    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, null=True, blank=True, related_name="alert_notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField()
 
-    class Meta:
-        ordering = ("created_at", "pk")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(flag__isnull=False, panic_alert_id__isnull=True)
-                | Q(flag__isnull=True, panic_alert_id__isnull=False),
-                name="alert_note_on_one_alert",
-            )
-        ]
+    class Meta(AlertRecord.Meta):
+        constraints = [on_one_alert("alert_note_on_one_alert")]
 
     def __str__(self) -> str:
         return self.text[:60]
 
 
-class AlertEscalation(TenantModel):
+class AlertEscalation(AlertRecord):
     """An unacknowledged critical alert e-mailed again, to the next manager, after the escalation time.
 
     Once per alert and recipient (the unique constraints), so a beat job that runs twice,
     or a re-delivered e-mail task, tells nobody twice. `step` is 1 for the first repeat.
     """
 
-    TENANT_PATH: ClassVar[str] = "company"
-    CLIENT_PATH: ClassVar[tuple[str, ...]] = ("flag__shift__post__site__client",)
-    SITE_PATH: ClassVar[tuple[str, ...]] = ("flag__shift__post__site",)
-
-    company = models.ForeignKey("accounts.Company", on_delete=models.CASCADE, related_name="+")
     flag = models.ForeignKey(Flag, on_delete=models.CASCADE, null=True, blank=True, related_name="escalations")
-    panic_alert_id = models.UUIDField(null=True, blank=True, db_index=True)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     step = models.PositiveIntegerField()
     address = models.CharField(max_length=254)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ("created_at", "pk")
+    class Meta(AlertRecord.Meta):
         constraints = [
-            models.CheckConstraint(
-                condition=Q(flag__isnull=False, panic_alert_id__isnull=True)
-                | Q(flag__isnull=True, panic_alert_id__isnull=False),
-                name="alert_escalation_on_one_alert",
-            ),
+            on_one_alert("alert_escalation_on_one_alert"),
             models.UniqueConstraint(
                 fields=("flag", "recipient"), condition=Q(flag__isnull=False), name="flag_escalated_once_per_recipient"
             ),

@@ -7,8 +7,7 @@ from collections import defaultdict
 from django.db.models import Count, QuerySet
 
 from backend.accounts.models import Company
-from backend.core.errors import NotFound
-from backend.core.querysets import filter_given
+from backend.core.querysets import filter_given, one_visible_or_not_found
 from backend.flags.models import Flag, FlagStatus
 from backend.sites.scopes import Scope
 
@@ -40,10 +39,9 @@ def flags_visible(
 
 def flag_get_visible(*, scope: Scope, flag_id: int) -> Flag:
     """One flag the viewer may see; another tenant's or an unassigned site's is NotFound."""
-    flag: Flag | None = flags_visible(scope=scope).filter(pk=flag_id).first()
-    if flag is None:
-        raise NotFound("No such flag.", code="flag_not_found")
-    return flag
+    return one_visible_or_not_found(
+        flags_visible(scope=scope), pk=flag_id, message="No such flag.", code="flag_not_found"
+    )
 
 
 def flag_dismissals_by_rule(*, company: Company | int) -> dict[str, dict[str, int]]:

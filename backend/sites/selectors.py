@@ -3,7 +3,8 @@
 from django.db.models import QuerySet
 
 from backend.accounts.models import Company, User
-from backend.core.errors import NotFound, PermissionDenied
+from backend.core.errors import PermissionDenied
+from backend.core.querysets import one_visible_or_not_found
 from backend.rules.selectors import thresholds_for_site
 from backend.sites.fence_sql import classify_points_sql
 from backend.sites.models import Checkpoint, Client, Site, Unit
@@ -41,10 +42,9 @@ def sites_visible(*, scope: Scope, active_only: bool = False) -> QuerySet[Site]:
 
 def site_get_visible(*, scope: Scope, site_id: int) -> Site:
     """One site the viewer may see; any other (another tenant's, client's, unassigned) is NotFound."""
-    site: Site | None = sites_visible(scope=scope).filter(pk=site_id).first()
-    if site is None:
-        raise NotFound("No such site.", code="site_not_found")
-    return site
+    return one_visible_or_not_found(
+        sites_visible(scope=scope), pk=site_id, message="No such site.", code="site_not_found"
+    )
 
 
 def site_get(*, company: Company, site_id: int) -> Site:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from backend.accounts.models import Company, Role, User
 from backend.core.errors import NotFound, ValidationFailed
 from backend.core.localtime import DATE_TIME, local_time
-from backend.core.querysets import filter_given
+from backend.core.querysets import filter_given, one_visible_or_not_found
 from backend.sites.models import Checkpoint, RestrictedZone, Unit
 from backend.sites.scopes import Scope
 from backend.staffing.models import (
@@ -421,10 +421,9 @@ def guards_visible(*, scope: Scope) -> QuerySet[User]:
 
 
 def guard_get_visible(*, scope: Scope, guard_id: int) -> User:
-    guard: User | None = guards_visible(scope=scope).filter(pk=guard_id).first()
-    if guard is None:
-        raise NotFound("No such guard.", code="guard_not_found")
-    return guard
+    return one_visible_or_not_found(
+        guards_visible(scope=scope), pk=guard_id, message="No such guard.", code="guard_not_found"
+    )
 
 
 def guards_schedulable(*, scope: Scope) -> QuerySet[User]:

@@ -18,7 +18,7 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
-from backend.core.errors import NotFound
+from backend.core.querysets import one_visible_or_not_found
 from backend.sites.fence_sql import load_prepared_fences
 from backend.sites.scopes import Scope
 from backend.tracking.models import PanicAlert
@@ -89,7 +89,6 @@ def panic_alerts_visible(*, scope: Scope, unacknowledged_only: bool = False) -> 
 
 def panic_alert_get_visible(*, scope: Scope, alert_id: uuid.UUID) -> PanicAlert:
     """One alert the viewer may see; another tenant's or an unassigned site's is NotFound."""
-    alert: PanicAlert | None = panic_alerts_visible(scope=scope).filter(pk=alert_id).first()
-    if alert is None:
-        raise NotFound("No such panic alert.", code="panic_alert_not_found")
-    return alert
+    return one_visible_or_not_found(
+        panic_alerts_visible(scope=scope), pk=alert_id, message="No such panic alert.", code="panic_alert_not_found"
+    )

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 import pytest
 from django.core import mail
 
-from backend.flags.models import Flag
 from backend.flags.notifications import flag_notify_managers
 from backend.rules.findings import FlagCode, Severity
 from backend.tracking.field_services import panic_alert_notify_managers
@@ -31,8 +30,7 @@ def on_call(tenant, settings):
 def test_a_critical_flag_e_mail_reads_on_the_sites_clock_with_readable_evidence_and_a_link(tenant, on_call):
     # given a critical flag whose evidence holds instants, distances, a yes/no and a nested place
     shift = factories.ShiftFactory(post=tenant.post, guard=tenant.guard)
-    flag = Flag.objects.create(
-        company=tenant.company,
+    flag = factories.open_flag(
         shift=shift,
         code=FlagCode.OUT_OF_POSITION,
         severity=Severity.CRITICAL,

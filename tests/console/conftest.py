@@ -31,5 +31,14 @@ def signed_in(user) -> Client:
     return client
 
 
+def htmx_fragment(client: Client, url: str) -> str:
+    """What `url` answers an htmx request: a fragment, not a whole page, cached apart from the page."""
+    response = client.get(url, headers={"HX-Request": "true"})
+    assert "HX-Request" in response["Vary"]
+    fragment = response.content.decode()
+    assert "<html" not in fragment
+    return fragment
+
+
 def console_login(client: Client, username: str, password: str = "pw-for-tests", next_url: str = ""):  # noqa: S107
     return client.post("/console/login", {"username": username, "password": password, "next": next_url})

@@ -86,14 +86,19 @@ def test_sign_out_is_post_only(tenant):
     assert client.get("/console/today").status_code == 302
 
 
+def _last_seen(client: Client, *, seconds_ago: int) -> None:
+    """Backdate the session's last request, as if its person had been away that long."""
+    session = client.session
+    session[LAST_SEEN_KEY] = int(time.time()) - seconds_ago
+    session.save()
+
+
 def test_an_idle_session_is_signed_out_with_a_message(tenant, settings):
     # given a manager whose last request was longer ago than the idle limit
     settings.CONSOLE_SESSION_IDLE_SECONDS = 600
     client = signed_in(tenant.manager)
     assert client.get("/console/today").status_code == 200
-    session = client.session
-    session[LAST_SEEN_KEY] = int(time.time()) - 601
-    session.save()
+    _last_seen(client, seconds_ago=601)
 
     # when they come back
     response = client.get("/console/")
@@ -109,9 +114,7 @@ def test_a_session_used_within_the_idle_limit_stays_signed_in(tenant, settings):
     settings.CONSOLE_SESSION_IDLE_SECONDS = 600
     client = signed_in(tenant.manager)
     client.get("/console/today")
-    session = client.session
-    session[LAST_SEEN_KEY] = int(time.time()) - 500
-    session.save()
+    _last_seen(client, seconds_ago=500)
 
     assert client.get("/console/today").status_code == 200
     # and the clock restarted: the same gap again is still fine
@@ -122,9 +125,7 @@ def test_an_idle_htmx_request_sends_the_whole_window_to_the_login_page(tenant, s
     settings.CONSOLE_SESSION_IDLE_SECONDS = 60
     client = signed_in(tenant.manager)
     client.get("/console/today")
-    session = client.session
-    session[LAST_SEEN_KEY] = int(time.time()) - 3600
-    session.save()
+    _last_seen(client, seconds_ago=3600)
 
     response = client.get("/console/today", headers={"HX-Request": "true"})
 

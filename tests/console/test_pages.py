@@ -7,10 +7,10 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.utils import timezone
 
-from backend.flags.models import Flag, FlagStatus, Severity
+from backend.flags.models import Flag, Severity
 from backend.staffing.models import ShiftStatus
 from tests import factories
-from tests.console.conftest import signed_in
+from tests.console.conftest import htmx_fragment, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -73,15 +73,8 @@ def test_the_header_names_the_company_and_the_person(tenant):
 
 
 def _open_flag(shift, severity):
-    return Flag.objects.create(
-        company=shift.post.site.client.company,
-        shift=shift,
-        code="LATE_CLOCK_IN",
-        key=f"probe-{Flag.objects.count()}",
-        severity=severity,
-        status=FlagStatus.OPEN,
-        message="Late.",
-        raised_at=timezone.now(),
+    return factories.open_flag(
+        shift=shift, code="LATE_CLOCK_IN", key=f"probe-{Flag.objects.count()}", severity=severity, message="Late."
     )
 
 
@@ -121,8 +114,6 @@ def test_home_counts_what_needs_a_person_on_the_viewers_sites_only(world, django
 
 
 def test_htmx_refreshes_only_the_counts(tenant):
-    response = signed_in(tenant.manager).get("/console/today", headers={"HX-Request": "true"})
+    page = htmx_fragment(signed_in(tenant.manager), "/console/today")
 
-    page = response.content.decode()
     assert page.lstrip().startswith('<div class="cards" id="home-counts"')
-    assert "<html" not in page

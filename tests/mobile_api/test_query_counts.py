@@ -187,15 +187,8 @@ def test_a_reports_detail_is_flat_in_its_flags_comments_and_photos(tenant, guard
         for _ in range(count):
             n = added["n"] = added["n"] + 1
             reviewer = factories.ManagerFactory(company=tenant.company)
-            Flag.objects.create(
-                company=tenant.company,
-                incident=report,
-                shift=shift,
-                code=FlagCode.OUTSIDE_SHIFT,
-                key=str(n),
-                severity=Severity.WARNING,
-                message="Dated outside the shift",
-                raised_at=timezone.now(),
+            factories.open_flag(
+                incident=report, shift=shift, code=FlagCode.OUTSIDE_SHIFT, key=str(n), message="Dated outside the shift"
             )
             ReviewComment.objects.create(report=report, author=reviewer, body=f"Correction {n}")
             _photo(report, n).save(force_insert=True)

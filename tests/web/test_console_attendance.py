@@ -1,9 +1,7 @@
 """A manager resolves today's no-show with a replacement guard, in a real browser."""
 
 import pytest
-from django.utils import timezone
 
-from backend.flags.models import Flag
 from backend.rules.findings import FlagCode, Severity
 from backend.staffing.models import Shift
 from tests import factories
@@ -17,13 +15,8 @@ def test_a_manager_replaces_a_no_show_and_the_replacement_guard_gets_the_shift(p
     page.on("pageerror", lambda error: problems.append(str(error)))
     # given a shift that began an hour ago with nobody clocked in, flagged a no-show
     shift = factories.ShiftFactory(post=tenant.post, guard=tenant.guard)
-    Flag.objects.create(
-        company=tenant.company,
-        shift=shift,
-        code=FlagCode.NO_SHOW,
-        severity=Severity.CRITICAL,
-        message="Nobody clocked in at the front desk.",
-        raised_at=timezone.now(),
+    factories.open_flag(
+        shift=shift, code=FlagCode.NO_SHOW, severity=Severity.CRITICAL, message="Nobody clocked in at the front desk."
     )
     stand_in = factories.GuardFactory(company=tenant.company, first_name="Robin", last_name="Standin")
 

@@ -19,7 +19,7 @@ from backend.attendance.resolutions import (
 )
 from backend.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from backend.flags.models import Flag, FlagStatus
-from backend.rules.findings import FlagCode, Severity
+from backend.rules.findings import FlagCode
 from backend.sites.scopes import scope_for
 from backend.staffing.models import PostRequirement, Qualification, Shift, ShiftStatus
 from tests import factories
@@ -30,14 +30,7 @@ pytestmark = pytest.mark.django_db
 
 def _exception(tenant: Tenant, code: str = FlagCode.NO_SHOW, *, guard=None, **shift_fields) -> Flag:
     shift = factories.ShiftFactory(post=tenant.post, guard=guard or tenant.guard, **shift_fields)
-    return Flag.objects.create(
-        company=tenant.company,
-        shift=shift,
-        code=code,
-        severity=Severity.WARNING,
-        message="Nobody clocked in.",
-        raised_at=timezone.now(),
-    )
+    return factories.open_flag(shift=shift, code=code, message="Nobody clocked in.")
 
 
 def _clocked_in(tenant: Tenant, code: str) -> Flag:

@@ -18,7 +18,7 @@ from backend.incidents.services import (
     incident_reviewer_edit,
     incidents_approve_unflagged,
 )
-from backend.rules.findings import FlagCode, Severity
+from backend.rules.findings import FlagCode
 from tests import factories, geo
 
 pytestmark = pytest.mark.django_db
@@ -97,14 +97,7 @@ def test_an_edit_reruns_the_checks(tenant):
 
 def test_bulk_approval_skips_flagged_and_already_decided_reports(tenant):
     clean, flagged, done = report_of(tenant), report_of(tenant), report_of(tenant)
-    Flag.objects.create(
-        company=tenant.company,
-        incident=flagged,
-        code=FlagCode.LOW_ACCURACY,
-        severity=Severity.WARNING,
-        message="GPS accuracy was 180 m.",
-        raised_at=timezone.now(),
-    )
+    factories.open_flag(incident=flagged, code=FlagCode.LOW_ACCURACY, message="GPS accuracy was 180 m.")
     incident_approve(report=done, by=tenant.manager)
 
     outcome = incidents_approve_unflagged(reports=[clean, flagged, done], by=tenant.manager)

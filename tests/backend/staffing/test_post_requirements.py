@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -35,6 +36,11 @@ def _qualification(tenant: Tenant, code: str) -> Qualification:
     return Qualification.objects.get(company=tenant.company, code=code)
 
 
+def _schedule(tenant: Tenant, **fields: Any) -> Shift:
+    """`tenant`'s guard on `tenant`'s post for the shift day's 08:00-16:00."""
+    return shift_schedule(guard=tenant.guard, post=tenant.post, starts_at=STARTS, ends_at=ENDS, **fields)
+
+
 def _require(tenant: Tenant, code: str) -> Qualification:
     qualification = _qualification(tenant, code)
     PostRequirement.objects.create(post=tenant.post, qualification=qualification)
@@ -60,7 +66,7 @@ def test_a_qualified_guard_is_scheduled(tenant):
         tenant, "state-guard-licence", issued=SHIFT_DAY - timedelta(days=400), expires=SHIFT_DAY + timedelta(days=400)
     )
 
-    shift = shift_schedule(guard=tenant.guard, post=tenant.post, starts_at=STARTS, ends_at=ENDS)
+    shift = _schedule(tenant)
 
     assert shift.pk is not None
 
@@ -69,7 +75,7 @@ def test_a_guard_without_a_required_qualification_is_refused_naming_it(tenant):
     _require(tenant, "fire-watch")
 
     with pytest.raises(Conflict) as refused:
-        shift_schedule(guard=tenant.guard, post=tenant.post, starts_at=STARTS, ends_at=ENDS)
+        _schedule(tenant)
 
     assert refused.value.code == "qualification_missing"
     assert refused.value.field == "guard"
@@ -85,7 +91,7 @@ def test_a_licence_that_lapses_before_the_shift_is_refused_saying_since_when(ten
     _hold(tenant, "state-guard-licence", issued=SHIFT_DAY - timedelta(days=400), expires=SHIFT_DAY - timedelta(days=3))
 
     with pytest.raises(Conflict) as refused:
-        shift_schedule(guard=tenant.guard, post=tenant.post, starts_at=STARTS, ends_at=ENDS)
+        _schedule(tenant)
 
     lapsed = (SHIFT_DAY - timedelta(days=2)).isoformat()
     assert refused.value.extra["missing"][0]["since"] == lapsed
@@ -97,7 +103,7 @@ def test_a_licence_issued_after_the_shift_starts_does_not_count(tenant):
     _hold(tenant, "cpr-first-aid", issued=SHIFT_DAY + timedelta(days=1), expires=None)
 
     with pytest.raises(Conflict) as refused:
-        shift_schedule(guard=tenant.guard, post=tenant.post, starts_at=STARTS, ends_at=ENDS)
+        _schedule(tenant)
 
     assert refused.value.extra["missing"][0]["held_from"] == (SHIFT_DAY + timedelta(days=1)).isoformat()
 
@@ -122,13 +128,8 @@ def test_a_qualification_expiring_mid_shift_on_the_sites_clock_is_refused(tenant
 def test_a_manager_overrides_with_a_reason_and_it_is_recorded(tenant):
     _require(tenant, "fire-watch")
 
-    shift = shift_schedule(
-        guard=tenant.guard,
-        post=tenant.post,
-        starts_at=STARTS,
-        ends_at=ENDS,
-        override_by=tenant.manager,
-        override_reason="Course booked; paired with a certified guard.",
+    shift = _schedule(
+        tenant, override_by=tenant.manager, override_reason="Course booked; paired with a certified guard."
     )
 
     override = QualificationOverride.objects.get(shift=shift)
@@ -141,7 +142,7 @@ def test_an_override_without_a_reason_is_refused_and_schedules_nothing(tenant):
     _require(tenant, "fire-watch")
 
     with pytest.raises(ValidationFailed) as refused:
-        shift_schedule(guard=tenant.guard, post=tenant.post, starts_at=STARTS, ends_at=ENDS, override_by=tenant.manager)
+        _schedule(tenant, override_by=tenant.manager)
 
     assert (refused.value.code, refused.value.field) == ("override_reason_required", "override_reason")
     assert not Shift.objects.exists()
@@ -152,23 +153,9 @@ def test_a_guard_cannot_override_and_another_company_manager_gets_a_404(tenant, 
     colleague = factories.GuardFactory(company=tenant.company)
 
     with pytest.raises(PermissionDenied) as by_guard:
-        shift_schedule(
-            guard=tenant.guard,
-            post=tenant.post,
-            starts_at=STARTS,
-            ends_at=ENDS,
-            override_by=colleague,
-            override_reason="x",
-        )
+        _schedule(tenant, override_by=colleague, override_reason="x")
     with pytest.raises(NotFound):
-        shift_schedule(
-            guard=tenant.guard,
-            post=tenant.post,
-            starts_at=STARTS,
-            ends_at=ENDS,
-            override_by=other_tenant.manager,
-            override_reason="x",
-        )
+        _schedule(tenant, override_by=other_tenant.manager, override_reason="x")
 
     assert by_guard.value.code == "not_a_reviewer"
     assert not Shift.objects.exists()
@@ -177,7 +164,7 @@ def test_a_guard_cannot_override_and_another_company_manager_gets_a_404(tenant, 
 def test_a_required_qualification_expiring_within_30_days_of_a_shift_is_a_warning(tenant):
     _require(tenant, "state-guard-licence")
     _hold(tenant, "state-guard-licence", issued=SHIFT_DAY - timedelta(days=400), expires=SHIFT_DAY + timedelta(days=12))
-    shift = shift_schedule(guard=tenant.guard, post=tenant.post, starts_at=STARTS, ends_at=ENDS)
+    shift = _schedule(tenant)
 
     warnings = qualification_warnings_for_guard(guard=tenant.guard)
 
@@ -192,7 +179,7 @@ def test_a_required_qualification_expiring_within_30_days_of_a_shift_is_a_warnin
 def test_a_qualification_valid_well_beyond_the_shift_raises_no_warning(tenant):
     _require(tenant, "state-guard-licence")
     _hold(tenant, "state-guard-licence", issued=SHIFT_DAY - timedelta(days=400), expires=SHIFT_DAY + timedelta(days=31))
-    shift_schedule(guard=tenant.guard, post=tenant.post, starts_at=STARTS, ends_at=ENDS)
+    _schedule(tenant)
 
     assert qualification_warnings_for_guard(guard=tenant.guard) == []
 

@@ -7,7 +7,6 @@ from datetime import date
 from typing import cast
 
 from django.core.files.base import ContentFile
-from django.utils import timezone
 from PIL import Image
 
 from backend.accounts.models import User
@@ -32,14 +31,7 @@ TINY_JPEG = _tiny_jpeg()
 def _no_show(world: World) -> Flag:
     post = factories.PostFactory(site=world.site)
     shift = factories.ShiftFactory(post=post, guard=_guard(world))
-    return Flag.objects.create(
-        company=world.tenant.company,
-        shift=shift,
-        code=FlagCode.NO_SHOW,
-        severity=Severity.CRITICAL,
-        message=MARKER,
-        raised_at=timezone.now(),
-    )
+    return factories.open_flag(shift=shift, code=FlagCode.NO_SHOW, severity=Severity.CRITICAL, message=MARKER)
 
 
 def _guard(world: World) -> User:

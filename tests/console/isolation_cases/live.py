@@ -1,9 +1,11 @@
 """Cases for the live board, its map data and its alerts (console/views/live.py)."""
 
+from functools import partial
+
 from backend.rules.findings import Severity
 from tests.console.isolation import Target, World, case
 from tests.console.live_helpers import panic, ping, shift_on_now
-from tests.factories import GuardFactory
+from tests.factories import GuardFactory, open_flag
 
 
 def _guarded_shift(world: World, name: str):
@@ -48,44 +50,24 @@ def _panic_target(world: World, data=None, acknowledged=False) -> Target:
     return Target(kwargs={"alert_id": alert.pk}, data=data or {})
 
 
-@case("console:live_panic_acknowledge", method="post")
-def _panic_ack(world: World) -> Target:
-    return _panic_target(world)
-
-
-@case("console:live_panic_note", method="post")
-def _panic_note(world: World) -> Target:
-    return _panic_target(world, {"text": "Called the guard."})
-
-
-@case("console:live_panic_resolve", method="post")
-def _panic_resolve(world: World) -> Target:
-    return _panic_target(world, {"outcome": "false_alarm", "note": ""}, acknowledged=True)
-
-
 def _flag_target(world: World, data=None) -> Target:
-    from django.utils import timezone
-
-    from backend.flags.models import Flag
-
     shift = _guarded_shift(world, "Flagmarker")
-    flag = Flag.objects.create(
-        company=world.tenant.company, shift=shift, code="OUT_OF_POSITION", severity=Severity.CRITICAL,
-        message="Flagmarker left the site.", raised_at=timezone.now(),
-    )  # fmt: skip
+    flag = open_flag(
+        shift=shift, code="OUT_OF_POSITION", severity=Severity.CRITICAL, message="Flagmarker left the site."
+    )
     return Target(kwargs={"flag_id": flag.pk}, data=data or {})
 
 
-@case("console:live_flag_acknowledge", method="post")
-def _flag_ack(world: World) -> Target:
-    return _flag_target(world)
-
-
-@case("console:live_flag_note", method="post")
-def _flag_note(world: World) -> Target:
-    return _flag_target(world, {"text": "Supervisor on the way."})
-
-
-@case("console:live_flag_resolve", method="post")
-def _flag_resolve(world: World) -> Target:
-    return _flag_target(world, {"note": "Back at post."})
+# Each alert action posts to its own URL and gets a fresh alert of its kind to act on.
+for _url_name, _build in (
+    ("console:live_panic_acknowledge", partial(_panic_target)),
+    ("console:live_panic_note", partial(_panic_target, data={"text": "Called the guard."})),
+    (
+        "console:live_panic_resolve",
+        partial(_panic_target, data={"outcome": "false_alarm", "note": ""}, acknowledged=True),
+    ),
+    ("console:live_flag_acknowledge", partial(_flag_target)),
+    ("console:live_flag_note", partial(_flag_target, data={"text": "Supervisor on the way."})),
+    ("console:live_flag_resolve", partial(_flag_target, data={"note": "Back at post."})),
+):
+    case(_url_name, method="post")(_build)

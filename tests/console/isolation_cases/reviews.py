@@ -1,9 +1,6 @@
 """Cases for the review queue, the report page and its actions."""
 
-from django.utils import timezone
-
-from backend.flags.models import Flag
-from backend.rules.findings import FlagCode, Severity
+from backend.rules.findings import FlagCode
 from tests import factories
 from tests.console.isolation import Target, World, case
 
@@ -56,13 +53,6 @@ def _edit(world: World) -> Target:
 @case("console:report_flag_dismiss", method="post")
 def _dismiss(world: World) -> Target:
     report = _report(world)
-    flag = Flag.objects.create(
-        company=world.tenant.company,
-        incident=report,
-        code=FlagCode.LOW_ACCURACY,
-        severity=Severity.WARNING,
-        message="GPS accuracy was 180 m.",
-        raised_at=timezone.now(),
-    )
+    flag = factories.open_flag(incident=report, code=FlagCode.LOW_ACCURACY, message="GPS accuracy was 180 m.")
     data = {f"flag{flag.pk}-reason": "gps_drift", f"flag{flag.pk}-note": ""}
     return Target(kwargs={"report_id": report.pk, "flag_id": flag.pk}, data=data)
