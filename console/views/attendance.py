@@ -1,8 +1,8 @@
-"""Attendance exceptions (/console/attendance) and the guards' pages (/console/guards)."""
+"""Attendance exceptions (/console/attendance); the guards' pages are console/views/guards.py."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, cast
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -16,8 +16,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from backend.accounts.models import User
-from backend.attendance.figures import guard_attendance_figures
-from backend.attendance.models import ResolutionKind
 from backend.attendance.resolutions import (
     REPLACEABLE_CODES,
     attendance_exception_excuse,
@@ -28,26 +26,18 @@ from backend.attendance.resolutions import (
     shift_times,
 )
 from backend.core.errors import ApplicationError, NotFound
-from backend.flags.models import Flag, FlagStatus
-from backend.flags.selectors import flags_visible
+from backend.flags.models import Flag
 from backend.rules.findings import FlagCode
 from backend.sites.models import Site
 from backend.sites.selectors import sites_visible
 from backend.staffing.models import Shift
 from backend.staffing.selectors import (
-    guard_get_visible,
     guards_schedulable,
-    guards_visible,
-    post_order_acknowledgements_visible,
-    qualification_warnings_for_guard,
-    qualifications_of_guard,
-    shifts_visible,
 )
 from console import navigation
 from console.access import ConsoleRequest, console_view
 
 navigation.register(label="Attendance", url_name="console:attendance", order=40)
-navigation.register(label="Guards", url_name="console:guards", order=50)
 
 EXCEPTION_STATUS = {
     FlagCode.NO_SHOW: "critical",
@@ -229,52 +219,3 @@ def attendance_resolve(request: ConsoleRequest, flag_id: int, action: str) -> Ht
         return _exception_page(request, flag, forms_, status=error.status if error.status != 404 else 422)
     messages.success(request, done)
     return redirect(_back_to_list(flag, _zone(request)))
-
-
-# --- Guards -----------------------------------------------------------------------------
-
-
-@console_view
-def guards(request: ConsoleRequest) -> HttpResponse:
-    return render(request, "console/attendance/guards.html", {"guards": guards_visible(scope=request.scope)})
-
-
-@console_view
-def guard_detail(request: ConsoleRequest, guard_id: int) -> HttpResponse:
-    """The guard's shifts, flags (open and dismissed), acknowledgements, qualifications, 30-day figures."""
-    guard = guard_get_visible(scope=request.scope, guard_id=guard_id)
-    now = timezone.now()
-    shifts = list(
-        shifts_visible(scope=request.scope, ends_after=now - timedelta(days=30))
-        .filter(guard=guard)
-        .order_by("-scheduled_start")[:100]
-    )
-    flags = list(flags_visible(scope=request.scope).filter(shift__guard=guard)[:100])
-    context = {
-        "guard": guard,
-        "shifts": shifts,
-        "flags": [f for f in flags if f.status != FlagStatus.DISMISSED],
-        "dismissed": [f for f in flags if f.status == FlagStatus.DISMISSED],
-        "acknowledgements": list(post_order_acknowledgements_visible(scope=request.scope, guard=guard)[:50]),
-        "qualifications": list(qualifications_of_guard(guard=guard)),
-        "warnings": qualification_warnings_for_guard(guard=guard, now=now),
-        "figures": guard_attendance_figures(scope=request.scope, guard=guard, now=now),
-        "today": timezone.localdate(),
-        "resolution_kinds": ResolutionKind,
-    }
-    return render(request, "console/attendance/guard.html", context)
-
-
-@console_view
-def guard_certificate(request: ConsoleRequest, guard_id: int, held_id: int) -> HttpResponse:
-    """A certificate scan, only through the guard the viewer may see (re-encoded pixels, no metadata)."""
-    guard = guard_get_visible(scope=request.scope, guard_id=guard_id)
-    held = qualifications_of_guard(guard=guard).filter(pk=held_id).exclude(certificate="").first()
-    if held is None:
-        raise NotFound("No such certificate.")
-    with held.certificate.open("rb") as scan:
-        # A display copy of a page (a few hundred KB): read whole, like the console's other answers.
-        body = scan.read()
-    return HttpResponse(
-        body, content_type="image/jpeg", headers={"X-Content-Type-Options": "nosniff", "Content-Disposition": "inline"}
-    )
