@@ -179,10 +179,14 @@ def attendance_replacement_assign(
     by: User,
     guard: User,
     reason: str = "",
+    override: bool = False,
     override_reason: str = "",
     now: datetime | None = None,
 ) -> AttendanceResolution:
     """Put `guard` on the post for the rest of the shift (from now, or the early clock-out).
+
+    `override` (or an `override_reason`): `by` schedules the guard over the post's missing
+    qualifications, with the reason (a manager's call: shift_schedule checks).
 
     A no-show nobody clocked into is marked missed. The replacement shift is scheduled
     through shift_schedule, so its checks hold (guard of the company, no double booking,
@@ -217,7 +221,7 @@ def attendance_replacement_assign(
         starts_at=starts_at,
         ends_at=shift.scheduled_end,
         notes=f"Replacement for {shift.guard}: {text}",
-        override_by=by if override_reason.strip() else None,
+        override_by=by if override or override_reason.strip() else None,
         override_reason=override_reason,
     )
     resolution = AttendanceResolution.objects.create(

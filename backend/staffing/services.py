@@ -252,9 +252,9 @@ def shift_schedule(
     """Put a guard on a post for a window; refuses other tenants' guards and double-booking.
 
     A guard lacking a qualification the post requires on any of the shift's days is
-    refused (409 `qualification_missing`, naming which and since when) unless a reviewer
-    (`override_by`) overrides with a reason (422 `override_reason_required`); the
-    override is recorded per qualification.
+    refused (409 `qualification_missing`, naming which and since when) unless a manager
+    (`override_by`; a supervisor is 403 `managers_only`) overrides with a reason (422
+    `override_reason_required`); the override is recorded per qualification.
     """
     if guard.role != Role.GUARD or not guard.is_active:
         raise ValidationFailed("Only active guards can be scheduled.", field="guard", code="not_a_guard")
@@ -290,10 +290,10 @@ def shift_schedule(
             extra={"missing": [m.as_dict() for m in missing]},
         )
     if missing and override_by is not None:
-        reviewer_check(
+        # Overriding the company's post requirements is a manager's call, not a site supervisor's.
+        manager_check(
             user=override_by,
             company_id=post.site.client.company_id,
-            site_id=post.site_id,
             not_found=NotFound("No such post.", field="post", code="post_not_found"),
         )
         if not reason:

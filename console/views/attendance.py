@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from backend.accounts.models import User
+from backend.accounts.models import Role, User
 from backend.attendance.resolutions import (
     REPLACEABLE_CODES,
     attendance_exception_excuse,
@@ -30,6 +30,7 @@ from backend.flags.models import Flag
 from backend.rules.findings import FlagCode
 from backend.sites.models import Site
 from backend.sites.selectors import sites_visible
+from backend.staffing.errors import QualificationMissing
 from backend.staffing.models import Shift
 from backend.staffing.selectors import (
     guards_schedulable,
@@ -99,17 +100,39 @@ class ExcuseForm(forms.Form):
 class ReplacementForm(forms.Form):
     guard = forms.ModelChoiceField(queryset=User.objects.none(), label="Replacement guard")
     reason = forms.CharField(required=False, max_length=2000)
+    # Set once the guard was refused for a missing qualification: the form then asks for the reason.
+    override = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # What was missing, carried along for the page only (the service checks again on re-submit).
+    missing = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
     override_reason = forms.CharField(
         required=False,
         max_length=2000,
-        label="Override reason",
-        help_text="Only if the guard lacks a qualification the post requires.",
+        label="Why this guard may work the post without it",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Recorded with your name on the replacement shift.",
     )
 
     def __init__(self, *args: Any, scope: Any, exclude_guard_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.scope, self.exclude_guard_id = scope, exclude_guard_id
         guard_field = cast(forms.ModelChoiceField, self.fields["guard"])  # type: ignore[type-arg]
         guard_field.queryset = guards_schedulable(scope=scope).exclude(pk=exclude_guard_id)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("override") and not str(data.get("override_reason", "")).strip():
+            self.add_error("override_reason", "Say why this guard may work the post without the qualification.")
+        return data
+
+    def asking_override(self, refusal: QualificationMissing) -> ReplacementForm:
+        """The same form again, with the refusal on the guard and the override asked for."""
+        data: dict[str, Any] = dict(self.data.items())
+        data[self.add_prefix("override")] = "on"
+        data[self.add_prefix("missing")] = ", ".join(m["name"] for m in refusal.extra.get("missing", []))
+        again = ReplacementForm(data, prefix=self.prefix, scope=self.scope, exclude_guard_id=self.exclude_guard_id)
+        again.is_valid()
+        again.add_error("guard", refusal.message)
+        return again
 
 
 class CorrectionForm(forms.Form):
@@ -145,6 +168,8 @@ def _exception_page(request: ConsoleRequest, flag: Flag, forms_: dict[str, Any],
         "resolution": getattr(flag, "attendance_resolution", None) if _has_resolution(flag) else None,
         "replaceable": flag.code in REPLACEABLE_CODES,
         "status": EXCEPTION_STATUS.get(FlagCode(flag.code), "info"),
+        # Overriding a post's requirements is a manager's call; a supervisor is told to ask one.
+        "may_override": request.scope.role != Role.SUPERVISOR,
         **forms_,
     }
     return render(request, "console/attendance/exception.html", context, status=status)
@@ -199,6 +224,7 @@ def attendance_resolve(request: ConsoleRequest, flag_id: int, action: str) -> Ht
                 by=request.user,
                 guard=data["guard"],
                 reason=data["reason"],
+                override=data["override"],
                 override_reason=data["override_reason"],
             )
             done = f"{data['guard']} replaces {_shift_of(flag).guard}: a shift was scheduled for them."
@@ -211,6 +237,9 @@ def attendance_resolve(request: ConsoleRequest, flag_id: int, action: str) -> Ht
                 clock_out_at=_in_site_zone(data["clock_out_at"], site_zone),
             )
             done = "Time corrected; the verified times are kept beside it."
+    except QualificationMissing as refusal:
+        forms_["replacement_form"] = form.asking_override(refusal)
+        return _exception_page(request, flag, forms_, status=refusal.status)
     except ApplicationError as error:
         if isinstance(error, NotFound) and error.field not in form.fields:
             raise

@@ -104,7 +104,7 @@ def test_a_qualification_a_post_requires_cannot_be_retired_until_removed_there(t
 
     assert "Fire watch retired" in retired.content.decode()
     assert _q(tenant).retired_at is not None  # kept, never deleted
-    assert 'value="{}"'.format(_q(tenant).pk) not in client.get(f"/console/posts/{tenant.post.pk}").content.decode()
+    assert f'value="{_q(tenant).pk}"' not in client.get(f"/console/posts/{tenant.post.pk}").content.decode()
 
 
 def test_a_retired_qualification_stays_on_the_guards_records(tenant):
