@@ -25,6 +25,7 @@ from backend.rules.findings import FlagCode
 from backend.sites.access import reviewer_check
 from backend.sites.scopes import Scope
 from backend.staffing.models import Shift, ShiftStatus
+from backend.staffing.notices import guard_notice_shift_assigned
 from backend.staffing.selectors import shifts_visible
 from backend.staffing.services import shift_mark_missed, shift_schedule
 
@@ -190,7 +191,8 @@ def attendance_replacement_assign(
 
     A no-show nobody clocked into is marked missed. The replacement shift is scheduled
     through shift_schedule, so its checks hold (guard of the company, no double booking,
-    qualifications unless overridden) and it appears in the guard's GET /shifts. Raises
+    qualifications unless overridden) and it appears in the guard's GET /shifts; the guard
+    is told on their phone's next sync (GET /notices) and by e-mail. Raises
     ExceptionNotFound, `not_a_reviewer`, `exception_already_resolved`,
     `replacement_not_applicable`, `same_guard`, `shift_already_over`, and shift_schedule's codes.
     """
@@ -224,6 +226,8 @@ def attendance_replacement_assign(
         override_by=by if override or override_reason.strip() else None,
         override_reason=override_reason,
     )
+    # The replacement learns it on their phone's next sync (and by e-mail), not only from GET /shifts.
+    guard_notice_shift_assigned(shift=replacement, replacing=shift.guard, why=locked.get_code_display().lower())
     resolution = AttendanceResolution.objects.create(
         flag=locked,
         shift=shift,
