@@ -4,7 +4,7 @@ each new URL in tests/console/isolation_cases/ (the isolation test fails without
 from django.urls import path
 
 from console.views import attendance as attendance_views  # attendance area
-from console.views import auth, home, reviews
+from console.views import auth, guards, home, qualifications, reviews
 
 app_name = "console"
 
@@ -33,12 +33,35 @@ urlpatterns = [
         attendance_views.attendance_resolve,
         name="attendance_resolve",
     ),
-    path("guards", attendance_views.guards, name="guards"),
-    path("guards/<int:guard_id>", attendance_views.guard_detail, name="guard"),
+    # --- Guards and post requirements (guards, qualifications) ---
+    path("guards", guards.guards, name="guards"),
+    path("guards/<int:guard_id>", guards.guard_detail, name="guard"),
+    path("guards/<int:guard_id>/qualifications", guards.guard_qualification_add, name="guard_qualification_add"),
+    path(
+        "guards/<int:guard_id>/qualifications/<int:held_id>/correct",
+        guards.guard_qualification_correct_view,
+        name="guard_qualification_correct",
+    ),
     path(
         "guards/<int:guard_id>/qualifications/<int:held_id>/certificate",
-        attendance_views.guard_certificate,
+        guards.guard_certificate,
         name="guard_certificate",
+    ),
+    path("qualifications", qualifications.catalogue, name="qualifications"),
+    path("qualifications/add", qualifications.catalogue_add, name="qualification_add"),
+    path("qualifications/<int:qualification_id>", qualifications.qualification_edit_view, name="qualification"),
+    path(
+        "qualifications/<int:qualification_id>/retire",
+        qualifications.qualification_retire_view,
+        name="qualification_retire",
+    ),
+    path("posts", qualifications.posts, name="posts"),
+    path("posts/<int:post_id>", qualifications.post_detail, name="post"),
+    path("posts/<int:post_id>/requirements", qualifications.post_requirement_add_view, name="post_requirement_add"),
+    path(
+        "posts/<int:post_id>/requirements/<int:qualification_id>/remove",
+        qualifications.post_requirement_remove_view,
+        name="post_requirement_remove",
     ),
 ]
 

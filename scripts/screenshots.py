@@ -64,6 +64,12 @@ def main() -> None:
 
     paths = [item.url for item in nav_items()] + LIVE_PAGES + args.page
     paths += _attendance_paths()
+    # Post requirements: a demo post that requires something (the catalogue and posts list are in the nav).
+    from backend.staffing.models import PostRequirement
+
+    required = PostRequirement.objects.order_by("pk").first()
+    if required is not None:
+        paths.append(f"/console/posts/{required.post_id}")
     # Reviews: rule health, and the demo's newest flagged report (if the demo is seeded).
     from backend.incidents.models import IncidentReport
 

@@ -2,7 +2,8 @@
 
 Every minute (Celery beat) the job looks for panic alerts nobody acknowledged and open
 critical flags nobody acknowledged on the live board. An alert unacknowledged for
-n × ALERT_ESCALATION_MINUTES has had n escalations: when it has had fewer, the next
+n × the company's escalation delay (Rule settings `alert_escalation_min`; without an
+override the ALERT_ESCALATION_MINUTES setting) has had n escalations: when it has had fewer, the next
 manager is chosen and recorded (AlertEscalation, once per alert and recipient), and the
 e-mail goes out through the outbox, so a broker that is down delays it but loses nothing.
 
@@ -30,6 +31,8 @@ from backend.core.outbox import outbox_enqueue
 from backend.flags.models import AlertEscalation, Flag, FlagStatus
 from backend.flags.notifications import flag_email
 from backend.rules.findings import FlagCode, Severity
+from backend.rules.selectors import thresholds_for_companies
+from backend.rules.thresholds import Thresholds
 from backend.tracking.field_services import map_link
 from backend.tracking.models import PanicAlert
 
@@ -39,8 +42,12 @@ ESCALATION_HORIZON = timedelta(hours=24)
 """Alerts raised longer ago than this are past escalating: they are the review queue's now."""
 
 
-def escalation_after() -> timedelta:
-    return timedelta(minutes=int(getattr(settings, "ALERT_ESCALATION_MINUTES", 10)))
+MIN_ESCALATION_AFTER = timedelta(minutes=1)
+"""The shortest delay a company may set: the job runs every minute (and 0 would mean every run)."""
+
+
+def escalation_after(thresholds: Thresholds) -> timedelta:
+    return max(timedelta(minutes=thresholds.alert_escalation_min), MIN_ESCALATION_AFTER)
 
 
 def _line(managers: list[User]) -> list[User]:
@@ -52,8 +59,8 @@ def alerts_escalate(*, now: datetime | None = None) -> int:
     from backend.attendance.tasks import alert_escalation_send_task  # the tasks module imports this one
 
     now = now or timezone.now()
-    after = escalation_after()
-    due_before, horizon = now - after, now - ESCALATION_HORIZON
+    # Each company has its own delay: fetch what any company could owe, then judge per company.
+    due_before, horizon = now - MIN_ESCALATION_AFTER, now - ESCALATION_HORIZON
     panics = list(
         PanicAlert.objects.filter(
             acknowledged_at__isnull=True,
@@ -82,6 +89,10 @@ def alerts_escalate(*, now: datetime | None = None) -> int:
     ).values_list("flag_id", "panic_alert_id", "recipient_id"):
         done[f"flag:{flag_id}" if flag_id is not None else f"panic:{panic_id}"].add(recipient_id)
     company_ids = {company_id for _, company_id, _ in [*panics, *flags]}
+    delays = {
+        company_id: escalation_after(thresholds)
+        for company_id, thresholds in thresholds_for_companies(company_ids=company_ids).items()
+    }
     managers: dict[int, list[User]] = defaultdict(list)
     for manager in User.objects.filter(
         company_id__in=company_ids, role=Role.MANAGER, is_active=True, email__gt=""
@@ -93,7 +104,7 @@ def alerts_escalate(*, now: datetime | None = None) -> int:
     ]
     for kind, alert_id, company_id, raised_at in due:
         told = done[f"{kind}:{alert_id}"]
-        steps_due = int((now - raised_at) / after)
+        steps_due = int((now - raised_at) / delays[company_id])
         if len(told) >= steps_due:
             continue
         waiting = [manager for manager in _line(managers[company_id]) if manager.pk not in told]

@@ -25,6 +25,7 @@ from backend.rules.findings import FlagCode
 from backend.sites.access import reviewer_check
 from backend.sites.scopes import Scope
 from backend.staffing.models import Shift, ShiftStatus
+from backend.staffing.notices import guard_notice_shift_assigned
 from backend.staffing.selectors import shifts_visible
 from backend.staffing.services import shift_mark_missed, shift_schedule
 
@@ -185,14 +186,19 @@ def attendance_replacement_assign(
     by: User,
     guard: User,
     reason: str = "",
+    override: bool = False,
     override_reason: str = "",
     now: datetime | None = None,
 ) -> AttendanceResolution:
     """Put `guard` on the post for the rest of the shift (from now, or the early clock-out).
 
+    `override` (or an `override_reason`): `by` schedules the guard over the post's missing
+    qualifications, with the reason (a manager's call: shift_schedule checks).
+
     A no-show nobody clocked into is marked missed. The replacement shift is scheduled
     through shift_schedule, so its checks hold (guard of the company, no double booking,
-    qualifications unless overridden) and it appears in the guard's GET /shifts. Raises
+    qualifications unless overridden) and it appears in the guard's GET /shifts; the guard
+    is told on their phone's next sync (GET /notices) and by e-mail. Raises
     ExceptionNotFound, `not_a_reviewer`, `exception_already_resolved`,
     `replacement_not_applicable`, `same_guard`, `shift_already_over`, and shift_schedule's codes.
     """
@@ -223,9 +229,11 @@ def attendance_replacement_assign(
         starts_at=starts_at,
         ends_at=shift.scheduled_end,
         notes=f"Replacement for {shift.guard}: {text}",
-        override_by=by if override_reason.strip() else None,
+        override_by=by if override or override_reason.strip() else None,
         override_reason=override_reason,
     )
+    # The replacement learns it on their phone's next sync (and by e-mail), not only from GET /shifts.
+    guard_notice_shift_assigned(shift=replacement, replacing=shift.guard, why=locked.get_code_display().lower())
     return _resolve(
         flag=locked,
         shift=shift,

@@ -99,6 +99,14 @@ class Thresholds:
         15, "A tour checkpoint not scanned this long after it was due is missed."
     )
 
+    # --- alerts ------------------------------------------------------------------------
+    alert_escalation_min: int = threshold(
+        10,
+        "An unacknowledged critical alert (panic, critical flag) is e-mailed to the next manager in line after "
+        "this long, and again each time it passes (at least 1). Without an override: the ALERT_ESCALATION_MINUTES "
+        "setting.",
+    )
+
     # --- not a threshold: read with them, in the same query ----------------------------
     agency_terms: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """The company's own words for fire, police and EMS (`RuleSettings.agency_terms`), as (service, terms)."""

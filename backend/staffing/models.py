@@ -209,13 +209,25 @@ class Qualification(TenantModel):
     company = models.ForeignKey("accounts.Company", on_delete=models.CASCADE, related_name="qualifications")
     code = models.SlugField(max_length=40)
     name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
     is_induction = models.BooleanField(
         default=False, help_text="Given at the site: a guard who owes it is told so at clock-in."
+    )
+    # A qualification posts required or guards held stays, for the record: it is retired, never deleted.
+    retired_at = models.DateTimeField(null=True, blank=True)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
     class Meta:
         ordering = ("company", "name")
-        constraints = [models.UniqueConstraint(fields=("company", "code"), name="qualification_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=("company", "code"), name="qualification_code_unique"),
+            models.CheckConstraint(
+                condition=Q(retired_at__isnull=True, retired_by__isnull=True) | Q(retired_at__isnull=False),
+                name="qualification_retired_by_only_when_retired",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -237,6 +249,34 @@ class PostRequirement(TenantModel):
         return f"{self.post} needs {self.qualification}"
 
 
+class RequirementChange(models.TextChoices):
+    ADDED = "added", "Added"
+    REMOVED = "removed", "Removed"
+
+
+class PostRequirementChange(TenantModel):
+    """Who added or removed a post's required qualification, and when (append-only)."""
+
+    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_site("post__site")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="requirement_changes")
+    qualification = models.ForeignKey(Qualification, on_delete=models.PROTECT, related_name="+")
+    change = models.CharField(max_length=10, choices=RequirementChange.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(change__in=[choice.value for choice in RequirementChange]),
+                name="post_requirement_change_known",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.qualification} {self.change} at {self.post} by {self.by}"
+
+
 def _certificate_path(held: GuardQualification, filename: str) -> str:
     return f"qualifications/{held.guard_id}/{held.qualification_id}/{filename}"
 
@@ -252,6 +292,14 @@ class GuardQualification(TenantModel):
     expires_on = models.DateField(null=True, blank=True)
     # The re-encoded pixels only (backend/incidents/images.py), never the uploaded bytes.
     certificate = models.ImageField(upload_to=_certificate_path, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # A correction is a new record that supersedes this one; the superseded one is kept, unread by the checks.
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    note = models.TextField(blank=True, help_text="Why a correction was made.")
 
     class Meta:
         ordering = ("guard", "qualification__name", "-issued_on")
@@ -259,7 +307,10 @@ class GuardQualification(TenantModel):
             models.CheckConstraint(
                 condition=Q(expires_on__isnull=True) | Q(expires_on__gte=F("issued_on")),
                 name="guard_qualification_expires_after_issue",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(supersedes__isnull=True) | ~Q(note=""), name="guard_qualification_correction_has_note"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -281,3 +332,33 @@ class QualificationOverride(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.shift_id}: {self.qualification} overridden by {self.overridden_by}"
+
+
+class NoticeKind(models.TextChoices):
+    SHIFT_ASSIGNED = "shift_assigned", "Shift assigned"
+
+
+class GuardNotice(TenantModel):
+    """Something a guard is told on their phone's next sync (GET /notices), and by e-mail when they have one."""
+
+    TENANT_PATH: ClassVar[str] = "guard__company"
+
+    guard = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices)
+    message = models.TextField()
+    shift = models.ForeignKey(Shift, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    email_address = models.CharField(max_length=254, blank=True, help_text="Where it was e-mailed; empty: not.")
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("guard", "pk")
+        indexes = [models.Index(fields=("guard", "id"), name="guard_notice_feed_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=[choice.value for choice in NoticeKind]), name="guard_notice_kind_known"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guard}: {self.message[:60]}"

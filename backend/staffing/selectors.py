@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from backend.accounts.models import Company, Role, User
@@ -23,6 +23,7 @@ from backend.staffing.models import (
     PostOrder,
     PostOrderAcknowledgement,
     PostRequirement,
+    PostRequirementChange,
     Qualification,
     Shift,
     ShiftStatus,
@@ -303,7 +304,7 @@ def qualifications_missing(
     if not required:
         return []
     first_day, last_day = shift_dates(site_timezone=post.site.timezone, starts_at=starts_at, ends_at=ends_at)
-    held = GuardQualification.objects.filter(guard=guard, qualification__in=required)
+    held = GuardQualification.objects.filter(guard=guard, qualification__in=required, superseded_by__isnull=True)
     return _missing(required=required, held=held, first_day=first_day, last_day=last_day)
 
 
@@ -342,7 +343,9 @@ def qualification_warnings(*, shifts: Iterable[Shift]) -> list[QualificationWarn
         requirements.setdefault(requirement.post_id, []).append(requirement.qualification)
     wanted = [s for s in shift_list if s.post_id in requirements]
     held: dict[tuple[int, int], list[GuardQualification]] = {}
-    for record in GuardQualification.objects.filter(guard_id__in={s.guard_id for s in wanted}):
+    for record in GuardQualification.objects.filter(
+        guard_id__in={s.guard_id for s in wanted}, superseded_by__isnull=True
+    ):
         held.setdefault((record.guard_id, record.qualification_id), []).append(record)
     warnings = []
     for shift in wanted:
@@ -386,18 +389,74 @@ def qualification_warnings_visible(
     return qualification_warnings(shifts=shifts)
 
 
-def qualifications_of_guard(*, guard: User) -> QuerySet[GuardQualification]:
+def qualifications_of_guard(*, guard: User, superseded: bool = False) -> QuerySet[GuardQualification]:
+    """The guard's current records (what the checks read), or with `superseded` the corrected ones."""
     return (
-        GuardQualification.objects.filter(guard=guard)
-        .select_related("qualification")
-        .order_by("qualification__name", "-issued_on")
+        GuardQualification.objects.filter(guard=guard, superseded_by__isnull=not superseded)
+        .select_related("qualification", "recorded_by", "supersedes")
+        .order_by("qualification__name", "-issued_on", "-pk")
     )
+
+
+def guard_qualification_get(*, guard: User, held_id: int) -> GuardQualification:
+    """One of the guard's records, current or superseded (the guard was read through the viewer's scope)."""
+    held: GuardQualification | None = (
+        GuardQualification.objects.filter(guard=guard, pk=held_id).select_related("qualification", "guard").first()
+    )
+    if held is None:
+        raise NotFound("No such qualification record.", code="qualification_not_found")
+    return held
+
+
+def qualifications_visible(*, scope: Scope, include_retired: bool = True) -> QuerySet[Qualification]:
+    """The company's catalogue, as a manager or supervisor reads it; retired ones last."""
+    scope.require_operations("the qualification catalogue")
+    rows = Qualification.objects.filter(company_id=scope.company_id or -1)
+    if not include_retired:
+        rows = rows.filter(retired_at__isnull=True)
+    return rows.select_related("retired_by").order_by(F("retired_at").asc(nulls_first=True), "name", "pk")
+
+
+def qualification_get_visible(*, scope: Scope, qualification_id: int) -> Qualification:
+    qualification: Qualification | None = qualifications_visible(scope=scope).filter(pk=qualification_id).first()
+    if qualification is None:
+        raise NotFound("No such qualification.", code="qualification_not_found")
+    return qualification
+
+
+def posts_visible(*, scope: Scope) -> QuerySet[Post]:
+    """The posts on the viewer's sites, by site and name, with their required qualifications."""
+    scope.require_operations("posts")
+    return (
+        Post.objects.for_scope(scope)
+        .select_related("site")
+        .defer("site__geofence")
+        .prefetch_related(
+            Prefetch(
+                "requirements",
+                queryset=PostRequirement.objects.select_related("qualification").order_by("qualification__name"),
+            )
+        )
+        .order_by("site__name", "name", "pk")
+    )
+
+
+def post_get_visible(*, scope: Scope, post_id: int) -> Post:
+    post: Post | None = posts_visible(scope=scope).filter(pk=post_id).first()
+    if post is None:
+        raise NotFound("No such post.", code="post_not_found")
+    return post
+
+
+def post_requirement_changes(*, post: Post) -> QuerySet[PostRequirementChange]:
+    """Who added and removed the post's requirements, newest first."""
+    return PostRequirementChange.objects.filter(post=post).select_related("qualification", "by")
 
 
 def inductions_owed(*, guard: User, post: Post, on: date) -> list[Qualification]:
     """The post's required inductions the guard does not hold on `on`: told at clock-in."""
     held = GuardQualification.objects.filter(
-        guard=guard, qualification=OuterRef("qualification"), issued_on__lte=on
+        guard=guard, qualification=OuterRef("qualification"), issued_on__lte=on, superseded_by__isnull=True
     ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
     return [
         requirement.qualification

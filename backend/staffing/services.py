@@ -6,9 +6,10 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import slugify
 
 from backend.accounts.models import Company, Role, User
-from backend.core.errors import Conflict, NotFound, ValidationFailed
+from backend.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from backend.core.localtime import DATE_TIME, local_time
 from backend.sites.access import reviewer_check
 from backend.staffing.errors import QualificationMissing, ShiftNotFound, ShiftNotMissable
@@ -16,8 +17,11 @@ from backend.staffing.models import (
     Post,
     PostOrder,
     PostOrderAcknowledgement,
+    PostRequirement,
+    PostRequirementChange,
     Qualification,
     QualificationOverride,
+    RequirementChange,
     Shift,
     ShiftStatus,
 )
@@ -41,6 +45,164 @@ def qualifications_seed_defaults(*, company: Company) -> list[Qualification]:
         )[0]
         for code, name, is_induction in DEFAULT_QUALIFICATIONS
     ]
+
+
+# --- The catalogue and the posts' requirements (the console) --------------------------------
+
+
+def manager_check(*, user: User, company_id: int, not_found: NotFound) -> None:
+    """Refuse unless `user` manages this company (or is GuardOps staff): company-level records.
+
+    A site supervisor of the company is told plainly (403 `managers_only`); someone of
+    another company gets `not_found`, so the record's existence is not disclosed.
+    """
+    if user.role == Role.SUPERVISOR and user.company_id == company_id and user.is_active:
+        raise PermissionDenied("Only the company's managers can change this.", code="managers_only")
+    reviewer_check(user=user, company_id=company_id, site_id=None, not_found=not_found)
+
+
+def _qualification_not_found() -> NotFound:
+    return NotFound("No such qualification.", field="qualification", code="qualification_not_found")
+
+
+def _label(name: str) -> str:
+    label = name.strip()
+    if not label:
+        raise ValidationFailed("Give the qualification a name.", field="name", code="name_required")
+    return label
+
+
+@transaction.atomic
+def qualification_add(
+    *, by: User, company: Company, name: str, description: str = "", is_induction: bool = False
+) -> Qualification:
+    """Add a qualification to the company's catalogue; its code is made from the name.
+
+    Raises `managers_only`, `name_required`, `qualification_exists` (same name or code, retired ones included).
+    """
+    manager_check(user=by, company_id=company.pk, not_found=_qualification_not_found())
+    label = _label(name)
+    code = slugify(label)[:40] or "qualification"
+    clash = Qualification.objects.filter(company=company).filter(code=code).first() or (
+        Qualification.objects.filter(company=company, name__iexact=label).first()
+    )
+    if clash is not None:
+        retired = " (retired)" if clash.retired_at is not None else ""
+        raise Conflict(f"The catalogue already has {clash.name}{retired}.", field="name", code="qualification_exists")
+    qualification = Qualification(
+        company=company, code=code, name=label, description=description.strip(), is_induction=is_induction
+    )
+    qualification.full_clean()
+    qualification.save()
+    return qualification
+
+
+@transaction.atomic
+def qualification_edit(*, by: User, qualification: Qualification, name: str, description: str) -> Qualification:
+    """Change a qualification's label and description; its code (what records point at) stays.
+
+    Raises `managers_only`, `qualification_not_found`, `name_required`, `qualification_exists`.
+    """
+    manager_check(user=by, company_id=qualification.company_id, not_found=_qualification_not_found())
+    locked: Qualification = Qualification.objects.select_for_update().get(pk=qualification.pk)
+    label = _label(name)
+    clash = Qualification.objects.filter(company_id=locked.company_id, name__iexact=label).exclude(pk=locked.pk).first()
+    if clash is not None:
+        raise Conflict(f"The catalogue already has {clash.name}.", field="name", code="qualification_exists")
+    locked.name, locked.description = label, description.strip()
+    locked.save(update_fields=["name", "description", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def qualification_retire(*, by: User, qualification: Qualification, now: datetime | None = None) -> Qualification:
+    """Take a qualification out of the catalogue: it can no longer be required or recorded.
+
+    Kept, never deleted: guards' records and scheduling overrides point at it. Raises
+    `managers_only`, `qualification_not_found`, `qualification_already_retired`,
+    `qualification_required` (posts still require it: naming them; remove it there first).
+    """
+    manager_check(user=by, company_id=qualification.company_id, not_found=_qualification_not_found())
+    locked: Qualification = Qualification.objects.select_for_update().get(pk=qualification.pk)
+    if locked.retired_at is not None:
+        raise Conflict(f"{locked.name} is already retired.", code="qualification_already_retired")
+    posts = [
+        str(requirement.post)
+        for requirement in PostRequirement.objects.filter(qualification=locked)
+        .select_related("post__site")
+        .defer("post__site__geofence")
+        .order_by("post__site__name", "post__name")
+    ]
+    if posts:
+        raise Conflict(
+            f"{locked.name} is still required at {', '.join(posts)}: remove it from "
+            f"{'that post' if len(posts) == 1 else 'those posts'} first.",
+            code="qualification_required",
+            extra={"posts": posts},
+        )
+    locked.retired_at, locked.retired_by = now or timezone.now(), by
+    locked.save(update_fields=["retired_at", "retired_by", "updated_at"])
+    return locked
+
+
+def _post_for_change(*, by: User, post: Post) -> Post:
+    locked: Post = (
+        Post.objects.select_for_update().select_related("site__client").defer("site__geofence").get(pk=post.pk)
+    )
+    reviewer_check(
+        user=by,
+        company_id=locked.site.client.company_id,
+        site_id=locked.site_id,
+        not_found=NotFound("No such post.", code="post_not_found"),
+    )
+    return locked
+
+
+@transaction.atomic
+def post_requirement_add(*, by: User, post: Post, qualification: Qualification) -> PostRequirement:
+    """Require `qualification` of every guard scheduled at `post` from now on; recorded who and when.
+
+    Shifts already scheduled stay (the live board and guard page warn about them). Raises
+    `not_a_reviewer`, `post_not_found`, `qualification_not_found`, `qualification_retired`,
+    `requirement_exists`.
+    """
+    locked = _post_for_change(by=by, post=post)
+    if qualification.company_id != locked.site.client.company_id:
+        raise _qualification_not_found()
+    if qualification.retired_at is not None:
+        raise ValidationFailed(
+            f"{qualification.name} is retired; it cannot be required.",
+            field="qualification",
+            code="qualification_retired",
+        )
+    if PostRequirement.objects.filter(post=locked, qualification=qualification).exists():
+        raise Conflict(
+            f"{locked.name} already requires {qualification.name}.", field="qualification", code="requirement_exists"
+        )
+    requirement = PostRequirement.objects.create(post=locked, qualification=qualification)
+    PostRequirementChange.objects.create(
+        post=locked, qualification=qualification, change=RequirementChange.ADDED, by=by
+    )
+    return requirement
+
+
+@transaction.atomic
+def post_requirement_remove(*, by: User, post: Post, qualification: Qualification) -> None:
+    """Stop requiring `qualification` at `post`; recorded who and when.
+
+    Raises `not_a_reviewer`, `post_not_found`, `requirement_not_found`.
+    """
+    locked = _post_for_change(by=by, post=post)
+    deleted, _ = PostRequirement.objects.filter(post=locked, qualification=qualification).delete()
+    if not deleted:
+        raise NotFound(
+            f"{locked.name} does not require {qualification.name}.",
+            field="qualification",
+            code="requirement_not_found",
+        )
+    PostRequirementChange.objects.create(
+        post=locked, qualification=qualification, change=RequirementChange.REMOVED, by=by
+    )
 
 
 @transaction.atomic
@@ -90,9 +252,9 @@ def shift_schedule(
     """Put a guard on a post for a window; refuses other tenants' guards and double-booking.
 
     A guard lacking a qualification the post requires on any of the shift's days is
-    refused (409 `qualification_missing`, naming which and since when) unless a reviewer
-    (`override_by`) overrides with a reason (422 `override_reason_required`); the
-    override is recorded per qualification.
+    refused (409 `qualification_missing`, naming which and since when) unless a manager
+    (`override_by`; a supervisor is 403 `managers_only`) overrides with a reason (422
+    `override_reason_required`); the override is recorded per qualification.
     """
     if guard.role != Role.GUARD or not guard.is_active:
         raise ValidationFailed("Only active guards can be scheduled.", field="guard", code="not_a_guard")
@@ -128,10 +290,10 @@ def shift_schedule(
             extra={"missing": [m.as_dict() for m in missing]},
         )
     if missing and override_by is not None:
-        reviewer_check(
+        # Overriding the company's post requirements is a manager's call, not a site supervisor's.
+        manager_check(
             user=override_by,
             company_id=post.site.client.company_id,
-            site_id=post.site_id,
             not_found=NotFound("No such post.", field="post", code="post_not_found"),
         )
         if not reason:

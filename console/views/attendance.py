@@ -1,8 +1,8 @@
-"""Attendance exceptions (/console/attendance) and the guards' pages (/console/guards)."""
+"""Attendance exceptions (/console/attendance); the guards' pages are console/views/guards.py."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, cast
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -15,9 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from backend.accounts.models import User
-from backend.attendance.figures import guard_attendance_figures
-from backend.attendance.models import ResolutionKind
+from backend.accounts.models import Role, User
 from backend.attendance.resolutions import (
     REPLACEABLE_CODES,
     attendance_exception_excuse,
@@ -28,26 +26,19 @@ from backend.attendance.resolutions import (
     shift_times,
 )
 from backend.core.errors import ApplicationError, NotFound
-from backend.flags.models import Flag, FlagStatus
-from backend.flags.selectors import flags_visible
+from backend.flags.models import Flag
 from backend.rules.findings import FlagCode
 from backend.sites.models import Site
 from backend.sites.selectors import sites_visible
+from backend.staffing.errors import QualificationMissing
 from backend.staffing.models import Shift
 from backend.staffing.selectors import (
-    guard_get_visible,
     guards_schedulable,
-    guards_visible,
-    post_order_acknowledgements_visible,
-    qualification_warnings_for_guard,
-    qualifications_of_guard,
-    shifts_visible,
 )
 from console import navigation
 from console.access import ConsoleRequest, console_view
 
 navigation.register(label="Attendance", url_name="console:attendance", order=40)
-navigation.register(label="Guards", url_name="console:guards", order=50)
 
 EXCEPTION_STATUS = {
     FlagCode.NO_SHOW: "critical",
@@ -109,17 +100,39 @@ class ExcuseForm(forms.Form):
 class ReplacementForm(forms.Form):
     guard = forms.ModelChoiceField(queryset=User.objects.none(), label="Replacement guard")
     reason = forms.CharField(required=False, max_length=2000)
+    # Set once the guard was refused for a missing qualification: the form then asks for the reason.
+    override = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # What was missing, carried along for the page only (the service checks again on re-submit).
+    missing = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
     override_reason = forms.CharField(
         required=False,
         max_length=2000,
-        label="Override reason",
-        help_text="Only if the guard lacks a qualification the post requires.",
+        label="Why this guard may work the post without it",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Recorded with your name on the replacement shift.",
     )
 
     def __init__(self, *args: Any, scope: Any, exclude_guard_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.scope, self.exclude_guard_id = scope, exclude_guard_id
         guard_field = cast(forms.ModelChoiceField, self.fields["guard"])  # type: ignore[type-arg]
         guard_field.queryset = guards_schedulable(scope=scope).exclude(pk=exclude_guard_id)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("override") and not str(data.get("override_reason", "")).strip():
+            self.add_error("override_reason", "Say why this guard may work the post without the qualification.")
+        return data
+
+    def asking_override(self, refusal: QualificationMissing) -> ReplacementForm:
+        """The same form again, with the refusal on the guard and the override asked for."""
+        data: dict[str, Any] = dict(self.data.items())
+        data[self.add_prefix("override")] = "on"
+        data[self.add_prefix("missing")] = ", ".join(m["name"] for m in refusal.extra.get("missing", []))
+        again = ReplacementForm(data, prefix=self.prefix, scope=self.scope, exclude_guard_id=self.exclude_guard_id)
+        again.is_valid()
+        again.add_error("guard", refusal.message)
+        return again
 
 
 class CorrectionForm(forms.Form):
@@ -155,6 +168,8 @@ def _exception_page(request: ConsoleRequest, flag: Flag, forms_: dict[str, Any],
         "resolution": getattr(flag, "attendance_resolution", None) if _has_resolution(flag) else None,
         "replaceable": flag.code in REPLACEABLE_CODES,
         "status": EXCEPTION_STATUS.get(FlagCode(flag.code), "info"),
+        # Overriding a post's requirements is a manager's call; a supervisor is told to ask one.
+        "may_override": request.scope.role != Role.SUPERVISOR,
         **forms_,
     }
     return render(request, "console/attendance/exception.html", context, status=status)
@@ -209,6 +224,7 @@ def attendance_resolve(request: ConsoleRequest, flag_id: int, action: str) -> Ht
                 by=request.user,
                 guard=data["guard"],
                 reason=data["reason"],
+                override=data["override"],
                 override_reason=data["override_reason"],
             )
             done = f"{data['guard']} replaces {_shift_of(flag).guard}: a shift was scheduled for them."
@@ -221,6 +237,9 @@ def attendance_resolve(request: ConsoleRequest, flag_id: int, action: str) -> Ht
                 clock_out_at=_in_site_zone(data["clock_out_at"], site_zone),
             )
             done = "Time corrected; the verified times are kept beside it."
+    except QualificationMissing as refusal:
+        forms_["replacement_form"] = form.asking_override(refusal)
+        return _exception_page(request, flag, forms_, status=refusal.status)
     except ApplicationError as error:
         if isinstance(error, NotFound) and error.field not in form.fields:
             raise
@@ -229,52 +248,3 @@ def attendance_resolve(request: ConsoleRequest, flag_id: int, action: str) -> Ht
         return _exception_page(request, flag, forms_, status=error.status if error.status != 404 else 422)
     messages.success(request, done)
     return redirect(_back_to_list(flag, _zone(request)))
-
-
-# --- Guards -----------------------------------------------------------------------------
-
-
-@console_view
-def guards(request: ConsoleRequest) -> HttpResponse:
-    return render(request, "console/attendance/guards.html", {"guards": guards_visible(scope=request.scope)})
-
-
-@console_view
-def guard_detail(request: ConsoleRequest, guard_id: int) -> HttpResponse:
-    """The guard's shifts, flags (open and dismissed), acknowledgements, qualifications, 30-day figures."""
-    guard = guard_get_visible(scope=request.scope, guard_id=guard_id)
-    now = timezone.now()
-    shifts = list(
-        shifts_visible(scope=request.scope, ends_after=now - timedelta(days=30))
-        .filter(guard=guard)
-        .order_by("-scheduled_start")[:100]
-    )
-    flags = list(flags_visible(scope=request.scope).filter(shift__guard=guard)[:100])
-    context = {
-        "guard": guard,
-        "shifts": shifts,
-        "flags": [f for f in flags if f.status != FlagStatus.DISMISSED],
-        "dismissed": [f for f in flags if f.status == FlagStatus.DISMISSED],
-        "acknowledgements": list(post_order_acknowledgements_visible(scope=request.scope, guard=guard)[:50]),
-        "qualifications": list(qualifications_of_guard(guard=guard)),
-        "warnings": qualification_warnings_for_guard(guard=guard, now=now),
-        "figures": guard_attendance_figures(scope=request.scope, guard=guard, now=now),
-        "today": timezone.localdate(),
-        "resolution_kinds": ResolutionKind,
-    }
-    return render(request, "console/attendance/guard.html", context)
-
-
-@console_view
-def guard_certificate(request: ConsoleRequest, guard_id: int, held_id: int) -> HttpResponse:
-    """A certificate scan, only through the guard the viewer may see (re-encoded pixels, no metadata)."""
-    guard = guard_get_visible(scope=request.scope, guard_id=guard_id)
-    held = qualifications_of_guard(guard=guard).filter(pk=held_id).exclude(certificate="").first()
-    if held is None:
-        raise NotFound("No such certificate.")
-    with held.certificate.open("rb") as scan:
-        # A display copy of a page (a few hundred KB): read whole, like the console's other answers.
-        body = scan.read()
-    return HttpResponse(
-        body, content_type="image/jpeg", headers={"X-Content-Type-Options": "nosniff", "Content-Disposition": "inline"}
-    )

@@ -17,7 +17,14 @@ from backend.incidents.models import IncidentReport, IncidentType
 from backend.rules.models import RuleSettings
 from backend.sites.models import ClientContactSite, Site, SiteAssignment
 from backend.sites.selectors import site_get, sites_for_company, sites_visible_to
-from backend.staffing.models import GuardQualification, PostRequirement, Qualification, QualificationOverride
+from backend.staffing.models import (
+    GuardNotice,
+    GuardQualification,
+    PostRequirement,
+    PostRequirementChange,
+    Qualification,
+    QualificationOverride,
+)
 from backend.staffing.selectors import guards_for_company, posts_for_company, shifts_for_company, shifts_for_guard
 from backend.tracking.models import ActivityEntry, CheckpointScan, ClockEvent, PanicAlert, Ping
 from tests import factories
@@ -132,6 +139,8 @@ def _one_of_everything(t) -> None:
     PostRequirement.objects.create(post=t.post, qualification=qualification)
     GuardQualification.objects.create(guard=t.guard, qualification=qualification, issued_on=now.date())
     QualificationOverride.objects.create(shift=shift, qualification=qualification, overridden_by=t.manager, reason="-")
+    PostRequirementChange.objects.create(post=t.post, qualification=qualification, change="added", by=t.manager)
+    GuardNotice.objects.create(guard=t.guard, kind="shift_assigned", message="-", shift=shift)
     AttendanceResolution.objects.create(flag=flag, shift=shift, kind="excused", reason="-", resolved_by=t.manager)
 
 

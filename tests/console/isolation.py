@@ -20,6 +20,12 @@ imported automatically):
 `kwargs` fill the URL; `data` (optional) is the POST body; `marker` (optional) is a text
 the owner sees on the page and nobody else does (for list pages: the object must not
 leak into another company's or site's list).
+
+`managers_only=True`: a company-level change (the qualification catalogue, a guard's
+licence) that a site supervisor of the company is refused with a 403 `managers_only`
+page, while the manager gets it. `company_level=True`: the object in the URL belongs to
+the company, not a site (a catalogue entry), so a supervisor of another site of the same
+company reaches it like the assigned one; another company's manager still gets a 404.
 """
 
 from __future__ import annotations
@@ -60,18 +66,33 @@ class UrlCase:
     public: bool = False
     # htmx-only fragments and the like: asked with HX-Request: true.
     htmx: bool = False
+    managers_only: bool = False
+    company_level: bool = False
 
 
 CASES: dict[str, UrlCase] = {}
 
 
 def case(
-    url_name: str, *, method: str = "get", public: bool = False, htmx: bool = False
+    url_name: str,
+    *,
+    method: str = "get",
+    public: bool = False,
+    htmx: bool = False,
+    managers_only: bool = False,
+    company_level: bool = False,
 ) -> Callable[[Callable[[World], Target]], Callable[[World], Target]]:
     def register(build: Callable[[World], Target]) -> Callable[[World], Target]:
         if url_name in CASES:
             raise ValueError(f"Two isolation cases for {url_name}.")
-        CASES[url_name] = UrlCase(build=build, method=method, public=public, htmx=htmx)
+        CASES[url_name] = UrlCase(
+            build=build,
+            method=method,
+            public=public,
+            htmx=htmx,
+            managers_only=managers_only,
+            company_level=company_level,
+        )
         return build
 
     return register

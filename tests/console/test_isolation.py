@@ -32,6 +32,8 @@ def _walk(patterns, prefix: str) -> dict[str, bool]:
 CONSOLE_URLS = _walk(console.urls.urlpatterns, "console:")
 GUARDED = sorted(name for name in CONSOLE_URLS if name in CASES and not CASES[name].public)
 OBJECT_URLS = [name for name in GUARDED if CONSOLE_URLS[name]]
+SITE_OBJECT_URLS = [name for name in OBJECT_URLS if not CASES[name].company_level]
+COMPANY_LEVEL_URLS = sorted(name for name in GUARDED if CASES[name].company_level)
 
 
 def test_every_console_url_has_an_isolation_case():
@@ -83,13 +85,30 @@ def test_the_company_manager_and_the_assigned_supervisor_get_the_page(url_name, 
 
     response, target = _ask(signed_in(person), url_name, world)
 
+    if who == "supervisor" and CASES[url_name].managers_only:
+        # A company-level change: the supervisor is told it is the managers' (and nothing changes).
+        assert response.status_code == 403, response.content.decode()[:500]
+        assert "managers" in response.content.decode()
+        return
     # The control for the 404s below: the same request by someone who may see it works.
     assert response.status_code < 400, response.content.decode()[:500]
     assert target.marker is None or target.marker in response.content.decode()
 
 
-@pytest.mark.parametrize("url_name", OBJECT_URLS)
-@pytest.mark.parametrize("who", ["other_company_manager", "unassigned_supervisor"])
+@pytest.mark.parametrize("url_name", COMPANY_LEVEL_URLS)
+def test_a_company_level_object_is_the_same_for_every_supervisor_of_the_company(url_name, world):
+    response, _ = _ask(signed_in(world.unassigned_supervisor), url_name, world)
+
+    assert response.status_code == (403 if CASES[url_name].managers_only else 200), response.content.decode()[:500]
+
+
+# A company-level object is the company's, not a site's: the unassigned supervisor reaches it
+# (test_a_company_level_object_is_the_same_for_every_supervisor_of_the_company).
+@pytest.mark.parametrize(
+    ("url_name", "who"),
+    [(name, "other_company_manager") for name in OBJECT_URLS]
+    + [(name, "unassigned_supervisor") for name in SITE_OBJECT_URLS],
+)
 def test_someone_elses_object_is_a_404(url_name, who, world):
     person = world.other_tenant.manager if who == "other_company_manager" else world.unassigned_supervisor
 
@@ -99,8 +118,11 @@ def test_someone_elses_object_is_a_404(url_name, who, world):
     assert target.marker is None or target.marker not in response.content.decode()
 
 
-@pytest.mark.parametrize("url_name", GUARDED)
-@pytest.mark.parametrize("who", ["other_company_manager", "unassigned_supervisor"])
+@pytest.mark.parametrize(
+    ("url_name", "who"),
+    [(name, "other_company_manager") for name in GUARDED]
+    + [(name, "unassigned_supervisor") for name in GUARDED if not CASES[name].company_level],
+)
 def test_someone_elses_object_never_shows_in_their_pages(url_name, who, world):
     person = world.other_tenant.manager if who == "other_company_manager" else world.unassigned_supervisor
 

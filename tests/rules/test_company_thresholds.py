@@ -21,8 +21,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from backend.attendance.escalation import alerts_escalate
 from backend.attendance.monitoring import shifts_monitor
-from backend.flags.models import Flag, FlagStatus
+from backend.flags.models import AlertEscalation, Flag, FlagStatus
 from backend.incidents.models import IncidentReport
 from backend.incidents.services import incident_return_for_correction
 from backend.rules.models import RuleSettings
@@ -280,6 +281,21 @@ def missed_checkpoint_grace(tenant: Tenant, api: ApiClient) -> bool:
     return "MISSED_CHECKPOINT" in _monitored_open_codes(shift)
 
 
+def alert_escalation(tenant: Tenant, api: ApiClient) -> bool:
+    # a critical flag nobody acknowledged for 15 minutes (default delay 10): is the next manager e-mailed?
+    factories.ManagerFactory(company=tenant.company, email="next-in-line@acme.test")
+    shift = _clocked_in(tenant, started_ago=timedelta(hours=1))
+    Flag.objects.create(
+        company=tenant.company,
+        shift=shift,
+        code="OUT_OF_POSITION",
+        severity="critical",
+        message="Left the site.",
+        raised_at=_now() - timedelta(minutes=15),
+    )
+    return alerts_escalate(now=_now()) == 1 and AlertEscalation.objects.filter(company=tenant.company).exists()
+
+
 @dataclass(frozen=True)
 class Case:
     scenario: Callable[[Tenant, ApiClient], bool]
@@ -313,6 +329,7 @@ CASES: dict[str, Case] = {
     "inactivity_radius_m": Case(inactivity_radius, override=30.0, happens_by_default=False),
     "inactivity_allowed_min": Case(inactivity_allowed, override=90, happens_by_default=True),
     "missed_checkpoint_grace_min": Case(missed_checkpoint_grace, override=30, happens_by_default=True),
+    "alert_escalation_min": Case(alert_escalation, override=20, happens_by_default=True),
 }
 
 

@@ -57,3 +57,49 @@ def test_a_manager_sees_a_guard_out_of_position_and_acknowledges_a_panic_alert(p
     assert f"acknowledged by {tenant.manager}" in handled.inner_text()
     assert page.get_by_test_id("unacknowledged").get_by_text("Nothing waits for a person.").is_visible()
     assert problems == []
+
+
+def test_clicking_a_guard_on_the_live_map_draws_todays_track(page, live_server, tenant):
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    shift = shift_on_now(post=tenant.post, guard=tenant.guard)
+    # three breadcrumbs today: the gate, a walk east, then out past the fence (the last is where the guard is now)
+    fixes = [(20, geo.INSIDE_CENTER, "inside"), (10, geo.point(150, 100), "inside"), (1, OUTSIDE_EAST, "outside")]
+    for minutes, where, fence in fixes:
+        ping(shift, where, fence=fence, ago=timedelta(minutes=minutes))
+
+    # given the manager on the live board, the guard's dot on the map
+    page.goto(f"{live_server.url}/console/login?next=/console/live")
+    page.get_by_label("Username").fill(tenant.manager.username)
+    page.get_by_label("Password").fill("pw-for-tests")
+    page.get_by_role("button", name="Sign in").click()
+    live_map = page.get_by_test_id("live-map")
+    page.wait_for_selector('[data-testid="live-map"][data-guards="1"]')
+    assert live_map.get_attribute("data-track") is None  # no track before a click
+
+    # when the manager clicks the guard's dot (the canvas draws it where the last fix is)
+    x, y = page.evaluate(
+        """([lat, lon]) => {
+            const map = document.querySelector('[data-testid="live-map"]').guardopsMap;
+            const point = map.latLngToContainerPoint([lat, lon]);
+            return [point.x, point.y];
+        }""",
+        [OUTSIDE_EAST.y, OUTSIDE_EAST.x],
+    )
+    live_map.click(position={"x": x, "y": y})
+
+    # then the track is drawn: one line through the three fixes, and a dot per fix
+    page.wait_for_selector('[data-testid="live-map"][data-track="4"]')
+    line_points = page.evaluate(
+        """() => {
+            const counts = [];
+            const map = document.querySelector('[data-testid="live-map"]').guardopsMap;
+            map.eachLayer((layer) => {
+                const line = layer instanceof L.Polyline && !(layer instanceof L.Polygon);
+                if (line) counts.push(layer.getLatLngs().length);
+            });
+            return counts;
+        }"""
+    )
+    assert line_points == [3]
+    assert problems == []

@@ -12,6 +12,7 @@ from backend.core.outbox import outbox_deliver
 from backend.flags.models import AlertEscalation, Flag
 from backend.flags.services import flag_acknowledge
 from backend.rules.findings import FlagCode, Severity
+from backend.rules.models import RuleSettings
 from backend.tracking.panic import panic_alert_acknowledge
 from tests import factories
 from tests.console.live_helpers import panic, shift_on_now
@@ -110,3 +111,78 @@ def test_another_companys_managers_are_never_in_the_line(
 
     assert "rival@rival.test" not in _escalated_to()
     assert sorted(_escalated_to()) == ["on-call@acme.test", "second@acme.test", "third@acme.test"]
+
+
+def _critical_flag(tenant, raised_at):
+    return Flag.objects.create(
+        company=tenant.company, shift=shift_on_now(post=tenant.post), code=FlagCode.OUT_OF_POSITION,
+        severity=Severity.CRITICAL, message="Left the site.", raised_at=raised_at,
+    )  # fmt: skip
+
+
+def test_the_companys_escalation_delay_decides_when_the_next_manager_is_told(
+    tenant, other_tenant, managers, django_capture_on_commit_callbacks
+):
+    # given a company that waits 30 minutes (Rule settings) and one that keeps the 10-minute setting
+    RuleSettings.objects.create(company=tenant.company, overrides={"alert_escalation_min": 30})
+    other_tenant.manager.email = "rival@rival.test"
+    other_tenant.manager.save()
+    factories.ManagerFactory(company=other_tenant.company, email="rival-second@rival.test")
+    raised = timezone.now()
+    _critical_flag(tenant, raised)
+    _critical_flag(other_tenant, raised)
+
+    # when the job runs 11 and then 31 minutes after both flags were raised
+    _run(raised + timedelta(minutes=11), django_capture_on_commit_callbacks)
+    after_11 = sorted(_escalated_to())
+    _run(raised + timedelta(minutes=31), django_capture_on_commit_callbacks)
+
+    # then the rival is escalated at 11 minutes (and again at 31), this company only at 31
+    assert after_11 == ["rival@rival.test"]
+    assert sorted(_escalated_to()) == ["rival-second@rival.test", "rival@rival.test", "second@acme.test"]
+    assert AlertEscalation.objects.filter(company=tenant.company).count() == 1
+
+
+def test_without_an_override_the_setting_is_the_delay(tenant, managers, settings, django_capture_on_commit_callbacks):
+    settings.ALERT_ESCALATION_MINUTES = 30
+    raised = timezone.now()
+    _critical_flag(tenant, raised)
+
+    _run(raised + timedelta(minutes=11), django_capture_on_commit_callbacks)
+    assert _escalated_to() == []
+
+    _run(raised + timedelta(minutes=31), django_capture_on_commit_callbacks)
+    assert _escalated_to() == ["second@acme.test"]
+
+
+def test_a_zero_delay_escalates_once_a_minute_at_most(tenant, managers, django_capture_on_commit_callbacks):
+    RuleSettings.objects.create(company=tenant.company, overrides={"alert_escalation_min": 0})
+    raised = timezone.now()
+    _critical_flag(tenant, raised)
+
+    _run(raised + timedelta(seconds=30), django_capture_on_commit_callbacks)
+    assert _escalated_to() == []
+    _run(raised + timedelta(seconds=61), django_capture_on_commit_callbacks)
+    assert _escalated_to() == ["second@acme.test"]
+
+
+def test_a_manager_sets_the_delay_in_the_admins_rule_settings_and_the_job_reads_it(
+    tenant, managers, django_capture_on_commit_callbacks
+):
+    from tests.admin_clients import manager_admin
+
+    admin = manager_admin(tenant.manager)
+    page = admin.get("/admin/rules/rulesettings/add/").content.decode()
+    saved = admin.post(
+        "/admin/rules/rulesettings/add/",
+        {"company": tenant.company.pk, "overrides": '{"alert_escalation_min": 30}', "agency_terms": "{}"},
+    )
+    raised = timezone.now()
+    _critical_flag(tenant, raised)
+
+    _run(raised + timedelta(minutes=11), django_capture_on_commit_callbacks)
+
+    assert "alert_escalation_min" in page  # listed with its default and why
+    assert saved.status_code == 302, saved.content.decode()[:800]
+    assert RuleSettings.objects.get(company=tenant.company).overrides == {"alert_escalation_min": 30}
+    assert _escalated_to() == []
