@@ -55,7 +55,8 @@ from backend.rules.selectors import thresholds_for
 from backend.rules.thresholds import Thresholds
 from backend.sites.access import reviewer_check
 from backend.sites.models import Unit
-from backend.staffing.models import Shift
+from backend.staffing.models import NoticeKind, Shift
+from backend.staffing.notices import guard_notice_send
 from backend.staffing.selectors import shift_get_for_guard
 from backend.tracking.field_services import fix_place
 from geofence.fixes import Fix
@@ -487,7 +488,18 @@ def incident_return_for_correction(*, report: IncidentReport, reviewer: User, co
     _refuse_unless_submitted(locked)
     _record_decision(locked, action=ReviewAction.RETURN, by=reviewer, note=body, open_critical_flags=[])
     report.status = locked.status
-    return ReviewComment.objects.create(report=locked, author=reviewer, body=body)
+    review_comment = ReviewComment.objects.create(report=locked, author=reviewer, body=body)
+    occurred = local_time(locked.occurred_at, locked.shift.post.site.timezone, DATE_TIME)
+    guard_notice_send(
+        guard=locked.guard,
+        kind=NoticeKind.REPORT_RETURNED,
+        message=(
+            f"Your report \"{locked.type.name}\" of {occurred} (site time) was returned for correction by "
+            f"{reviewer.get_full_name() or reviewer.username}: {body}"
+        ),
+        incident_report_id=locked.pk,
+    )
+    return review_comment
 
 
 @transaction.atomic

@@ -336,6 +336,7 @@ class QualificationOverride(TenantModel):
 
 class NoticeKind(models.TextChoices):
     SHIFT_ASSIGNED = "shift_assigned", "Shift assigned"
+    REPORT_RETURNED = "report_returned", "Report returned for correction"
 
 
 class GuardNotice(TenantModel):
@@ -347,6 +348,8 @@ class GuardNotice(TenantModel):
     kind = models.CharField(max_length=20, choices=NoticeKind.choices)
     message = models.TextField()
     shift = models.ForeignKey(Shift, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Incident reports live in a layer above staffing: a plain id keeps the import arrow one-way.
+    incident_report_id = models.UUIDField(null=True, blank=True, help_text="The report a notice is about.")
     email_address = models.CharField(max_length=254, blank=True, help_text="Where it was e-mailed; empty: not.")
     emailed_at = models.DateTimeField(null=True, blank=True)
     email_error = models.TextField(blank=True)

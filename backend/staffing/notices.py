@@ -9,6 +9,7 @@ e-mailed through the outbox, so a broker that is down delays the e-mail but lose
 from __future__ import annotations
 
 import logging
+from uuid import UUID
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -34,25 +35,42 @@ def _span(shift: Shift) -> str:
     return f"{day} {start.strftime(TIME)}–{end.strftime(TIME)} {end.tzname() or 'UTC'}"
 
 
-def guard_notice_shift_assigned(*, shift: Shift, replacing: User | None = None, why: str = "") -> GuardNotice:
-    """Tell the shift's guard they were put on it (a replacement names whom they replace).
+def guard_notice_send(
+    *, guard: User, kind: NoticeKind, message: str, shift: Shift | None = None, incident_report_id: UUID | None = None
+) -> GuardNotice:
+    """Write a notice for the guard's next sync, and e-mail it (through the outbox) when they have an address.
 
-    Call inside the transaction that scheduled the shift: the notice and its e-mail exist
-    only if the shift does.
+    Call inside the transaction of the change it tells about: the notice and its e-mail
+    exist only if the change does.
     """
-    guard = shift.guard
-    post = shift.post
-    whom = f", replacing {replacing.get_full_name() or replacing.username}" if replacing is not None else ""
-    because = f" ({why})" if why else ""
-    message = f"You were assigned {post.name} at {post.site.name}, {_span(shift)} (site time){whom}{because}."
     notice = GuardNotice.objects.create(
-        guard=guard, kind=NoticeKind.SHIFT_ASSIGNED, message=message, shift=shift, email_address=guard.email
+        guard=guard,
+        kind=kind,
+        message=message,
+        shift=shift,
+        incident_report_id=incident_report_id,
+        email_address=guard.email,
     )
     if guard.email:
         from backend.staffing.tasks import guard_notice_email_task  # the tasks module imports this one
 
         outbox_enqueue(task=guard_notice_email_task, args=[notice.pk], dedup_key=f"guard-notice-email:{notice.pk}")
     return notice
+
+
+def guard_notice_shift_assigned(*, shift: Shift, replacing: User | None = None, why: str = "") -> GuardNotice:
+    """Tell the shift's guard they were put on it (a replacement names whom they replace)."""
+    post = shift.post
+    whom = f", replacing {replacing.get_full_name() or replacing.username}" if replacing is not None else ""
+    because = f" ({why})" if why else ""
+    message = f"You were assigned {post.name} at {post.site.name}, {_span(shift)} (site time){whom}{because}."
+    return guard_notice_send(guard=shift.guard, kind=NoticeKind.SHIFT_ASSIGNED, message=message, shift=shift)
+
+
+_EMAIL_SUBJECTS = {
+    NoticeKind.SHIFT_ASSIGNED: "Your schedule changed",
+    NoticeKind.REPORT_RETURNED: "Your incident report was returned for correction",
+}
 
 
 def guard_notice_email(*, notice_id: int) -> bool:
@@ -67,7 +85,8 @@ def guard_notice_email(*, notice_id: int) -> bool:
         if notice is None:
             return False
         try:
-            send_mail("Your schedule changed", notice.message, settings.DEFAULT_FROM_EMAIL, [notice.email_address])
+            subject = _EMAIL_SUBJECTS[NoticeKind(notice.kind)]
+            send_mail(subject, notice.message, settings.DEFAULT_FROM_EMAIL, [notice.email_address])
         except OSError as error:
             logger.warning("Could not e-mail notice %s to %s: %s", notice.pk, notice.email_address, error)
             notice.email_error = str(error)[:2000]

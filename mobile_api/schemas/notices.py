@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import UUID
 
 from ninja import Schema
 from pydantic import Field
@@ -20,6 +21,9 @@ class NoticeOut(Schema):
     kind: NoticeKind
     message: str = Field(description="Show it as it is: it names the post, site and times on the site's clock.")
     shift_id: int | None = Field(description="The shift it is about: fetch it with GET /shifts/{id}.")
+    incident_report_id: UUID | None = Field(
+        description="The report it is about (returned for correction): fetch it with GET /incidents/{id}."
+    )
     created_at: datetime
 
 

@@ -6,6 +6,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from backend.accounts.models import Company
@@ -483,6 +484,33 @@ def test_the_detail_shows_flags_comments_and_photos_of_an_own_report(shift, tena
     assert [(c["author_name"], c["body"]) for c in detail["comments"]] == [("Dana Reviewer", "Add the plate number.")]
     assert detail["photos"] == []
     assert detail["narrative"] == report.narrative
+
+
+def test_the_guard_learns_of_a_returned_report_on_the_next_sync_and_by_e_mail(
+    shift, tenant, guard_api, colleague_shift, django_capture_on_commit_callbacks
+):
+    tenant.guard.email = "guard@example.test"
+    tenant.guard.save()
+    tenant.manager.first_name, tenant.manager.last_name = "Dana", "Reviewer"
+    tenant.manager.save()
+    report = file_directly(shift)
+    untouched = file_directly(colleague_shift)
+    before = guard_api.get_json("/notices").json()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        incident_return_for_correction(report=report, reviewer=tenant.manager, comment="Add the plate number.")
+        incident_return_for_correction(report=untouched, reviewer=tenant.manager, comment="Not yours to see.")
+    [notice] = guard_api.get_json("/notices", after=before["next_after"]).json()["items"]
+
+    assert notice["kind"] == "report_returned"
+    assert notice["incident_report_id"] == str(report.pk)
+    assert notice["shift_id"] is None
+    assert notice["message"].startswith('Your report "Trespass" of ')
+    assert notice["message"].endswith("(site time) was returned for correction by Dana Reviewer: Add the plate number.")
+    assert guard_api.get_json(f"/incidents/{notice['incident_report_id']}").json()["status"] == "returned"
+    [email] = [m for m in mail.outbox if m.to == ["guard@example.test"]]
+    assert email.subject == "Your incident report was returned for correction"
+    assert email.body == notice["message"]
 
 
 def test_another_guards_or_another_companys_report_is_404_everywhere(colleague_shift, rival_shift, guard_api):
