@@ -79,9 +79,15 @@ _SELF_ATTENDING_RE: Final = re.compile(
     r"|(?:officers?|ofcs?|deput\w+|sgt|sergeant|troopers?|detective)\s.*\b(?:arriv\w*|respond\w*|came|showed|pulled"
     r"|dispatched|on\s+scene|took)"
 )
+# A service reaching the site, by its verb alone: "arrived", "on scene", "landed" (a helicopter), "staged".
+_ARRIVED = (
+    r"(?:arriv\w*|respond\w*|came|showed\s+up|showed|on[\s-]+(?:scene|site)|onsite|landed|touched\s+down"
+    r"|staged|pulled\s+up|rolled\s+up|got\s+(?:here|there|on\s+scene)|turned\s+up"
+    r"|did\s+(?:arrive|come|respond|show|get\s+here))"
+)
 # After the term, in its sentence: the service acting on site ("arrived", "reset the panel", "took a report").
 _ACTS_AFTER_RE: Final = re.compile(
-    r"\b(?:arriv\w*|respond\w*|came|come\s+out|showed\s+up|show\s+up|pulled\s+up|on[\s-]+(?:scene|site)|onsite"
+    rf"\b(?:{_ARRIVED}|come\s+out|showed\s+up|show\s+up|pulled\s+up|on[\s-]+(?:scene|site)|onsite"
     r"|dispatched|called|contacted|notified|requested|summoned|sent\s+(?:a|an|two|over|someone|somebody|units?|\w+\s+units?"
     r"|out|help|people|crews?|cars?)|transport\w*|took|taken|vented|forced|walked|metered|left\s+(?:at|the\s+scene)"
     r"|treated|evaluated|assessed|checked|cleared|put\s+(?:it\s+|the\s+\w+\s+(?:\w+\s+)?)?out"
@@ -91,7 +97,7 @@ _ACTS_AFTER_RE: Final = re.compile(
     r"|(?:was|were)\s+here|on\s+(?:the\s+)?property|pulled|removed|secured|got\s+(?:here|there|on\s+scene)"
     r"|made\s+(?:it\s+)?(?:here|there)|turned\s+up|picked\s+up|searched|swept|interviewed|questioned|photographed"
     r"|showed(?=\s+(?:at|around|about)\b)|rolled\s+up|splinted|wrapped|bandaged"
-    r"|took\s+over|did\s+(?:arrive|come|respond|show))\b"
+    r"|took\s+over|airlifted|flew\s+(?:him|her|them|the\s+\w+)|set\s+down)\b"
 )
 # Before the term, in its clause: a call ("called the police", "I contacted EMS").
 _CALLED_BEFORE_RE: Final = re.compile(
@@ -99,24 +105,37 @@ _CALLED_BEFORE_RE: Final = re.compile(
     r"|dispatched|sent\s+for)"
     r"(?:\s+\S+){0,3}\s*$"
 )
-# A negation the sentence takes back: "did not show up for an hour, but then came and took the report".
+# Who "they" are when a later clause or sentence reports the arrival.
+_THEY = (
+    r"(?:they|both|an?\s+officer|the\s+officers?|officers|the\s+crew|a\s+crew|a\s+unit|units|two\s+units"
+    r"|the\s+(?:medics|paramedics|deputies|cops|firefighters|ambulance))"
+)
+# What they did once there: "they took the report", "they checked him".
+_ACTED = r"(?:took|checked|treated|transported|arrested|cleared|searched|spoke|talked|put|extinguished|detained)"
+# A negation the sentence takes back: "did not show up for an hour, but then came and took the report", or,
+# after a comma, with no cue word: "said he did not need the paramedics, they came anyway".
 _LATER_ARRIVAL_RE: Final = re.compile(
     r"(?:;|\b(?:but|then|eventually|finally|later|still|anyway|tonight|today|this\s+time)\b).*\b(?:came|arrived"
     r"|showed\s+up|responded|took|on\s+scene|arrested|transported)\b"
-    r"|\b(?:came|arrived|responded|showed\s+up|were\s+back|was\s+back)\s+again\b"
+    r"|\b(?:came|arrived|responded|showed\s+up|were\s+back|was\s+back)\s+(?:again|anyway|regardless)\b"
+    rf"|,\s*{_THEY}\s+(?:\w+\s+)?(?:{_ARRIVED}|{_ACTED})\b"
 )
 
-# The next sentence says they came: "The alarm company called the fire department; they arrived at 0232."
+# The next sentence says they came: "The alarm company called the fire department; they arrived at 0232",
+# "The police didn't show for an hour. When they did they took the report."
 _ARRIVAL_FOLLOWS_RE: Final = re.compile(
-    r"(?:(?:eventually|then|later|finally|soon|and|tonight|today|this\s+time|now|but)\s*,?\s+)?(?:they|an?\s+officer|the\s+officers?|officers|the\s+crew"
-    r"|a\s+crew|a\s+unit|units|two\s+units|one|it)\s+(?:\w+\s+)?(?:arrived|came|showed(?:\s+up)?|responded|got\s+here"
-    r"|got\s+there|did\s+(?:arrive|come|respond|show))\b"
+    r"(?:(?:eventually|then|later|finally|soon|and|tonight|today|this\s+time|now|but)\s*,?\s+)?"
+    rf"(?:(?:{_THEY}|it|one)\s+(?:\w+\s+)?{_ARRIVED}\b|(?:when|once)\s+{_THEY}\s+(?:finally\s+)?(?:did|{_ARRIVED})\b"
+    rf"|they\s+(?:\w+\s+)?{_ACTED}\b)"
 )
 # A bare "911" that is an address or a label, not a call.
 _NUMBER_BEFORE_RE: Final = re.compile(
     r"(?:#|\b(?:apartment|apt|unit|room|rm|suite|ste|space|spot|stall|lot|building|bldg|house|door|box|locker|no"
     r"|number|bus|route|gate|dock|floor|pod|cell|badge|code|plate|tag|cart|car|van|truck|vehicle|ext|extension"
-    r"|channel|model|ticket|case|order|invoice|flight|train|forklift|scooter|bike|ends?\s+in|ending\s+in)\.?)"
+    r"|channel|model|ticket|case|order|invoice|flight|train|forklift|scooter|bike|ends?\s+in|ending\s+in"
+    r"|trailer|trl|container|reefer|tractor|rig|load|pallet|seal|po|sku|item|asset|radio|key|keys|fob|camera|cam"
+    r"|zone|post|sector|beat|area|row|section|aisle|bay|slot|pump|register|lane|line|seat|table|store|site|parcel"
+    r"|package|tracking|serial|id|account|pin|form|file|porsche|style|size|part|sticker)\.?)"
     r"\s*#?\s*$"
 )
 _STREET_AFTER_RE: Final = re.compile(
@@ -134,19 +153,47 @@ _TITLES: Final = frozenset(
 _LIST_GAP_RE: Final = re.compile(r"\s*(?:,|&|/|and|,\s*and)\s*")
 # These never stand before a service: "mr police" is a person, whatever the case.
 _PERSONAL_TITLES: Final = frozenset(["officer", "ofc", "mr", "mrs", "ms", "miss", "dr"])
-# What a 911 call was for, beyond the hints of `narrative.terms`.
-_EXTRA_HINTS: Final[tuple[tuple[re.Pattern[str], Service], ...]] = (
-    (re.compile(r"\b(?:man|person|woman|guy|male|female|subject|someone)\s+down\b|not\s+respond\w*|passed\s+out"
-                r"|unconscious|unresponsive|seizure|overdos\w*|breathing|no\s+pulse|cpr|narcan|stroke|bleed\w*"
-                r"|chest|went\s+down|fell\s+down|dropped\s+to|aed|(?:lying|laying)\s+(?:on\s+the\s+)?(?:ground|floor)"
-                r"|not\s+moving|(?:could\s+not|couldn'?t|can'?t|cannot)\s+(?:move|get\s+up|stand)"
-                r"|hit\s+(?:his|her|their)\s+head|slipped|fell|fainted|collapsed|injur\w*|hurt|broken|seizing"),
-     "ems"),
-    (re.compile(r"\b(?:glass\s+break\w*|breaking\s+in|climbing\s+in|screaming\s+for\s+help|shots?\s+fired|gunshots?"
-                r"|fighting|fight|punch\w*|stabb\w*|robb\w*|carjack\w*|trespass\w*|intruder|weapon|knife|gun)\b"),
-     "police"),
-    (re.compile(r"\b(?:smoke|smoking\s+from|flames?|fire|burning|gas|sparks?|explosion|ablaze)\b"), "fire"),
-)  # fmt: skip
+# What a 911 call was for, beyond the hints of `narrative.terms`: the situation decides the service,
+# not a default. Plain data, one list of phrases (regular expressions) per service.
+# fmt: off
+_CALL_REASONS: Final[dict[Service, tuple[str, ...]]] = {
+    "ems": (
+        r"(?:man|person|woman|guy|male|female|subject|someone|lady|kid|child|patient|worker|employee|resident)\s+down",
+        r"not\s+respond\w*", r"passed\s+out", r"unconscious", r"unresponsive", r"seizures?", r"seizing",
+        r"convuls\w*", r"overdos\w*", r"o\.?d'?(?:ed|'d)", r"breathing", r"no\s+pulse", r"cpr", r"narcan", r"naloxone",
+        r"stroke", r"bleed\w*", r"blood", r"chest", r"heart", r"cardiac", r"went\s+down", r"fell\s+down",
+        r"dropped\s+to", r"aed", r"(?:lying|laying)\s+(?:on\s+the\s+)?(?:ground|floor)", r"not\s+moving",
+        r"(?:could\s+not|couldn'?t|can'?t|cannot)\s+(?:move|get\s+up|stand|breathe)",
+        r"hit\s+(?:his|her|their)\s+head", r"slipped", r"tripped", r"fell", r"fallen", r"fainted", r"collapsed",
+        r"injur\w*", r"hurt", r"broken", r"fractur\w*", r"allerg\w*", r"anaphyla\w*", r"swell\w*", r"swollen",
+        r"epi-?pens?", r"hives", r"diabet\w*", r"insulin", r"(?:blood\s+)?sugar", r"asthma\w*", r"inhaler",
+        r"chok\w*", r"vomit\w*", r"throwing\s+up", r"dizzy", r"pale", r"sweating", r"heat\s+(?:exhaustion|stroke)",
+        r"dehydrat\w*", r"pregnan\w*", r"in\s+labor", r"contractions", r"medical", r"sick", r"ill", r"pains?",
+        r"panic\s+attack", r"not\s+feeling\s+well", r"concussion", r"laceration", r"cut\s+(?:his|her|their)",
+        r"bitten", r"bite", r"stung", r"sting", r"burns?\s+(?:on|to)\s+(?:his|her|their)", r"poison\w*",
+    ),
+    "police": (
+        r"glass\s+break\w*", r"break(?:ing)?[\s-]+in(?:to)?", r"broke\s+in(?:to)?", r"climbing\s+in",
+        r"screaming\s+for\s+help", r"shots?\s+fired", r"gunshots?", r"gunfire", r"fight\w*", r"brawl",
+        r"punch\w*", r"stabb\w*", r"robb\w*", r"carjack\w*", r"trespass\w*", r"intruders?", r"prowler",
+        r"weapons?", r"knife", r"gun", r"firearm", r"theft", r"thie(?:f|ves)", r"stole\w*", r"shoplift\w*",
+        r"burglar\w*", r"assault\w*", r"domestic", r"threat\w*", r"harass\w*", r"stalk\w*", r"vandal\w*",
+        r"suspicious", r"brandish\w*", r"kidnap\w*", r"abduct\w*", r"hit\s+and\s+run", r"dui", r"drunk\s+driv\w*",
+        r"disturbance", r"disorderly", r"burglar\s+alarm", r"intrusion\s+alarm", r"panic\s+alarm", r"hold-?up",
+        r"tampering", r"indecent", r"exposing\s+himself",
+    ),
+    "fire": (
+        r"smoke", r"smoking\s+from", r"flames?", r"fire", r"burning", r"gas", r"propane", r"fumes",
+        r"sparks?", r"sparking", r"explosion", r"ablaze", r"carbon\s+monoxide",
+        r"co2?\s+(?:alarms?|detectors?|levels?|readings?|poisoning|leak|sensors?|meter)", r"(?:smoke|fire)\s+alarms?",
+        r"sprinklers?", r"water\s*flow", r"transformer", r"wires?\s+down", r"power\s+lines?\s+down",
+        r"chemical", r"hazmat", r"trapped", r"entrapment", r"stuck\s+in\s+(?:the\s+|an\s+)?elevator",
+    ),
+}
+# fmt: on
+_EXTRA_HINTS: Final[tuple[tuple[re.Pattern[str], Service], ...]] = tuple(
+    (re.compile(r"\b(?:" + "|".join(phrases) + r")\b"), service) for service, phrases in _CALL_REASONS.items()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,12 +224,11 @@ def find_emergency_mentions(
         terms = _merge(find_terms(sentence_low, hints=True), agencies)
         terms = [t for t in terms if not _is_a_name(text[start:end], t) and not _is_a_number(sentence_low, t)]
         kept = set(affirmed_terms(sentence_low, terms))
-        for term in terms:
+        later = _LaterArrival(sentence_low)
+        for position, term in enumerate(terms):
             # A later clause or the next sentence reports the arrival: "no ambulance at first. It arrived at 2215",
             # "last month the FD came; tonight they came again". It takes back a negation, a condition, a past visit.
-            taken_back = term.kind == "named" and (
-                _LATER_ARRIVAL_RE.search(sentence_low, term.end) is not None or index in followed
-            )
+            taken_back = term.kind == "named" and (index in followed or later.after(term.end))
             if term in kept or taken_back:
                 if taken_back:
                     reopened.add(len(candidates))
@@ -192,7 +238,7 @@ def find_emergency_mentions(
                     term.kind == "named"
                     and term not in agencies
                     and not _names_a_service(sentence_low, term)
-                    and not _listed_with_services(sentence_low, term, terms)
+                    and not _listed_with_services(sentence_low, position, terms)
                 )
                 whole = Term(term.kind, term.service, start + term.start, start + term.end)
                 candidates.append(_Found(whole, index, event))
@@ -205,6 +251,24 @@ def find_emergency_mentions(
         if not modifiers or (position in reopened and "not_attending" not in modifiers and "training" not in modifiers)
     ]
     return _mentions(text, low, spans, found, followed)
+
+
+class _LaterArrival:
+    """Whether a later clause of one sentence reports an arrival, for terms asked in reading order.
+
+    One search serves every term before the arrival it found, so a long list of terms costs one scan, not one each.
+    """
+
+    def __init__(self, sentence_low: str) -> None:
+        self.sentence_low = sentence_low
+        self.searched_from = -1
+        self.found_at: int | None = None
+
+    def after(self, end: int) -> bool:
+        if self.searched_from < 0 or (self.found_at is not None and self.found_at < end):
+            match = _LATER_ARRIVAL_RE.search(self.sentence_low, end)
+            self.searched_from, self.found_at = end, match.start() if match else None
+        return self.found_at is not None and end >= self.searched_from
 
 
 def attended_services(mentions: Sequence[EmergencyMention]) -> list[Service]:
@@ -226,11 +290,13 @@ def _names_a_service(sentence_low: str, term: Term) -> bool:
     return _SERVICE_WORD_RE.search(sentence_low[term.start : term.end]) is not None
 
 
-def _listed_with_services(sentence_low: str, term: Term, terms: Sequence[Term]) -> bool:
+def _listed_with_services(sentence_low: str, position: int, terms: Sequence[Term]) -> bool:
     """Bare "fire" between other services in a list: "Police, fire and EMS on scene"."""
+    term = terms[position]
     if sentence_low[term.start : term.end] != "fire":
         return False
-    for other in terms:
+    # Only its neighbours can be its fellow services in a list.
+    for other in terms[max(position - 1, 0) : position + 2]:
         if other is term or not _names_a_service(sentence_low, other):
             continue
         gap = sentence_low[min(term.end, other.end) : max(term.start, other.start)]

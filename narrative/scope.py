@@ -14,6 +14,7 @@ call the cops").
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from typing import Final
 
@@ -31,6 +32,8 @@ MAX_HYPOTHETICAL_GAP: Final = 8
 # "declined EMS", "refused an ambulance": these verbs negate only their direct object, so that
 # "refused to leave police were called" (no punctuation, as guards type) still counts.
 _MAX_SHORT_CUE_GAP: Final = 1
+# No cue is looked for further back than this many words, whatever the list in between.
+_MAX_WALK: Final = 40
 
 
 # Words (with inner apostrophes: "didn't") and the punctuation that matters for clause scope.
@@ -115,6 +118,8 @@ _OWN_PREDICATE_RE: Final = re.compile(
     r"|treated|evaluated|checked|detained|arrested|removed|escorted|pulled\s+up|en\s*route|attended|investigated"
     r"|coming|rising|pouring|billowing)\b"
 )
+# A term that holds its own verb ("an officer came at 0300") is a clause of its own.
+_PREDICATE_IN_TERM_RE: Final = re.compile(r"\b(?:arrived|came|responded|showed\s+up|pulled\s+up|dispatched|took)\b")
 # A whole sentence under a condition: "If he returns, call police." "In an emergency dial 911."
 _CONDITIONAL_SENTENCE_RE: Final = re.compile(
     r"^\W*(?:if|unless|in\s+case|incase|in\s+the\s+event|whenever|should(?!\s+have)"
@@ -129,12 +134,13 @@ class _Clause:
         self.low = low
         self.words = words
         # The index of a term's first word is the count of words before it (terms start a word).
-        self.firsts = [len(_TOKEN_RE.findall(low, 0, start)) for start, _ in term_spans]
+        word_starts = [match.start() for match in _TOKEN_RE.finditer(low)]
+        self.firsts = [bisect_left(word_starts, start) for start, _ in term_spans]
         # Word indexes inside a term: they belong to a list ("no smoke or flames") and are not a gap.
         self.listed = frozenset(
             index
-            for first, (start, end) in zip(self.firsts, term_spans, strict=True)
-            for index in range(first, first + len(_TOKEN_RE.findall(low, start, end)))
+            for first, (_, end) in zip(self.firsts, term_spans, strict=True)
+            for index in range(first, bisect_left(word_starts, end))
         )
         self.conditional = _CONDITIONAL_SENTENCE_RE.match(low) is not None
 
@@ -144,7 +150,8 @@ class _Clause:
         gap = 0
         joined = False
         only_list_since_comma = True
-        for index in range(first - 1, -1, -1):
+        # A long list ("smoke, smoke, smoke...") would otherwise be walked again for every term in it.
+        for index in range(first - 1, max(first - _MAX_WALK, 0) - 1, -1):
             word = self.words[index]
             if word in _CLAUSE_BREAKS:
                 break
@@ -169,7 +176,7 @@ class _Clause:
         """The word at `index`, or "" outside the sentence."""
         return self.words[index] if 0 <= index < len(self.words) else ""
 
-    def is_negated(self, end: int, walked: Sequence[tuple[int, int, bool]]) -> bool:
+    def is_negated(self, start: int, end: int, walked: Sequence[tuple[int, int, bool]]) -> bool:
         """A negated predicate after the term, or a negation cue in its clause at most MAX_NEGATION_GAP words before."""
         if _POST_NEGATION_RE.match(self.low, end):
             return True
@@ -188,7 +195,10 @@ class _Clause:
             ):
                 # "No one was home, fire department responded": the cue belongs to another clause.
                 own_clause = joined or any(w not in _NEGATION_CARRIERS for w in between)
-                return not (own_clause and _OWN_PREDICATE_RE.match(self.low, end))
+                own_predicate = _OWN_PREDICATE_RE.match(self.low, end) or _PREDICATE_IN_TERM_RE.search(
+                    self.low, start, end
+                )
+                return not (own_clause and own_predicate)
             if word not in _LIST_WORDS:
                 between.append(word)
         return False
@@ -228,6 +238,6 @@ def affirmed_terms(low: str, terms: Sequence[Term]) -> list[Term]:
     affirmed = []
     for term, first in zip(terms, clause.firsts, strict=True):
         walked = clause.walk_back(first)
-        if not clause.is_negated(term.end, walked) and not clause.is_hypothetical(first, term.end, walked):
+        if not clause.is_negated(term.start, term.end, walked) and not clause.is_hypothetical(first, term.end, walked):
             affirmed.append(term)
     return affirmed

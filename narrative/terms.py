@@ -158,6 +158,12 @@ _RULES: Final[tuple[_Rule, ...]] = (
           rf"{_DIRECTIONS}\s+(?:the\s+)?(?:police|fire)\s+(?:station|department|dept)"),
     _rule("benign", None, "police",
           r"police\s+(?:academy|auction|scanner|station|stations|headquarters|hq|substation)"),
+    # Signage and reserved places: "POLICE ONLY parking", "reserved for emergency vehicles".
+    _rule("benign", None, "police ambulance ambulances ems fire emergency",
+          r"(?:police|ambulances?|ems|fire\s+(?:dept|department)|emergency(?:\s+vehicles?)?)",
+          r"\s+(?:vehicles?\s+|parking\s+|use\s+)?only\b"),
+    _rule("benign", None, "reserved",
+          r"reserved\s+for\s+(?:the\s+)?(?:police|ems|ambulances?|fire\s+(?:dept|department)|emergency\s+vehicles?)"),
     _rule("benign", None, "sheriff sheriffs", r"sheriff'?s?\s+sale"),
     _rule("benign", None, "deputy", r"deputy\s+(?:manager|director|supervisor|head|principal|mayor)"),
     # Places named after a service, on hospital and municipal sites: "patrolled the ambulance bay".
@@ -188,8 +194,12 @@ _RULES: Final[tuple[_Rule, ...]] = (
     _rule("named", "fire", "burnt burned burning burn",
           r"(?:burnt|burned|burning)\s+smell\b|smell\s+of\s+(?:something\s+)?burn(?:ing|t)\b"),
     # -- police.
-    _rule("named", "police", "police",
-          r"police(?:\s+(?:officers?|department|dept|cars?|cruisers?|units?|vehicles?|report))?\b"),
+    _rule("named", "police", "police policeman policemen policewoman policewomen",
+          r"police(?:(?:wo)?m[ae]n|\s+(?:officers?|department|dept|cars?|cruisers?|units?|vehicles?|report))?\b"),
+    # "An officer came at 0300": one officer, not ours ("a relief officer", "a security officer" do not match).
+    _rule("named", "police", "officer officers",
+          r"(?:an?|one|two|three|four|another|\d)\s+officers?\s+(?:\S+\s+){0,2}?(?:arrived|came|responded",
+          r"|showed\s+up|pulled\s+up|was\s+dispatched|were\s+dispatched|took\s+(?:a\s+|the\s+)?report)"),
     # "PD", "APD", "NYPD", "LVMPD", "P.D.". "upd" is a typed "update", not a police department.
     _rule("named", "police", "*pd p.d", r"(?!upd\b)(?:[a-z]{0,4}pd\b|p\.d\b\.?)"),
     _rule("named", "police", "cop cops squad enforcement trooper troopers state highway detective detectives swat "
