@@ -44,7 +44,7 @@ _TERMINATION: Final = [
 _HISTORICAL_TERMINATION: Final = [word for word in _TERMINATION if word != "and"]
 
 # Years before this one, as guards date an old event ("back in 2019", "in 2021").
-_PAST_YEARS: Final = tuple(str(year) for year in range(2000, datetime.date.today().year))
+_PAST_YEARS: Final = tuple(str(year) for year in range(2000, datetime.datetime.now(tz=datetime.UTC).year))
 _WEEKDAYS: Final = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 # fmt: off
