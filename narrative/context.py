@@ -45,6 +45,13 @@ _HISTORICAL_TERMINATION: Final = [word for word in _TERMINATION if word != "and"
 
 # Years before this one, as guards date an old event ("back in 2019", "in 2021").
 _PAST_YEARS: Final = tuple(str(year) for year in range(2000, datetime.datetime.now(tz=datetime.UTC).year))
+# "two summers ago", "months back": days and longer (minutes or hours ago may be this shift).
+_AGO: Final = tuple(
+    f"{unit} {word}"
+    for unit in ("days", "nights", "weeks", "months", "years", "summers", "winters", "weekends", "a day", "a week",
+                 "a month", "a year")
+    for word in ("ago", "back")
+)  # fmt: skip
 _WEEKDAYS: Final = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 # fmt: off
@@ -62,7 +69,7 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
                       "previous shift", "prior shift",
                       "the last guard", "according to the log", "per the log",
                       *(f"{prefix} {year}" for prefix in ("back in", "in") for year in _PAST_YEARS),
-                      *(f"last {day}" for day in _WEEKDAYS)],
+                      *(f"last {day}" for day in _WEEKDAYS), *_AGO],
         "following": ["last month", "last week", "last year", "last winter", "last summer", "last spring",
                       "last fall", "last weekend", "back in", "years ago", "months ago", "weeks ago", "nights ago",
                       "days ago", "a year ago", "a month ago", "a week ago", "years back", "months back",
@@ -72,7 +79,7 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
                       "before i got here", "before i arrived", "before i came on", "before i started",
                       "prior to my shift", "prior to my arrival", "on day shift", "during day shift",
                       "on the day shift", "on the previous shift", "on the prior shift", "last shift",
-                      *(f"in {year}" for year in _PAST_YEARS), *(f"last {day}" for day in _WEEKDAYS)],
+                      *(f"in {year}" for year in _PAST_YEARS), *(f"last {day}" for day in _WEEKDAYS), *_AGO],
     },
     "hypothetical": {
         "preceding": ["if", "unless", "in case", "incase", "whenever", "threatened to", "threatening to",
@@ -104,7 +111,7 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
                       "flyer", "flyers", "brochure", "test call", "tested the phone", "tested the elevator phone",
                       "tested the emergency phone", "tested the call box", "mock", "simulated", "simulation"],
         "following": ["training", "course", "class", "refresher", "certification", "kit", "cabinet", "inventory",
-                      "doses", "only sign", "only signs", "sign on", "signs on", "sign at", "signage", "sticker",
+                      "only sign", "only signs", "sign on", "signs on", "sign at", "signage", "sticker",
                       "stickers", "decal", "poster", "test call", "phone test"],
     },
     "not_attending": {

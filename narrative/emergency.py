@@ -41,7 +41,7 @@ from typing import Final, Literal
 from narrative.context import categorise
 from narrative.gazetteer import AgencyTerms, gazetteer_for
 from narrative.scope import affirmed_terms
-from narrative.sentences import normalise, sentence_spans
+from narrative.sentences import normalise, sentence_spans, word_set
 from narrative.terms import Service, Term, find_terms
 
 __all__ = ["EmergencyMention", "MentionStatus", "Service", "attended_services", "find_emergency_mentions"]
@@ -81,7 +81,7 @@ _SELF_ATTENDING_RE: Final = re.compile(
 )
 # A service reaching the site, by its verb alone: "arrived", "on scene", "landed" (a helicopter), "staged".
 _ARRIVED = (
-    r"(?:arriv\w*|respond\w*|came|showed\s+up|showed|on[\s-]+(?:scene|site)|onsite|landed|touched\s+down"
+    r"(?:arr?iv\w*|arrvi\w*|respon\w*|came|showed\s+up|showed|on[\s-]+(?:scene|site)|onsite|landed|touched\s+down"
     r"|staged|pulled\s+up|rolled\s+up|got\s+(?:here|there|on\s+scene)|turned\s+up"
     r"|did\s+(?:arrive|come|respond|show|get\s+here))"
 )
@@ -102,7 +102,10 @@ _ACTS_AFTER_RE: Final = re.compile(
 # Before the term, in its clause: a call ("called the police", "I contacted EMS").
 _CALLED_BEFORE_RE: Final = re.compile(
     r"\b(?:called|call(?:ing)?|contacted|notified|requested|summoned|radioed|flagged\s+down|dialed|phoned|got"
-    r"|dispatched|sent\s+for)"
+    r"|dispatched|sent\s+for"
+    # The passive: "transported by EMS", "arrested by deputies".
+    r"|(?:transported|taken|treated|checked|seen|evaluated|assessed|arrested|detained|removed|escorted|cited|met"
+    r"|assisted|interviewed|questioned|extinguished|cleared)\s+(?:out\s+|off\s+|away\s+)?by)"
     r"(?:\s+\S+){0,3}\s*$"
 )
 # Who "they" are when a later clause or sentence reports the arrival.
@@ -111,12 +114,16 @@ _THEY = (
     r"|the\s+(?:medics|paramedics|deputies|cops|firefighters|ambulance))"
 )
 # What they did once there: "they took the report", "they checked him".
-_ACTED = r"(?:took|checked|treated|transported|arrested|cleared|searched|spoke|talked|put|extinguished|detained)"
+_ACTED = (
+    r"(?:took|checked|treated|transported|arrested|cleared|searched|spoke|talked|put|extinguished|detained|found"
+    r"|did\s+(?:treat|check|take|transport|search|arrest|clear))"
+)
 # A negation the sentence takes back: "did not show up for an hour, but then came and took the report", or,
 # after a comma, with no cue word: "said he did not need the paramedics, they came anyway".
 _LATER_ARRIVAL_RE: Final = re.compile(
-    r"(?:;|\b(?:but|then|eventually|finally|later|still|anyway|tonight|today|this\s+time)\b).*\b(?:came|arrived"
-    r"|showed\s+up|responded|took|on\s+scene|arrested|transported)\b"
+    rf"(?:;|\b(?:but|then|eventually|finally|later|still|anyway|tonight|today|this\s+time)\b).*\b(?:{_ARRIVED}|{_ACTED})\b"
+    # Late, not absent: "didn't come until 0400".
+    r"|\b(?:not|n'?t|never)\s+(?:come|arrive|show(?:\s+up)?|get\s+here|respond)\s+(?:\w+\s+){0,2}?until\b"
     r"|\b(?:came|arrived|responded|showed\s+up|were\s+back|was\s+back)\s+(?:again|anyway|regardless)\b"
     rf"|,\s*{_THEY}\s+(?:\w+\s+)?(?:{_ARRIVED}|{_ACTED})\b"
 )
@@ -137,6 +144,17 @@ _NUMBER_BEFORE_RE: Final = re.compile(
     r"|zone|post|sector|beat|area|row|section|aisle|bay|slot|pump|register|lane|line|seat|table|store|site|parcel"
     r"|package|tracking|serial|id|account|pin|form|file|porsche|style|size|part|sticker)\.?)"
     r"\s*#?\s*$"
+)
+# Numbered units whose names are also a vehicle's or a patient carrier's.
+_RESCUE_UNIT_RE: Final = re.compile(r"rescue\s*#?\s*\d")
+_PATIENT_RE: Final = re.compile(r"\b(?:transport\w*|hospital|patient|treated|er\b|e\.r\b|emergency\s+room|stretcher)")
+_TRUCK_UNIT_RE: Final = re.compile(r"(?:truck|tower|squad|tanker|brush)\s*#?\s*\d")
+_VEHICLE_KINDS: Final = word_set(
+    """box tow delivery semi food fuel garbage trash dump moving pickup pick-up ice mail ups fedex amazon water our my
+    his her their rental u-haul uhaul cement concrete dock yard vendor company"""
+)
+_FIRE_CONTEXT_RE: Final = re.compile(
+    r"\b(?:fire|smoke|alarm|engine|ladder|crew|firefighters?|battalion|hose|sprinkler|responded|entrapment)"
 )
 _STREET_AFTER_RE: Final = re.compile(
     r"^\s+(?:[a-z]+\s+){0,2}(?:st|street|ave|avenue|rd|road|blvd|dr|drive|ln|lane|way|ct|court|pl|place|pkwy|hwy"
@@ -168,7 +186,8 @@ _CALL_REASONS: Final[dict[Service, tuple[str, ...]]] = {
         r"injur\w*", r"hurt", r"broken", r"fractur\w*", r"allerg\w*", r"anaphyla\w*", r"swell\w*", r"swollen",
         r"epi-?pens?", r"hives", r"diabet\w*", r"insulin", r"(?:blood\s+)?sugar", r"asthma\w*", r"inhaler",
         r"chok\w*", r"vomit\w*", r"throwing\s+up", r"dizzy", r"pale", r"sweating", r"heat\s+(?:exhaustion|stroke)",
-        r"dehydrat\w*", r"pregnan\w*", r"in\s+labor", r"contractions", r"medical", r"sick", r"ill", r"pains?",
+        r"dehydrat\w*", r"pregnan\w*", r"(?:in|into)\s+labou?r", r"water\s+broke",
+        r"contractions", r"medical", r"sick", r"ill", r"pains?",
         r"panic\s+attack", r"not\s+feeling\s+well", r"concussion", r"laceration", r"cut\s+(?:his|her|their)",
         r"bitten", r"bite", r"stung", r"sting", r"burns?\s+(?:on|to)\s+(?:his|her|their)", r"poison\w*",
     ),
@@ -187,7 +206,9 @@ _CALL_REASONS: Final[dict[Service, tuple[str, ...]]] = {
         r"sparks?", r"sparking", r"explosion", r"ablaze", r"carbon\s+monoxide",
         r"co2?\s+(?:alarms?|detectors?|levels?|readings?|poisoning|leak|sensors?|meter)", r"(?:smoke|fire)\s+alarms?",
         r"sprinklers?", r"water\s*flow", r"transformer", r"wires?\s+down", r"power\s+lines?\s+down",
-        r"chemical", r"hazmat", r"trapped", r"entrapment", r"stuck\s+in\s+(?:the\s+|an\s+)?elevator",
+        r"chemical", r"hazmat", r"trapped", r"entrapment",
+        r"stuck\s+(?:in|between)\s+(?:the\s+|an\s+)?(?:elevator|floors)",
+        r"elevator\s+(?:\w+\s+){0,2}?stuck",
     ),
 }
 # fmt: on
@@ -201,6 +222,7 @@ class _Found:
     term: Term  # offsets in the whole text
     sentence: int
     event: bool
+    arrived_later: bool = False  # a later clause or sentence reports the arrival
 
 
 def find_emergency_mentions(
@@ -222,7 +244,13 @@ def find_emergency_mentions(
         sentence_low = low[start:end]
         agencies = gazetteer.find(sentence_low, guard_names=guards)
         terms = _merge(find_terms(sentence_low, hints=True), agencies)
-        terms = [t for t in terms if not _is_a_name(text[start:end], t) and not _is_a_number(sentence_low, t)]
+        terms = [
+            _unit_service(sentence_low, t)
+            for t in terms
+            if not _is_a_name(text[start:end], t)
+            and not _is_a_number(sentence_low, t)
+            and not _is_a_vehicle(text[start:end], t)
+        ]
         kept = set(affirmed_terms(sentence_low, terms))
         later = _LaterArrival(sentence_low)
         for position, term in enumerate(terms):
@@ -241,7 +269,7 @@ def find_emergency_mentions(
                     and not _listed_with_services(sentence_low, position, terms)
                 )
                 whole = Term(term.kind, term.service, start + term.start, start + term.end)
-                candidates.append(_Found(whole, index, event))
+                candidates.append(_Found(whole, index, event, taken_back))
     if not candidates:
         return []
     categories = categorise(text, spans, [(item.term.start, item.term.end) for item in candidates])
@@ -324,6 +352,24 @@ def _is_a_name(sentence: str, term: Term) -> bool:
     return False
 
 
+def _unit_service(sentence_low: str, term: Term) -> Term:
+    """A numbered rescue unit that carries a patient is an ambulance: "Rescue 12 transported the cyclist"."""
+    if term.service == "fire" and _RESCUE_UNIT_RE.match(sentence_low, term.start) and _PATIENT_RE.search(sentence_low):
+        return Term(term.kind, "ems", term.start, term.end)
+    return term
+
+
+def _is_a_vehicle(sentence: str, term: Term) -> bool:
+    """A truck, not a fire company: "box truck 12", "delivery truck 7"; "Truck 2 crew responded" stays fire."""
+    phrase = sentence[term.start : term.end]
+    if _TRUCK_UNIT_RE.match(phrase.lower()) is None:
+        return False
+    before = sentence[: term.start].lower().split()[-1:]
+    if before and before[0] in _VEHICLE_KINDS:
+        return True
+    return phrase[:1].islower() and _FIRE_CONTEXT_RE.search(sentence.lower()) is None
+
+
 def _is_a_number(sentence_low: str, term: Term) -> bool:
     """A bare 911 that is an address or a label: "apartment 911", "911 Oak St", "unit #911"."""
     if term.kind != "unspecified" or sentence_low[term.start : term.end] not in ("911", "9-1-1"):
@@ -366,7 +412,11 @@ def _mentions(
         elif term.kind == "named" and term.service is not None:
             if item.event:
                 add(term.service, item, "uncertain", f"{quote} \u2014 mentions {phrase}; no service said to have come")
-            elif item.sentence in followed or _attends(low[start:end], term.start - start, term.end - start):
+            elif (
+                item.arrived_later
+                or item.sentence in followed
+                or _attends(low[start:end], term.start - start, term.end - start)
+            ):
                 add(term.service, item, "attended", f"{quote} \u2014 {SERVICE_NAMES[term.service]} attended")
             else:
                 add(term.service, item, "uncertain", f"{quote} \u2014 mentions {phrase}; attendance not said")

@@ -35,6 +35,7 @@ DEFAULT_AGENCY_TERMS: Final[dict[Service, tuple[str, ...]]] = {
     "fire": (
         "fire rescue", "fire & rescue", "fire and rescue", "fire marshal", "fire marshals", "fire inspector",
         "battalion chief", "battalion #", "engine #", "ladder #", "truck #", "squad #", "rescue #", "tower #",
+        "quint #", "tanker #", "brush #", "hazmat #", "heavy rescue",
         "engine co", "engine company", "ladder company", "truck company", "engine companies",
         "ladder companies", "truck companies", "fire personnel", "hazmat", "haz-mat", "hazmat team",
         "fire crew", "fire crews", "fire units", "volunteer fire", "vfd", "fire district", "county fire",
@@ -50,6 +51,10 @@ DEFAULT_AGENCY_TERMS: Final[dict[Service, tuple[str, ...]]] = {
         "amr", "american medical response", "rural metro", "acadian ambulance", "falck", "global medical response",
         "medic #", "medic unit", "ambulance service", "ambulance crew", "ems crew", "ems unit", "rescue squad",
         "life flight", "lifeflight", "air ambulance", "careflight", "emt", "emts", "paramedic unit",
+        # Helicopters and the private ambulance companies guards name without the word "ambulance".
+        "medevac", "med evac", "medflight", "med flight", "air evac", "airlift", "air lift", "flight for life",
+        "stat medevac", "medical helicopter", "medstar", "ambulnz", "remsa", "sunstar", "lifestar", "transcare",
+        "gold cross", "priority ems", "medic unit #", "ems unit #", "ambulance #",
     ),
 }
 # fmt: on
@@ -77,11 +82,12 @@ _LOOKALIKES: Final = frozenset(
     [
      "policy", "policies", "polite", "politely", "polish", "policed", "officer", "offices", "office", "paramount",
      "ambulatory", "sheriff's", "firefight", "firefights", "fireman", "deputy", "deputize", "deputized", "trooper",
-     "amulance",
+     "amulance", "duties", "troops", "ambiance", "fighters",
     ]
 )
 _FUZZY_CUTOFF: Final = 80.0
-_FUZZY_MIN_LENGTH: Final = 6
+# Five letters reach "plice" and "polce"; shorter words are too often real words one letter off.
+_FUZZY_MIN_LENGTH: Final = 5
 _OWNER_RE: Final = re.compile(r"(?<!\w)(fire|police)\s+$")
 _SPLIT: Final = str.maketrans(dict.fromkeys(PUNCTUATION.replace("'", ""), " "))
 

@@ -222,7 +222,8 @@ _RULES: Final[tuple[_Rule, ...]] = (
           r"medical\s+(?:emergency|emergencies|response|responders?|team|call|units?|assistance|attention)\b"),
     _rule("named", "ems", "hospital er e.r emergency medical care trauma",
           r"(?:transported|taken|rushed|brought|transferred|carried|sent)\s+(?:\S+\s+){0,3}?",
-          r"to\s+(?:the\s+|a\s+)?(?:hospital|er|e\.r\b\.?|emergency\s+room|medical\s+center|urgent\s+care",
+          # "to the hospital", "to Mercy General Hospital", "to St. Joseph's hospital".
+          r"to\s+(?:the\s+|a\s+)?(?:[\w.'-]+\s+){0,3}?(?:hospital|er|e\.r\b\.?|emergency\s+room|medical\s+center|urgent\s+care",
           r"|trauma\s+center)\b"),
     _rule("named", "ems", "hospitalized hospitalised cpr narcan naloxone overdose overdosed overdoses overdosing od'd "
           "unconscious unresponsive breathing pulse seizure seizures cardiac heart",
