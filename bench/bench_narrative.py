@@ -1,7 +1,7 @@
 """Benchmark: the emergency detector on labelled narratives, before and after issue 10.
 
 Corpora: every tests/narrative/corpus/*.jsonl (provenance in that folder's README.md), the
-development sets first. `dev` (522, generated) and `dev2` (115, hand-written in the heldout5 pass)
+development sets first. `dev` (522, generated) and `dev2` (153, hand-written in the heldout5 pass)
 are development sets; `heldout` to `heldout5` were each written before the detector ran on them,
 run once, and then tuned on (heldout5 from the dev2 pass on). TUNED_ON names them all; any other
 file found (a new held-out set dropped into the folder) is reported as unseen. For each corpus, and

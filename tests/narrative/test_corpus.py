@@ -21,7 +21,7 @@ TARGET_RECALL = 0.97
 TARGET_FALSE_ALARMS = 0.10
 TARGET_F1 = 0.92
 # name: the fewest narratives the file holds.
-TUNED_ON = {"dev": 500, "dev2": 100, "heldout": 100, "heldout2": 100, "heldout3": 100, "heldout4": 100, "heldout5": 100}
+TUNED_ON = {"dev": 500, "dev2": 150, "heldout": 100, "heldout2": 100, "heldout3": 100, "heldout4": 100, "heldout5": 100}
 KINDS = {"positive", "routine", "hard_negative"}
 FIELDS = {"id", "text", "services", "kind", "tag"}
 
