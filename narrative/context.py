@@ -8,10 +8,14 @@ plain data a person can read). Negation itself stays with `narrative.scope`, whi
 clause shapes guards write ("no one was home and police arrived"); these categories are what it
 did not know:
 
-- historical: "last month", "back in 2019", "two nights ago", "per pass-down";
-- hypothetical or someone else's intent: "threatened to", "said he would", "wants us to";
-- training and equipment: "refresher course", "drill", "restocked", "kit";
-- not attending: "drove past", "without stopping", "went by", "not for us".
+- historical: "last month", "back in 2019", "two summers ago", "per pass-down", "before my shift"
+  (a time scope holds across "and": "last winter a pipe burst and the FD came");
+- hypothetical or someone else's intent: "threatened to", "said he would", "he was calling ... he
+  never did";
+- training, equipment and signage: "refresher course", "drill", "restocked", "kit", "sign reading",
+  "test call";
+- not attending: "drove past", "without stopping", "down the highway", "on the scanner", "her
+  husband is a".
 
 The pipeline is built once, on first use (importing spaCy costs about half a second).
 """

@@ -9,14 +9,16 @@ How `find_emergency_mentions` reads a narrative:
    terms, officers named by surname, misspelt service words).
 3. Set aside what is not a service at all: a surname ("Officer Fireman", "Mr. Police"), one of the
    company's own guards (`guard_names`: "Officer Ruiz took over post 3"), a number ("apartment 911",
-   "911 Oak St", "cart 911").
+   "911 Oak St", "Trailer 911"), a vehicle named like a fire company ("box truck 12"). A numbered
+   rescue unit that carries a patient is EMS ("Rescue 12 transported the cyclist").
 4. Read each term in context: negated or hypothetical in its clause (`narrative.scope`: "no
    police needed", "told the tenant to call 911"), then historical, someone's intent, training
    or not attending (`narrative.context`, ConText run by negspacy: "last month", "threatened
    to", "refresher course", "drove past without stopping", "security at the next building called
    police": another property's call for its own premises). A later clause or the next sentence that
    reports the arrival takes back a negation, a condition or a past visit ("did not show up for an
-   hour, but then came", "No ambulance at first. It arrived at 2215", "last month the FD came;
+   hour, but then came", "did not need the paramedics, they came anyway", "No ambulance at first. It
+   arrived at 2215", "didn't come until 0400", "last month the FD came;
    tonight they came again"); it does not take back training or a service that drove past. A
    neighbour's call that brought the service onto our site counts like our own.
 5. Decide what is left:
@@ -26,8 +28,9 @@ How `find_emergency_mentions` reads a narrative:
    - a service term alone, or an event ("smoke", "unconscious"), is *uncertain*: mentioned,
      attendance unknown;
    - a 911 call is attended by the service what happened calls for: the services and events of
-     its sentence, else of the sentences around it, else of the whole narrative ("man down" is
-     EMS, "fight" police, "smoke" fire); police only when the narrative says nothing.
+     its sentence, else of the sentences around it, else of the whole narrative (`_CALL_REASONS`:
+     "man down", "allergic reaction", "seizure" are EMS; "fight", "break-in" police; "smoke", "CO
+     alarm", "sprinkler" fire); police only when the narrative says nothing.
 Each mention carries its sentence and a reason a manager can check at a glance.
 """
 
