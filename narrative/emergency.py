@@ -20,11 +20,15 @@ How `find_emergency_mentions` reads a narrative:
    hour, but then came", "did not need the paramedics, they came anyway", "No ambulance at first. It
    arrived at 2215", "didn't come until 0400", "last month the FD came;
    tonight they came again"); it does not take back training or a service that drove past. A
-   neighbour's call that brought the service onto our site counts like our own.
+   neighbour's call that brought the service onto our site counts like our own. The next sentence
+   may deny the visit instead: "Saw ambulance lights across the road. They never came onto our
+   property", "They said they don't come out for that".
 5. Decide what is left:
-   - a service term with an arrival or a call in its sentence ("Engine 7 ... arrived", "called the
-     police"), or one that implies it ("arrested", "transported to the hospital", "Medic 12"),
-     is *attended*;
+   - a service term with an arrival, a call or its work on the scene in its sentence ("Engine 7 ...
+     arrived", "called the police", "closed off the street", "units everywhere", or any past-tense
+     verb right after it: "the bomb squad x-rayed it"), or one that implies it ("arrested",
+     "transported to Mercy", "Medic 12", a call sign arriving: "Unit 2341 arrived"), is *attended*;
+     a call to the non-emergency line is not (it asks no one to come);
    - a service term alone, or an event ("smoke", "unconscious"), is *uncertain*: mentioned,
      attendance unknown;
    - a 911 call is attended by the service what happened calls for: the services and events of
@@ -73,12 +77,14 @@ _SERVICE_WORD_RE: Final = re.compile(
     r"|captain|company|marshal)|fd\b|f\.d|police|pd\b|p\.d|cops?\b|squad|enforcement|trooper|patrol|detective|swat"
     r"|deput|sheriff|officer|ambul|ems\b|e\.m\.s|emts?\b|medic|rescue|medical\s+(?:resp|team|unit|assist|call)"
     r"|engine|ladder|battalion|arrest|custody|transported|taken|rushed|brought|transferred|carried|sent|hospital"
-    r"|emergency\s+(?:line|number)"
+    r"|emergency\s+(?:line|number)|station\s*#?\s*\d|patrol(?:wo)?m[ae]n|lawman|(?:unit|car)\s*#?\s*\d"
 )
 # A term that says by itself that the service was there: an arrest, a transport, a numbered unit, a report.
 _SELF_ATTENDING_RE: Final = re.compile(
     r"arrest|custody|transported|taken|rushed|brought|transferred|carried|sent|hospitali|report"
     r"|(?:engine|ladder|battalion|medic|truck|squad|rescue|tower)\s*(?:co\.?\s*)?#?\s*\d"
+    # A call sign's term holds its arrival: "Unit 2341 arrived".
+    r"|(?:unit|car)\s*#?\s*\d{3}"
     r"|(?:officers?|ofcs?|deput\w+|sgt|sergeant|troopers?|detective)\s.*\b(?:arriv\w*|respond\w*|came|showed|pulled"
     r"|dispatched|on\s+scene|took)"
 )
@@ -87,6 +93,23 @@ _ARRIVED = (
     r"(?:arr?iv\w*|arrvi\w*|respon\w*|came|showed\s+up|showed|on[\s-]+(?:scene|site)|onsite|landed|touched\s+down"
     r"|staged|pulled\s+up|rolled\s+up|got\s+(?:here|there|on\s+scene)|turned\s+up"
     r"|did\s+(?:arrive|come|respond|show|get\s+here))"
+)
+# A past-tense verb right after the service, or after its unit's name ("the bomb squad x-rayed", "units quickly
+# secured"): the service did something here. Not a verb that describes the service ("EMS certified", "police
+# approved"), one of passing by ("cruised by", "stopped at the light", "headed north"), of a message from afar
+# ("emailed", "texted") or one whose subject may be someone named like a service ("Bob Sheriff fixed the door").
+_SUBJECT_OF_PAST_VERB_RE: Final = re.compile(
+    r"(?:'s)?\s+(?:(?:bomb|k-?9|hazmat|swat|dive|tactical|crime\s+scene|traffic|gang|units?|squad|crews?|teams?"
+    r"|officers?|deputies|deputy|medics?|personnel|\d+|both|all|also|then|quickly|eventually|finally|later|soon"
+    r"|immediately|promptly)\s+){0,3}"
+    r"(?!(?:needed|wanted|related|certified|trained|approved|issued|based|owned|licensed|equipped|named|involved"
+    r"|required|styled|marked|unmarked|assigned|stationed|parked|located|posted|listed|labeled|labelled|printed"
+    r"|painted|dedicated|reserved|designated|supplied|stocked|restocked|mounted|installed|scheduled|recorded"
+    r"|advised|suggested|recommended|mentioned|alerted|cruised|passed|stopped|headed|raced|zoomed|idled|waited"
+    r"|turned|slowed|flashed|circled|emailed|e-mailed|texted|messaged|phoned|called|fixed|repaired|replaced"
+    r"|serviced|tested|wanted|refused|declined|seemed|looked\s+(?:like|as|fine|ok|okay|normal)|appeared|sounded|used"
+    r"|showed|red|bed|shed)\b)"
+    r"[a-z][a-z-]*[a-z]ed\b"
 )
 # After the term, in its sentence: the service acting on site ("arrived", "reset the panel", "took a report").
 _ACTS_AFTER_RE: Final = re.compile(
@@ -100,7 +123,12 @@ _ACTS_AFTER_RE: Final = re.compile(
     r"|(?:was|were)\s+here|on\s+(?:the\s+)?property|pulled|removed|secured|got\s+(?:here|there|on\s+scene)"
     r"|made\s+(?:it\s+)?(?:here|there)|turned\s+up|picked\s+up|searched|swept|interviewed|questioned|photographed"
     r"|showed(?=\s+(?:at|around|about)\b)|rolled\s+up|splinted|wrapped|bandaged"
-    r"|took\s+over|airlifted|flew\s+(?:him|her|them|the\s+\w+)|set\s+down)\b"
+    r"|took\s+over|airlifted|flew\s+(?:him|her|them|the\s+\w+)|set\s+down"
+    # Working the scene: "closed off the street", "blocked the road", "evacuated the floor", "got them out".
+    r"|closed|blocked|evacuated|extricated|rescued|freed|cordoned|taped|diverted|directed|shut"
+    r"|(?:held|kept)\s+(?:the\s+)?(?:scene|perimeter|traffic|area|people|residents|onlookers|everyone|crowd)"
+    r"|got\s+(?:\w+\s+){0,3}?out|did\s+(?:a|an|the|their)\s+(?:\w+\s+)?(?:report|check|sweep|search|walk\w*)"
+    r"|wrote\s+(?:a|an|the|up)|(?:was|were)\s+(?:all\s+)?(?:there|everywhere)|all\s+over|everywhere|swarm\w*)\b"
 )
 # Before the term, in its clause: a call ("called the police", "I contacted EMS").
 _CALLED_BEFORE_RE: Final = re.compile(
@@ -133,11 +161,21 @@ _LATER_ARRIVAL_RE: Final = re.compile(
 
 # The next sentence says they came: "The alarm company called the fire department; they arrived at 0232",
 # "The police didn't show for an hour. When they did they took the report."
+_NOT_A_NEGATION = r"(?!(?:never|not|no|hardly|barely)\b|\w+n't\b)"
 _ARRIVAL_FOLLOWS_RE: Final = re.compile(
     r"(?:(?:eventually|then|later|finally|soon|and|tonight|today|this\s+time|now|but)\s*,?\s+)?"
-    rf"(?:(?:{_THEY}|it|one)\s+(?:\w+\s+)?{_ARRIVED}\b|(?:when|once)\s+{_THEY}\s+(?:finally\s+)?(?:did|{_ARRIVED})\b"
-    rf"|they\s+(?:\w+\s+)?{_ACTED}\b)"
+    rf"(?:(?:{_THEY}|it|one)\s+(?:{_NOT_A_NEGATION}\w+\s+)?{_ARRIVED}\b"
+    rf"|(?:when|once)\s+{_THEY}\s+(?:finally\s+)?(?:did|{_ARRIVED})\b"
+    rf"|they\s+(?:{_NOT_A_NEGATION}\w+\s+)?{_ACTED}\b)"
 )
+# The next sentence says they did not come: "Saw ambulance lights across the road. They never came onto our
+# property." "Called the PD non-emergency line. They said they don't come out for that."
+_DENIAL_FOLLOWS_RE: Final = re.compile(
+    r"(?:but\s*,?\s+)?(?:they|it|he|she|the\s+\w+)\s+(?:(?:said|told\s+(?:me|us)|stated|advised)\s+(?:that\s+)?(?:they|it|he|she)\s+)?"
+    r"(?:never|did\s+not|didn'?t|do\s+not|don'?t|does\s+not|doesn'?t|would\s+not|wouldn'?t|will\s+not|won'?t|could\s+not"
+    r"|couldn'?t|can'?t|cannot)\s+(?:\w+\s+)?(?:come|came|stop|enter|pull\s+in|respond|send|show|turn\s+in)\b"
+)
+_NON_EMERGENCY_RE: Final = re.compile(r"non[\s-]?emergency")
 # A bare "911" that is an address or a label, not a call.
 _NUMBER_BEFORE_RE: Final = re.compile(
     r"(?:#|\b(?:apartment|apt|unit|room|rm|suite|ste|space|spot|stall|lot|building|bldg|house|door|box|locker|no"
@@ -151,6 +189,7 @@ _NUMBER_BEFORE_RE: Final = re.compile(
 # Numbered units whose names are also a vehicle's or a patient carrier's.
 _RESCUE_UNIT_RE: Final = re.compile(r"rescue\s*#?\s*\d")
 _PATIENT_RE: Final = re.compile(r"\b(?:transport\w*|hospital|patient|treated|er\b|e\.r\b|emergency\s+room|stretcher)")
+_AMBULANCE_NAMED_RE: Final = re.compile(r"\b(?:ems|e\.m\.s|ambulances?|paramedics?|medics?|emts?)\b")
 _TRUCK_UNIT_RE: Final = re.compile(r"(?:truck|tower|squad|tanker|brush)\s*#?\s*\d")
 _VEHICLE_KINDS: Final = word_set(
     """box tow delivery semi food fuel garbage trash dump moving pickup pick-up ice mail ups fedex amazon water our my
@@ -193,6 +232,13 @@ _CALL_REASONS: Final[dict[Service, tuple[str, ...]]] = {
         r"contractions", r"medical", r"sick", r"ill", r"pains?",
         r"panic\s+attack", r"not\s+feeling\s+well", r"concussion", r"laceration", r"cut\s+(?:his|her|their)",
         r"bitten", r"bite", r"stung", r"sting", r"burns?\s+(?:on|to)\s+(?:his|her|their)", r"poison\w*",
+        # A body in trouble, as guards describe it: "in and out of consciousness", "slumped over", "wouldn't respond".
+        r"(?:lost|losing|regain\w*|in\s+and\s+out\s+of)\s+consciousness", r"conscious", r"slumped", r"slumping",
+        r"(?:would\s*n[o']?t|wouldn'?t|won'?t|didn'?t|did\s+not|does\s*n'?t|could\s*n'?t)\s+(?:respond|wake|answer\s+me)",
+        r"wake\s+(?:him|her|them)\s+up", r"needles?", r"syringes?", r"hyperventilat\w*", r"confus\w*", r"disoriented",
+        r"shaking", r"trembling", r"foaming", r"turn(?:ed|ing)\s+blue", r"blue\s+lips", r"gasping", r"wheez\w*",
+        r"wiped\s+out", r"knocked\s+out", r"thrown\s+from", r"head\s+(?:injury|wound|trauma)", r"fell\s+off",
+        r"limp", r"lethargic", r"incoherent", r"vomited", r"drooling", r"paralyz\w*",
     ),
     "police": (
         r"glass\s+break\w*", r"break(?:ing)?[\s-]+in(?:to)?", r"broke\s+in(?:to)?", r"climbing\s+in",
@@ -240,7 +286,7 @@ def find_emergency_mentions(
     spans = sentence_spans(text)
     gazetteer = gazetteer_for(*agency_terms)
     guards = frozenset(name.strip().lower() for name in guard_names if name.strip())
-    followed = _followed_by_arrival(low, spans)
+    followed = _followed_by(_ARRIVAL_FOLLOWS_RE, low, spans)
     candidates: list[_Found] = []
     reopened: set[int] = set()
     for index, (start, end) in enumerate(spans):
@@ -255,7 +301,7 @@ def find_emergency_mentions(
             and not _is_a_vehicle(text[start:end], t)
         ]
         kept = set(affirmed_terms(sentence_low, terms))
-        later = _LaterArrival(sentence_low)
+        later = _NextMatch(_LATER_ARRIVAL_RE, sentence_low)
         for position, term in enumerate(terms):
             # A later clause or the next sentence reports the arrival: "no ambulance at first. It arrived at 2215",
             # "last month the FD came; tonight they came again". It takes back a negation, a condition, a past visit.
@@ -281,25 +327,27 @@ def find_emergency_mentions(
         for position, (item, modifiers) in enumerate(zip(candidates, categories, strict=True))
         if not modifiers or (position in reopened and "not_attending" not in modifiers and "training" not in modifiers)
     ]
-    return _mentions(text, low, spans, found, followed)
+    return _mentions(text, low, spans, found, followed, _followed_by(_DENIAL_FOLLOWS_RE, low, spans))
 
 
-class _LaterArrival:
-    """Whether a later clause of one sentence reports an arrival, for terms asked in reading order.
+class _NextMatch:
+    """Whether `pattern` matches in one sentence from a position on, for positions asked in reading order.
 
-    One search serves every term before the arrival it found, so a long list of terms costs one scan, not one each.
+    One search serves every position up to the match it found (the first match from there is the same one), and a
+    search that found nothing serves every later position: a long list of terms costs one scan, not one each.
     """
 
-    def __init__(self, sentence_low: str) -> None:
+    def __init__(self, pattern: re.Pattern[str], sentence_low: str) -> None:
+        self.pattern = pattern
         self.sentence_low = sentence_low
         self.searched_from = -1
         self.found_at: int | None = None
 
     def after(self, end: int) -> bool:
-        if self.searched_from < 0 or (self.found_at is not None and self.found_at < end):
-            match = _LATER_ARRIVAL_RE.search(self.sentence_low, end)
+        if self.searched_from < 0 or end < self.searched_from or (self.found_at is not None and self.found_at < end):
+            match = self.pattern.search(self.sentence_low, end)
             self.searched_from, self.found_at = end, match.start() if match else None
-        return self.found_at is not None and end >= self.searched_from
+        return self.found_at is not None
 
 
 def attended_services(mentions: Sequence[EmergencyMention]) -> list[Service]:
@@ -356,8 +404,16 @@ def _is_a_name(sentence: str, term: Term) -> bool:
 
 
 def _unit_service(sentence_low: str, term: Term) -> Term:
-    """A numbered rescue unit that carries a patient is an ambulance: "Rescue 12 transported the cyclist"."""
-    if term.service == "fire" and _RESCUE_UNIT_RE.match(sentence_low, term.start) and _PATIENT_RE.search(sentence_low):
+    """A numbered rescue unit that carries a patient is an ambulance: "Rescue 12 transported the cyclist".
+
+    Not when the sentence names the ambulance too: "Rescue 1 got them out, EMS checked them" is the fire service's.
+    """
+    if (
+        term.service == "fire"
+        and _RESCUE_UNIT_RE.match(sentence_low, term.start)
+        and _PATIENT_RE.search(sentence_low)
+        and not _AMBULANCE_NAMED_RE.search(sentence_low)
+    ):
         return Term(term.kind, "ems", term.start, term.end)
     return term
 
@@ -383,16 +439,22 @@ def _is_a_number(sentence_low: str, term: Term) -> bool:
     )
 
 
-def _followed_by_arrival(low: str, spans: Sequence[tuple[int, int]]) -> set[int]:
-    """Sentences whose next one says "they arrived": the service named here came."""
-    return {index for index in range(len(spans) - 1) if _ARRIVAL_FOLLOWS_RE.match(low, spans[index + 1][0])}
+def _followed_by(pattern: re.Pattern[str], low: str, spans: Sequence[tuple[int, int]]) -> set[int]:
+    """Sentences whose next one opens with `pattern`: "they arrived", "they never came onto our property"."""
+    return {index for index in range(len(spans) - 1) if pattern.match(low, spans[index + 1][0])}
 
 
 def _mentions(
-    text: str, low: str, spans: Sequence[tuple[int, int]], found: list[_Found], followed: set[int]
+    text: str,
+    low: str,
+    spans: Sequence[tuple[int, int]],
+    found: list[_Found],
+    followed: set[int],
+    denied: set[int],
 ) -> list[EmergencyMention]:
     mentions: list[EmergencyMention] = []
     seen: set[tuple[Service, int, int]] = set()
+    acts_after: dict[int, _NextMatch] = {}  # per sentence
 
     def add(service: Service, item: _Found, status: MentionStatus, reason: str) -> None:
         if (service, item.term.start, item.term.end) in seen:
@@ -413,27 +475,37 @@ def _mentions(
             for service in services:
                 add(service, item, "attended", f"{quote} \u2014 {phrase} called, {why}: {SERVICE_NAMES[service]}")
         elif term.kind == "named" and term.service is not None:
+            if item.sentence not in acts_after:
+                acts_after[item.sentence] = _NextMatch(_ACTS_AFTER_RE, low[start:end])
+            attends = _attends(low[start:end], term.start - start, term.end - start, acts_after[item.sentence])
             if item.event:
                 add(term.service, item, "uncertain", f"{quote} \u2014 mentions {phrase}; no service said to have come")
-            elif (
-                item.arrived_later
-                or item.sentence in followed
-                or _attends(low[start:end], term.start - start, term.end - start)
-            ):
+            elif item.sentence in denied and attends != "called":
+                denial = "the next sentence says they did not come"
+                add(term.service, item, "uncertain", f"{quote} \u2014 mentions {phrase}; {denial}")
+            elif item.arrived_later or item.sentence in followed or attends:
                 add(term.service, item, "attended", f"{quote} \u2014 {SERVICE_NAMES[term.service]} attended")
             else:
                 add(term.service, item, "uncertain", f"{quote} \u2014 mentions {phrase}; attendance not said")
     return mentions
 
 
-def _attends(sentence_low: str, start: int, end: int) -> bool:
-    """Does the sentence say the service at [start, end) came, or was called?"""
-    if _SELF_ATTENDING_RE.search(sentence_low, start, end):
-        return True
-    return (
-        _ACTS_AFTER_RE.search(sentence_low, end) is not None
-        or _CALLED_BEFORE_RE.search(sentence_low[:start]) is not None
-    )
+def _attends(sentence_low: str, start: int, end: int, acts_after: _NextMatch) -> Literal["came", "called", ""]:
+    """Does the sentence say the service at [start, end) came ("came"), or was called ("called"), or neither ("")?
+
+    `acts_after`: `_ACTS_AFTER_RE` in this sentence.
+    """
+    if (
+        _SELF_ATTENDING_RE.search(sentence_low, start, end)
+        or acts_after.after(end)
+        # Any past-tense verb right after the service, its subject: "Police bomb squad x-rayed it".
+        or _SUBJECT_OF_PAST_VERB_RE.match(sentence_low, end) is not None
+    ):
+        return "came"
+    # A call to the non-emergency line ("called the PD non-emergency line") asks no one to come: only a visit counts.
+    if _NON_EMERGENCY_RE.search(sentence_low) is None and _CALLED_BEFORE_RE.search(sentence_low[:start]):
+        return "called"
+    return ""
 
 
 def _services_for_call(

@@ -8,7 +8,8 @@ A term does not count when a negation cue ("no", "not", "never", "without", "n't
 for", "no sign of", "free of", "absence of", "ruled out") stands at most MAX_NEGATION_GAP words
 before it in its clause, when a negated predicate follows it ("EMS not called"), or when it is
 hypothetical ("if he returns, call police", "advised the tenant to call 911", "threatened to
-call the cops").
+call the cops", "they need to call 911 first", a rule in the present: "until EMS arrives", or the
+text of a sign or a quoted request: "OR DIAL 911", "'call me an ambulance'").
 """
 
 from __future__ import annotations
@@ -85,6 +86,19 @@ _DIRECTIVES: Final = word_set(
     "advised advise advising told tell tells telling instructed instruct reminded remind encouraged urged directed"
 )
 _CALL_VERBS: Final = word_set("call contact dial notify phone get summon request")
+# An obligation in the present is a rule, not an event: "they need to call 911 first", "supposed to call police".
+_OBLIGATIONS: Final = word_set("need needs supposed have has")
+# Before a bare call verb: the text of a sign or a quoted request, not a call: "USE #8 OR DIAL 911", "sign says
+# call 911 first", "kept yelling 'call me an ambulance'".
+_INSTRUCTION_LEADS: Final = word_set("or says say reads saying reading")
+_VOCATIVES: Final = word_set("somebody someone anybody anyone everybody y'all guys")
+_QUOTE_MARKS: Final = frozenset("'\"“‘:")
+# "until", "before", "when" and a service in the present: a general rule ("hold pressure until EMS arrives").
+_GENERAL_LEADS: Final = word_set("until till til before when once")
+_GENERAL_PRESENT_RE: Final = re.compile(
+    r"\s+(?:arrives|arrive|gets\s+(?:here|there)|get\s+(?:here|there)|comes|shows\s+up|show\s+up|takes\s+over"
+    r"|is\s+on\s+(?:scene|site)|are\s+on\s+(?:scene|site))\b"
+)
 _CALLED_VERBS: Final = word_set("called dialed dialled phoned contacted notified summoned requested radioed")
 
 # After the term, a negated predicate: "EMS not called", "police were not needed", "fire: none".
@@ -135,6 +149,7 @@ class _Clause:
         self.words = words
         # The index of a term's first word is the count of words before it (terms start a word).
         word_starts = [match.start() for match in _TOKEN_RE.finditer(low)]
+        self.word_starts = word_starts
         self.firsts = [bisect_left(word_starts, start) for start, _ in term_spans]
         # Word indexes inside a term: they belong to a list ("no smoke or flames") and are not a gap.
         self.listed = frozenset(
@@ -207,7 +222,7 @@ class _Clause:
         """A condition, a modal, a threat or an instruction governs the term: it did not happen (yet)."""
         if self.conditional or _POST_HYPOTHETICAL_RE.match(self.low, end):
             return True
-        if self.is_directed(first):
+        if self.is_directed(first) or self.is_instruction_text(first) or self.is_general(first, end):
             return True
         for index, _gap, _joined in walked:
             if index in self.listed:
@@ -215,11 +230,28 @@ class _Clause:
             word = self.words[index]
             if word == "case" and self.word(index - 1) == "in":
                 return True
+            if word in _OBLIGATIONS and self.word(index + 1) == "to":
+                return True
             if word in _HYPOTHETICALS or word.endswith("'ll"):
                 after, then = self.word(index + 1), self.word(index + 2)
                 if not (after in _PERCEPTIONS or (after == "have" and then in _PERCEPTIONS)):
                     return True
         return False
+
+    def is_instruction_text(self, first: int) -> bool:
+        """Is the term what a sign or a quoted request says to call ("OR DIAL 911", "'call me an ambulance'")?"""
+        for verb in range(max(first - 3, 0), first + 1):
+            if self.word(verb) in _CALL_VERBS:
+                # "'somebody call the fire department'": the request may name whom it asks.
+                opens = verb - 1 if self.word(verb - 1) in _VOCATIVES else verb
+                lead = self.low[: self.word_starts[opens]].rstrip()[-1:]
+                return lead in _QUOTE_MARKS or self.word(opens - 1) in _INSTRUCTION_LEADS
+        return False
+
+    def is_general(self, first: int, end: int) -> bool:
+        """A service in a rule's present tense: "hold pressure until EMS arrives", "wait until the police get here"."""
+        lead = first - 1 if self.word(first - 1) not in ("the", "a", "an") else first - 2
+        return self.word(lead) in _GENERAL_LEADS and _GENERAL_PRESENT_RE.match(self.low, end) is not None
 
     def is_directed(self, first: int) -> bool:
         """Is the term what someone was told to call ("advised the tenant to call 911")?"""

@@ -1,14 +1,15 @@
 """The emergency detector against labelled narratives (tests/narrative/corpus/): the issue 10 targets.
 
-Every corpus here has been tuned on and must meet the targets: `dev` and `dev2` are development sets;
+Every corpus here has been tuned on and must meet the targets: `dev`, `dev2` and `dev3` are development sets;
 each held-out set was written after the fixes of its time and run once before any further change,
 and then had the general gaps it showed fixed. `heldout5` was unseen until the dev2 pass (its first
 run: recall 93.3 %, false alarms 14.6 %, lowest F1 0.868); that pass tuned on it, so it no longer
 measures unseen text either. `heldout6` (274 narratives, written independently by someone who never saw
 the detector) was unseen until the dev3 pass; its first run: recall 93.6 % (132/141), false alarms
 12.5 % (14/112), F1 fire 0.929 / police 0.867 / EMS 0.902, median 1.08 ms (before issue 10: recall
-94.3 %, false alarms 65.2 %). The dev3 pass tuned on it. A set added later and not yet tuned on is scored by the bench, not held
-to the targets here. The provenance of each file is in corpus/README.md; the bench prints the figures.
+94.3 %, false alarms 65.2 %). The dev3 pass tuned on it. A set added later and not yet tuned on is
+scored by the bench, not held to the targets here. The provenance of each file is in corpus/README.md;
+the bench prints the figures.
 """
 
 import json
@@ -24,7 +25,10 @@ TARGET_RECALL = 0.97
 TARGET_FALSE_ALARMS = 0.10
 TARGET_F1 = 0.92
 # name: the fewest narratives the file holds.
-TUNED_ON = {"dev": 500, "dev2": 150, "heldout": 100, "heldout2": 100, "heldout3": 100, "heldout4": 100, "heldout5": 100}
+TUNED_ON = {
+    "dev": 500, "dev2": 150, "dev3": 40, "heldout": 100, "heldout2": 100, "heldout3": 100, "heldout4": 100,
+    "heldout5": 100, "heldout6": 270,
+}  # fmt: skip
 KINDS = {"positive", "routine", "hard_negative"}
 FIELDS = {"id", "text", "services", "kind", "tag"}
 
