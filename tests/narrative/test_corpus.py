@@ -7,8 +7,11 @@ run: recall 93.3 %, false alarms 14.6 %, lowest F1 0.868); that pass tuned on it
 measures unseen text either. `heldout6` (274 narratives, written independently by someone who never saw
 the detector) was unseen until the dev3 pass; its first run: recall 93.6 % (132/141), false alarms
 12.5 % (14/112), F1 fire 0.929 / police 0.867 / EMS 0.902, median 1.08 ms (before issue 10: recall
-94.3 %, false alarms 65.2 %). The dev3 pass tuned on it. A set added later and not yet tuned on is
-scored by the bench, not held to the targets here. The provenance of each file is in corpus/README.md;
+94.3 %, false alarms 65.2 %). The dev3 pass tuned on it. `heldout7` (261, written independently after
+the dev3 pass, in other settings' jargon: hospital, casino, transit, refinery, stadium, marina) was never
+tuned on and does NOT meet the targets: recall 95.6 % (129/135), false alarms 19.8 % (21/106), F1 fire
+0.931 / police 0.835 / EMS 0.883 (before issue 10: 94.1 %, 67.9 %). Its floors below are those measured
+figures, so that a change cannot quietly lose ground on unseen text. The provenance of each file is in corpus/README.md;
 the bench prints the figures.
 """
 
@@ -29,6 +32,8 @@ TUNED_ON = {
     "dev": 500, "dev2": 150, "dev3": 40, "heldout": 100, "heldout2": 100, "heldout3": 100, "heldout4": 100,
     "heldout5": 100, "heldout6": 270,
 }  # fmt: skip
+# Never tuned on: the measured first-run figures as floors (recall, false alarms, lowest F1).
+UNSEEN_FLOORS = {"heldout7": (0.955, 0.20, 0.83)}
 KINDS = {"positive", "routine", "hard_negative"}
 FIELDS = {"id", "text", "services", "kind", "tag"}
 
@@ -49,6 +54,19 @@ def test_every_tuned_on_corpus_meets_the_targets(name):
     assert result.false_alarm_rate <= TARGET_FALSE_ALARMS, result.errors[:10]
     for service in SERVICES:
         assert result.f1(service) >= TARGET_F1, (service, result.errors[:10])
+
+
+@pytest.mark.parametrize("name", sorted(UNSEEN_FLOORS))
+def test_unseen_narratives_keep_their_first_run_figures(name):
+    recall, false_alarms, lowest_f1 = UNSEEN_FLOORS[name]
+    result = score(detector, load(name))
+    assert result.recall >= recall, result.errors[:10]
+    assert result.false_alarm_rate <= false_alarms, result.errors[:10]
+    assert min(result.f1(service) for service in SERVICES) >= lowest_f1, result.errors[:10]
+
+
+def test_every_corpus_is_tuned_on_or_has_unseen_floors():
+    assert {path.stem for path in CORPUS_DIR.glob("*.jsonl")} == set(TUNED_ON) | set(UNSEEN_FLOORS)
 
 
 @pytest.mark.parametrize("path", sorted(CORPUS_DIR.glob("*.jsonl")), ids=lambda path: path.stem)
