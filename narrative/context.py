@@ -8,23 +8,30 @@ plain data a person can read). Negation itself stays with `narrative.scope`, whi
 clause shapes guards write ("no one was home and police arrived"); these categories are what it
 did not know:
 
-- historical: "last month", "back in 2019", "two nights ago", "per pass-down";
-- hypothetical or someone else's intent: "threatened to", "said he would", "wants us to";
-- training and equipment: "refresher course", "drill", "restocked", "kit";
-- not attending: "drove past", "without stopping", "went by", "not for us".
+- historical: "last month", "back in 2019", "in March", "two summers ago", "per pass-down", "before my
+  shift" (a time scope holds across "and" and a "when" that dates by it: "last winter a pipe burst and
+  the FD came", "video from two weeks ago when police came");
+- hypothetical or someone else's intent: "threatened to", "said he would", "he was calling ... he
+  never did", "plan was to", "as a joke";
+- training, equipment and signage: "refresher course", "drill", "went over", "restocked", "kit",
+  "sign reading", "test call" (across "and" and a colon: "a sign on it: USE #8 OR DIAL 911");
+- not attending: "drove past", "without stopping", "down the highway", "on the scanner", "her
+  husband is a".
 
 The pipeline is built once, on first use (importing spaCy costs about half a second).
 """
 
 from __future__ import annotations
 
+import datetime
+from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, Final, Literal, cast
 
 if TYPE_CHECKING:
+    from negspacy.negation import Negex
     from spacy.language import Language
-    from spacy.tokens import Span
 
 __all__ = ["CATEGORIES", "Category", "categorise"]
 
@@ -39,28 +46,63 @@ _TERMINATION: Final = [
     "checked", "walked", "started", "logged", "handed", "escorted", "locked", "secured", "relieved", "parking",
     "garage", "lobby", "clubhouse", "stairwell", "all doors", "tow truck",
 ]  # fmt: skip
+# A time scope governs its whole clause, across "and": "last winter a pipe burst and the FD came", and a "when"
+# clause that dates an event by it: "video from two weeks ago when police came", "since the overdose in March when
+# EMS came".
+_HISTORICAL_TERMINATION: Final = [word for word in _TERMINATION if word not in ("and", "when")]
+# A class, a sign or a title reaches across "and" and a colon: "module 'Working With Police and Fire Responders'",
+# "taped a sign on it: USE #8 OR DIAL 911".
+_TRAINING_TERMINATION: Final = [word for word in _TERMINATION if word not in ("and", ":")]
+
+# Years before this one, as guards date an old event ("back in 2019", "in 2021").
+_PAST_YEARS: Final = tuple(str(year) for year in range(2000, datetime.datetime.now(tz=datetime.UTC).year))
+# "two summers ago", "months back": days and longer (minutes or hours ago may be this shift).
+_AGO: Final = tuple(
+    f"{unit} {word}"
+    for unit in ("days", "nights", "weeks", "months", "years", "summers", "winters", "weekends", "a day", "a week",
+                 "a month", "a year")
+    for word in ("ago", "back")
+)  # fmt: skip
+_WEEKDAYS: Final = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# "the overdose in March": a month named is not tonight (this month's events are "earlier this month").
+_MONTHS: Final = ("january", "february", "march", "april", "june", "july", "august", "september", "october",
+                  "november", "december")  # fmt: skip
+
+_TERMINATIONS: Final[dict[Category, list[str]]] = {
+    "historical": _HISTORICAL_TERMINATION,
+    "training": _TRAINING_TERMINATION,
+}
 
 # fmt: off
 _CUES: Final[dict[Category, dict[str, list[str]]]] = {
     "historical": {
-        "preceding": ["last month", "last week", "last year", "last summer", "last winter", "in the past",
-                      "previously", "history of", "per pass-down", "per pass down", "per passdown", "pass-down",
-                      "used to", "years ago", "a while back", "before i started", "prior incident",
-                      "prior incidents", "previous reports", "earlier this year", "per the resident", "yesterday",
-                      "back in 2010", "back in 2011", "back in 2012", "back in 2013", "back in 2014", "back in 2015",
-                      "back in 2016", "back in 2017", "back in 2018", "back in 2019", "back in 2020", "back in 2021",
-                      "back in 2022", "back in 2023", "back in 2024", "back in 2025",
-                      "per last shift", "last shift's notes", "the other day", "the other night",
-                      "last monday", "last tuesday", "last wednesday", "last thursday", "last friday",
-                      "last saturday", "last sunday"],
-        "following": ["last month", "last week", "last year", "back in", "years ago", "months ago", "weeks ago",
-                      "nights ago", "days ago", "a year ago", "a month ago", "a week ago", "in the past",
-                      "previously", "in 2019", "in 2020", "in 2021", "in 2022", "in 2023", "in 2024",
-                      "see previous reports", "per pass-down", "per the resident", "per resident",
-                      "last time", "yesterday", "the other day", "the other night", "earlier this week",
-                      "last monday", "last tuesday", "last wednesday", "last thursday", "last friday",
-                      "last saturday", "last sunday",
-                      "last shift"],
+        "preceding": ["last month", "last week", "last year", "last summer", "last winter", "last spring", "last fall",
+                      "last autumn", "last christmas", "last weekend", "in the past", "previously", "history of",
+                      "per pass-down", "per pass down", "per passdown", "pass-down", "passdown notes", "used to",
+                      "years ago", "a while back", "a while ago", "before i started", "before i got here",
+                      "before my shift", "before i came on", "prior incident", "prior incidents", "previous reports",
+                      "earlier this year", "earlier this month", "earlier this week",
+                      "earlier in the week", "earlier in the month", "earlier in the year", "over the weekend",
+                      "per the resident", "yesterday", "per last shift",
+                      "last shift's notes", "the other day", "the other night", "the other week", "a few weeks ago",
+                      "a couple weeks ago", "a couple of weeks ago", "day shift said", "day shift reported",
+                      "per day shift", "the day guard told me", "day guard said", "the day officer told me",
+                      "previous shift", "prior shift",
+                      "the last guard", "according to the log", "per the log", "since the", "ever since",
+                      *(f"{prefix} {month}" for prefix in ("in", "back in", "last", "since") for month in _MONTHS),
+                      *(f"{prefix} {year}" for prefix in ("back in", "in") for year in _PAST_YEARS),
+                      *(f"last {day}" for day in _WEEKDAYS), *_AGO],
+        "following": ["last month", "last week", "last year", "last winter", "last summer", "last spring",
+                      "last fall", "last weekend", "back in", "years ago", "months ago", "weeks ago", "nights ago",
+                      "days ago", "a year ago", "a month ago", "a week ago", "years back", "months back",
+                      "weeks back", "in the past", "previously", "see previous reports", "per pass-down",
+                      "per the resident", "per resident", "last time", "yesterday", "the other day",
+                      "the other night", "earlier this week", "earlier this month", "before my shift",
+                      "before i got here", "before i arrived", "before i came on", "before i started",
+                      "prior to my shift", "prior to my arrival", "on day shift", "during day shift",
+                      "on the day shift", "on the previous shift", "on the prior shift", "last shift",
+                      *(f"in {year}" for year in _PAST_YEARS), *(f"last {day}" for day in _WEEKDAYS), *_AGO,
+                      *(f"{prefix} {month}" for prefix in ("in", "back in", "last") for month in _MONTHS)],
     },
     "hypothetical": {
         "preceding": ["if", "unless", "in case", "incase", "whenever", "threatened to", "threatening to",
@@ -69,26 +111,66 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
                       "plans to", "said he would", "said she would", "will", "in the event", "for any future",
                       "in a medical emergency", "in an emergency", "in case of", "emergency plan", "next time",
                       "reminded", "instructed", "advised", "told the", "told him", "told her", "told them",
-                      "asked if", "whether to", "offered to", "thinking about", "considering"],
+                      "asked if", "whether to", "offered to", "thinking about", "considering",
+                      # Someone announcing a call ("yelled that he was calling the cops") is not a call.
+                      "he was calling", "she was calling", "they were calling", "was going to call",
+                      "were going to call", "was about to call", "about to call", "was gonna call",
+                      # A plan, a general rule: "plan was to call PD ... but it drove off", "went over when to call".
+                      "plan was to", "plan is to", "the plan was", "planned to", "plan to", "when to", "how to",
+                      "as a joke", "joking", "jokingly", "kidding", "sarcastically", "as a prank", "pranking",
+                      "messing around", "goofing around", "horsing around"],
         "following": ["if it happens again", "if needed", "if necessary", "if he returns", "if she returns",
                       "if they return", "if he comes back", "if it continues", "next time", "in the future",
-                      "if her husband", "if his", "if her"],
+                      "if her husband", "if his", "if her",
+                      # The intent taken back: "said he was calling the cops on us, he never did".
+                      "never did", "never actually did", "did not actually", "didn't actually", "never called",
+                      "never followed through", "never made the call", "in case of emergency", "as a joke",
+                      "joking", "jokingly", "kidding", "as a prank", "messing around", "goofing around",
+                      "in an emergency", "in emergencies", "for emergencies"],
     },
     "training": {
         "preceding": ["training", "course", "class", "refresher", "drill", "certification", "module", "exercise",
                       "restocked", "restock", "inventory", "reviewed", "tabletop",
                       # "practice" alone is also a sport's ("hurt at soccer practice, EMS came"): only as training.
-                      "practice drill", "practice session", "cpr practice", "first aid practice", "practice run"],
+                      "practice drill", "practice session", "cpr practice", "first aid practice", "practice run",
+                      # Signage and printed matter: "sign reading POLICE ONLY", "the 911 sticker on the phone".
+                      "sign reading", "sign says", "sign that says", "sign saying",
+                      "signs saying", "signage", "sticker", "stickers", "poster", "posters", "placard", "decal",
+                      "flyer", "flyers", "brochure", "test call", "tested the phone", "tested the elevator phone",
+                      "tested the emergency phone", "tested the call box", "mock", "simulated", "simulation",
+                      # Going over procedures with a new guard: "went over when to call 911", "learned to ...".
+                      "went over", "go over", "going over", "learned", "learning", "new hire", "orientation",
+                      "shadowed", "shadowing", "briefing", "walked him through", "walked her through",
+                      "a sign", "the sign", "taped a sign", "posted a sign", "put up a sign", "sign on it",
+                      "sign on the", "label says", "label reads", "sign reads", "sign read", "the label"],
         "following": ["training", "course", "class", "refresher", "certification", "kit", "cabinet", "inventory",
-                      "doses"],
+                      "only sign", "only signs", "sign on", "signs on", "sign at", "signage", "sticker",
+                      "stickers", "decal", "poster", "test call", "phone test", "info sheet", "contact sheet",
+                      "contact list", "phone list"],
     },
     "not_attending": {
         "preceding": ["heard sirens", "sirens",
                       # Another property's call for its own premises: "Security at the next building called police".
                       # A neighbour's call that brings the service onto our site has no such cue and counts.
                       "next building", "neighboring property", "neighbouring property", "neighboring building",
-                      "neighbouring building", "building next door", "property next door"],
+                      "neighbouring building", "building next door", "property next door",
+                      # Someone's job, not a visit: "her son is a police officer".
+                      "son is a", "husband is a", "wife is a", "daughter is a", "brother is a", "sister is a",
+                      "father is a", "dad is a", "mother is a", "mom is a", "works for the", "used to be a",
+                      "retired", "on tv", "on the news", "accidentally dialed", "accidentally called",
+                      "accidentally dialled", "pocket dialed", "butt dialed", "misdialed"],
         "following": ["drove past", "drove by", "driving by", "went by", "went past", "passed by", "passed on",
+                      # Passing on a road: "fire trucks screaming down the highway".
+                      "down the highway", "down the road", "down the street", "up the road", "up the street",
+                      "on the freeway", "on the interstate", "on the main road", "in the distance",
+                      "across the road", "across the way", "on the frontage road", "headed north", "headed south",
+                      "headed east", "headed west", "headed down", "headed up", "headed toward", "headed towards",
+                      "heading down", "heading toward", "heading towards",
+                      "flew by", "flew past", "sped by", "sped past", "speeding by", "speeding past", "raced by",
+                      "raced past", "racing by", "racing past", "passing through", "kept going", "kept driving",
+                      "on another call", "responding to another call", "tied up on another call",
+                      "at another property", "at another site", "on tv", "on the news",
+                      "on the radio", "on the scanner", "over the scanner", "in the news",
                       "passing by", "without stopping", "did not stop", "didn't stop", "did not enter",
                       "not for us", "on the highway", "heading north", "heading south", "heading east",
                       "heading west", "next door", "neighboring property", "neighbouring property",
@@ -98,7 +180,12 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
     },
 }
 # fmt: on
-_PSEUDO: Final = ["no further", "not only", "gave the all clear"]
+# Cue words that are not cues here: "gave narcan from the kit" is a use, not a restock.
+# fmt: off
+_PSEUDO: Final = ["no further", "not only", "gave the all clear", "from the kit", "from a kit", "from my kit",
+                  "from our kit", "from his kit", "from her kit", "out of the kit", "from the first aid kit",
+                  "from the trauma kit", "from the narcan kit", "from the aed cabinet"]
+# fmt: on
 
 
 @lru_cache(maxsize=1)
@@ -117,7 +204,7 @@ def _pipeline() -> Language:
                     "pseudo_negations": _PSEUDO,
                     "preceding_negations": cues["preceding"],
                     "following_negations": cues["following"],
-                    "termination": _TERMINATION,
+                    "termination": _TERMINATIONS.get(category, _TERMINATION),
                 },
                 "extension_name": f"context_{category}",
             },
@@ -139,24 +226,31 @@ def categorise(
     starts = {start for start, _ in sentences}
     for token in doc:
         token.is_sent_start = token.i == 0 or token.idx in starts
-    entities: list[Span] = []
-    for start, end in spans:
-        span = doc.char_span(start, end, label="SERVICE", alignment_mode="expand")
-        if span is None:
-            continue
-        # spaCy entities may not overlap: the first of two overlapping spans stands for both.
-        if any(span.start < other.end and other.start < span.end for other in entities):
-            continue
-        entities.append(span)
-    doc.ents = entities
-    for _, component in nlp.pipeline:
-        doc = component(doc)
-    result: list[set[Category]] = []
-    for start, end in spans:
+    # Each span as tokens, in the order of the spans; one that aligns with no token is modified by nothing.
+    targets: list[tuple[int, int, int]] = []
+    for position, (start, end) in enumerate(spans):
         span = doc.char_span(start, end, alignment_mode="expand")
-        found: set[Category] = set()
-        ent = next((e for e in doc.ents if span is not None and e.start <= span.start < e.end), None)
-        if ent is not None:
-            found = {category for category in CATEGORIES if ent._.get(f"context_{category}")}
-        result.append(found)
+        if span is not None:
+            targets.append((span.start, span.end, position))
+    targets.sort()
+    target_starts = [start for start, _, _ in targets]
+    result: list[set[Category]] = [set() for _ in spans]
+    for category, pipe in nlp.pipeline:
+        component = cast("Negex", pipe)
+        # negspacy finds the cues and the termination boundaries; the ConText rule is then applied here, once per
+        # sub-sentence, to the spans inside it. (negspacy's own loop reads every entity of the document for each
+        # sub-sentence, quadratic in a long run-on.) A preceding cue modifies what follows it in its sub-sentence,
+        # a following cue what precedes it.
+        preceding, following, terminating = component.process_negations(doc)
+        for begin, finish in component.termination_boundaries(doc, terminating):
+            before = [start for _, start, _ in preceding if begin <= start < finish]
+            after = [end for _, start, end in following if begin <= start < finish]
+            if not before and not after:
+                continue
+            first_cue, last_cue = min(before, default=finish), max(after, default=begin)
+            for start, end, position in targets[bisect_left(target_starts, begin) :]:
+                if start >= finish:
+                    break
+                if end <= finish and (first_cue < start or last_cue > end):
+                    result[position].add(cast(Category, category))
     return result

@@ -9,25 +9,32 @@ How `find_emergency_mentions` reads a narrative:
    terms, officers named by surname, misspelt service words).
 3. Set aside what is not a service at all: a surname ("Officer Fireman", "Mr. Police"), one of the
    company's own guards (`guard_names`: "Officer Ruiz took over post 3"), a number ("apartment 911",
-   "911 Oak St", "cart 911").
+   "911 Oak St", "Trailer 911"), a vehicle named like a fire company ("box truck 12"). A numbered
+   rescue unit that carries a patient is EMS ("Rescue 12 transported the cyclist").
 4. Read each term in context: negated or hypothetical in its clause (`narrative.scope`: "no
    police needed", "told the tenant to call 911"), then historical, someone's intent, training
    or not attending (`narrative.context`, ConText run by negspacy: "last month", "threatened
    to", "refresher course", "drove past without stopping", "security at the next building called
    police": another property's call for its own premises). A later clause or the next sentence that
    reports the arrival takes back a negation, a condition or a past visit ("did not show up for an
-   hour, but then came", "No ambulance at first. It arrived at 2215", "last month the FD came;
+   hour, but then came", "did not need the paramedics, they came anyway", "No ambulance at first. It
+   arrived at 2215", "didn't come until 0400", "last month the FD came;
    tonight they came again"); it does not take back training or a service that drove past. A
-   neighbour's call that brought the service onto our site counts like our own.
+   neighbour's call that brought the service onto our site counts like our own. The next sentence
+   may deny the visit instead: "Saw ambulance lights across the road. They never came onto our
+   property", "They said they don't come out for that".
 5. Decide what is left:
-   - a service term with an arrival or a call in its sentence ("Engine 7 ... arrived", "called the
-     police"), or one that implies it ("arrested", "transported to the hospital", "Medic 12"),
-     is *attended*;
+   - a service term with an arrival, a call or its work on the scene in its sentence ("Engine 7 ...
+     arrived", "called the police", "closed off the street", "units everywhere", or any past-tense
+     verb right after it: "the bomb squad x-rayed it"), or one that implies it ("arrested",
+     "transported to Mercy", "Medic 12", a call sign arriving: "Unit 2341 arrived"), is *attended*;
+     a call to the non-emergency line is not (it asks no one to come);
    - a service term alone, or an event ("smoke", "unconscious"), is *uncertain*: mentioned,
      attendance unknown;
    - a 911 call is attended by the service what happened calls for: the services and events of
-     its sentence, else of the sentences around it, else of the whole narrative ("man down" is
-     EMS, "fight" police, "smoke" fire); police only when the narrative says nothing.
+     its sentence, else of the sentences around it, else of the whole narrative (`_CALL_REASONS`:
+     "man down", "allergic reaction", "seizure" are EMS; "fight", "break-in" police; "smoke", "CO
+     alarm", "sprinkler" fire); police only when the narrative says nothing.
 Each mention carries its sentence and a reason a manager can check at a glance.
 """
 
@@ -41,7 +48,7 @@ from typing import Final, Literal
 from narrative.context import categorise
 from narrative.gazetteer import AgencyTerms, gazetteer_for
 from narrative.scope import affirmed_terms
-from narrative.sentences import normalise, sentence_spans
+from narrative.sentences import normalise, sentence_spans, word_set
 from narrative.terms import Service, Term, find_terms
 
 __all__ = ["EmergencyMention", "MentionStatus", "Service", "attended_services", "find_emergency_mentions"]
@@ -70,18 +77,43 @@ _SERVICE_WORD_RE: Final = re.compile(
     r"|captain|company|marshal)|fd\b|f\.d|police|pd\b|p\.d|cops?\b|squad|enforcement|trooper|patrol|detective|swat"
     r"|deput|sheriff|officer|ambul|ems\b|e\.m\.s|emts?\b|medic|rescue|medical\s+(?:resp|team|unit|assist|call)"
     r"|engine|ladder|battalion|arrest|custody|transported|taken|rushed|brought|transferred|carried|sent|hospital"
-    r"|emergency\s+(?:line|number)"
+    r"|emergency\s+(?:line|number)|station\s*#?\s*\d|patrol(?:wo)?m[ae]n|lawman|(?:unit|car)\s*#?\s*\d"
 )
 # A term that says by itself that the service was there: an arrest, a transport, a numbered unit, a report.
 _SELF_ATTENDING_RE: Final = re.compile(
     r"arrest|custody|transported|taken|rushed|brought|transferred|carried|sent|hospitali|report"
     r"|(?:engine|ladder|battalion|medic|truck|squad|rescue|tower)\s*(?:co\.?\s*)?#?\s*\d"
+    # A call sign's term holds its arrival: "Unit 2341 arrived".
+    r"|(?:unit|car)\s*#?\s*\d{3}"
     r"|(?:officers?|ofcs?|deput\w+|sgt|sergeant|troopers?|detective)\s.*\b(?:arriv\w*|respond\w*|came|showed|pulled"
     r"|dispatched|on\s+scene|took)"
 )
+# A service reaching the site, by its verb alone: "arrived", "on scene", "landed" (a helicopter), "staged".
+_ARRIVED = (
+    r"(?:arr?iv\w*|arrvi\w*|respon\w*|came|showed\s+up|showed|on[\s-]+(?:scene|site)|onsite|landed|touched\s+down"
+    r"|staged|pulled\s+up|rolled\s+up|got\s+(?:here|there|on\s+scene)|turned\s+up"
+    r"|did\s+(?:arrive|come|respond|show|get\s+here))"
+)
+# A past-tense verb right after the service, or after its unit's name ("the bomb squad x-rayed", "units quickly
+# secured"): the service did something here. Not a verb that describes the service ("EMS certified", "police
+# approved"), one of passing by ("cruised by", "stopped at the light", "headed north"), of a message from afar
+# ("emailed", "texted") or one whose subject may be someone named like a service ("Bob Sheriff fixed the door").
+_SUBJECT_OF_PAST_VERB_RE: Final = re.compile(
+    r"(?:'s)?\s+(?:(?:bomb|k-?9|hazmat|swat|dive|tactical|crime\s+scene|traffic|gang|units?|squad|crews?|teams?"
+    r"|officers?|deputies|deputy|medics?|personnel|\d+|both|all|also|then|quickly|eventually|finally|later|soon"
+    r"|immediately|promptly)\s+){0,3}"
+    r"(?!(?:needed|wanted|related|certified|trained|approved|issued|based|owned|licensed|equipped|named|involved"
+    r"|required|styled|marked|unmarked|assigned|stationed|parked|located|posted|listed|labeled|labelled|printed"
+    r"|painted|dedicated|reserved|designated|supplied|stocked|restocked|mounted|installed|scheduled|recorded"
+    r"|advised|suggested|recommended|mentioned|alerted|cruised|passed|stopped|headed|raced|zoomed|idled|waited"
+    r"|turned|slowed|flashed|circled|emailed|e-mailed|texted|messaged|phoned|called|fixed|repaired|replaced"
+    r"|serviced|tested|wanted|refused|declined|seemed|looked\s+(?:like|as|fine|ok|okay|normal)|appeared|sounded|used"
+    r"|showed|red|bed|shed)\b)"
+    r"[a-z][a-z-]*[a-z]ed\b"
+)
 # After the term, in its sentence: the service acting on site ("arrived", "reset the panel", "took a report").
 _ACTS_AFTER_RE: Final = re.compile(
-    r"\b(?:arriv\w*|respond\w*|came|come\s+out|showed\s+up|show\s+up|pulled\s+up|on[\s-]+(?:scene|site)|onsite"
+    rf"\b(?:{_ARRIVED}|come\s+out|showed\s+up|show\s+up|pulled\s+up|on[\s-]+(?:scene|site)|onsite"
     r"|dispatched|called|contacted|notified|requested|summoned|sent\s+(?:a|an|two|over|someone|somebody|units?|\w+\s+units?"
     r"|out|help|people|crews?|cars?)|transport\w*|took|taken|vented|forced|walked|metered|left\s+(?:at|the\s+scene)"
     r"|treated|evaluated|assessed|checked|cleared|put\s+(?:it\s+|the\s+\w+\s+(?:\w+\s+)?)?out"
@@ -91,33 +123,80 @@ _ACTS_AFTER_RE: Final = re.compile(
     r"|(?:was|were)\s+here|on\s+(?:the\s+)?property|pulled|removed|secured|got\s+(?:here|there|on\s+scene)"
     r"|made\s+(?:it\s+)?(?:here|there)|turned\s+up|picked\s+up|searched|swept|interviewed|questioned|photographed"
     r"|showed(?=\s+(?:at|around|about)\b)|rolled\s+up|splinted|wrapped|bandaged"
-    r"|took\s+over|did\s+(?:arrive|come|respond|show))\b"
+    r"|took\s+over|airlifted|flew\s+(?:him|her|them|the\s+\w+)|set\s+down"
+    # Working the scene: "closed off the street", "blocked the road", "evacuated the floor", "got them out".
+    r"|closed|blocked|evacuated|extricated|rescued|freed|cordoned|taped|diverted|directed|shut"
+    r"|(?:held|kept)\s+(?:the\s+)?(?:scene|perimeter|traffic|area|people|residents|onlookers|everyone|crowd)"
+    r"|got\s+(?:\w+\s+){0,3}?out|did\s+(?:a|an|the|their)\s+(?:\w+\s+)?(?:report|check|sweep|search|walk\w*)"
+    r"|wrote\s+(?:a|an|the|up)|(?:was|were)\s+(?:all\s+)?(?:there|everywhere)|all\s+over|everywhere|swarm\w*)\b"
 )
 # Before the term, in its clause: a call ("called the police", "I contacted EMS").
 _CALLED_BEFORE_RE: Final = re.compile(
     r"\b(?:called|call(?:ing)?|contacted|notified|requested|summoned|radioed|flagged\s+down|dialed|phoned|got"
-    r"|dispatched|sent\s+for)"
+    r"|dispatched|sent\s+for"
+    # The passive: "transported by EMS", "arrested by deputies".
+    r"|(?:transported|taken|treated|checked|seen|evaluated|assessed|arrested|detained|removed|escorted|cited|met"
+    r"|assisted|interviewed|questioned|extinguished|cleared)\s+(?:out\s+|off\s+|away\s+)?by)"
     r"(?:\s+\S+){0,3}\s*$"
 )
-# A negation the sentence takes back: "did not show up for an hour, but then came and took the report".
+# Who "they" are when a later clause or sentence reports the arrival.
+_THEY = (
+    r"(?:they|both|an?\s+officer|the\s+officers?|officers|the\s+crew|a\s+crew|a\s+unit|units|two\s+units"
+    r"|the\s+(?:medics|paramedics|deputies|cops|firefighters|ambulance))"
+)
+# What they did once there: "they took the report", "they checked him".
+_ACTED = (
+    r"(?:took|checked|treated|transported|arrested|cleared|searched|spoke|talked|put|extinguished|detained|found"
+    r"|did\s+(?:treat|check|take|transport|search|arrest|clear))"
+)
+# A negation the sentence takes back: "did not show up for an hour, but then came and took the report", or,
+# after a comma, with no cue word: "said he did not need the paramedics, they came anyway".
 _LATER_ARRIVAL_RE: Final = re.compile(
-    r"(?:;|\b(?:but|then|eventually|finally|later|still|anyway|tonight|today|this\s+time)\b).*\b(?:came|arrived"
-    r"|showed\s+up|responded|took|on\s+scene|arrested|transported)\b"
-    r"|\b(?:came|arrived|responded|showed\s+up|were\s+back|was\s+back)\s+again\b"
+    rf"(?:;|\b(?:but|then|eventually|finally|later|still|anyway|tonight|today|this\s+time)\b).*\b(?:{_ARRIVED}|{_ACTED})\b"
+    # Late, not absent: "didn't come until 0400".
+    r"|\b(?:not|n'?t|never)\s+(?:come|arrive|show(?:\s+up)?|get\s+here|respond)\s+(?:\w+\s+){0,2}?until\b"
+    r"|\b(?:came|arrived|responded|showed\s+up|were\s+back|was\s+back)\s+(?:again|anyway|regardless)\b"
+    rf"|,\s*{_THEY}\s+(?:\w+\s+)?(?:{_ARRIVED}|{_ACTED})\b"
 )
 
-# The next sentence says they came: "The alarm company called the fire department; they arrived at 0232."
+# The next sentence says they came: "The alarm company called the fire department; they arrived at 0232",
+# "The police didn't show for an hour. When they did they took the report."
+_NOT_A_NEGATION = r"(?!(?:never|not|no|hardly|barely)\b|\w+n't\b)"
 _ARRIVAL_FOLLOWS_RE: Final = re.compile(
-    r"(?:(?:eventually|then|later|finally|soon|and|tonight|today|this\s+time|now|but)\s*,?\s+)?(?:they|an?\s+officer|the\s+officers?|officers|the\s+crew"
-    r"|a\s+crew|a\s+unit|units|two\s+units|one|it)\s+(?:\w+\s+)?(?:arrived|came|showed(?:\s+up)?|responded|got\s+here"
-    r"|got\s+there|did\s+(?:arrive|come|respond|show))\b"
+    r"(?:(?:eventually|then|later|finally|soon|and|tonight|today|this\s+time|now|but)\s*,?\s+)?"
+    rf"(?:(?:{_THEY}|it|one)\s+(?:{_NOT_A_NEGATION}\w+\s+)?{_ARRIVED}\b"
+    rf"|(?:when|once)\s+{_THEY}\s+(?:finally\s+)?(?:did|{_ARRIVED})\b"
+    rf"|they\s+(?:{_NOT_A_NEGATION}\w+\s+)?{_ACTED}\b)"
 )
+# The next sentence says they did not come: "Saw ambulance lights across the road. They never came onto our
+# property." "Called the PD non-emergency line. They said they don't come out for that."
+_DENIAL_FOLLOWS_RE: Final = re.compile(
+    r"(?:but\s*,?\s+)?(?:they|it|he|she|the\s+\w+)\s+(?:(?:said|told\s+(?:me|us)|stated|advised)\s+(?:that\s+)?(?:they|it|he|she)\s+)?"
+    r"(?:never|did\s+not|didn'?t|do\s+not|don'?t|does\s+not|doesn'?t|would\s+not|wouldn'?t|will\s+not|won'?t|could\s+not"
+    r"|couldn'?t|can'?t|cannot)\s+(?:\w+\s+)?(?:come|came|stop|enter|pull\s+in|respond|send|show|turn\s+in)\b"
+)
+_NON_EMERGENCY_RE: Final = re.compile(r"non[\s-]?emergency")
 # A bare "911" that is an address or a label, not a call.
 _NUMBER_BEFORE_RE: Final = re.compile(
     r"(?:#|\b(?:apartment|apt|unit|room|rm|suite|ste|space|spot|stall|lot|building|bldg|house|door|box|locker|no"
     r"|number|bus|route|gate|dock|floor|pod|cell|badge|code|plate|tag|cart|car|van|truck|vehicle|ext|extension"
-    r"|channel|model|ticket|case|order|invoice|flight|train|forklift|scooter|bike|ends?\s+in|ending\s+in)\.?)"
+    r"|channel|model|ticket|case|order|invoice|flight|train|forklift|scooter|bike|ends?\s+in|ending\s+in"
+    r"|trailer|trl|container|reefer|tractor|rig|load|pallet|seal|po|sku|item|asset|radio|key|keys|fob|camera|cam"
+    r"|zone|post|sector|beat|area|row|section|aisle|bay|slot|pump|register|lane|line|seat|table|store|site|parcel"
+    r"|package|tracking|serial|id|account|pin|form|file|porsche|style|size|part|sticker)\.?)"
     r"\s*#?\s*$"
+)
+# Numbered units whose names are also a vehicle's or a patient carrier's.
+_RESCUE_UNIT_RE: Final = re.compile(r"rescue\s*#?\s*\d")
+_PATIENT_RE: Final = re.compile(r"\b(?:transport\w*|hospital|patient|treated|er\b|e\.r\b|emergency\s+room|stretcher)")
+_AMBULANCE_NAMED_RE: Final = re.compile(r"\b(?:ems|e\.m\.s|ambulances?|paramedics?|medics?|emts?)\b")
+_TRUCK_UNIT_RE: Final = re.compile(r"(?:truck|tower|squad|tanker|brush)\s*#?\s*\d")
+_VEHICLE_KINDS: Final = word_set(
+    """box tow delivery semi food fuel garbage trash dump moving pickup pick-up ice mail ups fedex amazon water our my
+    his her their rental u-haul uhaul cement concrete dock yard vendor company"""
+)
+_FIRE_CONTEXT_RE: Final = re.compile(
+    r"\b(?:fire|smoke|alarm|engine|ladder|crew|firefighters?|battalion|hose|sprinkler|responded|entrapment)"
 )
 _STREET_AFTER_RE: Final = re.compile(
     r"^\s+(?:[a-z]+\s+){0,2}(?:st|street|ave|avenue|rd|road|blvd|dr|drive|ln|lane|way|ct|court|pl|place|pkwy|hwy"
@@ -134,19 +213,57 @@ _TITLES: Final = frozenset(
 _LIST_GAP_RE: Final = re.compile(r"\s*(?:,|&|/|and|,\s*and)\s*")
 # These never stand before a service: "mr police" is a person, whatever the case.
 _PERSONAL_TITLES: Final = frozenset(["officer", "ofc", "mr", "mrs", "ms", "miss", "dr"])
-# What a 911 call was for, beyond the hints of `narrative.terms`.
-_EXTRA_HINTS: Final[tuple[tuple[re.Pattern[str], Service], ...]] = (
-    (re.compile(r"\b(?:man|person|woman|guy|male|female|subject|someone)\s+down\b|not\s+respond\w*|passed\s+out"
-                r"|unconscious|unresponsive|seizure|overdos\w*|breathing|no\s+pulse|cpr|narcan|stroke|bleed\w*"
-                r"|chest|went\s+down|fell\s+down|dropped\s+to|aed|(?:lying|laying)\s+(?:on\s+the\s+)?(?:ground|floor)"
-                r"|not\s+moving|(?:could\s+not|couldn'?t|can'?t|cannot)\s+(?:move|get\s+up|stand)"
-                r"|hit\s+(?:his|her|their)\s+head|slipped|fell|fainted|collapsed|injur\w*|hurt|broken|seizing"),
-     "ems"),
-    (re.compile(r"\b(?:glass\s+break\w*|breaking\s+in|climbing\s+in|screaming\s+for\s+help|shots?\s+fired|gunshots?"
-                r"|fighting|fight|punch\w*|stabb\w*|robb\w*|carjack\w*|trespass\w*|intruder|weapon|knife|gun)\b"),
-     "police"),
-    (re.compile(r"\b(?:smoke|smoking\s+from|flames?|fire|burning|gas|sparks?|explosion|ablaze)\b"), "fire"),
-)  # fmt: skip
+# What a 911 call was for, beyond the hints of `narrative.terms`: the situation decides the service,
+# not a default. Plain data, one list of phrases (regular expressions) per service.
+# fmt: off
+_CALL_REASONS: Final[dict[Service, tuple[str, ...]]] = {
+    "ems": (
+        r"(?:man|person|woman|guy|male|female|subject|someone|lady|kid|child|patient|worker|employee|resident)\s+down",
+        r"not\s+respond\w*", r"passed\s+out", r"unconscious", r"unresponsive", r"seizures?", r"seizing",
+        r"convuls\w*", r"overdos\w*", r"o\.?d'?(?:ed|'d)", r"breathing", r"no\s+pulse", r"cpr", r"narcan", r"naloxone",
+        r"stroke", r"bleed\w*", r"blood", r"chest", r"heart", r"cardiac", r"went\s+down", r"fell\s+down",
+        r"dropped\s+to", r"aed", r"(?:lying|laying)\s+(?:on\s+the\s+)?(?:ground|floor)", r"not\s+moving",
+        r"(?:could\s+not|couldn'?t|can'?t|cannot)\s+(?:move|get\s+up|stand|breathe)",
+        r"hit\s+(?:his|her|their)\s+head", r"slipped", r"tripped", r"fell", r"fallen", r"fainted", r"collapsed",
+        r"injur\w*", r"hurt", r"broken", r"fractur\w*", r"allerg\w*", r"anaphyla\w*", r"swell\w*", r"swollen",
+        r"epi-?pens?", r"hives", r"diabet\w*", r"insulin", r"(?:blood\s+)?sugar", r"asthma\w*", r"inhaler",
+        r"chok\w*", r"vomit\w*", r"throwing\s+up", r"dizzy", r"pale", r"sweating", r"heat\s+(?:exhaustion|stroke)",
+        r"dehydrat\w*", r"pregnan\w*", r"(?:in|into)\s+labou?r", r"water\s+broke",
+        r"contractions", r"medical", r"sick", r"ill", r"pains?",
+        r"panic\s+attack", r"not\s+feeling\s+well", r"concussion", r"laceration", r"cut\s+(?:his|her|their)",
+        r"bitten", r"bite", r"stung", r"sting", r"burns?\s+(?:on|to)\s+(?:his|her|their)", r"poison\w*",
+        # A body in trouble, as guards describe it: "in and out of consciousness", "slumped over", "wouldn't respond".
+        r"(?:lost|losing|regain\w*|in\s+and\s+out\s+of)\s+consciousness", r"conscious", r"slumped", r"slumping",
+        r"(?:would\s*n[o']?t|wouldn'?t|won'?t|didn'?t|did\s+not|does\s*n'?t|could\s*n'?t)\s+(?:respond|wake|answer\s+me)",
+        r"wake\s+(?:him|her|them)\s+up", r"needles?", r"syringes?", r"hyperventilat\w*", r"confus\w*", r"disoriented",
+        r"shaking", r"trembling", r"foaming", r"turn(?:ed|ing)\s+blue", r"blue\s+lips", r"gasping", r"wheez\w*",
+        r"wiped\s+out", r"knocked\s+out", r"thrown\s+from", r"head\s+(?:injury|wound|trauma)", r"fell\s+off",
+        r"limp", r"lethargic", r"incoherent", r"vomited", r"drooling", r"paralyz\w*",
+    ),
+    "police": (
+        r"glass\s+break\w*", r"break(?:ing)?[\s-]+in(?:to)?", r"broke\s+in(?:to)?", r"climbing\s+in",
+        r"screaming\s+for\s+help", r"shots?\s+fired", r"gunshots?", r"gunfire", r"fight\w*", r"brawl",
+        r"punch\w*", r"stabb\w*", r"robb\w*", r"carjack\w*", r"trespass\w*", r"intruders?", r"prowler",
+        r"weapons?", r"knife", r"gun", r"firearm", r"theft", r"thie(?:f|ves)", r"stole\w*", r"shoplift\w*",
+        r"burglar\w*", r"assault\w*", r"domestic", r"threat\w*", r"harass\w*", r"stalk\w*", r"vandal\w*",
+        r"suspicious", r"brandish\w*", r"kidnap\w*", r"abduct\w*", r"hit\s+and\s+run", r"dui", r"drunk\s+driv\w*",
+        r"disturbance", r"disorderly", r"burglar\s+alarm", r"intrusion\s+alarm", r"panic\s+alarm", r"hold-?up",
+        r"tampering", r"indecent", r"exposing\s+himself",
+    ),
+    "fire": (
+        r"smoke", r"smoking\s+from", r"flames?", r"fire", r"burning", r"gas", r"propane", r"fumes",
+        r"sparks?", r"sparking", r"explosion", r"ablaze", r"carbon\s+monoxide",
+        r"co2?\s+(?:alarms?|detectors?|levels?|readings?|poisoning|leak|sensors?|meter)", r"(?:smoke|fire)\s+alarms?",
+        r"sprinklers?", r"water\s*flow", r"transformer", r"wires?\s+down", r"power\s+lines?\s+down",
+        r"chemical", r"hazmat", r"trapped", r"entrapment",
+        r"stuck\s+(?:in|between)\s+(?:the\s+|an\s+)?(?:elevator|floors)",
+        r"elevator\s+(?:\w+\s+){0,2}?stuck",
+    ),
+}
+# fmt: on
+_EXTRA_HINTS: Final[tuple[tuple[re.Pattern[str], Service], ...]] = tuple(
+    (re.compile(r"\b(?:" + "|".join(phrases) + r")\b"), service) for service, phrases in _CALL_REASONS.items()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +271,7 @@ class _Found:
     term: Term  # offsets in the whole text
     sentence: int
     event: bool
+    arrived_later: bool = False  # a later clause or sentence reports the arrival
 
 
 def find_emergency_mentions(
@@ -168,21 +286,26 @@ def find_emergency_mentions(
     spans = sentence_spans(text)
     gazetteer = gazetteer_for(*agency_terms)
     guards = frozenset(name.strip().lower() for name in guard_names if name.strip())
-    followed = _followed_by_arrival(low, spans)
+    followed = _followed_by(_ARRIVAL_FOLLOWS_RE, low, spans)
     candidates: list[_Found] = []
     reopened: set[int] = set()
     for index, (start, end) in enumerate(spans):
         sentence_low = low[start:end]
         agencies = gazetteer.find(sentence_low, guard_names=guards)
         terms = _merge(find_terms(sentence_low, hints=True), agencies)
-        terms = [t for t in terms if not _is_a_name(text[start:end], t) and not _is_a_number(sentence_low, t)]
+        terms = [
+            _unit_service(sentence_low, t)
+            for t in terms
+            if not _is_a_name(text[start:end], t)
+            and not _is_a_number(sentence_low, t)
+            and not _is_a_vehicle(text[start:end], t)
+        ]
         kept = set(affirmed_terms(sentence_low, terms))
-        for term in terms:
+        later = _NextMatch(_LATER_ARRIVAL_RE, sentence_low)
+        for position, term in enumerate(terms):
             # A later clause or the next sentence reports the arrival: "no ambulance at first. It arrived at 2215",
             # "last month the FD came; tonight they came again". It takes back a negation, a condition, a past visit.
-            taken_back = term.kind == "named" and (
-                _LATER_ARRIVAL_RE.search(sentence_low, term.end) is not None or index in followed
-            )
+            taken_back = term.kind == "named" and (index in followed or later.after(term.end))
             if term in kept or taken_back:
                 if taken_back:
                     reopened.add(len(candidates))
@@ -192,10 +315,10 @@ def find_emergency_mentions(
                     term.kind == "named"
                     and term not in agencies
                     and not _names_a_service(sentence_low, term)
-                    and not _listed_with_services(sentence_low, term, terms)
+                    and not _listed_with_services(sentence_low, position, terms)
                 )
                 whole = Term(term.kind, term.service, start + term.start, start + term.end)
-                candidates.append(_Found(whole, index, event))
+                candidates.append(_Found(whole, index, event, taken_back))
     if not candidates:
         return []
     categories = categorise(text, spans, [(item.term.start, item.term.end) for item in candidates])
@@ -204,7 +327,27 @@ def find_emergency_mentions(
         for position, (item, modifiers) in enumerate(zip(candidates, categories, strict=True))
         if not modifiers or (position in reopened and "not_attending" not in modifiers and "training" not in modifiers)
     ]
-    return _mentions(text, low, spans, found, followed)
+    return _mentions(text, low, spans, found, followed, _followed_by(_DENIAL_FOLLOWS_RE, low, spans))
+
+
+class _NextMatch:
+    """Whether `pattern` matches in one sentence from a position on, for positions asked in reading order.
+
+    One search serves every position up to the match it found (the first match from there is the same one), and a
+    search that found nothing serves every later position: a long list of terms costs one scan, not one each.
+    """
+
+    def __init__(self, pattern: re.Pattern[str], sentence_low: str) -> None:
+        self.pattern = pattern
+        self.sentence_low = sentence_low
+        self.searched_from = -1
+        self.found_at: int | None = None
+
+    def after(self, end: int) -> bool:
+        if self.searched_from < 0 or end < self.searched_from or (self.found_at is not None and self.found_at < end):
+            match = self.pattern.search(self.sentence_low, end)
+            self.searched_from, self.found_at = end, match.start() if match else None
+        return self.found_at is not None
 
 
 def attended_services(mentions: Sequence[EmergencyMention]) -> list[Service]:
@@ -226,11 +369,13 @@ def _names_a_service(sentence_low: str, term: Term) -> bool:
     return _SERVICE_WORD_RE.search(sentence_low[term.start : term.end]) is not None
 
 
-def _listed_with_services(sentence_low: str, term: Term, terms: Sequence[Term]) -> bool:
+def _listed_with_services(sentence_low: str, position: int, terms: Sequence[Term]) -> bool:
     """Bare "fire" between other services in a list: "Police, fire and EMS on scene"."""
+    term = terms[position]
     if sentence_low[term.start : term.end] != "fire":
         return False
-    for other in terms:
+    # Only its neighbours can be its fellow services in a list.
+    for other in terms[max(position - 1, 0) : position + 2]:
         if other is term or not _names_a_service(sentence_low, other):
             continue
         gap = sentence_low[min(term.end, other.end) : max(term.start, other.start)]
@@ -258,6 +403,32 @@ def _is_a_name(sentence: str, term: Term) -> bool:
     return False
 
 
+def _unit_service(sentence_low: str, term: Term) -> Term:
+    """A numbered rescue unit that carries a patient is an ambulance: "Rescue 12 transported the cyclist".
+
+    Not when the sentence names the ambulance too: "Rescue 1 got them out, EMS checked them" is the fire service's.
+    """
+    if (
+        term.service == "fire"
+        and _RESCUE_UNIT_RE.match(sentence_low, term.start)
+        and _PATIENT_RE.search(sentence_low)
+        and not _AMBULANCE_NAMED_RE.search(sentence_low)
+    ):
+        return Term(term.kind, "ems", term.start, term.end)
+    return term
+
+
+def _is_a_vehicle(sentence: str, term: Term) -> bool:
+    """A truck, not a fire company: "box truck 12", "delivery truck 7"; "Truck 2 crew responded" stays fire."""
+    phrase = sentence[term.start : term.end]
+    if _TRUCK_UNIT_RE.match(phrase.lower()) is None:
+        return False
+    before = sentence[: term.start].lower().split()[-1:]
+    if before and before[0] in _VEHICLE_KINDS:
+        return True
+    return phrase[:1].islower() and _FIRE_CONTEXT_RE.search(sentence.lower()) is None
+
+
 def _is_a_number(sentence_low: str, term: Term) -> bool:
     """A bare 911 that is an address or a label: "apartment 911", "911 Oak St", "unit #911"."""
     if term.kind != "unspecified" or sentence_low[term.start : term.end] not in ("911", "9-1-1"):
@@ -268,16 +439,22 @@ def _is_a_number(sentence_low: str, term: Term) -> bool:
     )
 
 
-def _followed_by_arrival(low: str, spans: Sequence[tuple[int, int]]) -> set[int]:
-    """Sentences whose next one says "they arrived": the service named here came."""
-    return {index for index in range(len(spans) - 1) if _ARRIVAL_FOLLOWS_RE.match(low, spans[index + 1][0])}
+def _followed_by(pattern: re.Pattern[str], low: str, spans: Sequence[tuple[int, int]]) -> set[int]:
+    """Sentences whose next one opens with `pattern`: "they arrived", "they never came onto our property"."""
+    return {index for index in range(len(spans) - 1) if pattern.match(low, spans[index + 1][0])}
 
 
 def _mentions(
-    text: str, low: str, spans: Sequence[tuple[int, int]], found: list[_Found], followed: set[int]
+    text: str,
+    low: str,
+    spans: Sequence[tuple[int, int]],
+    found: list[_Found],
+    followed: set[int],
+    denied: set[int],
 ) -> list[EmergencyMention]:
     mentions: list[EmergencyMention] = []
     seen: set[tuple[Service, int, int]] = set()
+    acts_after: dict[int, _NextMatch] = {}  # per sentence
 
     def add(service: Service, item: _Found, status: MentionStatus, reason: str) -> None:
         if (service, item.term.start, item.term.end) in seen:
@@ -298,23 +475,37 @@ def _mentions(
             for service in services:
                 add(service, item, "attended", f"{quote} \u2014 {phrase} called, {why}: {SERVICE_NAMES[service]}")
         elif term.kind == "named" and term.service is not None:
+            if item.sentence not in acts_after:
+                acts_after[item.sentence] = _NextMatch(_ACTS_AFTER_RE, low[start:end])
+            attends = _attends(low[start:end], term.start - start, term.end - start, acts_after[item.sentence])
             if item.event:
                 add(term.service, item, "uncertain", f"{quote} \u2014 mentions {phrase}; no service said to have come")
-            elif item.sentence in followed or _attends(low[start:end], term.start - start, term.end - start):
+            elif item.sentence in denied and attends != "called":
+                denial = "the next sentence says they did not come"
+                add(term.service, item, "uncertain", f"{quote} \u2014 mentions {phrase}; {denial}")
+            elif item.arrived_later or item.sentence in followed or attends:
                 add(term.service, item, "attended", f"{quote} \u2014 {SERVICE_NAMES[term.service]} attended")
             else:
                 add(term.service, item, "uncertain", f"{quote} \u2014 mentions {phrase}; attendance not said")
     return mentions
 
 
-def _attends(sentence_low: str, start: int, end: int) -> bool:
-    """Does the sentence say the service at [start, end) came, or was called?"""
-    if _SELF_ATTENDING_RE.search(sentence_low, start, end):
-        return True
-    return (
-        _ACTS_AFTER_RE.search(sentence_low, end) is not None
-        or _CALLED_BEFORE_RE.search(sentence_low[:start]) is not None
-    )
+def _attends(sentence_low: str, start: int, end: int, acts_after: _NextMatch) -> Literal["came", "called", ""]:
+    """Does the sentence say the service at [start, end) came ("came"), or was called ("called"), or neither ("")?
+
+    `acts_after`: `_ACTS_AFTER_RE` in this sentence.
+    """
+    if (
+        _SELF_ATTENDING_RE.search(sentence_low, start, end)
+        or acts_after.after(end)
+        # Any past-tense verb right after the service, its subject: "Police bomb squad x-rayed it".
+        or _SUBJECT_OF_PAST_VERB_RE.match(sentence_low, end) is not None
+    ):
+        return "came"
+    # A call to the non-emergency line ("called the PD non-emergency line") asks no one to come: only a visit counts.
+    if _NON_EMERGENCY_RE.search(sentence_low) is None and _CALLED_BEFORE_RE.search(sentence_low[:start]):
+        return "called"
+    return ""
 
 
 def _services_for_call(

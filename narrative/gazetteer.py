@@ -35,9 +35,14 @@ DEFAULT_AGENCY_TERMS: Final[dict[Service, tuple[str, ...]]] = {
     "fire": (
         "fire rescue", "fire & rescue", "fire and rescue", "fire marshal", "fire marshals", "fire inspector",
         "battalion chief", "battalion #", "engine #", "ladder #", "truck #", "squad #", "rescue #", "tower #",
+        "quint #", "tanker #", "brush #", "hazmat #", "heavy rescue",
         "engine co", "engine company", "ladder company", "truck company", "engine companies",
         "ladder companies", "truck companies", "fire personnel", "hazmat", "haz-mat", "hazmat team",
         "fire crew", "fire crews", "fire units", "volunteer fire", "vfd", "fire district", "county fire",
+        # Apparatus named by kind or by owner, without the word "fire": "a ladder truck came", "a county engine".
+        "ladder truck", "ladder trucks", "aerial truck", "aerial ladder", "pumper", "pumper truck", "brush truck",
+        "brush engine", "county engine", "county engines", "city engine", "engine crew", "truck crew",
+        "cal fire", "calfire", "forestry crew", "wildland crew",
     ),
     "police": (
         "constable", "constables", "constable's office", "precinct", "state police", "state trooper",
@@ -50,6 +55,10 @@ DEFAULT_AGENCY_TERMS: Final[dict[Service, tuple[str, ...]]] = {
         "amr", "american medical response", "rural metro", "acadian ambulance", "falck", "global medical response",
         "medic #", "medic unit", "ambulance service", "ambulance crew", "ems crew", "ems unit", "rescue squad",
         "life flight", "lifeflight", "air ambulance", "careflight", "emt", "emts", "paramedic unit",
+        # Helicopters and the private ambulance companies guards name without the word "ambulance".
+        "medevac", "med evac", "medflight", "med flight", "air evac", "airlift", "air lift", "flight for life",
+        "stat medevac", "medical helicopter", "medstar", "ambulnz", "remsa", "sunstar", "lifestar", "transcare",
+        "gold cross", "priority ems", "medic unit #", "ems unit #", "ambulance #",
     ),
 }
 # fmt: on
@@ -71,17 +80,21 @@ _FUZZY_WORDS: Final[dict[str, Service | None]] = {
     "firefighters": "fire",
     "firefighter": "fire",
     "firemen": "fire",
+    # Six letters: "medicks", "medcis". "medic" alone is a typo away from "media".
+    "medics": "ems",
 }
 # Real words within a typo of a service word: never a misspelling of one.
 _LOOKALIKES: Final = frozenset(
     [
      "policy", "policies", "polite", "politely", "polish", "policed", "officer", "offices", "office", "paramount",
      "ambulatory", "sheriff's", "firefight", "firefights", "fireman", "deputy", "deputize", "deputized", "trooper",
-     "amulance",
+     "amulance", "duties", "troops", "ambiance", "fighters", "medical", "medico", "medicine", "meds",
+     "metrics", "medias", "medici", "melodic", "mimics",
     ]
 )
 _FUZZY_CUTOFF: Final = 80.0
-_FUZZY_MIN_LENGTH: Final = 6
+# Five letters reach "plice" and "polce"; shorter words are too often real words one letter off.
+_FUZZY_MIN_LENGTH: Final = 5
 _OWNER_RE: Final = re.compile(r"(?<!\w)(fire|police)\s+$")
 _SPLIT: Final = str.maketrans(dict.fromkeys(PUNCTUATION.replace("'", ""), " "))
 
@@ -89,6 +102,7 @@ _SPLIT: Final = str.maketrans(dict.fromkeys(PUNCTUATION.replace("'", ""), " "))
 _NAMED_OFFICERS_RE: Final = re.compile(
     r"(?<!\w)(?:officers?|ofc\.?|ofcs\.?|deputy|deputies|sgt\.?|sergeant|trooper|troopers|detective)\s+"
     r"(?P<names>[a-z][a-z'-]+(?:\s*(?:,|and|&)\s*[a-z][a-z'-]+){0,3})\s+"
+    r"(?:(?:eventually|finally|then|later|also|quickly|soon|already|just|both)\s+)?"
     # "took over" is a guard taking a post ("Officer Lee took over post 3"), not police taking a report.
     r"(?:arrived|responded|came|showed\s+up|pulled\s+up|were\s+dispatched|was\s+dispatched|on\s+scene|took(?!\s+over))\b"
 )

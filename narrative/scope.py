@@ -8,12 +8,14 @@ A term does not count when a negation cue ("no", "not", "never", "without", "n't
 for", "no sign of", "free of", "absence of", "ruled out") stands at most MAX_NEGATION_GAP words
 before it in its clause, when a negated predicate follows it ("EMS not called"), or when it is
 hypothetical ("if he returns, call police", "advised the tenant to call 911", "threatened to
-call the cops").
+call the cops", "they need to call 911 first", a rule in the present: "until EMS arrives", or the
+text of a sign or a quoted request: "OR DIAL 911", "'call me an ambulance'").
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from typing import Final
 
@@ -31,6 +33,8 @@ MAX_HYPOTHETICAL_GAP: Final = 8
 # "declined EMS", "refused an ambulance": these verbs negate only their direct object, so that
 # "refused to leave police were called" (no punctuation, as guards type) still counts.
 _MAX_SHORT_CUE_GAP: Final = 1
+# No cue is looked for further back than this many words, whatever the list in between.
+_MAX_WALK: Final = 40
 
 
 # Words (with inner apostrophes: "didn't") and the punctuation that matters for clause scope.
@@ -82,6 +86,19 @@ _DIRECTIVES: Final = word_set(
     "advised advise advising told tell tells telling instructed instruct reminded remind encouraged urged directed"
 )
 _CALL_VERBS: Final = word_set("call contact dial notify phone get summon request")
+# An obligation in the present is a rule, not an event: "they need to call 911 first", "supposed to call police".
+_OBLIGATIONS: Final = word_set("need needs supposed have has")
+# Before a bare call verb: the text of a sign or a quoted request, not a call: "USE #8 OR DIAL 911", "sign says
+# call 911 first", "kept yelling 'call me an ambulance'".
+_INSTRUCTION_LEADS: Final = word_set("or says say reads saying reading")
+_VOCATIVES: Final = word_set("somebody someone anybody anyone everybody y'all guys")
+_QUOTE_MARKS: Final = frozenset("'\"“‘:")
+# "until", "before", "when" and a service in the present: a general rule ("hold pressure until EMS arrives").
+_GENERAL_LEADS: Final = word_set("until till til before when once")
+_GENERAL_PRESENT_RE: Final = re.compile(
+    r"\s+(?:arrives|arrive|gets\s+(?:here|there)|get\s+(?:here|there)|comes|shows\s+up|show\s+up|takes\s+over"
+    r"|is\s+on\s+(?:scene|site)|are\s+on\s+(?:scene|site))\b"
+)
 _CALLED_VERBS: Final = word_set("called dialed dialled phoned contacted notified summoned requested radioed")
 
 # After the term, a negated predicate: "EMS not called", "police were not needed", "fire: none".
@@ -115,6 +132,8 @@ _OWN_PREDICATE_RE: Final = re.compile(
     r"|treated|evaluated|checked|detained|arrested|removed|escorted|pulled\s+up|en\s*route|attended|investigated"
     r"|coming|rising|pouring|billowing)\b"
 )
+# A term that holds its own verb ("an officer came at 0300") is a clause of its own.
+_PREDICATE_IN_TERM_RE: Final = re.compile(r"\b(?:arrived|came|responded|showed\s+up|pulled\s+up|dispatched|took)\b")
 # A whole sentence under a condition: "If he returns, call police." "In an emergency dial 911."
 _CONDITIONAL_SENTENCE_RE: Final = re.compile(
     r"^\W*(?:if|unless|in\s+case|incase|in\s+the\s+event|whenever|should(?!\s+have)"
@@ -129,12 +148,14 @@ class _Clause:
         self.low = low
         self.words = words
         # The index of a term's first word is the count of words before it (terms start a word).
-        self.firsts = [len(_TOKEN_RE.findall(low, 0, start)) for start, _ in term_spans]
+        word_starts = [match.start() for match in _TOKEN_RE.finditer(low)]
+        self.word_starts = word_starts
+        self.firsts = [bisect_left(word_starts, start) for start, _ in term_spans]
         # Word indexes inside a term: they belong to a list ("no smoke or flames") and are not a gap.
         self.listed = frozenset(
             index
-            for first, (start, end) in zip(self.firsts, term_spans, strict=True)
-            for index in range(first, first + len(_TOKEN_RE.findall(low, start, end)))
+            for first, (_, end) in zip(self.firsts, term_spans, strict=True)
+            for index in range(first, bisect_left(word_starts, end))
         )
         self.conditional = _CONDITIONAL_SENTENCE_RE.match(low) is not None
 
@@ -144,7 +165,8 @@ class _Clause:
         gap = 0
         joined = False
         only_list_since_comma = True
-        for index in range(first - 1, -1, -1):
+        # A long list ("smoke, smoke, smoke...") would otherwise be walked again for every term in it.
+        for index in range(first - 1, max(first - _MAX_WALK, 0) - 1, -1):
             word = self.words[index]
             if word in _CLAUSE_BREAKS:
                 break
@@ -169,7 +191,7 @@ class _Clause:
         """The word at `index`, or "" outside the sentence."""
         return self.words[index] if 0 <= index < len(self.words) else ""
 
-    def is_negated(self, end: int, walked: Sequence[tuple[int, int, bool]]) -> bool:
+    def is_negated(self, start: int, end: int, walked: Sequence[tuple[int, int, bool]]) -> bool:
         """A negated predicate after the term, or a negation cue in its clause at most MAX_NEGATION_GAP words before."""
         if _POST_NEGATION_RE.match(self.low, end):
             return True
@@ -188,7 +210,10 @@ class _Clause:
             ):
                 # "No one was home, fire department responded": the cue belongs to another clause.
                 own_clause = joined or any(w not in _NEGATION_CARRIERS for w in between)
-                return not (own_clause and _OWN_PREDICATE_RE.match(self.low, end))
+                own_predicate = _OWN_PREDICATE_RE.match(self.low, end) or _PREDICATE_IN_TERM_RE.search(
+                    self.low, start, end
+                )
+                return not (own_clause and own_predicate)
             if word not in _LIST_WORDS:
                 between.append(word)
         return False
@@ -197,7 +222,7 @@ class _Clause:
         """A condition, a modal, a threat or an instruction governs the term: it did not happen (yet)."""
         if self.conditional or _POST_HYPOTHETICAL_RE.match(self.low, end):
             return True
-        if self.is_directed(first):
+        if self.is_directed(first) or self.is_instruction_text(first) or self.is_general(first, end):
             return True
         for index, _gap, _joined in walked:
             if index in self.listed:
@@ -205,11 +230,28 @@ class _Clause:
             word = self.words[index]
             if word == "case" and self.word(index - 1) == "in":
                 return True
+            if word in _OBLIGATIONS and self.word(index + 1) == "to":
+                return True
             if word in _HYPOTHETICALS or word.endswith("'ll"):
                 after, then = self.word(index + 1), self.word(index + 2)
                 if not (after in _PERCEPTIONS or (after == "have" and then in _PERCEPTIONS)):
                     return True
         return False
+
+    def is_instruction_text(self, first: int) -> bool:
+        """Is the term what a sign or a quoted request says to call ("OR DIAL 911", "'call me an ambulance'")?"""
+        for verb in range(max(first - 3, 0), first + 1):
+            if self.word(verb) in _CALL_VERBS:
+                # "'somebody call the fire department'": the request may name whom it asks.
+                opens = verb - 1 if self.word(verb - 1) in _VOCATIVES else verb
+                lead = self.low[: self.word_starts[opens]].rstrip()[-1:]
+                return lead in _QUOTE_MARKS or self.word(opens - 1) in _INSTRUCTION_LEADS
+        return False
+
+    def is_general(self, first: int, end: int) -> bool:
+        """A service in a rule's present tense: "hold pressure until EMS arrives", "wait until the police get here"."""
+        lead = first - 1 if self.word(first - 1) not in ("the", "a", "an") else first - 2
+        return self.word(lead) in _GENERAL_LEADS and _GENERAL_PRESENT_RE.match(self.low, end) is not None
 
     def is_directed(self, first: int) -> bool:
         """Is the term what someone was told to call ("advised the tenant to call 911")?"""
@@ -228,6 +270,6 @@ def affirmed_terms(low: str, terms: Sequence[Term]) -> list[Term]:
     affirmed = []
     for term, first in zip(terms, clause.firsts, strict=True):
         walked = clause.walk_back(first)
-        if not clause.is_negated(term.end, walked) and not clause.is_hypothetical(first, term.end, walked):
+        if not clause.is_negated(term.start, term.end, walked) and not clause.is_hypothetical(first, term.end, walked):
             affirmed.append(term)
     return affirmed

@@ -158,6 +158,12 @@ _RULES: Final[tuple[_Rule, ...]] = (
           rf"{_DIRECTIONS}\s+(?:the\s+)?(?:police|fire)\s+(?:station|department|dept)"),
     _rule("benign", None, "police",
           r"police\s+(?:academy|auction|scanner|station|stations|headquarters|hq|substation)"),
+    # Signage and reserved places: "POLICE ONLY parking", "reserved for emergency vehicles".
+    _rule("benign", None, "police ambulance ambulances ems fire emergency",
+          r"(?:police|ambulances?|ems|fire\s+(?:dept|department)|emergency(?:\s+vehicles?)?)",
+          r"\s+(?:vehicles?\s+|parking\s+|use\s+)?only\b"),
+    _rule("benign", None, "reserved",
+          r"reserved\s+for\s+(?:the\s+)?(?:police|ems|ambulances?|fire\s+(?:dept|department)|emergency\s+vehicles?)"),
     _rule("benign", None, "sheriff sheriffs", r"sheriff'?s?\s+sale"),
     _rule("benign", None, "deputy", r"deputy\s+(?:manager|director|supervisor|head|principal|mayor)"),
     # Places named after a service, on hospital and municipal sites: "patrolled the ambulance bay".
@@ -179,6 +185,10 @@ _RULES: Final[tuple[_Rule, ...]] = (
           r"|brigade|service|squad|units?|apparatus|personnel|captain|company)\b"),
     # "FD", "AFD", "LAFD", "FDNY", "F.D.": a prefix of up to four letters names the city.
     _rule("named", "fire", "*fd fdny f.d", r"(?:[a-z]{0,4}fd(?:ny)?\b|f\.d\b\.?)"),
+    # A crew named by its station: "crew from Station 9", "Station 4's engine", "station 12 guys".
+    _rule("named", "fire", "station",
+          r"(?:crews?|engines?|trucks?|units?|firefighters|guys|apparatus)\s+(?:from|of)\s+(?:fire\s+)?station\s*#?\s*\d+\b",
+          r"|(?:fire\s+)?station\s*#?\s*\d+(?:'s)?\s+(?:crews?|engines?|trucks?|firefighters|guys)\b"),
     _rule("named", "fire", "engine ladder battalion",
           # Not "a ladder 6 ft tall".
           r"(?:engine|ladder|battalion)\s*(?:co(?:mpany)?\.?\s*)?#?\d+\b(?!\s*(?:ft|feet|foot|in|inch|'|\"))",
@@ -188,8 +198,13 @@ _RULES: Final[tuple[_Rule, ...]] = (
     _rule("named", "fire", "burnt burned burning burn",
           r"(?:burnt|burned|burning)\s+smell\b|smell\s+of\s+(?:something\s+)?burn(?:ing|t)\b"),
     # -- police.
-    _rule("named", "police", "police",
-          r"police(?:\s+(?:officers?|department|dept|cars?|cruisers?|units?|vehicles?|report))?\b"),
+    _rule("named", "police", "police policeman policemen policewoman policewomen",
+          r"police(?:(?:wo)?m[ae]n|\s+(?:officers?|department|dept|cars?|cruisers?|units?|vehicles?|report))?\b"),
+    _rule("named", "police", "patrolman patrolmen patrolwoman patrolwomen lawman", r"(?:patrol(?:wo)?m[ae]n|lawman)\b"),
+    # "An officer came at 0300": one officer, not ours ("a relief officer", "a security officer" do not match).
+    _rule("named", "police", "officer officers",
+          r"(?:an?|one|two|three|four|another|\d)\s+officers?\s+(?:\S+\s+){0,2}?(?:arrived|came|responded",
+          r"|showed\s+up|pulled\s+up|was\s+dispatched|were\s+dispatched|took\s+(?:a\s+|the\s+)?report)"),
     # "PD", "APD", "NYPD", "LVMPD", "P.D.". "upd" is a typed "update", not a police department.
     _rule("named", "police", "*pd p.d", r"(?!upd\b)(?:[a-z]{0,4}pd\b|p\.d\b\.?)"),
     _rule("named", "police", "cop cops squad enforcement trooper troopers state highway detective detectives swat "
@@ -212,8 +227,21 @@ _RULES: Final[tuple[_Rule, ...]] = (
           r"medical\s+(?:emergency|emergencies|response|responders?|team|call|units?|assistance|attention)\b"),
     _rule("named", "ems", "hospital er e.r emergency medical care trauma",
           r"(?:transported|taken|rushed|brought|transferred|carried|sent)\s+(?:\S+\s+){0,3}?",
-          r"to\s+(?:the\s+|a\s+)?(?:hospital|er|e\.r\b\.?|emergency\s+room|medical\s+center|urgent\s+care",
+          # "to the hospital", "to Mercy General Hospital", "to St. Joseph's hospital".
+          r"to\s+(?:the\s+|a\s+)?(?:[\w.'-]+\s+){0,3}?(?:hospital|er|e\.r\b\.?|emergency\s+room|medical\s+center|urgent\s+care",
           r"|trauma\s+center)\b"),
+    # Someone transported to a named place is a patient ("transported to Mercy at 0415"); to a jail or a
+    # station, a prisoner (police); goods are "moved", "shipped" or "delivered".
+    _rule("named", "ems", "transported",
+          r"(?:was|were|got|been|being|is|are)\s+(?:\w+\s+)?transported\s+(?:\w+\s+)?to\s+",
+          r"(?!(?:the\s+|a\s+|county\s+|city\s+)?(?:jail|station|precinct|detention|holding|juvenile|lock-?up|police",
+          r"|booking|sheriff|prison|dock|warehouse|yard|lot|storage|bank|vault)\b)[a-z]"),
+    # A numbered unit arriving is a patrol car's call sign ("Unit 2341 arrived 0422"); an apartment does not arrive,
+    # and a company's own rover is named as such ("rover unit 3", "mobile unit 2").
+    _rule("named", "police", "unit car",
+          r"(?<!rover\s)(?<!mobile\s)(?<!patrol\s)(?<!our\s)(?<!security\s)(?<!supervisor\s)",
+          r"(?:unit|car)\s*#?\s*\d{3,5}[a-z]?\s+(?:(?:then|finally|eventually|quickly|soon)\s+)?",
+          r"(?:arrived|responded|pulled\s+up|showed\s+up|was\s+on\s+scene|on\s+scene|was\s+dispatched)\b"),
     _rule("named", "ems", "hospitalized hospitalised cpr narcan naloxone overdose overdosed overdoses overdosing od'd "
           "unconscious unresponsive breathing pulse seizure seizures cardiac heart",
           r"(?:hospitali[sz]ed|cpr|narcan|naloxone|overdos(?:e|ed|es|ing)|od'd|unconscious|unresponsive",

@@ -1,11 +1,18 @@
 """The emergency detector against labelled narratives (tests/narrative/corpus/): the issue 10 targets.
 
-`dev` is the development corpus (tuned on): it must meet the targets. Each held-out set was written
-after the fixes of its time and run once before any further change; `heldout` to `heldout4` then had
-the general gaps they showed fixed, so they must meet the targets now. `heldout5` was never tuned on
-and does not meet them (recall 93.3 %, false alarms 14.6 %, lowest F1 0.868 when written): its floors
-below are those measured figures, so that a change cannot quietly lose ground on unseen text.
-bench/bench_narrative.py prints all the figures, before and after.
+Every corpus here has been tuned on and must meet the targets: `dev`, `dev2` and `dev3` are development sets;
+each held-out set was written after the fixes of its time and run once before any further change,
+and then had the general gaps it showed fixed. `heldout5` was unseen until the dev2 pass (its first
+run: recall 93.3 %, false alarms 14.6 %, lowest F1 0.868); that pass tuned on it, so it no longer
+measures unseen text either. `heldout6` (274 narratives, written independently by someone who never saw
+the detector) was unseen until the dev3 pass; its first run: recall 93.6 % (132/141), false alarms
+12.5 % (14/112), F1 fire 0.929 / police 0.867 / EMS 0.902, median 1.08 ms (before issue 10: recall
+94.3 %, false alarms 65.2 %). The dev3 pass tuned on it. `heldout7` (261, written independently after
+the dev3 pass, in other settings' jargon: hospital, casino, transit, refinery, stadium, marina) was never
+tuned on and does NOT meet the targets: recall 95.6 % (129/135), false alarms 19.8 % (21/106), F1 fire
+0.931 / police 0.835 / EMS 0.883 (before issue 10: 94.1 %, 67.9 %). Its floors below are those measured
+figures, so that a change cannot quietly lose ground on unseen text. The provenance of each file is in corpus/README.md;
+the bench prints the figures.
 """
 
 import json
@@ -20,6 +27,15 @@ from tests.narrative.corpus import generate_dev
 TARGET_RECALL = 0.97
 TARGET_FALSE_ALARMS = 0.10
 TARGET_F1 = 0.92
+# name: the fewest narratives the file holds.
+TUNED_ON = {
+    "dev": 500, "dev2": 150, "dev3": 40, "heldout": 100, "heldout2": 100, "heldout3": 100, "heldout4": 100,
+    "heldout5": 100, "heldout6": 270,
+}  # fmt: skip
+# Never tuned on: the measured first-run figures as floors (recall, false alarms, lowest F1).
+UNSEEN_FLOORS = {"heldout7": (0.955, 0.20, 0.83)}
+KINDS = {"positive", "routine", "hard_negative"}
+FIELDS = {"id", "text", "services", "kind", "tag"}
 
 
 def detector(text):
@@ -27,10 +43,11 @@ def detector(text):
     return {m.service for m in mentions if m.status == "attended"}, {m.service for m in mentions}
 
 
-def test_the_development_corpus_meets_the_targets():
-    # given 500+ labelled narratives / when the detector reads each
-    records = load("dev")
-    assert len(records) >= 500
+@pytest.mark.parametrize("name", sorted(TUNED_ON))
+def test_every_tuned_on_corpus_meets_the_targets(name):
+    # given a labelled corpus / when the detector reads each narrative
+    records = load(name)
+    assert len(records) >= TUNED_ON[name]
     result = score(detector, records)
     # then it finds nearly every attended emergency and almost never cries wolf on a mere mention
     assert result.recall >= TARGET_RECALL, result.errors[:10]
@@ -39,30 +56,35 @@ def test_the_development_corpus_meets_the_targets():
         assert result.f1(service) >= TARGET_F1, (service, result.errors[:10])
 
 
+@pytest.mark.parametrize("name", sorted(UNSEEN_FLOORS))
+def test_unseen_narratives_keep_their_first_run_figures(name):
+    recall, false_alarms, lowest_f1 = UNSEEN_FLOORS[name]
+    result = score(detector, load(name))
+    assert result.recall >= recall, result.errors[:10]
+    assert result.false_alarm_rate <= false_alarms, result.errors[:10]
+    assert min(result.f1(service) for service in SERVICES) >= lowest_f1, result.errors[:10]
+
+
+def test_every_corpus_is_tuned_on_or_has_unseen_floors():
+    assert {path.stem for path in CORPUS_DIR.glob("*.jsonl")} == set(TUNED_ON) | set(UNSEEN_FLOORS)
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS_DIR.glob("*.jsonl")), ids=lambda path: path.stem)
+def test_every_corpus_line_is_a_well_formed_labelled_case(path):
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert [record["id"] for record in records] == [f"{path.stem}-{index:04d}" for index in range(len(records))]
+    for record in records:
+        assert FIELDS <= set(record) <= {*FIELDS, "style"}, record  # dev names how each was varied
+        assert record["kind"] in KINDS, record
+        assert record["services"] == sorted(set(record["services"]) & set(SERVICES)), record
+        # A positive says some service came; a routine report or a hard negative says none did.
+        assert bool(record["services"]) == (record["kind"] == "positive"), record
+
+
 def test_every_hard_negative_kind_of_the_issue_is_in_the_corpus():
     tags = {record["tag"] for record in load("dev") if record["kind"] == "hard_negative"}
     kinds = {"not_attending", "equipment", "historical", "negated", "hypothetical", "training", "number_911", "name"}
     assert kinds <= tags
-
-
-@pytest.mark.parametrize(
-    ("name", "recall", "false_alarms", "f1"),
-    [
-        pytest.param("heldout", 0.97, 0.10, 0.92, id="heldout-fixed-after-its-first-run"),
-        pytest.param("heldout2", 0.97, 0.10, 0.92, id="heldout2-fixed-after-its-first-run"),
-        pytest.param("heldout3", 0.97, 0.10, 0.92, id="heldout3-fixed-after-its-first-run"),
-        pytest.param("heldout4", 0.97, 0.10, 0.92, id="heldout4-fixed-after-its-first-run"),
-        # Never tuned on: the measured figures (recall 0.933, false alarms 0.146, lowest F1 0.868) as floors.
-        pytest.param("heldout5", 0.93, 0.15, 0.86, id="heldout5-unseen"),
-    ],
-)
-def test_held_out_narratives_keep_their_figures(name, recall, false_alarms, f1):
-    records = load(name)
-    assert len(records) >= 100
-    result = score(detector, records)
-    assert result.recall >= recall
-    assert result.false_alarm_rate <= false_alarms
-    assert min(result.f1(service) for service in SERVICES) >= f1
 
 
 def test_the_development_corpus_is_what_its_generator_writes():

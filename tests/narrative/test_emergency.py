@@ -242,7 +242,13 @@ def test_any_text_is_read_without_error_and_mentions_quote_it(text):
         assert mention.sentence in text
 
 
-def test_a_long_narrative_is_read_quickly():
+# Speed is measured by bench/bench_narrative.py, not here: these only guard against a hang. Catastrophic
+# backtracking in a regex takes minutes on such input, so a bound of seconds cannot fail on a loaded machine
+# and still catches it.
+HANG_GUARD_SECONDS = 10
+
+
+def test_a_long_narrative_dense_with_terms_is_read_whole():
     # Two thousand characters dense with terms, negations and benign compounds: the worst case.
     dense = (
         "At 2310 tenant in unit 305 saw smoke coming from the dumpster; I checked, no sign of fire and no flames. "
@@ -250,20 +256,26 @@ def test_a_long_narrative_is_read_quickly():
         "called. Police not required. Fire lane clear, fire exits checked, smoke detector battery replaced. "
     )
     text = (dense * 10)[:2000]
-    find_emergency_mentions(text)  # warm up the regex cache
     started = time.perf_counter()
-    for _ in range(20):
-        find_emergency_mentions(text)
-    per_call = (time.perf_counter() - started) / 20
-    # A generous bound (a loaded CI runner); it catches catastrophic backtracking, not microseconds.
-    assert per_call < 0.05
+    mentions = find_emergency_mentions(text)
+    assert time.perf_counter() - started < HANG_GUARD_SECONDS
+    assert attended_services(mentions) == ["fire"]
+    assert {m.sentence for m in mentions if m.status == "attended"} >= {
+        "Tenant had called 911, Fire department (Engine 12) arrived at 2318 and put it out"
+    }
 
 
-@pytest.mark.parametrize("filler", ["fire ", "officers ", "transported ", "fire alarm ", "smoke , ", "no "])
+@pytest.mark.parametrize(
+    "filler",
+    [
+        "fire ", "officers ", "transported ", "fire alarm ", "smoke , ", "no ", "unit 2341 ", "crew from station 9 ",
+        "was transported to ", "police bomb squad ", "call ", "'somebody call ", "until ems ",
+    ],
+)  # fmt: skip
 def test_repetitive_input_does_not_backtrack(filler):
     started = time.perf_counter()
     find_emergency_mentions(filler * 500)
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < HANG_GUARD_SECONDS
 
 
 # --- issue 10: mentions read in context -------------------------------------------------------
