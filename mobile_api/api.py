@@ -4,7 +4,7 @@ from ninja import NinjaAPI
 
 from mobile_api.auth import DeviceTokenAuth
 from mobile_api.errors import install_error_handlers
-from mobile_api.routers import auth, field, incidents, notices, pings, shifts
+from mobile_api.routers import auth, dispatches, field, incidents, notices, pings, shifts
 
 api = NinjaAPI(
     title="GuardOps mobile API",
@@ -30,3 +30,4 @@ api.add_router("", pings.router)
 api.add_router("", incidents.router)
 api.add_router("", field.router)
 api.add_router("", notices.router)
+api.add_router("", dispatches.router)
