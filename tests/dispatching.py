@@ -22,7 +22,11 @@ ON_FILE = "+1 404 555 0101"
 def on_shift(*, post: Any, guard: Any = None) -> Shift:
     """A shift in progress now at `post`, clocked in an hour ago."""
     shift = factories.ShiftFactory(post=post, **({"guard": guard} if guard is not None else {}))
-    shift.status, shift.clock_in_at, shift.clock_in_location = ShiftStatus.IN_PROGRESS, shift.scheduled_start, geo.INSIDE_CENTER
+    shift.status, shift.clock_in_at, shift.clock_in_location = (
+        ShiftStatus.IN_PROGRESS,
+        shift.scheduled_start,
+        geo.INSIDE_CENTER,
+    )
     shift.save()
     return shift
 

@@ -57,9 +57,7 @@ def service_requests_visible(
 ) -> QuerySet[ServiceRequest]:
     """Requests on the viewer's sites, newest first, narrowed by the filters given."""
     scope.require_operations("service requests")
-    rows = filter_given(
-        ServiceRequest.objects.for_scope(scope), status=status, site_id=site_id, priority=priority
-    )
+    rows = filter_given(ServiceRequest.objects.for_scope(scope), status=status, site_id=site_id, priority=priority)
     if open_only:
         rows = rows.filter(status__in=OPEN_STATUSES)
     return _select(rows)
@@ -175,9 +173,7 @@ def second_callback(*, request: ServiceRequest) -> SecondCallback:
 
 def shifts_dispatchable(*, request: ServiceRequest, now: datetime) -> QuerySet[Shift]:
     """Guards clocked in now at the request's site, then at the client's other sites (those need a reason)."""
-    here_first = Case(
-        When(post__site_id=request.site_id, then=Value(0)), default=Value(1), output_field=IntegerField()
-    )
+    here_first = Case(When(post__site_id=request.site_id, then=Value(0)), default=Value(1), output_field=IntegerField())
     return (
         Shift.objects.for_client(request.site.client_id)
         .filter(status=ShiftStatus.IN_PROGRESS, scheduled_end__gt=now, post__site__is_active=True)

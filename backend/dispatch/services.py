@@ -142,9 +142,7 @@ def service_request_create(*, by: User, data: NewServiceRequest) -> ServiceReque
         raise ValidationFailed(f"Pick a unit of {site.name}.", code="unit_not_of_site", field="unit")
     location_text = _text(data.location_text, field="location_text", max_length=200)
     if data.unit is None and not location_text:
-        raise ValidationFailed(
-            "Say where on the site: a unit, or in words.", code="required", field="location_text"
-        )
+        raise ValidationFailed("Say where on the site: a unit, or in words.", code="required", field="location_text")
     number = _number(number, field="callback_number")
     request = ServiceRequest(
         site=site,
@@ -267,7 +265,9 @@ def service_request_dispatch(
     )  # type: ignore[assignment]
     if shift is None or shift.status != ShiftStatus.IN_PROGRESS or shift.scheduled_end <= now:
         raise ValidationFailed(
-            "Pick a guard who is clocked in now at one of this client's sites.", code="shift_not_eligible", field="shift"
+            "Pick a guard who is clocked in now at one of this client's sites.",
+            code="shift_not_eligible",
+            field="shift",
         )
     dispatch_reason = _text(reason, field="reason", max_length=2000)
     if shift.post.site_id != request.site_id and not dispatch_reason:
@@ -277,7 +277,9 @@ def service_request_dispatch(
             field="reason",
         )
     request.guard, request.shift, request.dispatch_reason = shift.guard, shift, dispatch_reason
-    request.second_callback_required = second_callback_needed(request=request, company_id=request.site.client.company_id)
+    request.second_callback_required = second_callback_needed(
+        request=request, company_id=request.site.client.company_id
+    )
     request.status, request.dispatched_at, request.dispatched_by = RequestStatus.DISPATCHED, now, by
     request.save()
     text = f"Sent {shift.guard} ({shift.post})."
@@ -356,7 +358,9 @@ def dispatch_arrive(*, guard: User, request_id: int, position: Fix) -> tuple[Ser
     if request.status in (RequestStatus.ARRIVED, RequestStatus.COMPLETED):
         if not _same_arrival(request, position):
             raise Conflict(
-                "Your arrival was already recorded with another position.", code="idempotency_conflict", field="position"
+                "Your arrival was already recorded with another position.",
+                code="idempotency_conflict",
+                field="position",
             )
         return request, False
     if request.status == RequestStatus.DISPATCHED:

@@ -47,9 +47,7 @@ def dispatch_list(request: HttpRequest) -> Any:
     return [dispatch_out(row) for row in dispatches_for_guard(guard=guard_of(request))[:LIST_LIMIT]]
 
 
-@router.get(
-    "/dispatches/{dispatch_id}", response={200: DispatchDetailOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-)
+@router.get("/dispatches/{dispatch_id}", response={200: DispatchDetailOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def dispatch_detail(request: HttpRequest, dispatch_id: DispatchId) -> Any:
     """One of your dispatches, with whether a second callback is required on arrival and its state."""
     return _detail(dispatch_get_for_guard(guard=guard_of(request), request_id=dispatch_id))
@@ -75,7 +73,9 @@ def dispatch_accept_view(request: HttpRequest, response: HttpResponse, dispatch_
         + " The same step with another position is 409 `idempotency_conflict`."
     ),
 )
-def dispatch_arrive_view(request: HttpRequest, response: HttpResponse, dispatch_id: DispatchId, payload: ArriveIn) -> Any:
+def dispatch_arrive_view(
+    request: HttpRequest, response: HttpResponse, dispatch_id: DispatchId, payload: ArriveIn
+) -> Any:
     return _step(
         response, dispatch_arrive(guard=guard_of(request), request_id=dispatch_id, position=payload.position.to_fix())
     )

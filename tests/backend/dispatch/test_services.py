@@ -369,7 +369,8 @@ def test_a_p1_not_accepted_within_2_minutes_is_late_and_listed_on_the_board(tena
     late = late_step(request, now=now + timedelta(minutes=3))
     rows = dispatches_late(scope=scope_for(tenant.manager), now=now + timedelta(minutes=3))
 
-    assert late is not None and late.step == "accept"
+    assert late is not None
+    assert late.step == "accept"
     assert [row.request.pk for row in rows] == [request.pk]
     assert rows[0].minutes_late in (0, 1)
 
