@@ -13,22 +13,15 @@ from backend.dispatch.services import (
     service_request_create,
     service_request_dispatch,
 )
-from backend.staffing.models import Shift, ShiftStatus
-from tests import factories, geo
+from backend.staffing.models import Shift
+from tests.console.live_helpers import shift_on_now
 
 ON_FILE = "+1 404 555 0101"
 
 
 def on_shift(*, post: Any, guard: Any = None) -> Shift:
     """A shift in progress now at `post`, clocked in an hour ago."""
-    shift = factories.ShiftFactory(post=post, **({"guard": guard} if guard is not None else {}))
-    shift.status, shift.clock_in_at, shift.clock_in_location = (
-        ShiftStatus.IN_PROGRESS,
-        shift.scheduled_start,
-        geo.INSIDE_CENTER,
-    )
-    shift.save()
-    return shift
+    return shift_on_now(post=post, guard=guard)
 
 
 def new_request(*, tenant: Any, by: Any = None, **fields: Any) -> ServiceRequest:

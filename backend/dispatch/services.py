@@ -172,12 +172,13 @@ def service_request_create(*, by: User, data: NewServiceRequest) -> ServiceReque
 
 
 def _locked(request: ServiceRequest) -> ServiceRequest:
-    return (
+    locked: ServiceRequest = (
         ServiceRequest.objects.select_for_update(of=("self",))
         .select_related("site__client", "unit", "requester_contact", "guard", "shift__post")
         .defer("site__geofence")
         .get(pk=request.pk)
     )
+    return locked
 
 
 def _require_status(request: ServiceRequest, allowed: tuple[str, ...], doing: str) -> None:
@@ -256,19 +257,20 @@ def service_request_dispatch(
     gate = callback_gate(request=request)
     if not gate.open:
         raise CallbackRequired(gate.refusal(), extra={"reasons": list(gate.reasons)})
-    shift = (
+    eligible: Shift | None = (
         Shift.objects.for_client(request.site.client_id)
         .select_related("guard", "post__site")
         .defer("post__site__geofence")
         .filter(pk=shift.pk)
         .first()
-    )  # type: ignore[assignment]
-    if shift is None or shift.status != ShiftStatus.IN_PROGRESS or shift.scheduled_end <= now:
+    )
+    if eligible is None or eligible.status != ShiftStatus.IN_PROGRESS or eligible.scheduled_end <= now:
         raise ValidationFailed(
             "Pick a guard who is clocked in now at one of this client's sites.",
             code="shift_not_eligible",
             field="shift",
         )
+    shift = eligible
     dispatch_reason = _text(reason, field="reason", max_length=2000)
     if shift.post.site_id != request.site_id and not dispatch_reason:
         raise ValidationFailed(
@@ -326,7 +328,7 @@ ARRIVAL_KEY = "dispatch:{pk}:"
 def _arrival_distance(request: ServiceRequest, fix: Fix) -> tuple[float, bool, str]:
     """Metres from where the guard should be, whether that counts as not there, and what it was measured against."""
     if request.unit is not None:
-        unit = Unit.objects.filter(pk=request.unit_id).annotate(d=Distance("location", fix_point(fix))).get()
+        unit = Unit.objects.filter(pk=request.unit.pk).annotate(d=Distance("location", fix_point(fix))).get()
         metres = float(unit.d.m)
         allowance = min(fix.accuracy_m, ACCURACY_ALLOWANCE_M)
         return metres, metres - allowance > UNIT_ARRIVAL_RADIUS_M, unit.label
