@@ -17,11 +17,11 @@ from tests.dispatching import ON_FILE, dispatched, new_request
 pytestmark = pytest.mark.django_db
 
 
-def _position(point, accuracy_m: float = 8.0) -> dict:
+def _position(point, accuracy_m: float = 8.0) -> dict[str, object]:
     return {"lat": point.y, "lon": point.x, "accuracy_m": accuracy_m, "recorded_at": timezone.now().isoformat()}
 
 
-def _callback(outcome: str = "reached", **fields) -> dict:
+def _callback(outcome: str = "reached", **fields) -> dict[str, object]:
     return {
         "id": str(uuid.uuid4()),
         "number_dialled": ON_FILE,
