@@ -12,21 +12,11 @@ from datetime import datetime
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 
-from backend.accounts.models import Role, User
+from backend.accounts.models import Company, Role, User
+from backend.dispatch import services as dispatch
 from backend.dispatch.models import CallbackOutcome, ServiceRequest, SiteDispatchPolicy, Source
-from backend.dispatch.services import (
-    GuardCallback,
-    NewServiceRequest,
-    dispatch_accept,
-    dispatch_arrive,
-    dispatch_callback,
-    dispatch_complete,
-    service_request_callback_log,
-    service_request_cancel,
-    service_request_create,
-    service_request_dispatch,
-)
-from backend.staffing.models import Shift, ShiftStatus
+from backend.staffing.models import ShiftStatus
+from backend.staffing.selectors import shifts_in_progress
 from geofence.fixes import Fix
 
 # (demo note, kind, priority, source, how far it goes)
@@ -43,11 +33,11 @@ DEMO_REQUESTS = (
 STEPS = ("new", "callback_pending", "ready", "dispatched", "accepted", "arrived", "completed")
 
 
-def dispatch_demo(*, guards: list[User], manager: User, now: datetime) -> None:
+def dispatch_demo(*, company: Company, guards: list[User], manager: User, now: datetime) -> None:
     shift = (
-        Shift.objects.filter(guard__in=guards, status=ShiftStatus.IN_PROGRESS, scheduled_end__gt=now)
+        shifts_in_progress(company=company, at=now)
+        .filter(guard__in=guards, status=ShiftStatus.IN_PROGRESS)
         .select_related("guard", "post__site__client")
-        .order_by("scheduled_start")
         .first()
     )
     if shift is None:
@@ -65,33 +55,35 @@ def dispatch_demo(*, guards: list[User], manager: User, now: datetime) -> None:
     for note, kind, priority, source, goal in DEMO_REQUESTS:
         if ServiceRequest.objects.filter(site=site, notes=note).exists():
             continue
-        data = NewServiceRequest(
+        data = dispatch.NewServiceRequest(
             site=site, kind=kind, priority=priority, source=source, location_text="Front gate",
             requester_contact=contact, callback_number=contact.phone, notes=note,
         )  # fmt: skip
-        request = service_request_create(by=manager, data=data)
+        request = dispatch.service_request_create(by=manager, data=data)
         if goal == "cancelled":
-            service_request_cancel(request=request, by=manager, reason="Resident found the key.")
+            dispatch.service_request_cancel(request=request, by=manager, reason="Resident found the key.")
             continue
         reach = STEPS.index(goal)
         if reach >= STEPS.index("callback_pending"):
-            service_request_callback_log(
+            dispatch.service_request_callback_log(
                 request=request, by=manager, number_dialled=contact.phone, outcome=CallbackOutcome.VOICEMAIL
             )
         if reach >= STEPS.index("ready"):
-            service_request_callback_log(
+            dispatch.service_request_callback_log(
                 request=request, by=manager, number_dialled=contact.phone, outcome=CallbackOutcome.REACHED
             )
         if reach >= STEPS.index("dispatched"):
-            service_request_dispatch(request=request, by=manager, shift=shift, now=now)
+            dispatch.service_request_dispatch(request=request, by=manager, shift=shift, now=now)
         if reach >= STEPS.index("accepted"):
-            dispatch_accept(guard=shift.guard, request_id=request.pk)
+            dispatch.dispatch_accept(guard=shift.guard, request_id=request.pk)
         if reach >= STEPS.index("arrived"):
             fix = Fix(recorded_at=timezone.now(), lon=centre.x, lat=centre.y, accuracy_m=8.0)
-            dispatch_arrive(guard=shift.guard, request_id=request.pk, position=fix)
+            dispatch.dispatch_arrive(guard=shift.guard, request_id=request.pk, position=fix)
         if reach >= STEPS.index("completed"):
-            call = GuardCallback(
+            call = dispatch.GuardCallback(
                 id=uuid.uuid4(), number_dialled=contact.phone, outcome=CallbackOutcome.REACHED, at=timezone.now()
             )
-            dispatch_callback(guard=shift.guard, request_id=request.pk, data=call)
-            dispatch_complete(guard=shift.guard, request_id=request.pk, note="Walked the resident to their car.")
+            dispatch.dispatch_callback(guard=shift.guard, request_id=request.pk, data=call)
+            dispatch.dispatch_complete(
+                guard=shift.guard, request_id=request.pk, note="Walked the resident to their car."
+            )

@@ -47,6 +47,15 @@ def _select(rows: QuerySet[ServiceRequest]) -> QuerySet[ServiceRequest]:
     )
 
 
+def _one(rows: QuerySet[ServiceRequest], *, request_id: int, lock: bool) -> ServiceRequest:
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    row = rows.filter(pk=request_id).first()
+    if row is None:
+        raise ServiceRequestNotFound
+    return row
+
+
 def service_requests_visible(
     *,
     scope: Scope,
@@ -65,13 +74,7 @@ def service_requests_visible(
 
 def service_request_get_visible(*, scope: Scope, request_id: int, lock: bool = False) -> ServiceRequest:
     """One request on the viewer's sites; another company's or site's is ServiceRequestNotFound."""
-    rows = service_requests_visible(scope=scope)
-    if lock:
-        rows = rows.select_for_update(of=("self",))
-    row = rows.filter(pk=request_id).first()
-    if row is None:
-        raise ServiceRequestNotFound
-    return row
+    return _one(service_requests_visible(scope=scope), request_id=request_id, lock=lock)
 
 
 def dispatches_for_guard(*, guard: User) -> QuerySet[ServiceRequest]:
@@ -85,13 +88,7 @@ def dispatches_for_guard(*, guard: User) -> QuerySet[ServiceRequest]:
 
 def dispatch_get_for_guard(*, guard: User, request_id: int, lock: bool = False) -> ServiceRequest:
     """One of the guard's own dispatches; anybody else's (or an undispatched request) is ServiceRequestNotFound."""
-    rows = dispatches_for_guard(guard=guard).order_by()
-    if lock:
-        rows = rows.select_for_update(of=("self",))
-    row = rows.filter(pk=request_id).first()
-    if row is None:
-        raise ServiceRequestNotFound
-    return row
+    return _one(dispatches_for_guard(guard=guard).order_by(), request_id=request_id, lock=lock)
 
 
 # --- The callback gate ----------------------------------------------------------------

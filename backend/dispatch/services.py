@@ -186,6 +186,14 @@ def _require_status(request: ServiceRequest, allowed: tuple[str, ...], doing: st
         raise RequestNotOpen(f"This request is {request.get_status_display().lower()}: it cannot be {doing} now.")
 
 
+def _dispatcher_step(request: ServiceRequest, *, by: User, allowed: tuple[str, ...], doing: str) -> ServiceRequest:
+    """The request under its row lock, once `by` may act on it and its status allows `doing`."""
+    locked = _locked(request)
+    _check_dispatcher(by=by, request=locked)
+    _require_status(locked, allowed, doing)
+    return locked
+
+
 # --- Callbacks before dispatch (the console) ----------------------------------------------
 
 
@@ -194,9 +202,7 @@ def service_request_callback_log(
     *, request: ServiceRequest, by: User, number_dialled: str, outcome: str, note: str = "", at: datetime | None = None
 ) -> CallbackAttempt:
     """Record a dispatcher's security callback; one that reached a person opens the gate."""
-    request = _locked(request)
-    _check_dispatcher(by=by, request=request)
-    _require_status(request, UNDISPATCHED_STATUSES, "called back before dispatch")
+    request = _dispatcher_step(request, by=by, allowed=UNDISPATCHED_STATUSES, doing="called back before dispatch")
     attempt = CallbackAttempt.objects.create(
         request=request,
         at=at or timezone.now(),
@@ -223,9 +229,7 @@ def service_request_callback_log(
 @transaction.atomic
 def service_request_mark_suspicious(*, request: ServiceRequest, by: User, reason: str) -> ServiceRequest:
     """A dispatcher's doubt about the request: it then needs a callback that reaches a person."""
-    request = _locked(request)
-    _check_dispatcher(by=by, request=request)
-    _require_status(request, UNDISPATCHED_STATUSES, "marked suspicious")
+    request = _dispatcher_step(request, by=by, allowed=UNDISPATCHED_STATUSES, doing="marked suspicious")
     if request.suspicious:
         return request
     request.suspicious = True
@@ -251,9 +255,7 @@ def service_request_dispatch(
     other shift (another client's, another company's, not clocked in) is refused.
     """
     now = now or timezone.now()
-    request = _locked(request)
-    _check_dispatcher(by=by, request=request)
-    _require_status(request, UNDISPATCHED_STATUSES, "dispatched")
+    request = _dispatcher_step(request, by=by, allowed=UNDISPATCHED_STATUSES, doing="dispatched")
     gate = callback_gate(request=request)
     if not gate.open:
         raise CallbackRequired(gate.refusal(), extra={"reasons": list(gate.reasons)})
@@ -295,9 +297,7 @@ def service_request_dispatch(
 
 @transaction.atomic
 def service_request_cancel(*, request: ServiceRequest, by: User, reason: str) -> ServiceRequest:
-    request = _locked(request)
-    _check_dispatcher(by=by, request=request)
-    _require_status(request, OPEN_STATUSES, "cancelled")
+    request = _dispatcher_step(request, by=by, allowed=OPEN_STATUSES, doing="cancelled")
     request.cancel_reason = _text(reason, field="reason", max_length=2000, required=True, what="A reason")
     request.status, request.cancelled_at, request.cancelled_by = RequestStatus.CANCELLED, timezone.now(), by
     request.save()

@@ -9,6 +9,7 @@ the page again with the service's refusal beside the form (the gate is the servi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
@@ -242,61 +243,65 @@ def request_detail(request: ConsoleRequest, request_id: int) -> HttpResponse:
     return _request_page(request, service_request_get_visible(scope=request.scope, request_id=request_id))
 
 
+def _act(
+    request: ConsoleRequest,
+    request_id: int,
+    *,
+    slot: str,
+    make_form: Callable[[ServiceRequest], forms.Form],
+    act: Callable[[ServiceRequest, dict[str, Any]], str],
+) -> HttpResponse:
+    """One action on a request: its form, the service, then back to the page (or the page with the refusal)."""
+    service_request = service_request_get_visible(scope=request.scope, request_id=request_id)
+    form = make_form(service_request)
+    if not form.is_valid():
+        return _request_page(request, service_request, 422, **{slot: form})
+    try:
+        done = act(service_request, form.cleaned_data)
+    except ApplicationError as error:
+        return _request_page(request, service_request, refusal_on_form(form, error), **{slot: form})
+    messages.success(request, done)
+    return _back(service_request)
+
+
 @console_view
 @require_POST
 def request_callback(request: ConsoleRequest, request_id: int) -> HttpResponse:
-    service_request = service_request_get_visible(scope=request.scope, request_id=request_id)
-    form = CallbackForm(request.POST)
-    if not form.is_valid():
-        return _request_page(request, service_request, 422, callback_form=form)
-    try:
-        attempt = service_request_callback_log(request=service_request, by=request.user, **form.cleaned_data)
-    except ApplicationError as error:
-        return _request_page(request, service_request, refusal_on_form(form, error), callback_form=form)
-    messages.success(request, f"Callback logged: {attempt.get_outcome_display().lower()}.")
-    return _back(service_request)
+    def act(service_request: ServiceRequest, data: dict[str, Any]) -> str:
+        attempt = service_request_callback_log(request=service_request, by=request.user, **data)
+        return f"Callback logged: {attempt.get_outcome_display().lower()}."
+
+    return _act(request, request_id, slot="callback_form", make_form=lambda _: CallbackForm(request.POST), act=act)
 
 
 @console_view
 @require_POST
 def request_suspicious(request: ConsoleRequest, request_id: int) -> HttpResponse:
-    service_request = service_request_get_visible(scope=request.scope, request_id=request_id)
-    form = SuspiciousForm(request.POST)
-    if not form.is_valid():
-        return _request_page(request, service_request, 422, suspicious_form=form)
-    try:
-        service_request_mark_suspicious(request=service_request, by=request.user, reason=form.cleaned_data["reason"])
-    except ApplicationError as error:
-        return _request_page(request, service_request, refusal_on_form(form, error), suspicious_form=form)
-    messages.success(request, "Marked suspicious: a callback that reaches a person is now required.")
-    return _back(service_request)
+    def act(service_request: ServiceRequest, data: dict[str, Any]) -> str:
+        service_request_mark_suspicious(request=service_request, by=request.user, reason=data["reason"])
+        return "Marked suspicious: a callback that reaches a person is now required."
+
+    return _act(request, request_id, slot="suspicious_form", make_form=lambda _: SuspiciousForm(request.POST), act=act)
 
 
 @console_view
 @require_POST
 def request_dispatch(request: ConsoleRequest, request_id: int) -> HttpResponse:
-    service_request = service_request_get_visible(scope=request.scope, request_id=request_id)
-    form = DispatchForm(request.POST, service_request=service_request)
-    if not form.is_valid():
-        return _request_page(request, service_request, 422, dispatch_form=form)
-    try:
-        service_request_dispatch(request=service_request, by=request.user, **form.cleaned_data)
-    except ApplicationError as error:
-        return _request_page(request, service_request, refusal_on_form(form, error), dispatch_form=form)
-    messages.success(request, f"Dispatched to {form.cleaned_data['shift'].guard}.")
-    return _back(service_request)
+    def act(service_request: ServiceRequest, data: dict[str, Any]) -> str:
+        service_request_dispatch(request=service_request, by=request.user, **data)
+        return f"Dispatched to {data['shift'].guard}."
+
+    def make_form(service_request: ServiceRequest) -> forms.Form:
+        return DispatchForm(request.POST, service_request=service_request)
+
+    return _act(request, request_id, slot="dispatch_form", make_form=make_form, act=act)
 
 
 @console_view
 @require_POST
 def request_cancel(request: ConsoleRequest, request_id: int) -> HttpResponse:
-    service_request = service_request_get_visible(scope=request.scope, request_id=request_id)
-    form = CancelForm(request.POST)
-    if not form.is_valid():
-        return _request_page(request, service_request, 422, cancel_form=form)
-    try:
-        service_request_cancel(request=service_request, by=request.user, reason=form.cleaned_data["reason"])
-    except ApplicationError as error:
-        return _request_page(request, service_request, refusal_on_form(form, error), cancel_form=form)
-    messages.success(request, "Request cancelled.")
-    return _back(service_request)
+    def act(service_request: ServiceRequest, data: dict[str, Any]) -> str:
+        service_request_cancel(request=service_request, by=request.user, reason=data["reason"])
+        return "Request cancelled."
+
+    return _act(request, request_id, slot="cancel_form", make_form=lambda _: CancelForm(request.POST), act=act)

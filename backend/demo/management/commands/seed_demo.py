@@ -152,7 +152,7 @@ class Command(BaseCommand):
                 site_assignment_add(site=site, supervisor=supervisor, by=manager)
             self._live_board(guards[:ALWAYS_ON_POSITIONS])
             reviews_demo(company=company, guards=guards, manager=manager)
-            dispatch_demo(guards=guards[:ALWAYS_ON_POSITIONS], manager=manager, now=self.now)
+            dispatch_demo(company=company, guards=guards[:ALWAYS_ON_POSITIONS], manager=manager, now=self.now)
 
     def _site(self, client: Client, spec: SiteSpec, manager: User) -> list[Post]:
         site, _ = Site.objects.update_or_create(
