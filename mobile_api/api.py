@@ -14,8 +14,8 @@ api = NinjaAPI(
         "incident reports with photos, daily activity, checkpoint scans and panic alerts. "
         "Every write is idempotent on its client-generated UUID, so a phone can retry freely. "
         "Errors are JSON `{code, message, fields?}`, under this prefix always. Text fields refuse control "
-        "characters (C0, DEL, C1); only a report's narrative, an activity entry's text and a person's "
-        "description keep tabs and line breaks."
+        "characters (C0, DEL, C1); only a report's narrative, an activity entry's text, a person's "
+        "description and a dispatch's completion note keep tabs and line breaks."
     ),
     urls_namespace="mobile_api_v1",
     auth=DeviceTokenAuth(),

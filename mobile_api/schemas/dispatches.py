@@ -15,7 +15,7 @@ from backend.dispatch.services import GuardCallback
 from mobile_api.schemas.common import MULTI_LINE, SINGLE_LINE, DeviceTime, PositionIn, StrictSchema, text_limits
 
 PhoneNumber = Annotated[str, text_limits(32, min_length=1), SINGLE_LINE]
-Note = Annotated[str, text_limits(2000), MULTI_LINE]
+Note = Annotated[str, text_limits(2000), SINGLE_LINE]
 CompletionNote = Annotated[str, text_limits(5000, min_length=1), MULTI_LINE]
 
 
