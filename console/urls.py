@@ -80,3 +80,16 @@ urlpatterns += [
     path("live/alerts/flag/<int:flag_id>/note", live.flag_note, name="live_flag_note"),
     path("live/alerts/flag/<int:flag_id>/resolve", live.flag_resolve_view, name="live_flag_resolve"),
 ]
+
+# --- Dispatch: service requests and security callbacks (console/views/dispatch.py) ---
+from console.views import dispatch  # noqa: E402
+
+urlpatterns += [
+    path("dispatch", dispatch.requests_list, name="dispatch"),
+    path("dispatch/new", dispatch.request_new, name="dispatch_new"),
+    path("dispatch/<int:request_id>", dispatch.request_detail, name="dispatch_request"),
+    path("dispatch/<int:request_id>/callback", dispatch.request_callback, name="dispatch_callback"),
+    path("dispatch/<int:request_id>/suspicious", dispatch.request_suspicious, name="dispatch_suspicious"),
+    path("dispatch/<int:request_id>/dispatch", dispatch.request_dispatch, name="dispatch_send"),
+    path("dispatch/<int:request_id>/cancel", dispatch.request_cancel, name="dispatch_cancel"),
+]

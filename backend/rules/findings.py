@@ -40,6 +40,8 @@ class FlagCode(models.TextChoices):
     MISSED_CHECKPOINT = "MISSED_CHECKPOINT", "Missed checkpoint"
     PANIC = "PANIC", "Panic alert"
     POST_REQUIREMENT_MISSING = "POST_REQUIREMENT_MISSING", "Required qualification missing"
+    # Dispatch (service requests)
+    DISPATCH_ARRIVAL_OUTSIDE = "DISPATCH_ARRIVAL_OUTSIDE", "Dispatch arrival away from the scene"
 
 
 class Severity(models.TextChoices):

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from backend.attendance.selectors import FENCE_STATUS, alerts_open, live_board, shift_track
 from backend.core.errors import ApplicationError, ValidationFailed
 from backend.core.localtime import TIME, local_time
+from backend.dispatch.selectors import dispatches_late
 from backend.flags.selectors import flag_get_visible
 from backend.flags.services import flag_acknowledge, flag_note_add, flag_resolve
 from backend.sites.models import Site
@@ -49,6 +50,7 @@ def board(request: ConsoleRequest) -> HttpResponse:
     site_id = int(site) if site.isdigit() and len(site) < 12 else None
     context = {
         "board": live_board(scope=request.scope, now=now, site_id=site_id),
+        "late_dispatches": dispatches_late(scope=request.scope, now=now),
         "site_id": site_id,
         "refresh_seconds": REFRESH_SECONDS,
         "tiles_url": settings.MAP_TILES_URL,

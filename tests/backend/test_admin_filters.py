@@ -17,6 +17,7 @@ from PIL import Image
 from backend.accounts.models import Company, User
 from backend.core.admin_tenancy import TenantScopedAdmin
 from backend.devices.models import DeviceToken
+from backend.dispatch.models import DispatchPolicy, SiteDispatchPolicy
 from backend.flags.models import Flag, FlagNotification
 from backend.incidents.models import IncidentType
 from backend.rules.models import RuleSettings
@@ -78,6 +79,10 @@ def _company_with_everything(word: str, slug: str, fence: object) -> Company_:
     )  # fmt: skip
     FlagNotification.objects.create(flag=flag, recipient=manager, address=f"{word.lower()}@example.com")
     RuleSettings.objects.create(company=company, overrides={})
+    DispatchPolicy.objects.create(
+        company=company, kind="escort", callback_before_dispatch=True, callback_on_arrival=True
+    )
+    SiteDispatchPolicy.objects.create(site=site)
     DeviceToken.objects.create(
         user=guard, device_id=f"{word}-phone", device_name=f"{word} phone", token_hash=f"{company.pk:064d}",
         expires_at=now,

@@ -12,6 +12,7 @@ from PIL import Image
 from backend.attendance.models import AttendanceResolution
 from backend.core.models import TenantModel
 from backend.devices.models import DeviceToken
+from backend.dispatch.models import CallbackAttempt, DispatchPolicy, RequestEvent, ServiceRequest, SiteDispatchPolicy
 from backend.flags.models import AlertEscalation, AlertNote, Flag, FlagAcknowledgement, FlagNotification
 from backend.incidents.models import IncidentReport, IncidentType
 from backend.rules.models import RuleSettings
@@ -142,6 +143,16 @@ def _one_of_everything(t) -> None:
     PostRequirementChange.objects.create(post=t.post, qualification=qualification, change="added", by=t.manager)
     GuardNotice.objects.create(guard=t.guard, kind="shift_assigned", message="-", shift=shift)
     AttendanceResolution.objects.create(flag=flag, shift=shift, kind="excused", reason="-", resolved_by=t.manager)
+    # Dispatch: a service request, a callback, a timeline line, the callback policies.
+    request = ServiceRequest.objects.create(site=t.site, kind="lockout", requester_name="-", callback_number="-")
+    CallbackAttempt.objects.create(
+        request=request, at=now, by=t.manager, number_dialled="-", outcome="reached", phase="on_arrival"
+    )
+    RequestEvent.objects.create(request=request, at=now, kind="created", text="-")
+    DispatchPolicy.objects.create(
+        company=t.company, kind="escort", callback_before_dispatch=True, callback_on_arrival=True
+    )
+    SiteDispatchPolicy.objects.create(site=t.site)
 
 
 @pytest.mark.parametrize("model", _tenant_models(), ids=lambda m: m.__name__)

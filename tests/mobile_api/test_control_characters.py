@@ -26,7 +26,13 @@ pytestmark = pytest.mark.django_db
 LOGIN = {"username": "guard", "password": "pw-for-tests", "device_id": "pixel-8-abc", "device_name": "Pixel 8"}
 # U+009B is a terminal's "control sequence introducer", U+0085 "next line".
 CONTROL_CHARACTERS = ["\x00", "\x01", "\x1b", "\x1f", "\x7f", "\x80", "\x85", "\x9b", "\x9f"]
-MULTI_LINE_FIELDS = {"IncidentIn.narrative", "IncidentBodyIn.narrative", "ActivityIn.text", "PersonIn.description"}
+MULTI_LINE_FIELDS = {
+    "IncidentIn.narrative",
+    "IncidentBodyIn.narrative",
+    "ActivityIn.text",
+    "PersonIn.description",
+    "CompleteIn.note",
+}
 
 
 def _models_in(annotation):

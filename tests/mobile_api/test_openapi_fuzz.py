@@ -38,9 +38,12 @@ def keep_test_connection():
 @pytest.fixture
 def bearer(tenant, keep_test_connection) -> dict[str, str]:
     from tests import factories
+    from tests.dispatching import dispatched
 
     # Something real to find: a shift of the guard's (ids are small, so fuzzed ids hit it).
     factories.ShiftFactory(post=tenant.post, guard=tenant.guard)
+    # And a service request dispatched to them, so the dispatch endpoints answer more than 404s.
+    dispatched(tenant=tenant)
     return {"Authorization": f"Bearer {api_client_for(tenant.guard).token}"}
 
 

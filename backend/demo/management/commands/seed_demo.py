@@ -23,6 +23,7 @@ from backend.accounts.models import Company, Role, User
 from backend.core.localtime import TIME, local_time
 from backend.demo import geometry as g
 from backend.demo.data import COMPANIES, CompanySpec, SiteSpec
+from backend.demo.dispatch_demo import dispatch_demo
 from backend.flags.models import Flag, FlagStatus
 from backend.incidents.models import IncidentStatus
 from backend.incidents.services import (
@@ -151,6 +152,7 @@ class Command(BaseCommand):
                 site_assignment_add(site=site, supervisor=supervisor, by=manager)
             self._live_board(guards[:ALWAYS_ON_POSITIONS])
             reviews_demo(company=company, guards=guards, manager=manager)
+            dispatch_demo(company=company, guards=guards[:ALWAYS_ON_POSITIONS], manager=manager, now=self.now)
 
     def _site(self, client: Client, spec: SiteSpec, manager: User) -> list[Post]:
         site, _ = Site.objects.update_or_create(

@@ -1,0 +1,90 @@
+"""Which requests need a security callback, and how long each step may take.
+
+Defaults live here; a company changes the callback rules per kind of request with a
+`DispatchPolicy` row and turns the double callback on per site with a
+`SiteDispatchPolicy` row (both in the admin).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from backend.dispatch.models import DispatchPolicy, Priority, RequestKind, ServiceRequest, SiteDispatchPolicy
+
+# The kinds that put a guard at a door someone asked them to open or walk someone to:
+# the set-up of a robbery, so their callback is never skipped.
+DEFAULT_CALLBACK_BEFORE_DISPATCH = frozenset({RequestKind.LOCKOUT, RequestKind.ESCORT})
+DEFAULT_CALLBACK_ON_ARRIVAL: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class KindPolicy:
+    callback_before_dispatch: bool
+    callback_on_arrival: bool
+
+
+def kind_policy(*, company_id: int, kind: str) -> KindPolicy:
+    """The company's rule for this kind (one query), or the default."""
+    row = DispatchPolicy.objects.filter(company_id=company_id, kind=kind).first()
+    if row is not None:
+        return KindPolicy(row.callback_before_dispatch, row.callback_on_arrival)
+    return KindPolicy(kind in DEFAULT_CALLBACK_BEFORE_DISPATCH, kind in DEFAULT_CALLBACK_ON_ARRIVAL)
+
+
+def second_callback_needed(*, request: ServiceRequest, company_id: int) -> bool:
+    """Double callback when the request's kind or its site asks for it."""
+    if kind_policy(company_id=company_id, kind=request.kind).callback_on_arrival:
+        return True
+    return SiteDispatchPolicy.objects.filter(site_id=request.site_id, callback_on_arrival=True).exists()
+
+
+# --- Timers -----------------------------------------------------------------------------
+
+# Minutes per step and priority: "dispatch" from the request to a guard sent, "accept" from
+# sent to the guard's accept, "arrive" from sent to the guard on scene.
+TIMER_TARGETS_MIN: dict[str, dict[str, int]] = {
+    Priority.P1: {"dispatch": 5, "accept": 2, "arrive": 15},
+    Priority.P2: {"dispatch": 15, "accept": 5, "arrive": 30},
+    Priority.P3: {"dispatch": 60, "accept": 15, "arrive": 90},
+}
+STEP_LABELS = {"dispatch": "send a guard", "accept": "guard to accept", "arrive": "guard to arrive"}
+
+
+@dataclass(frozen=True)
+class LateStep:
+    step: str
+    since: datetime
+    due: datetime
+    target_min: int
+
+    @property
+    def label(self) -> str:
+        return STEP_LABELS[self.step]
+
+    def late_by(self, now: datetime) -> timedelta:
+        return now - self.due
+
+
+def running_step(request: ServiceRequest) -> tuple[str, datetime] | None:
+    """The step the request waits on and since when; None when it waits on nobody (done, cancelled, on scene)."""
+    if request.status in ("new", "callback_pending", "ready"):
+        return "dispatch", request.created_at
+    if request.dispatched_at is None:
+        return None
+    if request.status == "dispatched":
+        return "accept", request.dispatched_at
+    if request.status == "accepted":
+        return "arrive", request.dispatched_at
+    return None
+
+
+def late_step(request: ServiceRequest, *, now: datetime) -> LateStep | None:
+    """The step running past its target for the request's priority, or None."""
+    running = running_step(request)
+    if running is None:
+        return None
+    step, since = running
+    target = TIMER_TARGETS_MIN.get(request.priority, TIMER_TARGETS_MIN[Priority.P3])[step]
+    due = since + timedelta(minutes=target)
+    return LateStep(step, since, due, target) if now > due else None

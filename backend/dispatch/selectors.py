@@ -1,0 +1,203 @@
+"""Reads over service requests: the console's lists and pages, the guard's dispatches, the gate's facts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+
+from backend.accounts.models import Role, User
+from backend.core.querysets import filter_given
+from backend.dispatch.errors import ServiceRequestNotFound
+from backend.dispatch.models import (
+    OPEN_STATUSES,
+    CallbackAttempt,
+    CallbackOutcome,
+    CallbackPhase,
+    ServiceRequest,
+)
+from backend.dispatch.policy import LateStep, kind_policy, late_step
+from backend.sites.models import Client
+from backend.sites.scopes import Scope
+from backend.staffing.models import Shift, ShiftStatus
+
+# The last ten digits: "+1 (404) 555-0101" and "404.555.0101" are one number.
+_SIGNIFICANT_DIGITS = 10
+
+
+def phone_digits(number: str) -> str:
+    """The digits that identify a phone number, for comparing numbers however they were typed."""
+    return re.sub(r"\D", "", number)[-_SIGNIFICANT_DIGITS:]
+
+
+def numbers_on_file(*, client: Client) -> set[str]:
+    """The client's own number and its contacts' numbers, as digits (one query)."""
+    numbers = {phone_digits(client.phone)} if client.phone else set()
+    contacts = User.objects.filter(client=client, role=Role.CLIENT_CONTACT, is_active=True).exclude(phone="")
+    numbers.update(phone_digits(phone) for phone in contacts.values_list("phone", flat=True))
+    numbers.discard("")
+    return numbers
+
+
+def _select(rows: QuerySet[ServiceRequest]) -> QuerySet[ServiceRequest]:
+    return rows.select_related("site__client", "unit", "requester_contact", "guard", "shift__post").defer(
+        "site__geofence"
+    )
+
+
+def _one(rows: QuerySet[ServiceRequest], *, request_id: int, lock: bool) -> ServiceRequest:
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    row = rows.filter(pk=request_id).first()
+    if row is None:
+        raise ServiceRequestNotFound
+    return row
+
+
+def service_requests_visible(
+    *,
+    scope: Scope,
+    status: str | None = None,
+    site_id: int | None = None,
+    priority: str | None = None,
+    open_only: bool = False,
+) -> QuerySet[ServiceRequest]:
+    """Requests on the viewer's sites, newest first, narrowed by the filters given."""
+    scope.require_operations("service requests")
+    rows = filter_given(ServiceRequest.objects.for_scope(scope), status=status, site_id=site_id, priority=priority)
+    if open_only:
+        rows = rows.filter(status__in=OPEN_STATUSES)
+    return _select(rows)
+
+
+def service_request_get_visible(*, scope: Scope, request_id: int, lock: bool = False) -> ServiceRequest:
+    """One request on the viewer's sites; another company's or site's is ServiceRequestNotFound."""
+    return _one(service_requests_visible(scope=scope), request_id=request_id, lock=lock)
+
+
+def dispatches_for_guard(*, guard: User) -> QuerySet[ServiceRequest]:
+    """Requests dispatched to this guard: open ones first (oldest dispatch first), then the rest, newest first."""
+    open_first = Case(When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField())
+    rows = ServiceRequest.objects.filter(guard=guard)
+    if guard.company_id is not None:
+        rows = rows.for_company(guard.company_id)
+    return _select(rows).order_by(open_first, "-dispatched_at", "-pk")
+
+
+def dispatch_get_for_guard(*, guard: User, request_id: int, lock: bool = False) -> ServiceRequest:
+    """One of the guard's own dispatches; anybody else's (or an undispatched request) is ServiceRequestNotFound."""
+    return _one(dispatches_for_guard(guard=guard).order_by(), request_id=request_id, lock=lock)
+
+
+# --- The callback gate ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CallbackGate:
+    """Why a request needs a security callback before dispatch, and whether one reached a person."""
+
+    reasons: tuple[str, ...]
+    reached: CallbackAttempt | None
+
+    @property
+    def required(self) -> bool:
+        return bool(self.reasons)
+
+    @property
+    def open(self) -> bool:
+        return not self.reasons or self.reached is not None
+
+    def refusal(self) -> str:
+        return (
+            f"A callback that reaches a person is required before dispatch: {'; '.join(self.reasons)}. "
+            "Voicemail, no answer, a wrong number or a refusal do not count."
+        )
+
+
+def _earlier_requests_from(request: ServiceRequest) -> QuerySet[ServiceRequest]:
+    same_requester = Q(callback_digits=request.callback_digits)
+    if request.requester_contact_id is not None:
+        same_requester |= Q(requester_contact_id=request.requester_contact_id)
+    return ServiceRequest.objects.filter(same_requester, site__client_id=request.site.client_id).filter(
+        Q(created_at__lt=request.created_at) | Q(created_at=request.created_at, pk__lt=request.pk)
+    )
+
+
+def callback_gate(*, request: ServiceRequest) -> CallbackGate:
+    """The gate's reasons, from the facts as they are now (a few small queries)."""
+    reasons: list[str] = []
+    if not _earlier_requests_from(request).exists():
+        reasons.append("first request from this requester")
+    if request.callback_digits not in numbers_on_file(client=request.site.client):
+        reasons.append(f"{request.callback_number} is not on file for {request.site.client.name}")
+    if request.suspicious:
+        reasons.append("marked suspicious")
+    if kind_policy(company_id=request.site.client.company_id, kind=request.kind).callback_before_dispatch:
+        reasons.append(f"every {request.get_kind_display().lower()} needs one")
+    reached = (
+        request.callbacks.filter(phase=CallbackPhase.BEFORE_DISPATCH, outcome=CallbackOutcome.REACHED)
+        .order_by("at")
+        .first()
+    )
+    return CallbackGate(reasons=tuple(reasons), reached=reached)
+
+
+@dataclass(frozen=True)
+class SecondCallback:
+    """The double callback's state: required or not, and the attempt on arrival that reached a person."""
+
+    required: bool
+    reached: CallbackAttempt | None
+    attempts: int
+
+    @property
+    def state(self) -> str:
+        if not self.required:
+            return "not_required"
+        return "reached" if self.reached is not None else "pending"
+
+
+def second_callback(*, request: ServiceRequest) -> SecondCallback:
+    attempts = list(request.callbacks.filter(phase=CallbackPhase.ON_ARRIVAL).order_by("at"))
+    reached = next((a for a in attempts if a.outcome == CallbackOutcome.REACHED), None)
+    return SecondCallback(required=request.second_callback_required, reached=reached, attempts=len(attempts))
+
+
+# --- Who can be sent ----------------------------------------------------------------------
+
+
+def shifts_dispatchable(*, request: ServiceRequest, now: datetime) -> QuerySet[Shift]:
+    """Guards clocked in now at the request's site, then at the client's other sites (those need a reason)."""
+    here_first = Case(When(post__site_id=request.site_id, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return (
+        Shift.objects.for_client(request.site.client_id)
+        .filter(status=ShiftStatus.IN_PROGRESS, scheduled_end__gt=now, post__site__is_active=True)
+        .select_related("guard", "post__site")
+        .defer("post__site__geofence")
+        .order_by(here_first, "post__site__name", "guard__last_name", "pk")
+    )
+
+
+# --- Timers -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LateDispatch:
+    request: ServiceRequest
+    late: LateStep
+    minutes_late: int
+
+
+def dispatches_late(*, scope: Scope, now: datetime, limit: int = 20) -> list[LateDispatch]:
+    """Open requests whose running step is past its target, most overdue first (one query)."""
+    if not scope.sees_operations:
+        return []
+    late: list[LateDispatch] = []
+    for request in service_requests_visible(scope=scope, open_only=True)[:500]:
+        step = late_step(request, now=now)
+        if step is not None:
+            late.append(LateDispatch(request, step, int(step.late_by(now).total_seconds() // 60)))
+    late.sort(key=lambda row: row.late.due)
+    return late[:limit]

@@ -1,0 +1,182 @@
+"""The dispatch pages: the request list and its filters, a new request, callbacks, the gate's refusal, dispatch."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from backend.dispatch.models import RequestStatus, ServiceRequest
+from tests import factories
+from tests.console.conftest import htmx_fragment, signed_in
+from tests.dispatching import ON_FILE, dispatched, known_requester, new_request, on_shift
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_list_shows_open_requests_and_filters_by_status_site_and_priority_in_the_url(tenant):
+    known_requester(tenant=tenant)
+    annex = factories.SiteFactory(client=tenant.client, name="Annex")
+    urgent = new_request(tenant=tenant, priority="P1", location_text="Pool gate")
+    at_annex = new_request(tenant=tenant, site=annex, location_text="Annex lobby")
+    done = new_request(tenant=tenant, location_text="Roof hatch")
+    done.status, done.cancelled_at = RequestStatus.CANCELLED, timezone.now()
+    done.save()
+    client = signed_in(tenant.manager)
+
+    default = client.get("/console/dispatch").content.decode()
+    by_priority = htmx_fragment(client, "/console/dispatch?priority=P1")
+    by_site = htmx_fragment(client, f"/console/dispatch?site={annex.pk}")
+    cancelled = htmx_fragment(client, "/console/dispatch?status=cancelled")
+
+    assert "Pool gate" in default
+    assert "Annex lobby" in default
+    assert "Roof hatch" not in default
+    assert f"request-{urgent.pk}" in by_priority
+    assert f"request-{at_annex.pk}" not in by_priority
+    assert f"request-{at_annex.pk}" in by_site
+    assert f"request-{urgent.pk}" not in by_site
+    assert "Roof hatch" in cancelled
+    assert "Pool gate" not in cancelled
+
+
+def test_the_list_costs_the_same_queries_for_2_requests_as_for_20(tenant, django_assert_max_num_queries):
+    client = signed_in(tenant.manager)
+    client.get("/console/dispatch")
+
+    def queries(count):
+        for _ in range(count):
+            dispatched(tenant=tenant)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/console/dispatch").status_code == 200
+        return len(captured)
+
+    assert queries(2) == queries(18)
+
+
+def test_a_new_request_is_taken_and_waits_on_its_callback(tenant):
+    tenant.client_contact.phone = ON_FILE
+    tenant.client_contact.save()
+    client = signed_in(tenant.manager)
+    form = {
+        "site": tenant.site.pk,
+        "kind": "lockout",
+        "priority": "P2",
+        "source": "phone",
+        "location_text": "Building B, unit 12",
+        "requester_contact": tenant.client_contact.pk,
+        "callback_number": "",
+    }
+
+    response = client.post("/console/dispatch/new", form)
+
+    request = ServiceRequest.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/console/dispatch/{request.pk}"
+    assert request.callback_number == ON_FILE  # the contact's number on file
+    assert request.status == RequestStatus.CALLBACK_PENDING
+    page = client.get(response["Location"]).content.decode()
+    assert "every lockout needs one" in page
+
+
+def test_a_new_request_without_where_shows_the_error_beside_the_field_and_stores_nothing(tenant):
+    client = signed_in(tenant.manager)
+    form = {"site": tenant.site.pk, "kind": "escort", "priority": "P1", "source": "phone", "requester_name": "Jo"}
+
+    response = client.post("/console/dispatch/new", {**form, "callback_number": "404 555 0177"})
+
+    assert response.status_code == 422
+    assert "Say where on the site" in response.content.decode()
+    assert not ServiceRequest.objects.exists()
+
+
+def test_a_voicemail_then_a_dispatch_is_refused_with_the_reason_and_a_person_reached_lets_it_through(tenant):
+    request = new_request(tenant=tenant, kind="lockout")
+    shift = on_shift(post=tenant.post, guard=tenant.guard)
+    client = signed_in(tenant.manager)
+    url = f"/console/dispatch/{request.pk}"
+
+    client.post(f"{url}/callback", {"number_dialled": ON_FILE, "outcome": "voicemail"})
+    refused = client.post(f"{url}/dispatch", {"shift": shift.pk})
+    client.post(f"{url}/callback", {"number_dialled": ON_FILE, "outcome": "reached"})
+    sent = client.post(f"{url}/dispatch", {"shift": shift.pk})
+
+    assert refused.status_code == 409
+    assert "A callback that reaches a person is required before dispatch" in refused.content.decode()
+    assert "first request from this requester" in refused.content.decode()
+    assert sent.status_code == 302
+    request.refresh_from_db()
+    assert request.status == RequestStatus.DISPATCHED
+    assert request.guard == tenant.guard
+    page = client.get(url).content.decode()
+    assert "Voicemail" in page
+    assert "Reached a person" in page
+
+
+def test_marking_suspicious_needs_a_reason_and_then_closes_the_gate(tenant):
+    known_requester(tenant=tenant)
+    request = new_request(tenant=tenant)
+    client = signed_in(tenant.manager)
+
+    empty = client.post(f"/console/dispatch/{request.pk}/suspicious", {"reason": ""})
+    marked = client.post(f"/console/dispatch/{request.pk}/suspicious", {"reason": "Asked for the guard's name"})
+
+    assert empty.status_code == 422
+    assert marked.status_code == 302
+    request.refresh_from_db()
+    assert (request.suspicious, request.status) == (True, RequestStatus.CALLBACK_PENDING)
+
+
+def test_a_guard_of_another_site_needs_a_reason_shown_beside_the_field(tenant):
+    known_requester(tenant=tenant)
+    request = new_request(tenant=tenant)
+    annex_shift = on_shift(post=factories.PostFactory(site=factories.SiteFactory(client=tenant.client, name="Annex")))
+    client = signed_in(tenant.manager)
+
+    page = client.get(f"/console/dispatch/{request.pk}").content.decode()
+    refused = client.post(f"/console/dispatch/{request.pk}/dispatch", {"shift": annex_shift.pk})
+
+    assert "(another site)" in page
+    assert refused.status_code == 422
+    assert "say why you send them" in refused.content.decode()
+
+
+def test_actions_are_post_only(tenant):
+    request = new_request(tenant=tenant)
+    client = signed_in(tenant.manager)
+
+    for action in ("callback", "suspicious", "dispatch", "cancel"):
+        assert client.get(f"/console/dispatch/{request.pk}/{action}").status_code == 405
+
+
+def test_the_dispatcher_sees_the_second_callback_and_the_arrival_on_the_page(tenant):
+    request = dispatched(tenant=tenant)
+    request.status, request.accepted_at, request.arrived_at = RequestStatus.ARRIVED, timezone.now(), timezone.now()
+    request.second_callback_required, request.arrival_distance_m = True, 2040.0
+    request.save()
+
+    page = signed_in(tenant.manager).get(f"/console/dispatch/{request.pk}").content.decode()
+
+    assert "Pending" in page
+    assert "2040 m from the fence" in page
+
+
+def test_a_late_dispatch_is_on_the_live_board(tenant):
+    request = dispatched(tenant=tenant, priority="P1")
+    ServiceRequest.objects.filter(pk=request.pk).update(dispatched_at=timezone.now() - timedelta(minutes=5))
+
+    board = htmx_fragment(signed_in(tenant.manager), "/console/live")
+
+    assert "Late dispatches" in board
+    assert f"#{request.pk} Patrol check" in board
+    assert "waiting for the guard to accept" in board
+
+
+def test_the_console_nav_has_dispatch(tenant):
+    page = signed_in(tenant.manager).get("/console/dispatch").content.decode()
+
+    assert 'href="/console/dispatch"' in page
