@@ -151,18 +151,27 @@ class LiveBoard:
 
 # The newest fix of each shift: one index probe per shift (ping_shift_time_idx), however
 # many breadcrumbs a shift has, where DISTINCT ON would read them all.
-_LAST_FIX_SQL = """
-SELECT s.id, extract(epoch FROM p.recorded_at)::float8, ST_X(p.location::geometry), ST_Y(p.location::geometry),
-       p.accuracy_m, p.fence, p.distance_m
-FROM unnest(%s::bigint[]) AS s(id)
-CROSS JOIN LATERAL (
+_LAST_FIX_COLUMNS = """extract(epoch FROM p.recorded_at)::float8, ST_X(p.location::geometry),
+    ST_Y(p.location::geometry), p.accuracy_m, p.fence, p.distance_m"""
+_LAST_FIX_JOIN = """LEFT JOIN LATERAL (
     SELECT recorded_at, location, accuracy_m, fence, distance_m
     FROM tracking_ping
-    WHERE shift_id = s.id
+    WHERE shift_id = {shift_id}
     ORDER BY recorded_at DESC
     LIMIT 1
-) AS p
-"""
+) AS p ON true"""
+_LAST_FIX_SQL = f"""
+SELECT s.id, {_LAST_FIX_COLUMNS}
+FROM unnest(%s::bigint[]) AS s(id)
+{_LAST_FIX_JOIN.format(shift_id="s.id")}
+WHERE p.recorded_at IS NOT NULL
+"""  # noqa: S608 - constant text of this module; values are parameters
+# The board's shifts (the ORM's query, its "pk" column) each with its last fix, in one query.
+_BOARD_SQL = f"""
+SELECT b.*, {_LAST_FIX_COLUMNS}
+FROM ({{shifts}}) AS b
+{_LAST_FIX_JOIN.format(shift_id='b."pk"')}
+"""  # noqa: S608 - constant text; the shifts' SQL is the ORM's, with its values as parameters
 
 
 _OPEN_FLAGS_SQL = """
@@ -296,8 +305,11 @@ _BOARD_FIELDS = (
 )  # fmt: skip
 
 
-def board_shifts(*, scope: Scope, now: datetime, site_id: int | None = None) -> list[BoardShift]:
-    """Shifts in progress, late, no-show or starting within BOARD_LOOKAHEAD, on the viewer's sites."""
+def board_shifts(
+    *, scope: Scope, now: datetime, site_id: int | None = None
+) -> tuple[list[BoardShift], dict[int, LastFix]]:
+    """Shifts in progress, late, no-show or starting within BOARD_LOOKAHEAD, on the viewer's sites
+    (in no particular order), and the last fix of each that has one: one query."""
     shifts = (
         Shift.objects.for_scope(scope)
         .filter(scheduled_start__lt=now + BOARD_LOOKAHEAD)
@@ -308,11 +320,11 @@ def board_shifts(*, scope: Scope, now: datetime, site_id: int | None = None) -> 
     )
     if site_id is not None:
         shifts = shifts.filter(post__site_id=site_id)
-    rows = shifts.annotate(**_EPOCHS).order_by("post__site__name", "scheduled_start", "pk").values_list(*_BOARD_FIELDS)
+    shifts_sql, params = shifts.annotate(**_EPOCHS).order_by().values_list(*_BOARD_FIELDS).query.sql_with_params()
     # The ORM's SQL on a plain cursor: the rows need no converter, and the queryset's per-row
     # machinery costs as much as the query at 5,000 rows.
     with connection.cursor() as cursor:
-        cursor.execute(*rows.query.sql_with_params())
+        cursor.execute(_BOARD_SQL.format(shifts=shifts_sql), params)
         fetched = cursor.fetchall()
     # Shifts share their scheduled times (and a board its few clock-in minutes): one datetime each.
     moments: dict[float, datetime] = {}
@@ -324,8 +336,11 @@ def board_shifts(*, scope: Scope, now: datetime, site_id: int | None = None) -> 
         return found
 
     board: list[BoardShift] = []
+    fixes: dict[int, LastFix] = {}
     for (pk, status, guard_id, first, last, username, phone, post_name, interval, site, site_name, zone,
-         start, end, clock_in, clock_out) in fetched:  # fmt: skip
+         start, end, clock_in, clock_out, fix_at, lon, lat, accuracy, fence, distance) in fetched:  # fmt: skip
+        if fix_at is not None:
+            fixes[pk] = LastFix(_at(fix_at), lon, lat, accuracy, fence, distance)
         board.append(
             BoardShift(
                 pk,
@@ -344,7 +359,7 @@ def board_shifts(*, scope: Scope, now: datetime, site_id: int | None = None) -> 
                 zone,
             )  # fmt: skip
         )
-    return board
+    return board, fixes
 
 
 _STATE_ORDER = {"no_show": 0, "late": 1, "in_progress": 2, "upcoming": 3}
@@ -353,18 +368,17 @@ _STATE_ORDER = {"no_show": 0, "late": 1, "in_progress": 2, "upcoming": 3}
 def live_board(*, scope: Scope, now: datetime, site_id: int | None = None) -> LiveBoard:
     """The board, grouped by site; late and no-show shifts first (and their sites first).
 
-    Queries: the shifts, their last fixes, their open flags, (when a toured post is on the
-    board) two for tour progress, and one to three for qualification warnings — eight at most,
-    for 3 shifts or 5,000.
+    Queries: the shifts with their last fixes, their open flags, their qualification warnings,
+    and (when a toured post is on the board) two for tour progress: five at most, for 3 shifts
+    or 5,000.
     """
     scope.require_operations("the live board")
-    shifts = board_shifts(scope=scope, now=now, site_id=site_id)
+    shifts, fixes = board_shifts(scope=scope, now=now, site_id=site_id)
     warnings = board_qualification_warnings(scope=scope, now=now, site_id=site_id)
     warnings_by_shift: dict[int, list[BoardWarning]] = defaultdict(list)
     for warning in warnings:
         warnings_by_shift[warning.shift_id].append(warning)
     ids = [shift.pk for shift in shifts]
-    fixes = last_fixes(shift_ids=ids)
     flags: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if ids:
         # One array parameter, not 5,000 (an ORM `__in` builds a placeholder per id).
