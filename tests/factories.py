@@ -195,10 +195,15 @@ def open_flag(
     message: str | None = None,
     **fields: Any,
 ) -> Flag:
-    """An open flag on `shift` and/or `incident`, of their company, raised just now unless `raised_at` says."""
+    """An open flag on `shift` and/or `incident`, of their company, raised just now unless `raised_at` says.
+
+    A report's flag carries the report's site and received_at, as incident_checks_apply stores it.
+    """
     subject = shift if shift is not None else incident.shift if incident is not None else None
     if subject is None:
         raise ValueError("A flag is on a shift or on a report.")
+    if incident is not None:
+        fields = {"incident_site_id": incident.shift.post.site_id, "incident_received_at": incident.received_at, **fields}
     return Flag.objects.create(
         company=subject.post.site.client.company,
         shift=shift,

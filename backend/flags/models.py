@@ -70,6 +70,13 @@ class Flag(TenantModel):
     )
     dismissal_reason = models.CharField(max_length=20, choices=DismissalReason.choices, blank=True, editable=False)
     dismissal_note = models.TextField(blank=True, editable=False)
+    # A report's flag carries the report's site and received_at (copied by
+    # incidents.services.incident_checks_apply, which files and re-checks reports), so "open
+    # flags of code C on site S, newest report first" is one range of flag_open_code_site_idx.
+    incident_site = models.ForeignKey(
+        "sites.Site", on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+    )
+    incident_received_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ("-raised_at",)
@@ -79,6 +86,12 @@ class Flag(TenantModel):
             models.Index(fields=("incident", "code"), condition=Q(status="open"), name="flag_open_on_incident_idx"),
             # The queue filtered by one flag code: the reports carrying it, read from the index alone.
             models.Index(fields=("code", "incident"), condition=Q(status="open"), name="flag_open_code_incident_idx"),
+            # The queue filtered by one site and one flag code, in the queue's keyset order.
+            models.Index(
+                fields=("code", "incident_site", "-incident_received_at", "-incident"),
+                condition=Q(status="open", incident__isnull=False),
+                name="flag_open_code_site_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -241,13 +241,24 @@ def _apply_content(report: IncidentReport, *, content: IncidentContent, shift: S
 
 
 def incident_checks_apply(*, report: IncidentReport, thresholds: Thresholds | None = None) -> list[Flag]:
-    """Run the rules and make the report's open flags match (resolving what no longer holds)."""
-    return flags_sync(
+    """Run the rules and make the report's open flags match (resolving what no longer holds).
+
+    Every flag of the report then carries the report's site and received_at (the review
+    queue's keyset order, which an amendment moves): one UPDATE, of the rows that differ.
+    """
+    flags = flags_sync(
         company=report.shift.post.site.client.company,
         findings=incident_run_checks(report=report, thresholds=thresholds),
         evaluated_codes=incident_check_codes(),
         incident=report,
     )
+    site_id = report.shift.post.site_id
+    Flag.objects.filter(incident=report).exclude(
+        incident_site_id=site_id, incident_received_at=report.received_at
+    ).update(incident_site_id=site_id, incident_received_at=report.received_at)
+    for flag in flags:
+        flag.incident_site_id, flag.incident_received_at = site_id, report.received_at
+    return flags
 
 
 @transaction.atomic

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -11,7 +12,8 @@ from backend.attendance.selectors import alerts_open, live_board
 from backend.flags.models import AlertNote, Flag, FlagAcknowledgement, FlagStatus
 from backend.rules.findings import FlagCode, Severity
 from backend.sites.scopes import scope_for
-from backend.staffing.models import ShiftStatus
+from backend.staffing.models import GuardQualification, PostRequirement, Qualification, ShiftStatus
+from backend.staffing.selectors import qualification_warnings_visible
 from backend.tracking.models import PanicAlert
 from tests import factories, geo
 from tests.console.conftest import signed_in
@@ -380,23 +382,155 @@ def test_the_demo_has_a_guard_out_of_position_now_and_a_panic_waiting(settings):
     assert panics[0].guard.phone
 
 
-def test_a_big_board_lists_only_rows_to_look_at_and_counts_the_quiet_ones_per_site(tenant, monkeypatch):
-    from backend.attendance import selectors
-
-    monkeypatch.setattr(selectors, "BOARD_FULL_ROWS", 3)
+def test_the_whole_company_board_lists_every_shift_of_every_site_quiet_ones_too(tenant):
+    other_site = factories.SiteFactory(client=tenant.client, geofence=geo.SITE_SQUARE, name="Harbour lot")
     for name in ("Quinn", "Quill", "Quade"):
         ping(shift_on_now(post=tenant.post, guard=_guard(tenant, name)), fence="inside")
-    away = shift_on_now(post=tenant.post, guard=_guard(tenant, "Omar"))
+    away = shift_on_now(post=factories.PostFactory(site=other_site), guard=_guard(tenant, "Omar"))
     ping(away, OUTSIDE_EAST, fence="outside", distance_m=400)
+
+    page = signed_in(tenant.manager).get("/console/live").content.decode()
+
+    assert all(f"{name} Test" in page for name in ("Quinn", "Quill", "Quade", "Omar"))
+    assert page.count('data-testid="live-row"') == 4
+    assert page.count('data-testid="live-site"') == 2
+
+
+def test_the_board_escapes_what_people_typed(tenant):
+    guard = factories.GuardFactory(company=tenant.company, first_name="<script>alert(1)</script>", last_name="X")
+    post = factories.PostFactory(site=tenant.site, name='Gate "A" & <b>dock</b>')
+    shift_on_now(post=post, guard=guard)
+
+    page = signed_in(tenant.manager).get("/console/live").content.decode()
+
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; X" in page
+    assert "Gate &quot;A&quot; &amp; &lt;b&gt;dock&lt;/b&gt;" in page
+
+
+# --- Qualification warnings ----------------------------------------------------------------------
+
+
+def _requires_cpr(post) -> Qualification:
+    qualification = Qualification.objects.get(company=post.site.client.company, code="cpr-first-aid")
+    PostRequirement.objects.get_or_create(post=post, qualification=qualification)
+    return qualification
+
+
+def _cpr_expiring(guard, qualification, *, in_days: int) -> None:
+    today = timezone.localdate()
+    GuardQualification.objects.create(
+        guard=guard, qualification=qualification, issued_on=today - timedelta(days=700),
+        expires_on=today + timedelta(days=in_days),
+    )  # fmt: skip
+
+
+def _scheduled_in(post, guard, *, days: int):
+    start = timezone.now() + timedelta(days=days)
+    return factories.ShiftFactory(
+        post=post, guard=guard, scheduled_start=start, scheduled_end=start + timedelta(hours=8)
+    )
+
+
+def test_a_qualification_lapsing_before_a_scheduled_shift_is_on_the_board_with_a_row_badge(tenant):
+    cpr = _requires_cpr(tenant.post)
+    ines = _guard(tenant, "Ines")
+    _cpr_expiring(ines, cpr, in_days=12)
+    now_shift = shift_on_now(post=tenant.post, guard=ines)
+    later = _scheduled_in(tenant.post, ines, days=20)
+    fine = _guard(tenant, "Fiona")
+    _cpr_expiring(fine, cpr, in_days=400)
+    shift_on_now(post=tenant.post, guard=fine)
+
+    page = signed_in(tenant.manager).get("/console/live").content.decode()
+
+    expires = (timezone.localdate() + timedelta(days=12)).isoformat()
+    assert f"CPR / first aid expires on {expires}" in page
+    assert page.count('data-testid="qualification-warning"') == 2  # the shift now and the one in 20 days
+    assert f'data-shift="{later.pk}"' in page
+    assert page.count('data-testid="row-warning"') == 1
+    row = page[page.index(f'data-testid="live-row" data-shift="{now_shift.pk}"') :]
+    assert f"CPR / first aid expires {expires}" in row[: row.index("</tr>")]
+    assert "Fiona" not in page[page.index('data-testid="qualification-warnings"') : page.index("live-site")]
+
+
+def test_a_supervisor_sees_qualification_warnings_of_their_sites_only(world):
+    tenant = world.tenant
+    elsewhere_post = factories.PostFactory(site=world.second_site)
+    cpr = _requires_cpr(tenant.post)
+    _requires_cpr(elsewhere_post)
+    mine, theirs = _guard(tenant, "Mina"), _guard(tenant, "Theo")
+    _cpr_expiring(mine, cpr, in_days=5)
+    _cpr_expiring(theirs, cpr, in_days=5)
+    _scheduled_in(tenant.post, mine, days=6)
+    _scheduled_in(elsewhere_post, theirs, days=6)
+
+    supervisor_page = signed_in(world.supervisor).get("/console/live").content.decode()
+    manager_page = signed_in(tenant.manager).get("/console/live").content.decode()
+
+    assert "Mina" in supervisor_page
+    assert "Theo" not in supervisor_page
+    assert manager_page.count('data-testid="qualification-warning"') == 2
+
+
+def test_the_boards_warnings_are_the_guard_pages_rule(tenant):
+    cpr = _requires_cpr(tenant.post)
+    cases = {"soon": 12, "just after the window": 40, "long valid": 400}
+    for name, days in cases.items():
+        guard = _guard(tenant, name.title())
+        _cpr_expiring(guard, cpr, in_days=days)
+        _scheduled_in(tenant.post, guard, days=9)
+    lacking = _guard(tenant, "Lacks")
+    _scheduled_in(tenant.post, lacking, days=3)
+    late_issue = _guard(tenant, "Issued late")
+    GuardQualification.objects.create(
+        guard=late_issue, qualification=cpr, issued_on=timezone.localdate() + timedelta(days=4), expires_on=None
+    )
+    _scheduled_in(tenant.post, late_issue, days=3)
+    # A night shift across midnight on the site's clock: its last day is the morning's, and a
+    # record lasting exactly 30 days past it is enough while 29 is not.
+    zone = ZoneInfo(tenant.site.timezone)
+    night_day = (timezone.now() + timedelta(days=5)).astimezone(zone).date()
+    night_start = datetime(night_day.year, night_day.month, night_day.day, 22, tzinfo=zone)
+    for name, extra in (("Nightok", 30), ("Nightshort", 29)):
+        guard = _guard(tenant, name)
+        GuardQualification.objects.create(
+            guard=guard, qualification=cpr, issued_on=night_day - timedelta(days=300),
+            expires_on=night_day + timedelta(days=1 + extra),
+        )  # fmt: skip
+        factories.ShiftFactory(
+            post=tenant.post, guard=guard, scheduled_start=night_start, scheduled_end=night_start + timedelta(hours=9)
+        )
+    scope = scope_for(tenant.manager)
+
+    board = live_board(scope=scope, now=timezone.now()).qualification_warnings
+    guard_page = qualification_warnings_visible(scope=scope)
+
+    assert {(w.shift_id, w.qualification_name, w.expires_on, w.sentence()) for w in board} == {
+        (w.shift.pk, w.qualification.name, w.expires_on, w.sentence()) for w in guard_page
+    }
+    assert sorted(w.guard_name.split()[0] for w in board) == ["Issued", "Lacks", "Nightshort", "Soon"]
+
+
+def test_the_board_refresh_with_warnings_costs_the_same_queries_for_3_shifts_as_for_30(tenant):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cpr = _requires_cpr(tenant.post)
     client = signed_in(tenant.manager)
+    client.get("/console/live")
 
-    board = client.get("/console/live").content.decode()
-    one_site = client.get(f"/console/live?site={tenant.site.pk}").content.decode()
+    def refresh_queries(count):
+        for _ in range(count):
+            guard = factories.GuardFactory(company=tenant.company)
+            _cpr_expiring(guard, cpr, in_days=3)
+            ping(shift_on_now(post=tenant.post, guard=guard))
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/console/live", headers={"HX-Request": "true"})
+        assert response.content.decode().count('data-testid="row-warning"') > 0
+        return len(captured)
 
-    assert "Omar" in board
-    assert "Quinn" not in board
-    assert "3 more on shift inside the fence with no open flag" in board
-    assert all(name in one_site for name in ("Quinn", "Quill", "Quade", "Omar"))
+    assert refresh_queries(3) == refresh_queries(27)
 
 
 def test_another_companys_site_on_the_board_is_an_empty_board(tenant, other_tenant):

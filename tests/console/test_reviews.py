@@ -116,23 +116,31 @@ def test_the_tabs_count_needs_review_returned_and_approved_today(tenant, other_t
     assert 'data-testid="tab-approved-today">2<' in page
 
 
-def test_pages_follow_by_keyset_without_repeating_or_skipping(tenant, monkeypatch):
-    monkeypatch.setattr(reviews, "PAGE_SIZE", 2)
-    made = [report_on(tenant, minutes_ago=minutes) for minutes in range(5)]
-    client = signed_in(tenant.manager)
-
+def _follow_pages(client, url: str) -> tuple[list[str], list[str]]:
+    """Every report id from `url` on, following each page's "Older" link; and the URLs read."""
     seen: list[str] = []
-    url = "/console/reports"
+    urls: list[str] = []
     while url:
+        urls.append(url)
         response = client.get(url)
         seen += queue_ids(response)
         found = re.search(
             r'href="(/console/reports\?[^"]*after=[^"]+)"[^>]*data-testid="next-page"', response.content.decode()
         )
         url = found.group(1).replace("&amp;", "&") if found else ""
+    return seen, urls
+
+
+def test_pages_follow_by_keyset_without_repeating_or_skipping(tenant, monkeypatch):
+    monkeypatch.setattr(reviews, "PAGE_SIZE", 2)
+    made = [report_on(tenant, minutes_ago=minutes) for minutes in range(5)]
+    client = signed_in(tenant.manager)
+
+    seen, urls = _follow_pages(client, "/console/reports")
 
     assert seen == [str(report.pk) for report in made]
-    assert "offset" not in url
+    assert len(urls) == 3
+    assert not any("offset" in url or "page=" in url for url in urls)
 
 
 def test_a_cursor_that_is_not_ours_starts_over(tenant):
@@ -186,6 +194,50 @@ def test_every_page_of_the_queue_costs_the_same_queries(tenant, monkeypatch, dja
     with django_assert_num_queries(QUEUE_QUERIES):
         response = client.get(f"/console/reports?site={tenant.site.pk}&flag_code=MOCK_LOCATION")
     assert queue_ids(response) == []
+
+
+def test_one_site_and_one_flag_code_pages_newest_first_once_per_report(tenant, monkeypatch):
+    # Given reports on two sites, some with open flags of the code (one with two), one closed
+    monkeypatch.setattr(reviews, "PAGE_SIZE", 2)
+    other_site = factories.SiteFactory(client=tenant.client, geofence=geo.SITE_SQUARE, name="Harbour lot")
+    wanted = []
+    for minutes in range(5):
+        report = report_on(tenant, minutes_ago=minutes)
+        flag_on(report, code=FlagCode.OUTSIDE_GEOFENCE)
+        wanted.append(report)
+    flag_on(wanted[1], code=FlagCode.OUTSIDE_GEOFENCE, key="second-finding")
+    flag_on(report_on(tenant, minutes_ago=6), code=FlagCode.LOW_ACCURACY)
+    flag_on(report_on(tenant, minutes_ago=7, site=other_site), code=FlagCode.OUTSIDE_GEOFENCE)
+    flag_on(
+        report_on(tenant, minutes_ago=8),
+        code=FlagCode.OUTSIDE_GEOFENCE,
+        status=FlagStatus.RESOLVED,
+        resolved_at=timezone.now(),
+    )
+    approved = wanted[3]
+    incident_approve(report=approved, by=tenant.manager, note="Known drift at the gate.")
+    client = signed_in(tenant.manager)
+    base = f"/console/reports?site={tenant.site.pk}&flag_code=OUTSIDE_GEOFENCE"
+
+    # Then every page follows by keyset, newest first, each report once
+    assert _follow_pages(client, base)[0] == [str(report.pk) for report in wanted]
+    # and the other filters still apply
+    assert _follow_pages(client, base + "&status=approved")[0] == [str(approved.pk)]
+    assert _follow_pages(client, base + "&severity=critical")[0] == []
+
+
+def test_a_supervisor_filtering_by_site_and_flag_code_sees_only_their_sites_reports(world):
+    mine = report_on(world.tenant)
+    flag_on(mine, code=FlagCode.OUTSIDE_GEOFENCE)
+    elsewhere = report_on(world.tenant, site=world.second_site)
+    flag_on(elsewhere, code=FlagCode.OUTSIDE_GEOFENCE)
+    client = signed_in(world.supervisor)
+
+    own = client.get(f"/console/reports?site={world.site.pk}&flag_code=OUTSIDE_GEOFENCE")
+    other = client.get(f"/console/reports?site={world.second_site.pk}&flag_code=OUTSIDE_GEOFENCE")
+
+    assert queue_ids(own) == [str(mine.pk)]
+    assert str(elsewhere.pk) not in queue_ids(other)
 
 
 # --- The report page --------------------------------------------------------------------------
