@@ -11,6 +11,7 @@ import math
 import random
 from datetime import UTC, date, datetime, timedelta
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageChops, ImageDraw
 
@@ -102,6 +103,11 @@ def _utc(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
 
 
+def _local_midnight(day: date) -> datetime:
+    """The site's midnight as a UTC instant (the database's form)."""
+    return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(ZONE)).astimezone(UTC)
+
+
 def incident_report(*, narrative: str | None = None, photos: int = 2, photo_size: tuple[int, int] = (1600, 1200)) -> (
         IncidentReportDoc):
     day = date(2025, 3, 4)
@@ -171,20 +177,21 @@ def daily_activity(*, site: int = 0, quiet: bool = False, checkpoints: int = 42,
     points = [Checkpoint(f"CP-{i + 1:02d}", *offset(centre, 110 * math.cos(2 * math.pi * i / checkpoints),
                                                       95 * math.sin(2 * math.pi * i / checkpoints)))
               for i in range(checkpoints)]
-    shifts = [(6, 14), (14, 22), (22, 30)]  # local hours; UTC is local + 5 in March (EST)
+    midnight = _local_midnight(day)
+    shifts = [(6, 14), (14, 22), (22, 30)]  # local hours
     guards = tuple(
         GuardOnDuty(
             guard=GUARDS[(site + i) % len(GUARDS)],
             post="Front desk" if i != 2 else "Patrol",
-            scheduled_start=_utc(day, 0) + timedelta(hours=start + 5),
-            scheduled_end=_utc(day, 0) + timedelta(hours=end + 5),
-            arrived_at=_utc(day, 0) + timedelta(hours=start + 5, minutes=-6, seconds=rng.randrange(0, 300)),
-            departed_at=_utc(day, 0) + timedelta(hours=end + 5, minutes=2, seconds=rng.randrange(0, 200)),
+            scheduled_start=midnight + timedelta(hours=start),
+            scheduled_end=midnight + timedelta(hours=end),
+            arrived_at=midnight + timedelta(hours=start, minutes=-6, seconds=rng.randrange(0, 300)),
+            departed_at=midnight + timedelta(hours=end, minutes=2, seconds=rng.randrange(0, 200)),
         )
         for i, (start, end) in enumerate(shifts)
     )
     scans = tuple(
-        CheckpointScan(_utc(day, 0) + timedelta(hours=5 + 1 + r * 6, minutes=i), c.name, guards[min(r, 2)].guard)
+        CheckpointScan(midnight + timedelta(hours=7 + r * 6, minutes=i), c.name, guards[min(r, 2)].guard)
         for r in range(4) for i, c in enumerate(points)
         if quiet or not (r == 3 and i in (7, 8))
     )
@@ -198,14 +205,14 @@ def daily_activity(*, site: int = 0, quiet: bool = False, checkpoints: int = 42,
                  "Pool area closed and locked.", "Visitor for 12A signed in, left at 21:40.",
                  "Lights out on level 2 of the garage (bays 20-24)."]
         activity = tuple(
-            ActivityEntry(_utc(day, 0) + timedelta(hours=5 + 1 + i * 0.9, minutes=rng.randrange(50)),
+            ActivityEntry(midnight + timedelta(hours=6.3 + i * 0.95, minutes=rng.randrange(40)),
                           guards[min(i // 9, 2)].guard, texts[i % len(texts)])
             for i in range(24)
         )
-        incidents = (IncidentLine(_utc(day, 0) + timedelta(hours=5 + 22, minutes=12), "IR-2025-00412", "Trespass",
+        incidents = (IncidentLine(midnight + timedelta(hours=22, minutes=12), "IR-2025-00412", "Trespass",
                                   "high", "Two adults at the roof access door; escorted out, APD attended"),)
-        exceptions = (ExceptionLine(_utc(day, 0) + timedelta(hours=5 + 24, minutes=15), "Missed checkpoints",
-                                    "CP-08 and CP-09 not scanned on the 04:00 round (garage level 2 closed)"),)
+        exceptions = (ExceptionLine(midnight + timedelta(hours=25, minutes=15), "Missed checkpoints",
+                                    "CP-08 and CP-09 not scanned on the 01:00 round (garage level 2 closed)"),)
     scanned = {s.checkpoint for s in scans}
     return DailyActivityDoc(
         issuer=ISSUER,

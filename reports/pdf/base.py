@@ -46,7 +46,8 @@ CELL = ParagraphStyle("cell", parent=BODY, fontSize=8, leading=10, spaceAfter=0)
 TITLE = ParagraphStyle("title", parent=BODY, fontName="Helvetica-Bold", fontSize=17, leading=21, spaceAfter=2)
 SUBTITLE = ParagraphStyle("subtitle", parent=BODY, fontSize=10.5, leading=14, textColor=MUTED, spaceAfter=8)
 H2 = ParagraphStyle(
-    "h2", parent=BODY, fontName="Helvetica-Bold", fontSize=12, leading=15, spaceBefore=10, spaceAfter=4, textColor=ACCENT
+    "h2", parent=BODY, fontName="Helvetica-Bold", fontSize=12, leading=15, spaceBefore=10, spaceAfter=4, textColor=ACCENT,
+    keepWithNext=1,
 )
 STATEMENT = ParagraphStyle("statement", parent=BODY, fontName="Helvetica-Bold", fontSize=10.5, leading=14)
 TOC_PAGE = ParagraphStyle("tocpage", parent=BODY, alignment=TA_RIGHT)

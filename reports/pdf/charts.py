@@ -35,7 +35,9 @@ def column_chart(
     chart.bars[0].strokeColor = None
     chart.barLabelFormat = "%.1f" if percent else "%d"
     chart.barLabels.fontSize = 6.5
-    chart.barLabels.nudge = 6
+    # Inside the top of each bar, in white: above it they would collide with the target line.
+    chart.barLabels.nudge = -7
+    chart.barLabels.fillColor = colors.white
     drawing.add(chart)
     if target is not None and percent:
         y = chart.y + chart.height * target / 100

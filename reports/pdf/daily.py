@@ -135,17 +135,17 @@ def render_daily_activity(doc: DailyActivityDoc, *, verify_base_url: str, genera
                   "Green outline: the site's fence; red: restricted zones.")
         story.append(KeepTogether([Section("Tour map", "map"), drawing, Spacer(1, 3), Paragraph(legend, SMALL)]))
 
-    if doc.scans:
+    if doc.checkpoints or doc.scans:
         story.append(Section(f"Checkpoint scans ({len(doc.scans)})", "scans"))
-        ordered = sorted(doc.scans, key=_at)
-        rows = [[hhmm(s.at, zone), cell_text(s.checkpoint), cell_text(s.guard)] for s in ordered]
-        # Two scans side by side: a 4-round tour of 42 checkpoints fits a page and a half, not four.
-        half = (len(rows) + 1) // 2
-        paired = [[*rows[i], "", *(rows[i + half] if i + half < len(rows) else ["", "", ""])] for i in range(half)]
-        column = (WIDTH - 0.2 * inch) / 2
-        story.append(table(["Time", "Checkpoint", "Guard", "", "Time", "Checkpoint", "Guard"], paired,
-                           [0.55 * inch, 0.9 * inch, column - 1.45 * inch, 0.2 * inch,
-                            0.55 * inch, 0.9 * inch, column - 1.45 * inch]))
+        times: dict[str, list[datetime]] = {c.name: [] for c in doc.checkpoints}
+        for scan in doc.scans:
+            times.setdefault(scan.checkpoint, []).append(scan.at)
+        # One row per checkpoint with every time it was scanned: a 4-round tour of 42
+        # checkpoints is 42 rows that read across the rounds, not 168 that read down.
+        rows = [[cell_text(name), str(len(at)), ", ".join(hhmm(t, zone) for t in sorted(at)) or "not scanned"]
+                for name, at in times.items()]
+        story.append(table(["Checkpoint", "Scans", "Scanned at"], rows,
+                           [1.6 * inch, 0.55 * inch, WIDTH - 2.15 * inch], numeric=(1,)))
     return build_pdf(story, meta)
 
 

@@ -106,7 +106,8 @@ def _areas(drawing: Drawing, frame: _Frame, areas: Sequence[Area], fill: colors.
         drawing.add(Polygon(flat, fillColor=fill, strokeColor=stroke, strokeWidth=0.9))
         if labelled and area.name:
             xs, ys = flat[0::2], flat[1::2]
-            drawing.add(String(sum(xs) / len(xs), sum(ys) / len(ys), area.name[:40], fontSize=6.5,
+            # Above the zone, where it hides neither the position nor the unit inside it.
+            drawing.add(String((min(xs) + max(xs)) / 2, max(ys) + 2.5, area.name[:40], fontSize=6.5,
                                fillColor=stroke, textAnchor="middle"))
 
 
