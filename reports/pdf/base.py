@@ -46,8 +46,8 @@ CELL = ParagraphStyle("cell", parent=BODY, fontSize=8, leading=10, spaceAfter=0)
 TITLE = ParagraphStyle("title", parent=BODY, fontName="Helvetica-Bold", fontSize=17, leading=21, spaceAfter=2)
 SUBTITLE = ParagraphStyle("subtitle", parent=BODY, fontSize=10.5, leading=14, textColor=MUTED, spaceAfter=8)
 H2 = ParagraphStyle(
-    "h2", parent=BODY, fontName="Helvetica-Bold", fontSize=12, leading=15, spaceBefore=10, spaceAfter=4, textColor=ACCENT,
-    keepWithNext=1,
+    "h2", parent=BODY, fontName="Helvetica-Bold", fontSize=12, leading=15, spaceBefore=10, spaceAfter=4,
+    textColor=ACCENT, keepWithNext=1,
 )
 STATEMENT = ParagraphStyle("statement", parent=BODY, fontName="Helvetica-Bold", fontSize=10.5, leading=14)
 TOC_PAGE = ParagraphStyle("tocpage", parent=BODY, alignment=TA_RIGHT)
@@ -179,7 +179,7 @@ class PdfMeta:
     zone: ZoneInfo
 
 
-class Section(Paragraph):
+class Section(Paragraph):  # type: ignore[misc]
     """A section heading: a PDF outline entry, and a table of contents line when there is one."""
 
     def __init__(self, title: str, key: str) -> None:
@@ -214,8 +214,8 @@ class _TocTable(Flowable):  # type: ignore[misc]  # ReportLab ships no type hint
         return self._table.wrap(available_width, available_height)  # type: ignore[no-any-return]
 
     def draw(self) -> None:
-        assert self._table is not None
-        self._table.drawOn(self.canv, 0, 0)
+        if self._table is not None:
+            self._table.drawOn(self.canv, 0, 0)
 
 
 class _WhenLonger(DocIf):  # type: ignore[misc]
@@ -225,7 +225,7 @@ class _WhenLonger(DocIf):  # type: ignore[misc]
         Flowable.__init__(self)
         self.pages = pages
         self.layout = layout
-        self.blocks = ([], block)
+        self.blocks: tuple[list[Flowable], list[Flowable]] = ([], block)
 
     def funcWrap(self, available_width: float, available_height: float) -> bool:  # noqa: N802 (ReportLab's name)
         body_pages: int = self._doctemplateAttr("page")

@@ -61,7 +61,9 @@ def day_summary(doc: DailyActivityDoc) -> list[str]:
     return lines
 
 
-def render_daily_activity(doc: DailyActivityDoc, *, verify_base_url: str, generated_at: datetime | None = None) -> bytes:
+def render_daily_activity(
+    doc: DailyActivityDoc, *, verify_base_url: str, generated_at: datetime | None = None
+) -> bytes:
     """The site's daily activity report as PDF bytes."""
     zone = ZoneInfo(doc.time_zone)
     period = period_label(doc.day, doc.day)

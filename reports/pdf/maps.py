@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from reportlab.graphics.shapes import Circle, Drawing, Group, Line, PolyLine, Polygon, Rect, String
+from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib import colors
 
 from reports.documents import Area, Checkpoint, LonLat, MapPoint, Ring
@@ -163,10 +163,10 @@ def tour_map(
     height: float,
 ) -> Drawing | None:
     """The day's tour: fence, zones, the walked track, checkpoints scanned (filled) and missed (ringed)."""
-    placed = [c for c in checkpoints if c.lon is not None and c.lat is not None]
+    placed = [(c.name, c.lon, c.lat) for c in checkpoints if c.lon is not None and c.lat is not None]
     points = [p for area in (*fence, *zones) for p in area.exterior]
     points += [p for line in track for p in line]
-    points += [(c.lon, c.lat) for c in placed if c.lon is not None and c.lat is not None]
+    points += [(lon, lat) for _, lon, lat in placed]
     if not points:
         return None
     frame = _frame(points, (), width, height)
@@ -180,10 +180,9 @@ def tour_map(
         if len(flat) >= 4:
             tracks.add(PolyLine(flat, strokeColor=TRACK, strokeWidth=0.7, strokeOpacity=0.6))
     drawing.add(tracks)
-    for checkpoint in placed:
-        assert checkpoint.lon is not None and checkpoint.lat is not None
-        x, y = frame.xy(checkpoint.lon, checkpoint.lat)
-        if checkpoint.name in scanned:
+    for name, lon, lat in placed:
+        x, y = frame.xy(lon, lat)
+        if name in scanned:
             drawing.add(Circle(x, y, 2.8, fillColor=SCANNED, strokeColor=colors.white, strokeWidth=0.6))
         else:
             drawing.add(Circle(x, y, 3.6, fillColor=colors.white, strokeColor=MISSED, strokeWidth=1.4))

@@ -19,7 +19,8 @@ def test_a_busy_day_lists_guards_with_actual_times_the_log_incidents_and_missed_
     doc = samples.daily_activity()
     pdf = render(doc)
     words = flat(text(pdf))
-    for expected in ("Daily activity report — Midtown Lofts", "Tuesday 4 March 2025", "3 of 3 shifts covered, 99.2 % on post",
+    for expected in ("Daily activity report — Midtown Lofts", "Tuesday 4 March 2025",
+                     "3 of 3 shifts covered, 99.2 % on post",
                      "40 of 42 checkpoints scanned (not scanned: CP-08, CP-09); 1 incident; 1 exception.",
                      "Dana Whitfield", "06:00–14:00", "IR-2025-00412", "Resident of 3C locked out",
                      "Night patrol post orders", "Tour map", "CP-01 4 07:00, 13:00, 19:00, 01:00"):

@@ -62,7 +62,8 @@ def test_dar_activity_lines_and_monthly_concerns_print_literally():
     pdf = render_daily_activity(dataclasses.replace(dar, activity=entries), verify_base_url=BASE)
     words = flat(text(pdf))
     assert all(flat(hostile) in words for hostile in HOSTILE)
-    assert images(pdf) == [] and _no_links(pdf)
+    assert images(pdf) == []
+    assert _no_links(pdf)
 
     month = samples.monthly_summary(sites=1, shifts=10, incidents=3)
     concerns = tuple(ConcernLine(month.shifts[0].scheduled_start, "Site", hostile, "open") for hostile in HOSTILE)

@@ -36,7 +36,7 @@ def test_prints_the_report_its_metadata_and_the_verifiable_hash():
     metadata = read(pdf).metadata
     assert metadata.title == "Incident report IR-2025-00412 v2"
     assert metadata.author == "Peachtree Guard Services"
-    assert "Trespass at Midtown Lofts" in metadata.subject
+    assert "Trespass at Midtown Lofts" in str(metadata.subject)
     # and every page's footer carries the content hash, its verify URL, the period and the generation time
     digest = content_hash(doc)
     texts = page_texts(pdf)
@@ -93,7 +93,8 @@ def test_photos_are_embedded_at_print_size_without_their_exif():
     assert image.width <= math.ceil(PHOTO_BOX[0] * 150 / 72)
     assert image.height <= math.ceil(PHOTO_BOX[1] * 150 / 72)
     assert image.width >= 300
-    assert b"Exif" not in image.data and b"PhoneMaker" not in image.data
+    assert b"Exif" not in image.data
+    assert b"PhoneMaker" not in image.data
     assert len(pdf) < 400_000
 
 
@@ -113,4 +114,6 @@ def test_a_transparent_png_logo_prints_over_white():
     doc = dataclasses.replace(samples.incident_report(photos=0), issuer=Issuer("Peachtree", buffer.getvalue()))
     [image] = images(render(doc))
     decoded = Image.open(io.BytesIO(image.data)).convert("RGB")
-    assert decoded.getpixel((decoded.width - 5, decoded.height // 2)) > (240, 240, 240)  # white, not black
+    pixel = decoded.getpixel((decoded.width - 5, decoded.height // 2))
+    assert isinstance(pixel, tuple)
+    assert min(pixel) > 240  # white, not black
