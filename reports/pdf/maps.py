@@ -104,11 +104,20 @@ def _areas(drawing: Drawing, frame: _Frame, areas: Sequence[Area], fill: colors.
         if len(flat) < 6:
             continue
         drawing.add(Polygon(flat, fillColor=fill, strokeColor=stroke, strokeWidth=0.9))
-        if labelled and area.name:
-            xs, ys = flat[0::2], flat[1::2]
-            # Above the zone, where it hides neither the position nor the unit inside it.
-            drawing.add(String((min(xs) + max(xs)) / 2, max(ys) + 2.5, area.name[:40], fontSize=6.5,
-                               fillColor=stroke, textAnchor="middle"))
+        if labelled:
+            _label(drawing, frame, area, stroke)
+
+
+def _label(drawing: Drawing, frame: _Frame, area: Area, colour: colors.Color) -> None:
+    """The area's name above it, where it hides neither the position nor the unit inside it."""
+    if not area.name:
+        return
+    flat = _flat(frame, area.exterior)
+    xs, ys = flat[0::2], flat[1::2]
+    drawing.add(Rect((min(xs) + max(xs)) / 2 - len(area.name[:40]) * 1.7 - 1, max(ys) + 1.5,
+                     len(area.name[:40]) * 3.4 + 2, 8, fillColor=colors.white, strokeColor=None, fillOpacity=0.85))
+    drawing.add(String((min(xs) + max(xs)) / 2, max(ys) + 3, area.name[:40], fontSize=6.5, fillColor=colour,
+                       textAnchor="middle"))
 
 
 def _border(drawing: Drawing, width: float, height: float) -> None:
@@ -173,7 +182,7 @@ def tour_map(
     drawing = Drawing(width, height)
     _border(drawing, width, height)
     _areas(drawing, frame, fence, FENCE_FILL, FENCE_STROKE, labelled=False)
-    _areas(drawing, frame, zones, ZONE_FILL, ZONE_STROKE, labelled=True)
+    _areas(drawing, frame, zones, ZONE_FILL, ZONE_STROKE, labelled=False)
     tracks = Group()
     for line in track:
         flat = _flat(frame, line, min_step=0.8)
@@ -186,5 +195,7 @@ def tour_map(
             drawing.add(Circle(x, y, 2.8, fillColor=SCANNED, strokeColor=colors.white, strokeWidth=0.6))
         else:
             drawing.add(Circle(x, y, 3.6, fillColor=colors.white, strokeColor=MISSED, strokeWidth=1.4))
+    for zone in zones:  # on top of the track and the checkpoints
+        _label(drawing, frame, zone, ZONE_STROKE)
     _scale_bar(drawing, frame, width)
     return drawing
