@@ -144,6 +144,15 @@ def table(
     return Table([list(header), *[list(row) for row in rows]], colWidths=list(widths), repeatRows=1, style=style)
 
 
+def register(
+    title: str, key: str, header: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float], *,
+    empty: str, tabulate: Any = table, numeric: Sequence[int] = (),
+) -> list[Flowable]:
+    """A section with its table, or with a sentence that says positively that there is nothing."""
+    body = tabulate(header, rows, widths, numeric=numeric) if rows else Paragraph(esc(empty), BODY)
+    return [Section(title, key), body]
+
+
 def key_values(pairs: Sequence[tuple[str, Flowable | str]], width: float) -> Table:
     """Label / value pairs in two columns; values that are strings are untrusted text."""
     rows = [[Paragraph(f"<b>{esc(label)}</b>", CELL), para(value, CELL) if isinstance(value, str) else value]

@@ -27,28 +27,12 @@ from reports.pdf.photos import PreparedPhoto, prepare
 LOGO_BOX = (1.6 * inch, 0.6 * inch)
 
 
-def meta_for(
-    doc: Document,
-    *,
-    title: str,
-    subject: str,
-    client: str,
-    period: str,
-    zone: ZoneInfo,
-    verify_base_url: str,
-    generated_at: datetime | None,
-) -> PdfMeta:
-    return PdfMeta(
-        title=title,
-        subject=subject,
-        author=doc.issuer.company_name,
-        client=client,
-        period=period,
-        digest=content_hash(doc),
-        verify_base_url=verify_base_url,
-        generated_at=generated_at or now_utc(),
-        zone=zone,
-    )
+def meta_for(doc: Document, title: str, subject: str, period: str, footer: tuple[str, datetime | None]) -> PdfMeta:
+    """The PDF's metadata and footer facts; `footer` is (verify base URL, generation time or None for now)."""
+    verify_base_url, generated_at = footer
+    return PdfMeta(title=title, subject=subject, author=doc.issuer.company_name, client=doc.client_name,
+                   period=period, digest=content_hash(doc), verify_base_url=verify_base_url,
+                   generated_at=generated_at or now_utc(), zone=ZoneInfo(doc.time_zone))
 
 
 def letterhead(issuer: Issuer, title: str, subtitle: str, width: float) -> list[Flowable]:

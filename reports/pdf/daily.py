@@ -23,6 +23,7 @@ from reports.pdf.base import (
     long_date,
     para,
     period_label,
+    register,
     table,
 )
 from reports.pdf.common import letterhead, meta_for
@@ -66,23 +67,11 @@ def render_daily_activity(
 ) -> bytes:
     """The site's daily activity report as PDF bytes."""
     zone = ZoneInfo(doc.time_zone)
-    period = period_label(doc.day, doc.day)
-    meta = meta_for(
-        doc,
-        title=f"Daily activity report, {doc.site_name}, {doc.day.isoformat()}",
-        subject=f"Daily activity report for {doc.site_name} on {long_date(doc.day)}",
-        client=doc.client_name,
-        period=period,
-        zone=zone,
-        verify_base_url=verify_base_url,
-        generated_at=generated_at,
-    )
-    story: list[Flowable] = letterhead(
-        doc.issuer,
-        f"Daily activity report — {doc.site_name}",
-        f"{long_date(doc.day)} · {doc.address} · for {doc.client_name} · times in {doc.time_zone}",
-        WIDTH,
-    )
+    meta = meta_for(doc, f"Daily activity report, {doc.site_name}, {doc.day.isoformat()}",
+                    f"Daily activity report for {doc.site_name} on {long_date(doc.day)}",
+                    period_label(doc.day, doc.day), (verify_base_url, generated_at))
+    subtitle = f"{long_date(doc.day)} · {doc.address} · for {doc.client_name} · times in {doc.time_zone}"
+    story: list[Flowable] = letterhead(doc.issuer, f"Daily activity report — {doc.site_name}", subtitle, WIDTH)
     story += [Paragraph(esc(line), STATEMENT) for line in day_summary(doc)]
 
     story.append(Section("Guards on duty", "guards"))
@@ -100,35 +89,26 @@ def render_daily_activity(
     else:
         story.append(Paragraph("No shifts were scheduled on this site for the day.", BODY))
 
-    story.append(Section("Activity log", "activity"))
-    if doc.activity:
-        rows = [[hhmm(e.at, zone), cell_text(e.guard), para(e.text, CELL)] for e in sorted(doc.activity, key=_at)]
-        story.append(table(["Time", "Guard", "Entry"], rows, [0.55 * inch, 1.4 * inch, WIDTH - 1.95 * inch]))
-    else:
-        story.append(Paragraph("No activity entries beyond the patrol: a routine day.", BODY))
-
-    story.append(Section("Incidents", "incidents"))
-    if doc.incidents:
-        rows = [[hhmm(i.occurred_at, zone), cell_text(i.report_id), cell_text(i.incident_type), cell_text(i.severity),
-                 para(i.summary, CELL)] for i in sorted(doc.incidents, key=lambda i: i.occurred_at)]
-        story.append(table(["Time", "Report", "Type", "Severity", "Summary"], rows,
-                           [0.55 * inch, 1.05 * inch, 1.2 * inch, 0.7 * inch, WIDTH - 3.5 * inch]))
-    else:
-        story.append(Paragraph("No incidents were reported.", BODY))
-
-    story.append(Section("Exceptions", "exceptions"))
-    if doc.exceptions:
-        rows = [[hhmm(x.at, zone), cell_text(x.kind), para(x.text, CELL)] for x in sorted(doc.exceptions, key=_at)]
-        story.append(table(["Time", "Kind", "Details"], rows, [0.55 * inch, 1.5 * inch, WIDTH - 2.05 * inch]))
-    else:
-        story.append(Paragraph("No exceptions: every shift started and ended as scheduled.", BODY))
-
+    story += register(
+        "Activity log", "activity", ["Time", "Guard", "Entry"],
+        [[hhmm(e.at, zone), cell_text(e.guard), para(e.text, CELL)] for e in sorted(doc.activity, key=_at)],
+        [0.55 * inch, 1.4 * inch, WIDTH - 1.95 * inch], empty="No activity entries beyond the patrol: a routine day.")
+    story += register(
+        "Incidents", "incidents", ["Time", "Report", "Type", "Severity", "Summary"],
+        [[hhmm(i.occurred_at, zone), cell_text(i.report_id), cell_text(i.incident_type), cell_text(i.severity),
+          para(i.summary, CELL)] for i in sorted(doc.incidents, key=lambda i: i.occurred_at)],
+        [0.55 * inch, 1.05 * inch, 1.2 * inch, 0.7 * inch, WIDTH - 3.5 * inch], empty="No incidents were reported.")
+    story += register(
+        "Exceptions", "exceptions", ["Time", "Kind", "Details"],
+        [[hhmm(x.at, zone), cell_text(x.kind), para(x.text, CELL)] for x in sorted(doc.exceptions, key=_at)],
+        [0.55 * inch, 1.5 * inch, WIDTH - 2.05 * inch],
+        empty="No exceptions: every shift started and ended as scheduled.")
     if doc.acknowledgements:
-        story.append(Section("Post orders acknowledged", "acknowledgements"))
-        rows = [[hhmm(a.at, zone), cell_text(a.guard), cell_text(a.post_order), f"v{a.version}"]
-                for a in sorted(doc.acknowledgements, key=_at)]
-        story.append(table(["Time", "Guard", "Post orders", "Version"], rows,
-                           [0.55 * inch, 1.5 * inch, WIDTH - 2.65 * inch, 0.6 * inch]))
+        story += register(
+            "Post orders acknowledged", "acknowledgements", ["Time", "Guard", "Post orders", "Version"],
+            [[hhmm(a.at, zone), cell_text(a.guard), cell_text(a.post_order), f"v{a.version}"]
+             for a in sorted(doc.acknowledgements, key=_at)],
+            [0.55 * inch, 1.5 * inch, WIDTH - 2.65 * inch, 0.6 * inch], empty="")
 
     scanned = {scan.checkpoint for scan in doc.scans}
     drawing = tour_map(doc.fence, doc.restricted_zones, doc.tour_track, doc.checkpoints, scanned, WIDTH, 3.4 * inch)

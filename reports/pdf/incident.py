@@ -40,22 +40,11 @@ def render_incident_report(
     """The incident report as PDF bytes."""
     zone = ZoneInfo(doc.time_zone)
     occurred = local(doc.occurred_at, zone)
-    meta = meta_for(
-        doc,
-        title=f"Incident report {doc.report_id} v{doc.version}",
-        subject=f"{doc.incident_type} at {doc.site_name}, {occurred:%d %b %Y}",
-        client=doc.client_name,
-        period=f"incident of {occurred.day} {occurred:%b %Y %H:%M %Z}",
-        zone=zone,
-        verify_base_url=verify_base_url,
-        generated_at=generated_at,
-    )
-    story: list[Flowable] = letterhead(
-        doc.issuer,
-        f"Incident report {doc.report_id}",
-        f"Version {doc.version} · {doc.incident_type} · severity {doc.severity} · for {doc.client_name}",
-        WIDTH,
-    )
+    meta = meta_for(doc, f"Incident report {doc.report_id} v{doc.version}",
+                    f"{doc.incident_type} at {doc.site_name}, {occurred:%d %b %Y}",
+                    f"incident of {occurred.day} {occurred:%b %Y %H:%M %Z}", (verify_base_url, generated_at))
+    subtitle = f"Version {doc.version} · {doc.incident_type} · severity {doc.severity} · for {doc.client_name}"
+    story: list[Flowable] = letterhead(doc.issuer, f"Incident report {doc.report_id}", subtitle, WIDTH)
     approved = full_time(doc.approved_at, zone) + (f" by {doc.approved_by}" if doc.approved_by else "")
     story.append(
         key_values(

@@ -21,12 +21,12 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
 from reports.documents import MonthlySummaryDoc
 from reports.figures import MonthlyFigures, ratio, shift_status, summarise
+from reports.pdf import base
 from reports.pdf.base import (
     BODY,
     CELL,
     PAGE_SIZE,
     SMALL,
-    Section,
     build_pdf,
     cell_text,
     day_time,
@@ -99,7 +99,7 @@ def monthly_story(doc: MonthlySummaryDoc, *, kit: Kit = Kit()) -> list[Flowable]
         f"Coverage is GPS-verified time on post divided by scheduled time. A shift is on time when "
         f"clocked in within {doc.grace_minutes} minutes of its start.", SMALL))
 
-    story.append(Section("Hours and punctuality by site", "sites"))
+    story.append(base.Section("Hours and punctuality by site", "sites"))
     rows: list[list[Any]] = [
         [cell_text(site), f"{h.shifts}", _hours(h.scheduled_hours), _hours(h.verified_hours), ratio(h.coverage),
          ratio(h.punctuality), f"{h.late}", f"{h.no_show}"]
@@ -109,7 +109,7 @@ def monthly_story(doc: MonthlySummaryDoc, *, kit: Kit = Kit()) -> list[Flowable]
                           rows, [WIDTH - 5.3 * inch] + [0.75 * inch] * 4 + [0.8 * inch, 0.5 * inch, 0.75 * inch],
                           numeric=range(1, 8)))
 
-    story.append(Section("Coverage by week", "weeks"))
+    story.append(base.Section("Coverage by week", "weeks"))
     weeks = [w for w in figures.weeks if w.hours.shifts]
     story.append(column_chart([w.label for w in weeks], [(w.hours.coverage or 0) * 100 for w in weeks],
                               width=WIDTH, height=1.9 * inch, percent=True, target=COVERAGE_TARGET))
@@ -118,7 +118,7 @@ def monthly_story(doc: MonthlySummaryDoc, *, kit: Kit = Kit()) -> list[Flowable]
     story.append(tabulate(["Week", "Shifts", "Scheduled h", "Verified h", "Coverage", "On time"], rows,
                           [WIDTH - 4 * inch] + [0.8 * inch] * 5, numeric=range(1, 6)))
 
-    story.append(Section("Incidents by type and severity", "incidents"))
+    story.append(base.Section("Incidents by type and severity", "incidents"))
     if doc.incidents:
         story.append(bar_chart([t for t, _ in figures.incidents_by_type], [n for _, n in figures.incidents_by_type],
                                width=WIDTH))
@@ -130,7 +130,7 @@ def monthly_story(doc: MonthlySummaryDoc, *, kit: Kit = Kit()) -> list[Flowable]
     else:
         story.append(Paragraph("No incidents were reported in the period.", BODY))
 
-    story.append(Section("Flags raised and how they were resolved", "flags"))
+    story.append(base.Section("Flags raised and how they were resolved", "flags"))
     if figures.flags_by_label:
         resolutions = figures.resolutions
         rows = [[cell_text(label), *[str(counts.get(r, 0)) for r in resolutions], str(sum(counts.values()))]
@@ -142,7 +142,7 @@ def monthly_story(doc: MonthlySummaryDoc, *, kit: Kit = Kit()) -> list[Flowable]
     else:
         story.append(Paragraph("No flags were raised in the period.", BODY))
 
-    story.append(Section("Tour completion", "tours"))
+    story.append(base.Section("Tour completion", "tours"))
     if figures.tour_completion:
         rows = [[cell_text(site), f"{expected:,}", f"{completed:,}", ratio(completed / expected if expected else None)]
                 for site, (expected, completed) in figures.tour_completion.items()]
@@ -151,7 +151,7 @@ def monthly_story(doc: MonthlySummaryDoc, *, kit: Kit = Kit()) -> list[Flowable]
     else:
         story.append(Paragraph("No checkpoint tours are scheduled on these sites.", BODY))
 
-    story.append(Section("Service requests", "requests"))
+    story.append(base.Section("Service requests", "requests"))
     if figures.responses:
         rows = [[cell_text(r.kind), str(r.requests), _minutes(r.median_minutes), _minutes(r.p90_minutes),
                  str(r.unanswered)] for r in figures.responses]
@@ -160,7 +160,7 @@ def monthly_story(doc: MonthlySummaryDoc, *, kit: Kit = Kit()) -> list[Flowable]
     else:
         story.append(Paragraph("No service requests in the period.", BODY))
 
-    story.append(Section("Client concerns", "concerns"))
+    story.append(base.Section("Client concerns", "concerns"))
     if doc.concerns:
         median = figures.concern_median_hours
         story.append(Paragraph(
@@ -175,7 +175,7 @@ def monthly_story(doc: MonthlySummaryDoc, *, kit: Kit = Kit()) -> list[Flowable]
 
     grace = timedelta(minutes=doc.grace_minutes)
     exceptions = [s for s in doc.shifts if shift_status(s, grace) != "on time"]
-    story.append(Section("Late arrivals and no-shows", "late"))
+    story.append(base.Section("Late arrivals and no-shows", "late"))
     if exceptions:
         rows = [[day_time(s.scheduled_start, zone), cell_text(s.site), cell_text(s.guard), hhmm(s.clock_in, zone),
                  shift_status(s, grace) if s.clock_in is None else
@@ -187,7 +187,7 @@ def monthly_story(doc: MonthlySummaryDoc, *, kit: Kit = Kit()) -> list[Flowable]
         story.append(Paragraph("Every shift started on time.", BODY))
 
     if doc.incidents:
-        story.append(Section(f"Incident register ({len(doc.incidents)})", "register"))
+        story.append(base.Section(f"Incident register ({len(doc.incidents)})", "register"))
         rows = [[day_time(i.occurred_at, zone), cell_text(i.site), cell_text(i.report_id), cell_text(i.incident_type),
                  cell_text(i.severity), str(i.photo_count) if i.photo_count else ""]
                 for i in sorted(doc.incidents, key=lambda i: i.occurred_at)]
@@ -196,7 +196,7 @@ def monthly_story(doc: MonthlySummaryDoc, *, kit: Kit = Kit()) -> list[Flowable]
                               numeric=(5,)))
 
     if doc.shifts:
-        story.append(Section(f"Shift register ({len(doc.shifts)})", "shifts"))
+        story.append(base.Section(f"Shift register ({len(doc.shifts)})", "shifts"))
         rows = [[day_time(s.scheduled_start, zone), cell_text(s.site), cell_text(s.guard),
                  f"{hhmm(s.scheduled_start, zone)}–{hhmm(s.scheduled_end, zone)}",
                  hhmm(s.clock_in, zone), hhmm(s.clock_out, zone), f"{s.verified_seconds / 3600:.2f}"]
@@ -206,7 +206,7 @@ def monthly_story(doc: MonthlySummaryDoc, *, kit: Kit = Kit()) -> list[Flowable]
                                0.8 * inch], numeric=(6,)))
 
     if doc.photos:
-        story.append(Section(f"Incident photos ({len(doc.photos)})", "photos"))
+        story.append(base.Section(f"Incident photos ({len(doc.photos)})", "photos"))
         story.append(Paragraph("Thumbnails; each incident report's own PDF carries its photos at full print size.",
                                SMALL))
         story.append(Spacer(1, 4))
@@ -233,17 +233,8 @@ def render_monthly_summary(
     doc: MonthlySummaryDoc, *, verify_base_url: str, generated_at: datetime | None = None, kit: Kit = Kit()  # noqa: B008
 ) -> bytes:
     """The period summary as PDF bytes (`kit` is for the bench's naive baseline; leave it)."""
-    zone = ZoneInfo(doc.time_zone)
     period = period_label(doc.period_start, doc.period_end)
-    meta = meta_for(
-        doc,
-        title=summary_meta_title(doc),
-        subject=f"Attendance, incidents and service for {doc.client_name}, {period}",
-        client=doc.client_name,
-        period=period,
-        zone=zone,
-        verify_base_url=verify_base_url,
-        generated_at=generated_at,
-    )
+    meta = meta_for(doc, summary_meta_title(doc), f"Attendance, incidents and service for {doc.client_name}, {period}",
+                    period, (verify_base_url, generated_at))
     return build_pdf(monthly_story(doc, kit=kit), meta, contents_after=CONTENTS_AFTER_PAGES)
 

@@ -36,6 +36,20 @@ def flat(value: str) -> str:
     return " ".join(value.split())
 
 
+def assert_footers(pdf: bytes, *, digest: str, verify_base: str, covers: str) -> None:
+    """Every page's footer: the content hash, its verify URL, the period covered and "page N of M"."""
+    texts = page_texts(pdf)
+    for number, page in enumerate(texts, start=1):
+        found = FOOTER_HASH.search(page)
+        assert found is not None
+        assert found.group(1) == digest
+        assert f"{verify_base.rstrip('/')}/portal/verify/{digest}" in page
+        assert f"Covers {covers}" in page
+        numbering = PAGE_OF.search(page)
+        assert numbering is not None
+        assert numbering.groups() == (str(number), str(len(texts)))
+
+
 def images(pdf: bytes) -> list[EmbeddedImage]:
     """Every image XObject drawn on any page, with its stored pixel size and stream bytes."""
     found = []

@@ -6,7 +6,7 @@ import dataclasses
 
 from reports import content_hash, render_daily_activity, samples
 from reports.documents import Coverage
-from tests.reports.pdfread import FOOTER_HASH, PAGE_OF, flat, images, page_texts, read, text
+from tests.reports.pdfread import assert_footers, flat, images, read, text
 
 BASE = "https://portal.example.com/"
 
@@ -32,13 +32,7 @@ def test_a_busy_day_lists_guards_with_actual_times_the_log_incidents_and_missed_
     metadata = read(pdf).metadata
     assert metadata.title == "Daily activity report, Midtown Lofts, 2025-03-04"
     assert metadata.author == "Peachtree Guard Services"
-    digest = content_hash(doc)
-    texts = page_texts(pdf)
-    for number, page in enumerate(texts, start=1):
-        assert FOOTER_HASH.search(page).group(1) == digest
-        assert f"https://portal.example.com/portal/verify/{digest}" in page
-        assert "Covers 4 Mar 2025" in page
-        assert PAGE_OF.search(page).groups() == (str(number), str(len(texts)))
+    assert_footers(pdf, digest=content_hash(doc), verify_base=BASE, covers="4 Mar 2025")
 
 
 def test_a_day_with_nothing_happening_says_so():

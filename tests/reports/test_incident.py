@@ -13,7 +13,7 @@ from PIL import Image
 from reports import content_hash, render_incident_report, samples
 from reports.documents import Issuer
 from reports.pdf.incident import PHOTO_BOX
-from tests.reports.pdfread import FOOTER_HASH, PAGE_OF, flat, images, page_texts, read, text
+from tests.reports.pdfread import FOOTER_HASH, assert_footers, flat, images, page_texts, read, text
 
 BASE = "https://portal.example.com"
 
@@ -38,14 +38,8 @@ def test_prints_the_report_its_metadata_and_the_verifiable_hash():
     assert metadata.author == "Peachtree Guard Services"
     assert "Trespass at Midtown Lofts" in str(metadata.subject)
     # and every page's footer carries the content hash, its verify URL, the period and the generation time
-    digest = content_hash(doc)
-    texts = page_texts(pdf)
-    for number, page in enumerate(texts, start=1):
-        assert FOOTER_HASH.search(page).group(1) == digest
-        assert f"{BASE}/portal/verify/{digest}" in page
-        assert "Covers incident of 3 Mar 2025 22:12 EST" in page
-        assert "generated 2025-03-05 07:00 EST" in page
-        assert PAGE_OF.search(page).groups() == (str(number), str(len(texts)))
+    assert_footers(pdf, digest=content_hash(doc), verify_base=BASE, covers="incident of 3 Mar 2025 22:12 EST")
+    assert all("generated 2025-03-05 07:00 EST" in page for page in page_texts(pdf))
 
 
 def test_the_hash_is_of_the_content_not_of_the_rendering():
