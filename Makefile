@@ -7,7 +7,7 @@ export DEMO_PASSWORD ?= guardops-demo
 PORT ?= 8000
 VENV := .venv/bin
 
-.PHONY: setup run test lint bench migrate seed clean-test-db screenshots
+.PHONY: setup run test lint bench migrate seed clean-test-db screenshots pdf-previews
 
 setup:
 	@bash scripts/setup.sh
@@ -43,5 +43,9 @@ bench: migrate
 	@set -e; for script in bench/bench_*.py; do echo "== $$script"; $(VENV)/python "$$script"; done
 
 # PNGs of the console's pages (desk and phone sizes) in var/screenshots/, which git ignores.
-screenshots: seed
+screenshots: seed pdf-previews
 	@$(VENV)/python scripts/screenshots.py --out var/screenshots
+
+# Sample PDFs of every report and PNGs of their pages (pdftoppm) in var/pdf-previews/; no database.
+pdf-previews: setup
+	@$(VENV)/python scripts/pdf_previews.py --out var/pdf-previews

@@ -28,6 +28,8 @@ if $local_db; then
 fi
 pkg_missing gdal-bin && need+=(gdal-bin)
 pkg_missing libgdal-dev && need+=(libgdal-dev)
+# pdftoppm turns the sample PDF reports into PNGs (make pdf-previews / make screenshots).
+pkg_missing poppler-utils && need+=(poppler-utils)
 $local_redis && ! command -v redis-server >/dev/null && need+=(redis-server)
 pkg_missing python3-venv && ! "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null && need+=(python3-venv)
 if [ "${GUARDOPS_BROWSER_TESTS:-1}" = "1" ] && [ ! -x /usr/bin/chromium ]; then need+=(chromium); fi
