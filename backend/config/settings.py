@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "backend.flags",
     "backend.rules",
     "backend.attendance",
+    "backend.calls",
     "backend.demo",
     # The operations console (/console/) and the libraries its pages are built with (UI.md).
     "django_htmx",
