@@ -126,7 +126,7 @@ def followups_visible(*, scope: Scope, open_only: bool = False) -> QuerySet[Foll
     follow_ups = FollowUp.objects.filter(call__in=calls_in_scope(scope=scope).values("pk"))
     if open_only:
         follow_ups = follow_ups.filter(done_at__isnull=True)
-    return follow_ups.select_related("call__client", "owner", "done_by").order_by("due_at", "pk")
+    return follow_ups.select_related("call__client__company", "owner", "done_by").order_by("due_at", "pk")
 
 
 def followup_get_visible(*, scope: Scope, followup_id: int) -> FollowUp:

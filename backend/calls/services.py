@@ -322,8 +322,14 @@ def followup_complete(*, follow_up: FollowUp, by: User, note: str = "") -> Follo
 
 
 def _manager_of(*, by: User, company_id: int) -> None:
-    if not by.is_active or not (by.is_superuser or (by.role == "manager" and by.company_id == company_id)):
-        raise PermissionDenied("Only the company's managers change the call catalogue.", code="not_a_manager")
+    # Supervisors take calls too and meet the codes that are missing first; the catalogue is
+    # append-only for used codes, so letting them add and retire loses nothing.
+    if not by.is_active or not (
+        by.is_superuser or (by.role in ("manager", "supervisor") and by.company_id == company_id)
+    ):
+        raise PermissionDenied(
+            "Only the company's managers and supervisors change the call catalogue.", code="not_a_manager"
+        )
 
 
 def _code_fields(*, reason_group: str, label: str) -> tuple[str, str]:
