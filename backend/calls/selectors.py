@@ -7,6 +7,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.functional import cached_property
 
 from backend.accounts.models import Company, Role, User
 from backend.attendance.resolutions import day_bounds
@@ -136,18 +137,28 @@ def followup_get_visible(*, scope: Scope, followup_id: int) -> FollowUp:
     return follow_up
 
 
-@dataclass(frozen=True)
 class OverdueFollowUps:
-    """The live board's panel: how many are overdue, and the first few."""
+    """The live board's panel: how many follow-ups are overdue, and the first few.
 
-    count: int
-    first: list[FollowUp]
+    Lazy: nothing is read until a template asks, so a board refresh that does not show the
+    panel costs nothing; showing it costs two queries whatever the number.
+    """
+
+    def __init__(self, rows: QuerySet[FollowUp], limit: int) -> None:
+        self._rows, self._limit = rows, limit
+
+    @cached_property
+    def count(self) -> int:
+        return self._rows.count()
+
+    @cached_property
+    def first(self) -> list[FollowUp]:
+        return list(self._rows[: self._limit])
 
 
 def followups_overdue(*, scope: Scope, now: datetime, limit: int = 5) -> OverdueFollowUps:
-    """Open follow-ups past their due time: two queries whatever their number."""
-    overdue = followups_visible(scope=scope, open_only=True).filter(due_at__lt=now)
-    return OverdueFollowUps(count=overdue.count(), first=list(overdue[:limit]))
+    """Open follow-ups of the viewer's calls past their due time, most overdue first."""
+    return OverdueFollowUps(followups_visible(scope=scope, open_only=True).filter(due_at__lt=now), limit)
 
 
 # --- What the caller is likely calling about ----------------------------------------------

@@ -62,7 +62,8 @@ def test_a_call_opens_with_the_clients_greeting(tenant):
     call = call_open(by=tenant.manager, client_id=tenant.client.pk)
 
     assert call.greeting == "Acme Security, Dana speaking."
-    assert call.status == CallStatus.OPEN and call.opened_by == tenant.manager
+    assert call.status == CallStatus.OPEN
+    assert call.opened_by == tenant.manager
     assert call.company == tenant.company
 
 
@@ -99,7 +100,8 @@ def test_verifying_the_caller_as_a_contact_of_the_client(tenant):
 
     call = call_verify_caller(call=call, by=tenant.manager, contact_id=tenant.client_contact.pk)
 
-    assert call.caller_verified and call.caller_contact == tenant.client_contact
+    assert call.caller_verified
+    assert call.caller_contact == tenant.client_contact
     assert call.caller_verified_at is not None
 
 
@@ -111,7 +113,8 @@ def test_another_clients_contact_is_not_found_and_changes_nothing(tenant, other_
 
     assert raised.value.field == "contact"
     call.refresh_from_db()
-    assert not call.caller_verified and call.caller_contact is None
+    assert not call.caller_verified
+    assert call.caller_contact is None
 
 
 def test_an_unknown_caller_needs_a_name_and_a_number_and_is_not_verified(tenant):
@@ -122,7 +125,8 @@ def test_an_unknown_caller_needs_a_name_and_a_number_and_is_not_verified(tenant)
     assert raised.value.field == "caller_number"
 
     call = call_verify_caller(call=call, by=tenant.manager, caller_name="Pat Doe", caller_number="+1 404 555 0101")
-    assert not call.caller_verified and call.caller_name == "Pat Doe"
+    assert not call.caller_verified
+    assert call.caller_name == "Pat Doe"
 
 
 def test_steps_are_recorded_while_the_call_is_open(tenant):
@@ -159,7 +163,8 @@ def test_linking_a_report_names_its_site(tenant):
 
     call = call_link(call=call, by=tenant.manager, incident_id=report.pk)
 
-    assert call.incident == report and call.site == tenant.site
+    assert call.incident == report
+    assert call.site == tenant.site
 
 
 def test_closing_needs_a_disposition_and_a_summary(tenant):
@@ -199,7 +204,8 @@ def test_a_code_that_requires_a_comment_refuses_a_close_without_one(tenant):
         summary="Guard was at the gate.",
         disposition_comment="GPS shows 40 m outside for 12 minutes.",
     )
-    assert closed.status == CallStatus.CLOSED and closed.closed_by == tenant.manager
+    assert closed.status == CallStatus.CLOSED
+    assert closed.closed_by == tenant.manager
 
 
 def test_a_code_that_requires_a_follow_up_refuses_a_close_without_one(tenant):
@@ -261,7 +267,8 @@ def test_a_follow_up_is_owned_by_a_manager_or_supervisor_of_the_company(tenant, 
             followup_create(call=call, by=tenant.manager, due_at=due, owner_id=owner.pk, note="Call back.")
 
     follow_up = followup_create(call=call, by=tenant.manager, due_at=due, owner_id=tenant.manager.pk, note="Call back.")
-    assert follow_up.owner == tenant.manager and not follow_up.is_done
+    assert follow_up.owner == tenant.manager
+    assert not follow_up.is_done
 
 
 def test_completing_a_follow_up_twice_says_who_did_it(tenant):
@@ -294,7 +301,9 @@ def test_a_used_code_can_be_retired_never_edited_or_deleted(tenant):
 
     retired = disposition_code_retire(disposition=praise, by=tenant.manager)
     praise.refresh_from_db()
-    assert retired.retired_at is not None and praise.label == "Praise" and praise.reason_group == ReasonGroup.PRAISE
+    assert retired.retired_at is not None
+    assert praise.label == "Praise"
+    assert praise.reason_group == ReasonGroup.PRAISE
 
 
 def test_an_unused_code_can_be_edited_and_deleted(tenant):
