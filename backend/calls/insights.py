@@ -1,11 +1,15 @@
 """Complaint KPIs: calls per client per week by reason group, the share that was preventable,
-and how long follow-ups take to close. Aggregated in PostgreSQL: two queries, whatever the
-number of calls.
+and how long follow-ups take to close. Aggregated in PostgreSQL: a fixed number of queries,
+whatever the number of calls.
 
 "Preventable" (PREVENTABLE_DEFINITION, also printed on the page): a call is preventable when,
-in the 24 hours before it was opened, the rules had raised a flag — not later dismissed as a
-false positive — on the call's site, or, for a call linked to no site, on any site of its
-client. The cause of such a call was on the console before the client picked up the phone.
+in the 24 hours before it was opened, the rules had raised a flag — not dismissed as a false
+positive by the time the call was closed — on the call's site, or, for a call linked to no
+site, on any site of its client. The cause of such a call was on the console before the
+client picked up the phone. `call_close` finds that flag (`flag_before_call`, one indexed
+query) and keeps it on the call (`prior_flag`), so the judgement is evidence that does not
+move, and the aggregate counts a column instead of searching the flags for every call.
+A call still open has not been judged yet and counts as not preventable.
 """
 
 from __future__ import annotations
@@ -16,62 +20,31 @@ from typing import Any
 
 from django.db import connection
 
-from backend.calls.models import ReasonGroup
+from backend.calls.models import DispositionCode, ReasonGroup
 from backend.core.localtime import zone
 from backend.sites.models import Client
 from backend.sites.scopes import Scope
 
 WEEKS = 12
-PREVENTABLE_WINDOW = timedelta(hours=24)
 PREVENTABLE_DEFINITION = (
     "A call is preventable when, in the 24 hours before it was opened, the rules had raised a flag "
-    "(not later dismissed as a false positive) on the call's site — or, for a call linked to no site, "
-    "on any site of its client."
+    "(not dismissed as a false positive by the time the call was closed) on the call's site — or, for a "
+    "call linked to no site, on any site of its client. Calls still open are not judged yet."
 )
 UNCLASSIFIED = "unclassified"
 GROUP_LABELS: dict[str, str] = {**dict(ReasonGroup.choices), UNCLASSIFIED: "Still open"}
 GROUPS: tuple[str, ...] = (*ReasonGroup.values, UNCLASSIFIED)
 
-# The flags of the window, each under two keys — its site (positive id) and its client
-# (negative id) — and in two day buckets, the one it falls in and the next. A call then
-# looks for a flag under its own key in its own day bucket: every flag of the 24 hours
-# before it is there, and the match is one hash lookup (an equality semi-join), not a
-# range scan per call.
+# Calls per client, week and code, and how many of them were preventable: one index-only
+# scan of the window (the index covers these columns). The week is found against the
+# Mondays' midnights on the company's clock, computed in Python, so a DST change is right
+# and no row pays for a time-zone conversion.
 _COUNTS_SQL = """
-WITH flagged AS MATERIALIZED (
-    SELECT fl.raised_at, site.id AS site_id, site.client_id
-    FROM flags_flag AS fl
-    LEFT JOIN staffing_shift AS on_shift ON on_shift.id = fl.shift_id
-    LEFT JOIN incidents_incidentreport AS report ON report.id = fl.incident_id
-    LEFT JOIN staffing_shift AS report_shift ON report_shift.id = report.shift_id
-    JOIN staffing_post AS post ON post.id = COALESCE(on_shift.post_id, report_shift.post_id)
-    JOIN sites_site AS site ON site.id = post.site_id
-    WHERE fl.company_id = %(company)s AND fl.status <> 'dismissed'
-      AND fl.raised_at > %(start)s - %(window)s AND fl.raised_at < %(end)s
-),
-keyed AS (
-    SELECT k.key, floor(extract(epoch FROM flagged.raised_at) / 86400)::int + b.shift AS bucket, flagged.raised_at
-    FROM flagged
-    CROSS JOIN LATERAL (VALUES (flagged.site_id), (-flagged.client_id)) AS k(key)
-    CROSS JOIN (VALUES (0), (1)) AS b(shift)
-),
-judged AS (
-    SELECT c.client_id,
-           date_trunc('week', c.opened_at AT TIME ZONE %(zone)s)::date AS week,
-           COALESCE(code.reason_group, 'unclassified') AS reason_group,
-           EXISTS (
-               SELECT 1 FROM keyed
-               WHERE keyed.key = COALESCE(c.site_id, -c.client_id)
-                 AND keyed.bucket = floor(extract(epoch FROM c.opened_at) / 86400)::int
-                 AND keyed.raised_at <= c.opened_at AND keyed.raised_at > c.opened_at - %(window)s
-           ) AS preventable
-    FROM calls_call AS c
-    LEFT JOIN calls_dispositioncode AS code ON code.id = c.disposition_id
-    WHERE c.company_id = %(company)s AND c.opened_at >= %(start)s AND c.opened_at < %(end)s {site_condition}
-)
-SELECT client_id, week, reason_group, count(*), count(*) FILTER (WHERE preventable)
-FROM judged
-GROUP BY client_id, week, reason_group
+SELECT c.client_id, width_bucket(c.opened_at, %(bounds)s::timestamptz[]) AS week, c.disposition_id,
+       count(*), count(c.prior_flag_id)
+FROM calls_call AS c
+WHERE c.company_id = %(company)s AND c.opened_at >= %(start)s AND c.opened_at < %(end)s {site_condition}
+GROUP BY 1, 2, 3
 """
 
 # Median hours from a follow-up being promised to being done, per week it was done and overall.
@@ -151,18 +124,20 @@ def insight_weeks(*, now: datetime, zone_name: str, weeks: int = WEEKS) -> tuple
 
 
 def call_insights(*, scope: Scope, company_id: int, zone_name: str, now: datetime, weeks: int = WEEKS) -> Insights:
-    """The KPIs of the company's calls the viewer may read over the last `weeks` weeks: three queries."""
+    """The KPIs of the company's calls the viewer may read over the last `weeks` weeks: four queries."""
     scope.require_operations("call insights")
     mondays, start, end = insight_weeks(now=now, zone_name=zone_name, weeks=weeks)
     index = {monday: i for i, monday in enumerate(mondays)}
+    local = zone(zone_name)
     params: dict[str, Any] = {
         "company": company_id,
         "start": start,
         "end": end,
         "zone": zone_name,
-        "window": PREVENTABLE_WINDOW,
+        "bounds": [datetime.combine(monday, time.min, tzinfo=local) for monday in mondays],
         "site_ids": sorted(scope.site_ids or ()),
     }
+    groups_of = dict(DispositionCode.objects.for_company(company_id).values_list("pk", "reason_group"))
     site_condition = _SITE_CONDITION if scope.site_ids is not None else ""
     with connection.cursor() as cursor:
         cursor.execute(_COUNTS_SQL.format(site_condition=site_condition), params)
@@ -173,10 +148,11 @@ def call_insights(*, scope: Scope, company_id: int, zone_name: str, now: datetim
     by_group = {group: [0] * weeks for group in GROUPS}
     preventable = [0] * weeks
     clients: dict[int, ClientWeeks] = {}
-    for client_id, week, group, calls, prevented in counts:
-        i = index.get(week)
-        if i is None:  # a call opened before this week's Monday on the company's clock
+    for client_id, bucket, disposition_id, calls, prevented in counts:
+        i = bucket - 1  # width_bucket counts from 1; the window starts at the first Monday
+        if not 0 <= i < weeks:
             continue
+        group = groups_of.get(disposition_id, UNCLASSIFIED) if disposition_id is not None else UNCLASSIFIED
         row = clients.setdefault(
             client_id, ClientWeeks(client_id, "", {g: [0] * weeks for g in GROUPS}, {g: [0] * weeks for g in GROUPS})
         )

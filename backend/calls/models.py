@@ -139,6 +139,13 @@ class Call(TenantModel):
         "incidents.IncidentReport", on_delete=models.PROTECT, null=True, blank=True, related_name="calls"
     )
 
+    # Set at the close: the flag (not dismissed by then) the rules raised in the 24 hours before
+    # the call on its site, or on any site of its client when it names none. A call with one
+    # was "preventable": its cause was on the console before the phone rang.
+    prior_flag = models.ForeignKey(
+        "flags.Flag", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+
     opened_at = models.DateTimeField()
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="calls_opened")
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -149,7 +156,12 @@ class Call(TenantModel):
     class Meta:
         ordering = ("-opened_at", "-pk")
         indexes = [
-            models.Index(fields=("company", "opened_at"), name="call_company_opened_idx"),
+            # Covers the insights' aggregate: an index-only scan of the window.
+            models.Index(
+                fields=("company", "opened_at"),
+                include=("client", "site", "disposition", "prior_flag"),
+                name="call_company_opened_idx",
+            ),
             models.Index(fields=("client", "opened_at"), name="call_client_opened_idx"),
         ]
         constraints = [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet
@@ -159,6 +159,27 @@ class OverdueFollowUps:
 def followups_overdue(*, scope: Scope, now: datetime, limit: int = 5) -> OverdueFollowUps:
     """Open follow-ups of the viewer's calls past their due time, most overdue first."""
     return OverdueFollowUps(followups_visible(scope=scope, open_only=True).filter(due_at__lt=now), limit)
+
+
+# A flag raised this long before a call makes the call "preventable" (see calls/insights.py).
+PREVENTABLE_WINDOW = timedelta(hours=24)
+
+
+def flag_before_call(*, call: Call) -> Flag | None:
+    """The latest flag, not dismissed, the rules raised in the PREVENTABLE_WINDOW before the call
+    was opened on its site (or on any site of its client when it names none): one query."""
+    lookup = ("site_id", call.site_id) if call.site_id is not None else ("site__client_id", call.client_id)
+    on_subject = Q()
+    for path in Flag.SITE_PATH:
+        on_subject |= Q(**{f"{path.removesuffix('site')}{lookup[0]}": lookup[1]})
+    flag: Flag | None = (
+        Flag.objects.for_company(call.company_id)
+        .filter(on_subject, raised_at__gt=call.opened_at - PREVENTABLE_WINDOW, raised_at__lte=call.opened_at)
+        .exclude(status=FlagStatus.DISMISSED)
+        .order_by("-raised_at", "-pk")
+        .first()
+    )
+    return flag
 
 
 # --- What the caller is likely calling about ----------------------------------------------

@@ -43,6 +43,7 @@ from backend.calls.selectors import (
     call_clients_visible,
     calls_in_scope,
     client_contacts_of,
+    flag_before_call,
     follow_up_owners,
     followups_visible,
     greeting_for,
@@ -272,6 +273,7 @@ def call_close(
     call.disposition_comment = comment
     call.summary = _text(summary, field="summary", required=True)
     call.follow_up_promise = _text(follow_up_promise, field="follow_up_promise")
+    call.prior_flag = flag_before_call(call=call)
     call.status = CallStatus.CLOSED
     call.closed_at = timezone.now()
     call.closed_by = by

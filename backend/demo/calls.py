@@ -16,7 +16,7 @@ from django.db.models import Count, Q
 from backend.accounts.models import Company, Role, User
 from backend.calls.insights import insight_weeks
 from backend.calls.models import Call, CallChannel, CallStatus, DispositionCode, FollowUp
-from backend.calls.selectors import greeting_for
+from backend.calls.selectors import flag_before_call, greeting_for
 from backend.calls.services import dispositions_seed_defaults
 from backend.sites.models import Client, Site
 
@@ -99,6 +99,9 @@ def calls_demo(*, company: Company, manager: User, now: datetime) -> int:
                 new_calls.append(call)
                 if follow_up is not None:
                     follow_ups.append((call, follow_up))
+    for call in new_calls:
+        if call.status == CallStatus.CLOSED:
+            call.prior_flag = flag_before_call(call=call)  # what call_close records
     Call.objects.bulk_create(new_calls)
     for call, follow_up in follow_ups:
         follow_up.call = call

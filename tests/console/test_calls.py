@@ -227,15 +227,22 @@ def test_insights_count_preventable_calls_and_export_csv(tenant, manager, late_g
     assert f"{tenant.client.name},guard_performance,1,1" in csv_text
 
 
-def test_a_dismissed_flag_makes_no_call_preventable(tenant, manager):
-    shift = factories.ShiftFactory(post=tenant.post, guard=tenant.guard)
-    flag = factories.open_flag(shift=shift, code=FlagCode.OUT_OF_POSITION)
+def test_a_dismissed_flag_or_one_raised_after_the_call_makes_no_call_preventable(tenant, manager):
+    from backend.calls.services import call_close
     from backend.flags.services import flag_dismiss
 
-    flag_dismiss(flag=flag, by=tenant.manager, reason="gps_drift")
-    call = open_call(by=tenant.manager, client=tenant.client, contact=tenant.client_contact)
-    call_link(call=call, by=tenant.manager, site_id=tenant.site.pk)
+    dismissed = factories.open_flag(shift=factories.ShiftFactory(post=tenant.post), code=FlagCode.OUT_OF_POSITION)
+    flag_dismiss(flag=dismissed, by=tenant.manager, reason="gps_drift")
+    calls = []
+    for _ in range(2):
+        call = open_call(by=tenant.manager, client=tenant.client, contact=tenant.client_contact)
+        calls.append(call_link(call=call, by=tenant.manager, site_id=tenant.site.pk))
+    praise = code(tenant.client, "praise").pk
+    call_close(call=calls[0], by=tenant.manager, disposition_id=praise, summary="Thanks.")
+    factories.open_flag(shift=factories.ShiftFactory(post=tenant.post), code=FlagCode.NO_SHOW)
+    call_close(call=calls[1], by=tenant.manager, disposition_id=praise, summary="Thanks.")
 
     page = manager.get("/console/calls/insights").content.decode()
 
+    # The first call had only a dismissed flag before it; the second a flag raised after it was opened.
     assert 'data-testid="preventable-share">0%<' in page
