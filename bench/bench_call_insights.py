@@ -23,6 +23,7 @@ import time
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -130,7 +131,7 @@ def _baseline(*, company_id: int, zone_name: str, now):
 
     mondays, start, end = insight_weeks(now=now, zone_name=zone_name)
     index = {monday: i for i, monday in enumerate(mondays)}
-    flag_times: dict[int, list] = defaultdict(list)
+    flag_times: dict[int, list[datetime]] = defaultdict(list)
     for shift_site, shift_client, report_site, report_client, raised_at in (
         Flag.objects.filter(company_id=company_id, raised_at__gt=start - PREVENTABLE_WINDOW, raised_at__lt=end)
         .exclude(status=FlagStatus.DISMISSED)
@@ -146,8 +147,8 @@ def _baseline(*, company_id: int, zone_name: str, now):
         flag_times[-(shift_client or report_client)].append(raised_at)
     for times in flag_times.values():
         times.sort()
-    counts: Counter = Counter()
-    prevented: Counter = Counter()
+    counts: Counter[tuple[int, int, str]] = Counter()
+    prevented: Counter[tuple[int, int, str]] = Counter()
     local = zone(zone_name)
     for client_id, site_id, opened_at, group in Call.objects.filter(
         company_id=company_id, opened_at__gte=start, opened_at__lt=end
@@ -209,7 +210,7 @@ def main() -> int:
                 )  # fmt: skip
                 Post.objects.create(site=site, name="Gate")
         codes = list(DispositionCode.objects.filter(company_id=tenant.company_id).values_list("pk", flat=True))
-        params = {
+        params: dict[str, Any] = {
             "company": tenant.company_id, "guard": tenant.guards[0].user_id, "manager": manager.pk,
             "start": start - timedelta(days=1), "end": now, "calls": CALLS, "clients": clients,
             "client_count": len(clients), "codes": codes, "code_count": len(codes), "sites": SITES_PER_CLIENT,
@@ -251,15 +252,19 @@ def main() -> int:
 
         if os.environ.get("BENCH_PROFILE"):
             from backend.calls import insights as calls_insights
+            from backend.calls.insights import _FOLLOW_UP_SQL
 
             _, window_start, window_end = insight_weeks(now=now, zone_name=zone_name)
             mondays = insight_weeks(now=now, zone_name=zone_name)[0]
             bounds = [datetime.combine(m, datetime.min.time(), tzinfo=zone(zone_name)) for m in mondays]
-            explain = {"company": tenant.company_id, "start": window_start, "end": window_end, "bounds": bounds,
-                       "site_ids": []}  # fmt: skip
+            explain: dict[str, Any] = {
+                "company": tenant.company_id, "start": window_start, "end": window_end, "bounds": bounds,
+                "site_ids": [],
+            }  # fmt: skip
             with connection.cursor() as cursor:
-                cursor.execute("EXPLAIN ANALYZE " + calls_insights._COUNTS_SQL.format(site_condition=""), explain)
-                print("\n".join(row[0] for row in cursor.fetchall()))
+                for sql in (calls_insights._COUNTS_SQL, _FOLLOW_UP_SQL):
+                    cursor.execute("EXPLAIN ANALYZE " + sql.format(site_condition=""), {**explain, "zone": zone_name})
+                    print("\n".join(row[0] for row in cursor.fetchall()))
         t0 = time.perf_counter()
         base_total, base_prevented, base_median = _baseline(company_id=tenant.company_id, zone_name=zone_name, now=now)
         baseline_ms = (time.perf_counter() - t0) * 1000

@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 
 from backend.accounts.models import User
@@ -538,8 +539,21 @@ def insights(request: ConsoleRequest) -> HttpResponse:
         "by_group_chart": bar_chart(labels=labels, series=by_group),
         "clients_chart": line_chart(labels=labels, series=by_client),
         "preventable_chart": line_chart(labels=labels, series=[("Preventable share (%)", "#b3261e", shares)]),
+        # The table's cells are joined here: at 40 clients by 7 groups by 12 weeks, a template
+        # loop per cell was most of the page's time.
         "client_rows": [
-            (row, [(GROUP_LABELS[g], row.counts[g], sum(row.counts[g])) for g in GROUPS if any(row.counts[g])])
+            (
+                row,
+                [
+                    (
+                        GROUP_LABELS[g],
+                        format_html_join("", "<td>{}</td>", ((n,) for n in row.counts[g])),
+                        sum(row.counts[g]),
+                    )
+                    for g in GROUPS
+                    if any(row.counts[g])
+                ],
+            )
             for row in data.clients
         ],
     }
