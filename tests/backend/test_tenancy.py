@@ -10,6 +10,7 @@ from django.utils import timezone
 from PIL import Image
 
 from backend.attendance.models import AttendanceResolution
+from backend.calls.models import Call, ClientGreeting
 from backend.core.models import TenantModel
 from backend.devices.models import DeviceToken
 from backend.flags.models import AlertEscalation, AlertNote, Flag, FlagAcknowledgement, FlagNotification
@@ -133,6 +134,11 @@ def _one_of_everything(t) -> None:
     GuardQualification.objects.create(guard=t.guard, qualification=qualification, issued_on=now.date())
     QualificationOverride.objects.create(shift=shift, qualification=qualification, overridden_by=t.manager, reason="-")
     AttendanceResolution.objects.create(flag=flag, shift=shift, kind="excused", reason="-", resolved_by=t.manager)
+    # The call log (its disposition codes are seeded with the company).
+    call = Call.objects.create(company=t.company, client=t.client, site=t.site, opened_at=now, opened_by=t.manager)
+    call.notes.create(author=t.manager, text="-")
+    call.follow_ups.create(due_at=now, owner=t.manager, note="-", created_by=t.manager)
+    ClientGreeting.objects.create(client=t.client, script="Hello.")
 
 
 @pytest.mark.parametrize("model", _tenant_models(), ids=lambda m: m.__name__)

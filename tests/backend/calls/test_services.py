@@ -282,20 +282,24 @@ def test_completing_a_follow_up_twice_says_who_did_it(tenant):
         followup_complete(follow_up=follow_up, by=tenant.manager)
 
 
+def _relabel(disposition, by, *, label, chargeable=False):
+    return disposition_code_update(
+        disposition=disposition,
+        by=by,
+        reason_group=ReasonGroup.REQUEST,
+        label=label,
+        comment_required=True,
+        follow_up_required=False,
+        chargeable=chargeable,
+    )
+
+
 def test_a_used_code_can_be_retired_never_edited_or_deleted(tenant):
     praise = code(tenant.client, "praise")
     closed_call(by=tenant.manager, client=tenant.client, contact=tenant.client_contact, disposition="praise")
 
     with pytest.raises(DispositionInUse):
-        disposition_code_update(
-            disposition=praise,
-            by=tenant.manager,
-            reason_group=ReasonGroup.OTHER,
-            label="Compliment",
-            comment_required=False,
-            follow_up_required=False,
-            chargeable=False,
-        )
+        _relabel(praise, tenant.manager, label="Compliment")
     with pytest.raises(DispositionInUse):
         disposition_code_delete(disposition=praise, by=tenant.manager)
 
@@ -311,15 +315,7 @@ def test_an_unused_code_can_be_edited_and_deleted(tenant):
         company=tenant.company, by=tenant.manager, reason_group=ReasonGroup.OTHER, code="lost-keys", label="Lost keys"
     )
 
-    edited = disposition_code_update(
-        disposition=added,
-        by=tenant.manager,
-        reason_group=ReasonGroup.REQUEST,
-        label="Lost keys (lockout)",
-        comment_required=True,
-        follow_up_required=False,
-        chargeable=True,
-    )
+    edited = _relabel(added, tenant.manager, label="Lost keys (lockout)", chargeable=True)
     assert (edited.label, edited.chargeable) == ("Lost keys (lockout)", True)
     disposition_code_delete(disposition=edited, by=tenant.manager)
     assert not DispositionCode.objects.filter(pk=added.pk).exists()

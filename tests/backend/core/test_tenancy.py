@@ -10,9 +10,11 @@ from tests.backend.test_tenancy import _one_of_everything
 pytestmark = pytest.mark.django_db
 
 # Company-level rows: they belong to the security company, not to one of its clients.
-NOT_ON_A_CLIENT = {"IncidentType", "RuleSettings", "DeviceToken", "Qualification", "GuardQualification"}
+NOT_ON_A_CLIENT = {
+    "IncidentType", "RuleSettings", "DeviceToken", "Qualification", "GuardQualification", "DispositionCode",
+}  # fmt: skip
 # Client-level rows that are on no single site.
-NOT_ON_A_SITE = NOT_ON_A_CLIENT | {"Client"}
+NOT_ON_A_SITE = NOT_ON_A_CLIENT | {"Client", "ClientGreeting"}
 
 
 def _tenant_models() -> list[type[TenantModel]]:
