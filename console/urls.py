@@ -93,3 +93,22 @@ urlpatterns += [
     path("dispatch/<int:request_id>/dispatch", dispatch.request_dispatch, name="dispatch_send"),
     path("dispatch/<int:request_id>/cancel", dispatch.request_cancel, name="dispatch_cancel"),
 ]
+
+# --- The client call log (console/views/calls.py) ---
+from console.views import calls  # noqa: E402
+
+urlpatterns += [
+    path("calls", calls.call_list, name="calls"),
+    path("calls/new", calls.call_new, name="call_new"),
+    path("calls/<int:call_id>", calls.call_detail, name="call"),
+    path("calls/<int:call_id>/facts", calls.call_facts_panel, name="call_facts"),
+    path("calls/<int:call_id>/<slug:action>", calls.call_action, name="call_action"),
+    path("calls/followups", calls.followups, name="followups"),
+    path("calls/followups/<int:followup_id>/done", calls.followup_done, name="followup_done"),
+    path("calls/dispositions", calls.dispositions, name="dispositions"),
+    # Company-wide records: the code and the client are in the form, not the URL.
+    path("calls/dispositions/retire", calls.disposition_retire, name="disposition_retire"),
+    path("calls/greetings", calls.greeting_update, name="greeting_update"),
+    path("calls/insights", calls.insights, name="call_insights"),
+    path("calls/insights.csv", calls.insights_csv, name="call_insights_csv"),
+]

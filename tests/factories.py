@@ -203,7 +203,8 @@ def open_flag(
     if subject is None:
         raise ValueError("A flag is on a shift or on a report.")
     if incident is not None:
-        fields = {"incident_site_id": incident.shift.post.site_id, "incident_received_at": incident.received_at, **fields}
+        copied = {"incident_site_id": incident.shift.post.site_id, "incident_received_at": incident.received_at}
+        fields = {**copied, **fields}
     return Flag.objects.create(
         company=subject.post.site.client.company,
         shift=shift,

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "backend.rules",
     "backend.attendance",
     "backend.dispatch",
+    "backend.calls",
     "backend.demo",
     # The operations console (/console/) and the libraries its pages are built with (UI.md).
     "django_htmx",

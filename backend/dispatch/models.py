@@ -6,8 +6,8 @@ voicemail does not count), is dispatched to a guard on shift, and is accepted, a
 at and completed by that guard through the mobile API. Callback attempts and timeline
 events are append-only evidence.
 
-The originating client call will be a nullable foreign key `call` to `calls.Call`
-beside `source` once the call log lands: nothing here reads it.
+A request taken during a client call points at that call (`call`), so the call log shows
+what the caller asked for and the request shows who asked and how.
 """
 
 from __future__ import annotations
@@ -134,6 +134,9 @@ class ServiceRequest(TenantModel):
     site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="service_requests")
     kind = models.CharField(max_length=20, choices=RequestKind.choices)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.PHONE)
+    call = models.ForeignKey(
+        "calls.Call", on_delete=models.PROTECT, null=True, blank=True, related_name="service_requests"
+    )
     priority = models.CharField(max_length=2, choices=Priority.choices, default=Priority.P2)
     status = models.CharField(max_length=20, choices=RequestStatus.choices, default=RequestStatus.NEW)
     # Where on the site: a unit of the address registry, or words when it has none.

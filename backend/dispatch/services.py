@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from backend.accounts.models import Role, User
+from backend.calls.models import Call
 from backend.core.errors import Conflict, ValidationFailed
 from backend.dispatch.errors import CallbackRequired, RequestNotOpen, SecondCallbackRequired, ServiceRequestNotFound
 from backend.dispatch.models import (
@@ -120,6 +121,7 @@ class NewServiceRequest:
     requester_name: str = ""
     callback_number: str = ""
     notes: str = ""
+    call: Call | None = None
 
 
 @transaction.atomic
@@ -144,11 +146,15 @@ def service_request_create(*, by: User, data: NewServiceRequest) -> ServiceReque
     if data.unit is None and not location_text:
         raise ValidationFailed("Say where on the site: a unit, or in words.", code="required", field="location_text")
     number = _number(number, field="callback_number")
+    if data.call is not None and data.call.client_id != site.client_id:
+        # Another client's call (or another company's) is not one this request can come from.
+        raise ValidationFailed(f"Pick a call from {site.client.name}.", code="call_not_of_client", field="call")
     request = ServiceRequest(
         site=site,
         kind=_choice(data.kind, RequestKind, field="kind"),
         priority=_choice(data.priority, Priority, field="priority"),
         source=_choice(data.source, Source, field="source"),
+        call=data.call,
         unit=data.unit,
         location_text=location_text,
         requester_contact=contact,

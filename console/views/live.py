@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from backend.attendance.selectors import FENCE_STATUS, alerts_open, live_board, shift_track
+from backend.calls.selectors import followups_overdue
 from backend.core.errors import ApplicationError, ValidationFailed
 from backend.core.localtime import TIME, local_time
 from backend.dispatch.selectors import dispatches_late
@@ -54,6 +55,7 @@ def board(request: ConsoleRequest) -> HttpResponse:
         "site_id": site_id,
         "refresh_seconds": REFRESH_SECONDS,
         "tiles_url": settings.MAP_TILES_URL,
+        "overdue_followups": followups_overdue(scope=request.scope, now=now),  # the call log's panel (lazy)
     }
     template = "console/live/board.html#board" if request.htmx else "console/live/board.html"
     return render(request, template, context)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from PIL import Image
 
 from backend.attendance.models import AttendanceResolution
+from backend.calls.models import Call, ClientGreeting
 from backend.core.models import TenantModel
 from backend.devices.models import DeviceToken
 from backend.dispatch.models import CallbackAttempt, DispatchPolicy, RequestEvent, ServiceRequest, SiteDispatchPolicy
@@ -153,6 +154,11 @@ def _one_of_everything(t) -> None:
         company=t.company, kind="escort", callback_before_dispatch=True, callback_on_arrival=True
     )
     SiteDispatchPolicy.objects.create(site=t.site)
+    # The call log (its disposition codes are seeded with the company).
+    call = Call.objects.create(company=t.company, client=t.client, site=t.site, opened_at=now, opened_by=t.manager)
+    call.notes.create(author=t.manager, text="-")
+    call.follow_ups.create(due_at=now, owner=t.manager, note="-", created_by=t.manager)
+    ClientGreeting.objects.create(client=t.client, script="Hello.")
 
 
 @pytest.mark.parametrize("model", _tenant_models(), ids=lambda m: m.__name__)

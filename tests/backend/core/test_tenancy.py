@@ -18,9 +18,10 @@ NOT_ON_A_CLIENT = {
     "GuardQualification",
     "GuardNotice",
     "DispatchPolicy",
+    "DispositionCode",
 }
 # Client-level rows that are on no single site.
-NOT_ON_A_SITE = NOT_ON_A_CLIENT | {"Client"}
+NOT_ON_A_SITE = NOT_ON_A_CLIENT | {"Client", "ClientGreeting"}
 
 
 def _tenant_models() -> list[type[TenantModel]]:

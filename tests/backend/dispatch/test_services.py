@@ -393,3 +393,19 @@ def test_late_dispatches_are_read_in_one_query_whatever_their_number(tenant, dja
         rows = dispatches_late(scope=scope, now=timezone.now() + timedelta(hours=2))
 
     assert len(rows) == 5
+
+
+def test_a_request_taken_during_a_call_points_at_it_and_another_clients_call_is_refused(tenant, other_tenant):
+    from backend.calls.services import call_open
+    from backend.dispatch.models import ServiceRequest
+
+    call = call_open(by=tenant.manager, client_id=tenant.client.pk)
+    foreign = call_open(by=other_tenant.manager, client_id=other_tenant.client.pk)
+
+    request = new_request(tenant=tenant, call=call)
+    with pytest.raises(ValidationFailed) as refused:
+        new_request(tenant=tenant, call=foreign)
+
+    assert list(call.service_requests.all()) == [request]
+    assert (refused.value.code, refused.value.field) == ("call_not_of_client", "call")
+    assert ServiceRequest.objects.filter(call=foreign).count() == 0

@@ -22,6 +22,7 @@ from django.utils import timezone
 from backend.accounts.models import Company, Role, User
 from backend.core.localtime import TIME, local_time
 from backend.demo import geometry as g
+from backend.demo.calls import calls_demo
 from backend.demo.data import COMPANIES, CompanySpec, SiteSpec
 from backend.demo.dispatch_demo import dispatch_demo
 from backend.flags.models import Flag, FlagStatus
@@ -153,6 +154,7 @@ class Command(BaseCommand):
             self._live_board(guards[:ALWAYS_ON_POSITIONS])
             reviews_demo(company=company, guards=guards, manager=manager)
             dispatch_demo(company=company, guards=guards[:ALWAYS_ON_POSITIONS], manager=manager, now=self.now)
+        calls_demo(company=company, manager=manager, now=self.now)
 
     def _site(self, client: Client, spec: SiteSpec, manager: User) -> list[Post]:
         site, _ = Site.objects.update_or_create(
