@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from backend.calls.services import call_open
 from backend.core.errors import NotFound, ValidationFailed
 from backend.dispatch.errors import CallbackRequired, RequestNotOpen, SecondCallbackRequired
 from backend.dispatch.models import (
@@ -16,6 +17,7 @@ from backend.dispatch.models import (
     DispatchPolicy,
     EventKind,
     RequestStatus,
+    ServiceRequest,
     SiteDispatchPolicy,
 )
 from backend.dispatch.policy import late_step
@@ -396,9 +398,6 @@ def test_late_dispatches_are_read_in_one_query_whatever_their_number(tenant, dja
 
 
 def test_a_request_taken_during_a_call_points_at_it_and_another_clients_call_is_refused(tenant, other_tenant):
-    from backend.calls.services import call_open
-    from backend.dispatch.models import ServiceRequest
-
     call = call_open(by=tenant.manager, client_id=tenant.client.pk)
     foreign = call_open(by=other_tenant.manager, client_id=other_tenant.client.pk)
 
