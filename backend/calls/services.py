@@ -50,6 +50,7 @@ from backend.calls.selectors import (
 )
 from backend.core.errors import PermissionDenied, ValidationFailed
 from backend.core.localtime import DATE_TIME, local_time
+from backend.core.querysets import catalogue_seed
 from backend.incidents.selectors import incident_reports_visible
 from backend.sites.models import Client
 from backend.sites.scopes import Scope, scope_for
@@ -82,20 +83,19 @@ DEFAULT_DISPOSITIONS: tuple[tuple[str, str, str, bool, bool, bool], ...] = (
 
 def dispositions_seed_defaults(*, company: Company) -> list[DispositionCode]:
     """Give the company the default catalogue; codes it already has are kept as they are."""
-    return [
-        DispositionCode.objects.get_or_create(
+    entries = [
+        DispositionCode(
             company=company,
             code=code,
-            defaults={
-                "reason_group": group,
-                "label": label,
-                "comment_required": comment,
-                "follow_up_required": follow_up,
-                "chargeable": chargeable,
-            },
-        )[0]
+            reason_group=group,
+            label=label,
+            comment_required=comment,
+            follow_up_required=follow_up,
+            chargeable=chargeable,
+        )
         for group, code, label, comment, follow_up, chargeable in DEFAULT_DISPOSITIONS
     ]
+    return catalogue_seed(DispositionCode, company_id=company.pk, entries=entries)
 
 
 def _text(value: str, *, field: str, required: bool = False, limit: int = TEXT_LIMIT) -> str:

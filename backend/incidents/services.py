@@ -26,6 +26,7 @@ from backend.accounts.models import Company, User
 from backend.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from backend.core.localtime import DATE_TIME, TIME, local_time, to_local
 from backend.core.outbox import outbox_enqueue
+from backend.core.querysets import catalogue_seed
 from backend.flags.models import Flag, FlagStatus
 from backend.flags.services import flags_sync
 from backend.incidents.checks import incident_check_codes, incident_run_checks
@@ -94,19 +95,17 @@ DEFAULT_INCIDENT_TYPES: tuple[DefaultType, ...] = (
 
 def incident_types_seed_defaults(*, company: Company) -> list[IncidentType]:
     """Give a company the default catalogue; types it already has are left as the company set them."""
-    types = []
-    for default in DEFAULT_INCIDENT_TYPES:
-        incident_type, _ = IncidentType.objects.get_or_create(
+    entries = [
+        IncidentType(
             company=company,
             code=default.code,
-            defaults={
-                "name": default.name,
-                "severity": default.severity,
-                "required_fields": [str(name) for name in default.required_fields],
-            },
+            name=default.name,
+            severity=default.severity,
+            required_fields=[str(name) for name in default.required_fields],
         )
-        types.append(incident_type)
-    return types
+        for default in DEFAULT_INCIDENT_TYPES
+    ]
+    return catalogue_seed(IncidentType, company_id=company.pk, entries=entries)
 
 
 # --- Filing -------------------------------------------------------------------------------

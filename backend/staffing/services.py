@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from backend.accounts.models import Company, Role, User
 from backend.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from backend.core.localtime import DATE_TIME, local_time
+from backend.core.querysets import catalogue_seed
 from backend.sites.access import reviewer_check
 from backend.staffing.errors import QualificationMissing, ShiftNotFound, ShiftNotMissable
 from backend.staffing.models import (
@@ -39,12 +40,11 @@ DEFAULT_QUALIFICATIONS: tuple[tuple[str, str, bool], ...] = (
 
 def qualifications_seed_defaults(*, company: Company) -> list[Qualification]:
     """Give the company the default catalogue; codes it already has are kept as they are."""
-    return [
-        Qualification.objects.get_or_create(
-            company=company, code=code, defaults={"name": name, "is_induction": is_induction}
-        )[0]
+    entries = [
+        Qualification(company=company, code=code, name=name, is_induction=is_induction)
         for code, name, is_induction in DEFAULT_QUALIFICATIONS
     ]
+    return catalogue_seed(Qualification, company_id=company.pk, entries=entries)
 
 
 # --- The catalogue and the posts' requirements (the console) --------------------------------
