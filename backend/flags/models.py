@@ -77,6 +77,9 @@ class Flag(TenantModel):
         "sites.Site", on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
     )
     incident_received_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Flags are internal unless a manager chooses to show one on the client's copy of the
+    # report (the portal and its PDFs); the rest never leave the company.
+    shown_to_client = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ("-raised_at",)
