@@ -254,3 +254,8 @@ class FollowUp(TenantModel):
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
+
+
+
+# The portal's concerns (a call with channel `portal` and its thread) live in their own module.
+from backend.calls.concern_models import Concern, ConcernEmail, ConcernMessage, ConcernSubject  # noqa: E402, F401
