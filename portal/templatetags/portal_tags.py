@@ -1,0 +1,53 @@
+"""Template helpers of the portal: `{% load portal_tags %}`.
+
+- `{{ moment|local:site.timezone }}` -> "Mon 1 Dec 00:14 EST" (the site's clock and zone);
+  `{{ moment|local_time:site.timezone }}` -> "00:14 EST". None shows as "—".
+- `{% status "ok" "On target" %}` -> a status word: its colour class and its text, always both.
+- `{% portal_nav %}` -> the header's navigation, the current page marked.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import template
+from django.urls import reverse
+
+from backend.core.localtime import TIME, local_time
+
+register = template.Library()
+
+PORTAL_DATE_TIME = "%a %d %b %Y %H:%M"
+STATUS_CLASSES = frozenset({"ok", "info", "attention", "critical", "muted"})
+NAV = (("Sites", "portal:home"), ("Reports", "portal:reports"), ("Concerns", "portal:concerns"))
+
+
+@register.filter
+def local(moment: datetime | None, zone_name: str | None) -> str:
+    return "—" if moment is None else local_time(moment, zone_name, PORTAL_DATE_TIME)
+
+
+@register.filter(name="local_time")
+def local_time_only(moment: datetime | None, zone_name: str | None) -> str:
+    return "—" if moment is None else local_time(moment, zone_name, TIME)
+
+
+@register.inclusion_tag("portal/_status.html")
+def status(kind: str, text: str) -> dict[str, str]:
+    """A status word: colour for a glance, the word for everyone (colour-blind readers too)."""
+    if kind not in STATUS_CLASSES:
+        raise template.TemplateSyntaxError(f"Unknown status {kind!r}: use one of {sorted(STATUS_CLASSES)}.")
+    return {"kind": kind, "text": text}
+
+
+@register.inclusion_tag("portal/_nav.html", takes_context=True)
+def portal_nav(context: template.Context) -> dict[str, Any]:
+    request = context.get("request")
+    path = request.path if request is not None else ""
+    items = []
+    for label, name in NAV:
+        url = reverse(name)
+        current = path == url or (url != reverse("portal:home") and path.startswith(url))
+        items.append({"label": label, "url": url, "current": current})
+    return {"items": items}
