@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "backend.dispatch",
     "backend.calls",
     "backend.clientview",
+    "backend.documents",
     "backend.demo",
     # The operations console (/console/) and the libraries its pages are built with (UI.md).
     "django_htmx",
@@ -191,6 +192,8 @@ DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="GuardOps <nor
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 # The address people open GuardOps at: links in e-mails point here.
 GUARDOPS_BASE_URL = env.str("GUARDOPS_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The company logo printed on every client PDF (a PNG or JPEG file); empty: the company's name.
+GUARDOPS_PDF_LOGO = env.str("GUARDOPS_PDF_LOGO", default="")
 
 # Celery: broker and result store on Redis; tasks are acked late so a worker crash
 # re-delivers instead of losing work (every task is written to be idempotent).
@@ -211,6 +214,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "redeliver-outbox-every-minute": {"task": "backend.core.tasks.outbox_redeliver_task", "schedule": 60.0},
     # Live board: unacknowledged critical alerts e-mailed again to the next manager.
     "escalate-alerts-every-minute": {"task": "backend.attendance.tasks.alerts_escalate_task", "schedule": 60.0},
+    # Client PDFs whose worker died while rendering (or whose task the broker lost) are enqueued again.
+    "sweep-documents-every-minute": {"task": "backend.documents.tasks.documents_sweep_task", "schedule": 60.0},
 }
 
 # Live board: minutes an unacknowledged critical alert (panic, critical flag) waits before it

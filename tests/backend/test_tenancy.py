@@ -15,6 +15,7 @@ from backend.calls.models import Call, ClientGreeting
 from backend.core.models import TenantModel
 from backend.devices.models import DeviceToken
 from backend.dispatch.models import CallbackAttempt, DispatchPolicy, RequestEvent, ServiceRequest, SiteDispatchPolicy
+from backend.documents.models import DeliveryPreference, DeliveryRecord, GeneratedDocument
 from backend.flags.models import (
     AlertEscalation,
     AlertNote,
@@ -172,6 +173,18 @@ def _one_of_everything(t) -> None:
     concern = Concern.objects.create(call=call, raised_by=t.client_contact, subject_kind="shift", subject_text="-")
     message = concern.messages.create(author=t.client_contact, from_client=True, text="Why?")
     message.emails.create(recipient=t.manager, address="m@example.com")
+    # Client documents and their delivery.
+    document = GeneratedDocument.objects.create(
+        kind="daily_activity", client=t.client, site=t.site, period_start=now.date(), period_end=now.date(),
+        content_hash="0" * 64, queued_at=now,
+    )  # fmt: skip
+    preference = DeliveryPreference.objects.create(contact=t.client_contact)
+    preference.sites.add(t.site)
+    record = DeliveryRecord.objects.create(
+        contact=t.client_contact, kind="dar_daily", site=t.site, period_start=now.date(), period_end=now.date(),
+        due_at=now,
+    )  # fmt: skip
+    record.documents.add(document)
 
 
 @pytest.mark.parametrize("model", _tenant_models(), ids=lambda m: m.__name__)
