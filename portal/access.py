@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, cast
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
@@ -39,10 +40,10 @@ class PortalRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-PortalView = Callable[Concatenate[PortalRequest, P], HttpResponse]
+PortalView = Callable[Concatenate[PortalRequest, P], HttpResponseBase]
 
 
-def uncached(response: HttpResponse) -> HttpResponse:
+def uncached(response: HttpResponseBase) -> HttpResponseBase:
     """Every portal answer: one URL may answer htmx a fragment, and no page is kept by a cache."""
     patch_vary_headers(response, ["HX-Request"])
     add_never_cache_headers(response)
@@ -59,7 +60,7 @@ def _sign_in_first(request: HttpRequest) -> HttpResponse:
     return HttpResponseClientRedirect(target) if getattr(request, "htmx", False) else HttpResponseRedirect(target)
 
 
-def portal_view(view: PortalView[P]) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+def portal_view(view: PortalView[P]) -> Callable[Concatenate[HttpRequest, P], HttpResponseBase]:
     """Wraps a portal view: sign-in, role, `request.scope`, 404s, `Vary: HX-Request`.
 
     Outermost (above `require_POST` and the like): nobody learns which methods a URL takes
@@ -67,13 +68,14 @@ def portal_view(view: PortalView[P]) -> Callable[Concatenate[HttpRequest, P], Ht
     """
 
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
         user = request.user
         if not isinstance(user, User) or not user.is_authenticated:
             return uncached(_sign_in_first(request))
         if not user.is_client_contact or user.is_superuser:
             return uncached(render(request, "portal/not_for_role.html", status=403))
         portal_request = cast(PortalRequest, request)
+        response: HttpResponseBase
         try:
             portal_request.scope = scope_for(user)
             response = view(portal_request, *args, **kwargs)
@@ -84,4 +86,4 @@ def portal_view(view: PortalView[P]) -> Callable[Concatenate[HttpRequest, P], Ht
             response = portal_error(request, error)
         return uncached(response)
 
-    return cast(Callable[Concatenate[HttpRequest, P], HttpResponse], wrapper)
+    return cast(Callable[Concatenate[HttpRequest, P], HttpResponseBase], wrapper)

@@ -98,3 +98,23 @@ class QuestionForm(forms.Form):
 
 class ReplyForm(forms.Form):
     text = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 3}), label="Add to this concern")
+
+
+class SummaryForm(forms.Form):
+    """Which site's summary (empty: the client's, for a contact who sees every site)."""
+
+    site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False, label="Site")
+
+    def __init__(self, *args: Any, sites: Any, client_wide: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["site"])  # type: ignore[type-arg]
+        field.queryset = sites
+        field.empty_label = "All your sites" if client_wide else None
+        field.required = not client_wide
+
+    def chosen_site(self) -> Site | None:
+        """The chosen site, when the form is bound and valid; None otherwise (or for every site)."""
+        if not self.is_bound or not self.is_valid():
+            return None
+        chosen: Site | None = self.cleaned_data["site"]
+        return chosen

@@ -62,19 +62,26 @@ def tour_tally(
     now: datetime,
     checkpoints: Collection[int],
     scans: Sequence[tuple[int, datetime]],
+    counted: Interval | None = None,
 ) -> TourTally:
-    """The rounds of one shift's tour from its clock-in to its clock-out (or end), as far as `now` has judged them."""
+    """The rounds of one shift's tour from its clock-in to its clock-out (or end), as far as `now` has judged them.
+
+    With `counted`, only the rounds due in that span count (a night shift's rounds split between two days).
+    """
     if not checkpoints or interval <= timedelta(0):
         return TourTally()
     done = expected = 0
     due_by = None
+    wanted = set(checkpoints)
     round_start, tour_end = clocked
     while round_start + interval <= tour_end and round_start + interval + grace <= now:
         round_end = round_start + interval
-        scanned = {checkpoint for checkpoint, at in scans if round_start <= at < round_end + grace}
-        expected += len(checkpoints)
-        done += len(scanned & set(checkpoints))
-        due_by, round_start = round_end, round_end
+        if counted is None or counted[0] <= round_end < counted[1]:
+            scanned = {checkpoint for checkpoint, at in scans if round_start <= at < round_end + grace}
+            expected += len(wanted)
+            done += len(scanned & wanted)
+            due_by = round_end
+        round_start = round_end
     return TourTally(done=done, expected=expected, due_by=due_by)
 
 

@@ -109,9 +109,10 @@ def _away_intervals(shift_ids: Sequence[int], now: datetime) -> dict[int, list[I
     return away
 
 
-def _counted_window(shift: Shift, now: datetime) -> Interval:
-    """The part of the scheduled window that has happened by `now`."""
-    return shift.scheduled_start, min(shift.scheduled_end, max(now, shift.scheduled_start))
+def _counted_window(shift: Shift, span: Interval, now: datetime) -> Interval:
+    """The part of the scheduled window inside `span` (a day, a week) that has happened by `now` (may be empty)."""
+    start = max(shift.scheduled_start, span[0])
+    return start, max(start, min(shift.scheduled_end, span[1], now))
 
 
 def _clocked(shift: Shift, now: datetime) -> Interval | None:
@@ -156,7 +157,7 @@ class _Tours:
             if shift_id is not None:
                 self.scans[shift_id].append((checkpoint_id, recorded_at))
 
-    def of(self, shift: Shift) -> TourTally:
+    def of(self, shift: Shift, span: Interval) -> TourTally:
         clock_in, clock_out = _verified(shift)
         minutes = shift.post.tour_interval_minutes
         if not minutes or clock_in is None:
@@ -169,6 +170,7 @@ class _Tours:
             now=self.now,
             checkpoints=self.checkpoints.get(shift.post.site_id, set()),
             scans=self.scans.get(shift.pk, []),
+            counted=span,
         )
 
 
@@ -249,7 +251,8 @@ def _week_bounds(site: Site, monday: date) -> Interval:
 def sites_overview(*, scope: Scope, week_of: date, now: datetime) -> SitesOverview:
     """Each of the viewer's active sites in the week (Monday to Sunday, on each site's clock) that holds `week_of`.
 
-    Coverage and tours count what has happened by `now`. Queries: the sites, the week's
+    Coverage and tours count what has happened by `now`, inside the week (a night shift from
+    Sunday into Monday counts its hours in each week). Queries: the sites, the week's
     shifts, their out-of-position spells, the tours (two), the reports, the thresholds and
     the posts-now read: eight, whatever the number of sites.
     """
@@ -264,26 +267,26 @@ def sites_overview(*, scope: Scope, week_of: date, now: datetime) -> SitesOvervi
     latest = max(end for _, end in bounds.values())
     shifts = [
         shift
-        for shift in shifts_visible(scope=scope, starts_before=latest, ends_after=earliest).exclude(
+        for shift in shifts_visible(scope=scope, starts_before=min(latest, now), ends_after=earliest).exclude(
             status=ShiftStatus.CANCELLED
         )
         if shift.post.site_id in bounds
-        and bounds[shift.post.site_id][0] <= shift.scheduled_start < bounds[shift.post.site_id][1]
-        and shift.scheduled_start <= now
+        and shift.scheduled_start < bounds[shift.post.site_id][1]
+        and shift.scheduled_end > bounds[shift.post.site_id][0]
     ]
     away = _away_intervals([shift.pk for shift in shifts], now)
     tours = _Tours(shifts, thresholds, now)
     grace = timedelta(minutes=thresholds.late_clock_in_grace_min)
     for shift in shifts:
-        week = weeks[shift.post.site_id]
-        window = _counted_window(shift, now)
+        week, span = weeks[shift.post.site_id], bounds[shift.post.site_id]
+        window = _counted_window(shift, span, now)
         week.shifts += 1
         week.scheduled_seconds += (window[1] - window[0]).total_seconds()
         week.on_post_seconds += on_post_seconds(window=window, clocked=_clocked(shift, now), away=away[shift.pk])
         week.completed += shift.status == ShiftStatus.COMPLETED
         week.late += _is_late(shift, grace)
         week.no_shows += _is_no_show(shift, now, thresholds)
-        week.tour = week.tour + tours.of(shift)
+        week.tour = week.tour + tours.of(shift, span)
     for site_id, occurred_at, status in (
         IncidentReport.objects.for_scope(scope)
         .filter(occurred_at__gte=earliest, occurred_at__lt=latest, archived_at__isnull=True)
@@ -491,7 +494,8 @@ def client_site_get(*, scope: Scope, site_id: int) -> Site:
 
 
 def site_attendance_day(*, scope: Scope, site: Site, day: date, now: datetime) -> AttendanceDay:
-    """The shifts starting on `day` (the site's clock) at `site` (one `client_site_get` gave), with their evidence.
+    """The shifts of `day` (on the site's clock) at `site` (one `client_site_get` gave), with their evidence;
+    a shift across midnight is on both days, each counting its own hours.
 
     Queries: the shifts, their clock events, out-of-position spells, corrections, the
     thresholds and (for today) the posts now: a fixed number whatever the shifts.
@@ -499,9 +503,9 @@ def site_attendance_day(*, scope: Scope, site: Site, day: date, now: datetime) -
     thresholds = _thresholds(scope)
     starts, ends = day_bounds(day=day, zone_name=site.timezone)
     shifts = list(
-        shifts_visible(scope=scope, site_id=site.pk)
-        .filter(scheduled_start__gte=starts, scheduled_start__lt=ends)
-        .exclude(status=ShiftStatus.CANCELLED)
+        shifts_visible(scope=scope, site_id=site.pk, starts_before=ends, ends_after=starts).exclude(
+            status=ShiftStatus.CANCELLED
+        )
     )
     ids = [shift.pk for shift in shifts]
     events: dict[tuple[int, str], ClockEvent] = {
@@ -513,7 +517,7 @@ def site_attendance_day(*, scope: Scope, site: Site, day: date, now: datetime) -
     records = []
     for shift in shifts:
         clock_in, clock_out = _verified(shift)
-        window = _counted_window(shift, now) if shift.scheduled_start <= now else (shift.scheduled_start,) * 2
+        window = _counted_window(shift, (starts, ends), now)
         records.append(
             ShiftRecord(
                 shift=shift,

@@ -245,7 +245,8 @@ class ClientFlagsForm(forms.Form):
     )
 
     def __init__(self, *args: Any, flags: list[Flag], **kwargs: Any) -> None:
-        super().__init__(*args, prefix="client", **kwargs)
+        kwargs.setdefault("prefix", "client")
+        super().__init__(*args, **kwargs)
         self.flags = [flag for flag in flags if flag.status != FlagStatus.DISMISSED and flag.code != FlagCode.PANIC]
         field: Any = self.fields["shown"]
         field.choices = [(flag.pk, f"{flag.get_code_display()}: {flag.message}") for flag in self.flags]

@@ -14,13 +14,19 @@ from typing import Any
 from django import template
 from django.urls import reverse
 
+from backend.clientview.figures import percent
 from backend.core.localtime import TIME, local_time
 
 register = template.Library()
 
 PORTAL_DATE_TIME = "%a %d %b %Y %H:%M"
 STATUS_CLASSES = frozenset({"ok", "info", "attention", "critical", "muted"})
-NAV = (("Sites", "portal:home"), ("Reports", "portal:reports"), ("Concerns", "portal:concerns"))
+NAV = (
+    ("Sites", "portal:home"),
+    ("Reports", "portal:reports"),
+    ("Summaries", "portal:summaries"),
+    ("Concerns", "portal:concerns"),
+)
 
 
 @register.filter
@@ -51,3 +57,15 @@ def portal_nav(context: template.Context) -> dict[str, Any]:
         current = path == url or (url != reverse("portal:home") and path.startswith(url))
         items.append({"label": label, "url": url, "current": current})
     return {"items": items}
+
+
+@register.filter(name="percent")
+def percent_filter(ratio: float | None) -> str:
+    """0.992 -> '99.2 %' (never '100.0 %' short of all of it); None -> '—'."""
+    return percent(ratio)
+
+
+@register.filter
+def divided(part: float | int | None, whole: float | int | None) -> float | None:
+    """part / whole, or None when there is no whole (for `|percent`)."""
+    return None if not whole or part is None else part / whole

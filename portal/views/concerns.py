@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from backend.calls.concern_models import ConcernSubject
 from backend.calls.concerns import (
     ConcernAbout,
     concern_get_visible,
@@ -19,7 +20,6 @@ from backend.calls.concerns import (
     concern_thread,
     concerns_visible,
 )
-from backend.calls.concern_models import ConcernSubject
 from backend.clientview.reports import client_report_get
 from backend.clientview.selectors import shift_get_for_client
 from backend.core.errors import ApplicationError

@@ -54,10 +54,11 @@ def report_detail(request: PortalRequest, report_id: uuid.UUID) -> HttpResponse:
 
 @portal_view
 @require_GET
-def report_photo(request: PortalRequest, report_id: uuid.UUID, photo_id: uuid.UUID, variant: str) -> HttpResponse:
+def report_photo(
+    request: PortalRequest, report_id: uuid.UUID, photo_id: uuid.UUID, variant: str
+) -> HttpResponseBase:
     """A photo's display copy or thumbnail: re-encoded pixels only (no EXIF, GPS or serial); the original never."""
     if variant not in (PHOTO_DISPLAY, PHOTO_THUMBNAIL):
         raise NotFound("No such photo.")
     photo = client_photo_get(scope=request.scope, report_id=report_id, photo_id=photo_id)
-    served: HttpResponseBase = incident_photo(request, photo.pk, variant)
-    return served  # type: ignore[return-value]
+    return incident_photo(request, photo.pk, variant)

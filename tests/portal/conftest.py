@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import cast
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
 from backend.incidents.models import IncidentReport, IncidentStatus
+from backend.sites.models import Site
 from backend.sites.services import client_contact_sites_set, site_assignment_add
 from backend.staffing.models import Shift
 from tests import factories, geo
@@ -22,7 +24,7 @@ def world(tenant, other_tenant) -> World:
     tenant.site.save(update_fields=["name"])
     tenant.post.name = "Lobby desk"
     tenant.post.save(update_fields=["name"])
-    second_site = factories.SiteFactory(client=tenant.client, geofence=geo.SITE_SQUARE, name="Second site")
+    second_site = cast(Site, factories.SiteFactory(client=tenant.client, geofence=geo.SITE_SQUARE, name="Second site"))
     limited = factories.ClientContactFactory(client=tenant.client, username="contact-limited")
     elsewhere = factories.ClientContactFactory(client=tenant.client, username="contact-elsewhere")
     client_contact_sites_set(contact=limited, sites=[tenant.site], by=tenant.manager)
@@ -58,11 +60,14 @@ def portal_login(client: Client, username: str, password: str = "pw-for-tests", 
 def worked_shift(tenant, *, post=None, hours_ago: float = 10, length: float = 8, late_minutes: float = 0) -> Shift:
     """A completed shift at `post` (the tenant's first by default), clocked in `late_minutes` late, out on time."""
     start = timezone.now().replace(microsecond=0) - timedelta(hours=hours_ago)
-    shift = factories.ShiftFactory(
-        post=post or tenant.post,
-        guard=tenant.guard,
-        scheduled_start=start,
-        scheduled_end=start + timedelta(hours=length),
+    shift = cast(
+        Shift,
+        factories.ShiftFactory(
+            post=post or tenant.post,
+            guard=tenant.guard,
+            scheduled_start=start,
+            scheduled_end=start + timedelta(hours=length),
+        ),
     )
     shift.clock_in_at = shift.clock_in_verified_at = start + timedelta(minutes=late_minutes)
     shift.clock_out_at = shift.clock_out_verified_at = start + timedelta(hours=length)

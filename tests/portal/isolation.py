@@ -57,18 +57,20 @@ class UrlCase:
     # Not behind portal_view (the sign-in and sign-out pages, the public verify page): tested apart.
     public: bool = False
     htmx: bool = False
+    # The URL's argument is a period (a month), not someone's object: everyone gets their own.
+    period: bool = False
 
 
 CASES: dict[str, UrlCase] = {}
 
 
 def case(
-    url_name: str, *, method: str = "get", public: bool = False, htmx: bool = False
+    url_name: str, *, method: str = "get", public: bool = False, htmx: bool = False, period: bool = False
 ) -> Callable[[Callable[[World], Target]], Callable[[World], Target]]:
     def register(build: Callable[[World], Target]) -> Callable[[World], Target]:
         if url_name in CASES:
             raise ValueError(f"Two isolation cases for {url_name}.")
-        CASES[url_name] = UrlCase(build=build, method=method, public=public, htmx=htmx)
+        CASES[url_name] = UrlCase(build=build, method=method, public=public, htmx=htmx, period=period)
         return build
 
     return register

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 PORTAL_URLS = _walk(portal.urls.urlpatterns, "portal:")
 GUARDED = sorted(name for name in PORTAL_URLS if name in CASES and not CASES[name].public)
-OBJECT_URLS = [name for name in GUARDED if PORTAL_URLS[name]]
+OBJECT_URLS = [name for name in GUARDED if PORTAL_URLS[name] and not CASES[name].period]
 OUTSIDERS = ("elsewhere_contact", "other_client_contact", "other_company_contact")
 
 
