@@ -24,8 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backend.accounts.models import User
-from backend.calls.errors import CallClosed, CallNotFound, ConcernClosed, ConcernNotFound, ConcernSubjectNotFound
 from backend.calls.concern_models import Concern, ConcernMessage, ConcernSubject
+from backend.calls.errors import CallClosed, CallNotFound, ConcernClosed, ConcernNotFound, ConcernSubjectNotFound
 from backend.calls.models import Call, CallChannel, CallStatus
 from backend.calls.selectors import calls_in_scope
 from backend.core.errors import PermissionDenied, ValidationFailed
