@@ -42,7 +42,7 @@ def _person(world: World, who: str):
 
 
 def _ask(client: Client, url_name: str, world: World):
-    """The response, its body as text (a photo's bytes read and the file closed) and the target."""
+    """The response, its body as text (a streamed file read to the end, which closes it) and the target."""
     case: UrlCase = CASES[url_name]
     target = case.build(world)
     url = reverse(url_name, kwargs=target.kwargs)
@@ -51,11 +51,7 @@ def _ask(client: Client, url_name: str, world: World):
         response = client.post(url, target.data or {}, headers=headers)
     else:
         response = client.get(url, target.query or {}, headers=headers)
-    if response.streaming:
-        body = b"".join(response.streaming_content)
-        response.close()
-    else:
-        body = response.content
+    body = b"".join(response.streaming_content) if response.streaming else response.content
     return response, body.decode(errors="replace"), target
 
 
