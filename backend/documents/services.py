@@ -293,6 +293,8 @@ def document_render(*, document_id: int, now: datetime | None = None) -> Generat
             )  # fmt: skip
             if not done:
                 logger.warning("Document %s was taken over by another worker while rendering.", document.pk)
+            else:
+                transaction.on_commit(lambda: _deliveries_waiting_on(document.pk))
     except IntegrityError:
         # The data changed while it was queued, into what another live document already holds.
         twin = (
@@ -309,6 +311,13 @@ def document_render(*, document_id: int, now: datetime | None = None) -> Generat
         mine.update(status=DocumentStatus.FAILED, error=f"Superseded: document {twin} has the same content.",
                     progress=0, progress_label="Superseded", updated_at=timezone.now())  # fmt: skip
     return _reread(document.pk)
+
+
+def _deliveries_waiting_on(document_id: int) -> None:
+    """E-mails waiting for this PDF go out now (the delivery half of this app, imported late: it imports us)."""
+    from backend.documents.delivery import deliveries_document_ready
+
+    deliveries_document_ready(document_id=document_id)
 
 
 def _reread(document_id: int) -> GeneratedDocument:
