@@ -47,7 +47,7 @@ from backend.documents.models import (
     DocumentStatus,
     GeneratedDocument,
 )
-from backend.documents.services import document_request
+from backend.documents.services import document_render, document_request_with_data
 from backend.incidents.models import IncidentReport, IncidentStatus
 from backend.sites.models import Client, ClientContactSite, Site
 from backend.sites.scopes import scope_for
@@ -128,10 +128,13 @@ class _Subscriber:
     all_client_sites: bool
 
 
-def _subscribers() -> list[_Subscriber]:
+def _subscribers(contact_ids: Collection[int] | None = None) -> list[_Subscriber]:
     """Every contact with something to e-mail, with the sites it applies to: four queries in all."""
+    chosen_contacts = DeliveryPreference.objects.all()
+    if contact_ids is not None:
+        chosen_contacts = chosen_contacts.filter(contact_id__in=list(contact_ids))
     preferences = list(
-        DeliveryPreference.objects.filter(
+        chosen_contacts.filter(
             Q(email_enabled=True),
             ~Q(daily_reports=DarFrequency.OFF) | Q(incident_reports=True) | Q(monthly_summary=True),
             contact__is_active=True,
@@ -209,8 +212,10 @@ def local_instant(day: date, zone_name: str) -> datetime:
     return datetime.combine(day, DELIVERY_TIME, tzinfo=zone(zone_name))
 
 
-def deliveries_plan(*, now: datetime | None = None) -> int:
+def deliveries_plan(*, now: datetime | None = None, contact_ids: Collection[int] | None = None) -> int:
     """Record every delivery now due that is not recorded yet, and ask for the new ones' documents.
+
+    `contact_ids` narrows the run to some contacts (the bench; beat plans for everyone).
 
     Returns how many records were created. Run every minute by beat; a second run in the same
     minute (or a re-delivered task) creates nothing: DeliveryRecord is unique per contact, kind,
@@ -219,7 +224,7 @@ def deliveries_plan(*, now: datetime | None = None) -> int:
     moment = now or timezone.now()
     wanted: list[DeliveryRecord] = []
     zones: dict[int, str] = {}
-    for subscriber in _subscribers():
+    for subscriber in _subscribers(contact_ids):
         preference, contact = subscriber.preference, subscriber.contact
         for site in subscriber.sites:
             if preference.daily_reports == DarFrequency.DAILY:
@@ -361,27 +366,37 @@ def delivery_prepare(*, record_ids: list[int]) -> list[GeneratedDocument]:
     client = first.site.client if first.site is not None else first.contact.client
     assert client is not None  # noqa: S101 (a planned record's contact has a client)
     try:
-        documents = [
-            document_request(
-                kind=kind,
-                client=client,
-                site=first.site if kind != DocumentKind.INCIDENT else None,
-                incident=first.incident,
-                period_start=None if kind == DocumentKind.INCIDENT else start,
-                period_end=None if kind == DocumentKind.INCIDENT else end,
+        requested = [
+            document_request_with_data(
+                kind=kind, client=client, site=first.site if kind != DocumentKind.INCIDENT else None,
+                incident=first.incident, period_start=None if kind == DocumentKind.INCIDENT else start,
+                period_end=None if kind == DocumentKind.INCIDENT else end, enqueue=False,
             )
             for kind, start, end in _needs(first)
-        ]
+        ]  # fmt: skip
     except ApplicationError as error:
         # The report was archived, the site moved to another client...: nothing to send, and why.
         DeliveryRecord.objects.filter(pk__in=[r.pk for r in records], status=DeliveryStatus.PENDING).update(
             status=DeliveryStatus.FAILED, error=f"{error.code}: {error.message}", updated_at=timezone.now()
         )
         return []
-    for record in records:
-        record.documents.set(documents)
+    documents = [document for document, _ in requested]
+    links = DeliveryRecord.documents.through
+    with transaction.atomic():
+        links.objects.filter(deliveryrecord__in=records).delete()
+        links.objects.bulk_create(
+            [links(deliveryrecord_id=record.pk, generateddocument_id=document.pk)
+             for record in records for document in documents]
+        )  # fmt: skip
     if all(document.is_ready for document in documents):
         _enqueue_sends([record.pk for record in records])
+        return documents
+    # This task is the site-day's render: the data is assembled already, so it is rendered here, not
+    # queued again (a document another worker is rendering is left to it). The last render to finish
+    # enqueues the sends (deliveries_document_ready).
+    for document, data in requested:
+        if document.status == DocumentStatus.QUEUED:
+            document_render(document_id=document.pk, data=data)
     return documents
 
 
