@@ -38,6 +38,17 @@ HTTP, `backend.documents.http`:
   with `document_filename(document)`, nosniff, `private, no-store`, Content-Length, ETag;
   `DocumentNotReady` (409 `document_not_ready`) when not ready.
 
+Delivery preferences (the portal's preferences page), `backend.documents.delivery` / `.selectors`:
+- `delivery_preference_for(*, contact) -> DeliveryPreference` (selectors) — saved, or the defaults
+  unsaved (`pk is None`: nothing e-mailed, e-mail on); `delivery_preference_sites(*, preference)
+  -> list[int]` (empty: all sites); `deliveries_for_contact(*, contact, limit=50)` what was e-mailed.
+- `delivery_preference_update(*, contact, daily_reports: str, incident_reports: bool,
+  monthly_summary: bool, email_enabled: bool, site_ids: Collection[int] = ()) -> DeliveryPreference`
+  (delivery) — replaces all fields; `daily_reports` is a `DarFrequency` value (daily / weekly / off).
+  Codes: not_a_client_contact (403), unknown_frequency (daily_reports), site_not_visible (site_ids),
+  email_missing (email_enabled).
+- E-mails link to `{GUARDOPS_BASE_URL}/portal/documents/<id>` (`delivery.portal_link(document)`).
+
 Model fields a page reads (`backend.documents.models.GeneratedDocument`): kind, client, site, incident,
 period_start, period_end, status (queued / rendering / ready / failed), progress, progress_label,
 page_count, byte_size, generated_at, content_hash, error; `is_ready`.

@@ -221,6 +221,9 @@ class DeliveryRecord(TenantModel):
     documents = models.ManyToManyField(GeneratedDocument, blank=True, related_name="deliveries")
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
     due_at = models.DateTimeField(help_text="When it was due (the site's or client's 07:00).")
+    prepare_queued_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its documents were last asked for (the sweep asks again if lost)."
+    )
     address = models.CharField(max_length=254, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     sending_since = models.DateTimeField(null=True, blank=True)

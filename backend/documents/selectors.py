@@ -10,7 +10,7 @@ from backend.accounts.models import User
 from backend.core.errors import PermissionDenied
 from backend.core.querysets import filter_given
 from backend.documents.errors import DocumentNotFound
-from backend.documents.models import DocumentStatus, GeneratedDocument
+from backend.documents.models import DeliveryPreference, DeliveryRecord, DocumentStatus, GeneratedDocument
 from backend.incidents.models import IncidentStatus
 from backend.sites.scopes import Scope, scope_for
 
@@ -78,3 +78,30 @@ def document_verification(*, content_hash: str) -> GeneratedDocument | None:
         .first()
     )
     return document
+
+
+def delivery_preference_for(*, contact: User) -> DeliveryPreference:
+    """The contact's delivery preference, or the defaults (nothing e-mailed, e-mail on) unsaved.
+
+    `preference.sites.all()` are the chosen sites (empty: all); a default (`preference.pk is None`)
+    has none to read: `delivery_preference_sites(preference=...)` answers both.
+    """
+    preference: DeliveryPreference | None = DeliveryPreference.objects.filter(contact=contact).first()
+    return preference if preference is not None else DeliveryPreference(contact=contact)
+
+
+def delivery_preference_sites(*, preference: DeliveryPreference) -> list[int]:
+    """The ids of the sites the preference names (empty: every site the contact may see)."""
+    if preference.pk is None:
+        return []
+    return list(preference.sites.order_by("pk").values_list("pk", flat=True))
+
+
+def deliveries_for_contact(*, contact: User, limit: int = 50) -> QuerySet[DeliveryRecord]:
+    """The contact's latest deliveries (what was e-mailed when, what failed), newest first."""
+    return (
+        DeliveryRecord.objects.filter(contact=contact)
+        .select_related("site")
+        .defer("site__geofence")
+        .order_by("-due_at", "-pk")[:limit]
+    )

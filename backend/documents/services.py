@@ -147,7 +147,6 @@ def _enqueue_render(document_id: int) -> None:
         logger.exception("Could not enqueue the render of document %s; the sweep will retry.", document_id)
 
 
-@transaction.atomic
 def document_request(
     *,
     kind: str,
@@ -166,12 +165,35 @@ def document_request(
     rendering document of the same scope returns that document; otherwise a new row is queued.
     Raises the codes of `document_scope_check`.
     """
+    document, _ = document_request_with_data(
+        kind=kind, client=client, site=site, incident=incident, period_start=period_start, period_end=period_end,
+        requested_by=requested_by, now=now,
+    )  # fmt: skip
+    return document
+
+
+@transaction.atomic
+def document_request_with_data(
+    *,
+    kind: str,
+    client: Client,
+    site: Site | None = None,
+    incident: IncidentReport | None = None,
+    period_start: date | None = None,
+    period_end: date | None = None,
+    requested_by: User | None = None,
+    now: datetime | None = None,
+    enqueue: bool = True,
+) -> tuple[GeneratedDocument, Document]:
+    """`document_request`, also returning the data it assembled; with `enqueue=False` a new document is
+    left queued for the caller to render at once with that data (a worker that needs it now)."""
     moment = now or timezone.now()
     scope = document_scope_check(
         kind=kind, client=client, site=site, incident=incident, period_start=period_start, period_end=period_end,
         now=moment,
     )  # fmt: skip
-    digest = content_hash(document_data(scope=scope))
+    data = document_data(scope=scope)
+    digest = content_hash(data)
     key = {
         "kind": scope.kind,
         "client": scope.client,
@@ -185,7 +207,7 @@ def document_request(
         GeneratedDocument.objects.filter(**key).exclude(status=DocumentStatus.FAILED).first()
     )
     if existing is not None:
-        return existing
+        return existing, data
     try:
         with transaction.atomic():
             document = GeneratedDocument.objects.create(
@@ -195,9 +217,10 @@ def document_request(
     except IntegrityError:
         # Asked for twice at once: the other request's row is the one.
         twin: GeneratedDocument = GeneratedDocument.objects.filter(**key).exclude(status=DocumentStatus.FAILED).get()
-        return twin
-    transaction.on_commit(lambda: _enqueue_render(document.pk))
-    return document
+        return twin, data
+    if enqueue:
+        transaction.on_commit(lambda: _enqueue_render(document.pk))
+    return document, data
 
 
 def _scope_of(document: GeneratedDocument) -> DocumentScope:
@@ -245,7 +268,8 @@ def _claim(document_id: int, now: datetime) -> GeneratedDocument | None:
 
 def _progress_writer(document: GeneratedDocument) -> Callable[[float, str], None]:
     """Writes the render's progress to the row at most every PROGRESS_EVERY_SECONDS (outside any transaction)."""
-    last = {"at": 0.0, "percent": -1}
+    # Nothing is written in the first PROGRESS_EVERY_SECONDS: a DAR is done before anyone could look.
+    last = {"at": time.monotonic(), "percent": -1}
     rows = GeneratedDocument.objects.filter(
         pk=document.pk, status=DocumentStatus.RENDERING, started_at=document.started_at
     )
@@ -261,12 +285,15 @@ def _progress_writer(document: GeneratedDocument) -> Callable[[float, str], None
     return write
 
 
-def document_render(*, document_id: int, now: datetime | None = None) -> GeneratedDocument | None:
+def document_render(
+    *, document_id: int, now: datetime | None = None, data: Document | None = None
+) -> GeneratedDocument | None:
     """Render a queued document to PDF, store it content-addressed and mark it ready (Celery runs this).
 
     Idempotent: a document that is ready, failed, or being rendered by another (live) worker is left
     alone; one left `rendering` by a dead worker is taken over. The data is assembled again here; when
     it changed since the request, the row takes the new content hash (the one the footer prints).
+    `data` skips that second assembly when the caller assembled it a moment ago (the delivery worker).
     """
     moment = now or timezone.now()
     document = _claim(document_id, moment)
@@ -274,7 +301,8 @@ def document_render(*, document_id: int, now: datetime | None = None) -> Generat
         return None
     mine = GeneratedDocument.objects.filter(pk=document.pk, status=DocumentStatus.RENDERING, started_at=moment)
     try:
-        data = document_data(scope=_scope_of(document))
+        if data is None:
+            data = document_data(scope=_scope_of(document))
         digest = content_hash(data)
         pdf = _render(data, generated_at=moment, progress=_progress_writer(document))
         name, pdf_sha256 = pdf_store(pdf)
@@ -293,6 +321,8 @@ def document_render(*, document_id: int, now: datetime | None = None) -> Generat
             )  # fmt: skip
             if not done:
                 logger.warning("Document %s was taken over by another worker while rendering.", document.pk)
+            else:
+                transaction.on_commit(lambda: _deliveries_waiting_on(document.pk))
     except IntegrityError:
         # The data changed while it was queued, into what another live document already holds.
         twin = (
@@ -309,6 +339,13 @@ def document_render(*, document_id: int, now: datetime | None = None) -> Generat
         mine.update(status=DocumentStatus.FAILED, error=f"Superseded: document {twin} has the same content.",
                     progress=0, progress_label="Superseded", updated_at=timezone.now())  # fmt: skip
     return _reread(document.pk)
+
+
+def _deliveries_waiting_on(document_id: int) -> None:
+    """E-mails waiting for this PDF go out now (the delivery half of this app, imported late: it imports us)."""
+    from backend.documents.delivery import deliveries_document_ready
+
+    deliveries_document_ready(document_id=document_id)
 
 
 def _reread(document_id: int) -> GeneratedDocument:
