@@ -15,6 +15,7 @@ from backend.clientview.reports import ReportFilters
 from backend.clientview.selectors import day_in_range
 from backend.core.errors import ApplicationError
 from backend.core.localtime import zone
+from backend.documents.models import DarFrequency
 from backend.incidents.models import IncidentType
 from backend.sites.models import Site
 
@@ -118,3 +119,25 @@ class SummaryForm(forms.Form):
             return None
         chosen: Site | None = self.cleaned_data["site"]
         return chosen
+
+
+class DeliveryForm(forms.Form):
+    """What the contact wants e-mailed, for which of their sites; the field names are the service's."""
+
+    daily_reports = forms.ChoiceField(choices=DarFrequency.choices, label="Daily activity reports")
+    incident_reports = forms.BooleanField(required=False, label="Each incident report, once approved")
+    monthly_summary = forms.BooleanField(required=False, label="Last month's summary, on the 1st")
+    email_enabled = forms.BooleanField(
+        required=False, label="E-mail is on (off: nothing is e-mailed; the portal keeps all)"
+    )
+    site_ids = forms.ModelMultipleChoiceField(
+        queryset=Site.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="For these sites",
+        help_text="None ticked: every site you can see, and new ones as they are added.",
+    )
+
+    def __init__(self, *args: Any, sites: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelMultipleChoiceField, self.fields["site_ids"]).queryset = sites  # type: ignore[type-arg]

@@ -38,6 +38,7 @@ urlpatterns = [
     path("summaries/<month:month>/pdf", documents.summary_pdf, name="summary_pdf"),
     path("documents/<int:document_id>", documents.document_status, name="document"),
     path("documents/<int:document_id>/download", documents.document_download, name="document_download"),
+    path("preferences", documents.preferences, name="preferences"),
     # Public: anyone holding a PDF checks that GuardOps issued it.
     path("verify/<str:content_hash>", documents.verify, name="verify"),
 ]

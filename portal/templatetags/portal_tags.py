@@ -26,6 +26,7 @@ NAV = (
     ("Reports", "portal:reports"),
     ("Summaries", "portal:summaries"),
     ("Concerns", "portal:concerns"),
+    ("E-mail", "portal:preferences"),
 )
 
 

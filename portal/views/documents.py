@@ -13,6 +13,7 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -25,17 +26,24 @@ from backend.clientview.dar import dar_entry, dar_sections
 from backend.clientview.errors import DayOutOfRange
 from backend.clientview.reports import client_report_get
 from backend.clientview.selectors import client_site_get, client_sites, client_time_zone, day_in_range
-from backend.core.errors import NotFound
+from backend.core.errors import ApplicationError, NotFound
 from backend.core.localtime import to_local
 from backend.documents.assemble import client_time_zone as document_zone
 from backend.documents.assemble import daily_activity_document, month_bounds, period_summary_document
+from backend.documents.delivery import delivery_preference_update
 from backend.documents.http import pdf_response
 from backend.documents.models import DocumentKind, GeneratedDocument
-from backend.documents.selectors import document_for_contact, document_verification
+from backend.documents.selectors import (
+    deliveries_for_contact,
+    delivery_preference_for,
+    delivery_preference_sites,
+    document_for_contact,
+    document_verification,
+)
 from backend.documents.services import document_request
 from backend.sites.models import Site
 from portal.access import PortalRequest, portal_view, uncached
-from portal.forms import SummaryForm
+from portal.forms import DeliveryForm, SummaryForm, refusal_on_form
 from portal.views.concerns import ask
 from reports.figures import summarise
 from reports.pdf.daily import day_summary
@@ -238,3 +246,43 @@ def verify(request: HttpRequest, content_hash: str) -> HttpResponseBase:
         zone_name = document.site.timezone if document.site is not None else document_zone(document.client)
     context = {"document": document, "content_hash": content_hash[:64], "zone": zone_name}
     return uncached(render(request, "portal/documents/verify.html", context, status=200 if document else 404))
+
+
+# --- Delivery preferences ------------------------------------------------------------------------------
+
+
+@portal_view
+@require_http_methods(["GET", "POST"])
+def preferences(request: PortalRequest) -> HttpResponse:
+    """Which reports are e-mailed to the contact, for which sites, how often; and what was sent."""
+    preference = delivery_preference_for(contact=request.user)
+    sites = client_sites(scope=request.scope)
+    initial = {
+        "daily_reports": preference.daily_reports,
+        "incident_reports": preference.incident_reports,
+        "monthly_summary": preference.monthly_summary,
+        "email_enabled": preference.email_enabled,
+        "site_ids": delivery_preference_sites(preference=preference),
+    }
+    form = DeliveryForm(request.POST if request.method == "POST" else None, sites=sites, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                delivery_preference_update(
+                    contact=request.user,
+                    daily_reports=data["daily_reports"],
+                    incident_reports=data["incident_reports"],
+                    monthly_summary=data["monthly_summary"],
+                    email_enabled=data["email_enabled"],
+                    site_ids=[site.pk for site in data["site_ids"]],
+                )
+            except ApplicationError as error:
+                status = refusal_on_form(form, error)
+            else:
+                messages.success(request, "Your delivery preferences are saved.")
+                return redirect("portal:preferences")
+    context = {"form": form, "deliveries": list(deliveries_for_contact(contact=request.user, limit=30))}
+    return render(request, "portal/documents/preferences.html", context, status=status)

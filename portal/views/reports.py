@@ -54,9 +54,7 @@ def report_detail(request: PortalRequest, report_id: uuid.UUID) -> HttpResponse:
 
 @portal_view
 @require_GET
-def report_photo(
-    request: PortalRequest, report_id: uuid.UUID, photo_id: uuid.UUID, variant: str
-) -> HttpResponseBase:
+def report_photo(request: PortalRequest, report_id: uuid.UUID, photo_id: uuid.UUID, variant: str) -> HttpResponseBase:
     """A photo's display copy or thumbnail: re-encoded pixels only (no EXIF, GPS or serial); the original never."""
     if variant not in (PHOTO_DISPLAY, PHOTO_THUMBNAIL):
         raise NotFound("No such photo.")

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from backend.attendance.models import AttendanceResolution
 from backend.calls.concern_models import Concern
 from backend.core.localtime import to_local
-from backend.documents.models import DocumentStatus, GeneratedDocument
+from backend.documents.models import DeliveryPreference, DocumentStatus, GeneratedDocument
 from backend.documents.services import document_render
 from backend.flags.services import flag_client_visibility_set
 from backend.incidents.images import jpeg_metadata_blocks
@@ -351,3 +351,37 @@ def test_a_monthly_summary_is_a_page_and_a_future_month_is_refused(tenant):
     next_month = (month + timedelta(days=32)).replace(day=1)
     assert client.get(f"/portal/summaries/{next_month:%Y-%m}").status_code == 422
     assert client.get(f"/portal/summaries/{month:%Y-%m}", {"site": "nope"}).status_code == 422
+
+
+# --- Delivery preferences ------------------------------------------------------------------------
+
+
+def test_a_contact_chooses_what_is_e_mailed_for_which_sites(tenant):
+    second = factories.SiteFactory(client=tenant.client, name="Harbour Yard")
+    tenant.client_contact.email = "pat@client.test"
+    tenant.client_contact.save()
+    client = signed_in(tenant.client_contact)
+    assert "Harbour Yard" in client.get("/portal/preferences").content.decode()
+
+    response = client.post(
+        "/portal/preferences",
+        {"daily_reports": "daily", "incident_reports": "on", "email_enabled": "on", "site_ids": [str(second.pk)]},
+    )
+
+    assert response.status_code == 302
+    preference = DeliveryPreference.objects.get(contact=tenant.client_contact)
+    assert (preference.daily_reports, preference.incident_reports, preference.monthly_summary) == ("daily", True, False)
+    assert list(preference.sites.all()) == [second]
+
+
+def test_a_preference_the_service_refuses_is_an_error_beside_its_field(tenant, other_tenant):
+    client = signed_in(tenant.client_contact)  # no e-mail address on the account
+
+    no_address = client.post("/portal/preferences", {"daily_reports": "weekly", "email_enabled": "on"})
+    assert no_address.status_code == 422
+    assert "Your account has no e-mail address to send to." in no_address.content.decode()
+
+    theirs = client.post("/portal/preferences", {"daily_reports": "off", "site_ids": [str(other_tenant.site.pk)]})
+    assert theirs.status_code == 422
+    assert "Select a valid choice." in theirs.content.decode()
+    assert not DeliveryPreference.objects.exists()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,6 +18,7 @@ from backend.clientview.selectors import posts_now, site_attendance_day, sites_o
 from backend.flags.models import FlagStatus
 from backend.incidents.models import IncidentStatus
 from backend.rules.findings import FlagCode
+from backend.sites.models import Site
 from backend.sites.scopes import scope_for
 from backend.sites.services import client_contact_sites_set
 from backend.staffing.models import ShiftStatus
@@ -135,7 +137,7 @@ def test_the_week_costs_the_same_queries_for_one_site_or_five(tenant, week, djan
 
 
 def test_a_contact_limited_to_one_site_reads_only_that_one(tenant, week):
-    other = factories.SiteFactory(client=tenant.client, name="Not theirs")
+    other = cast(Site, factories.SiteFactory(client=tenant.client, name="Not theirs"))
     contact = factories.ClientContactFactory(client=tenant.client)
     client_contact_sites_set(contact=contact, sites=[other], by=tenant.manager)
 

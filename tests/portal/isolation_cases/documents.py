@@ -86,3 +86,6 @@ def _download(world: World) -> Target:
 
 
 case("portal:verify", public=True)(page)
+
+
+case("portal:preferences")(page)
