@@ -15,7 +15,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, cast
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
@@ -55,9 +56,11 @@ def portal_error(request: HttpRequest, error: ApplicationError) -> HttpResponse:
 
 
 def _sign_in_first(request: HttpRequest) -> HttpResponse:
-    target = f"{reverse('portal:login')}?{urlencode({'next': request.get_full_path()})}"
-    # htmx would swap the sign-in page into a fragment: the whole window goes there instead.
-    return HttpResponseClientRedirect(target) if getattr(request, "htmx", False) else HttpResponseRedirect(target)
+    login_url = reverse("portal:login")
+    if getattr(request, "htmx", False):
+        # htmx would swap the sign-in page into a fragment: the whole window goes there instead.
+        return HttpResponseClientRedirect(f"{login_url}?{urlencode({'next': request.get_full_path()})}")
+    return cast(HttpResponse, redirect_to_login(request.get_full_path(), login_url))
 
 
 def portal_view(view: PortalView[P]) -> Callable[Concatenate[HttpRequest, P], HttpResponseBase]:
