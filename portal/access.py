@@ -20,11 +20,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from backend.accounts.models import User
 from backend.core.errors import ApplicationError, NotFound
+from backend.core.http import surface_response
 from backend.sites.scopes import Scope, scope_for
 
 if TYPE_CHECKING:
@@ -42,13 +42,6 @@ class PortalRequest(HttpRequest):
 
 
 PortalView = Callable[Concatenate[PortalRequest, P], HttpResponseBase]
-
-
-def uncached(response: HttpResponseBase) -> HttpResponseBase:
-    """Every portal answer: one URL may answer htmx a fragment, and no page is kept by a cache."""
-    patch_vary_headers(response, ["HX-Request"])
-    add_never_cache_headers(response)
-    return response
 
 
 def portal_error(request: HttpRequest, error: ApplicationError) -> HttpResponse:
@@ -74,9 +67,9 @@ def portal_view(view: PortalView[P]) -> Callable[Concatenate[HttpRequest, P], Ht
     def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
         user = request.user
         if not isinstance(user, User) or not user.is_authenticated:
-            return uncached(_sign_in_first(request))
+            return surface_response(_sign_in_first(request))
         if not user.is_client_contact or user.is_superuser:
-            return uncached(render(request, "portal/not_for_role.html", status=403))
+            return surface_response(render(request, "portal/not_for_role.html", status=403))
         portal_request = cast(PortalRequest, request)
         response: HttpResponseBase
         try:
@@ -87,6 +80,6 @@ def portal_view(view: PortalView[P]) -> Callable[Concatenate[HttpRequest, P], Ht
         except ApplicationError as error:
             # A view turns a service's refusal into form errors; this keeps a missed one from being a 500.
             response = portal_error(request, error)
-        return uncached(response)
+        return surface_response(response)
 
     return cast(Callable[Concatenate[HttpRequest, P], HttpResponseBase], wrapper)

@@ -37,12 +37,14 @@ class DayForm(forms.Form):
     def chosen(self, *, today: date) -> tuple[date, int]:
         """The day asked for (today when none or a wrong one) and the status to answer (422 when wrong)."""
         if not self.is_bound:
+            self.initial.setdefault("day", today)
             return today, 200
         if not self.is_valid():
             return today, 422
         asked = self.cleaned_data["day"]
         if asked is None:
             return today, 200
+        self.initial["day"] = asked
         try:
             return day_in_range(day=asked, today=today, field_name="day"), 200
         except ApplicationError as error:

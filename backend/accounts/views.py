@@ -2,24 +2,25 @@
 
 A web login (the admin's, the console's, the portal's) uses ThrottledAuthenticationForm and
 wraps its view's response in `refusal_status`. The console and the portal sign people in,
-out and change passwords with the views below, each giving its templates and home page:
+out and change passwords with `surface_auth_views`, which names each surface's templates
+(`<surface>/login.html`, `<surface>/password_change.html`) and pages (`<surface>:home`,
+`<surface>:login`):
 
-    class PortalLoginView(SurfaceLoginView):
-        template_name = "portal/login.html"
-        home_url_name = "portal:home"
-
-    login_view = surface_login_page(PortalLoginView)
+    auth = surface_auth_views(surface="portal")
+    urlpatterns = [path("login", auth.login, name="login"), ...]
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar, cast
+from dataclasses import dataclass
+from typing import Any, cast
 
 from django.contrib import admin, messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
+from django.http.response import HttpResponseBase
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.cache import never_cache
 
 from backend.accounts.forms import ThrottledAuthenticationForm
@@ -48,7 +49,7 @@ class SurfaceLoginView(auth_views.LoginView):
     """A surface's sign-in page: throttled, a new session key (Django's login()), the idle clock started."""
 
     authentication_form = ThrottledAuthenticationForm
-    home_url_name: ClassVar[str]
+    home_url_name = ""
 
     def get_default_redirect_url(self) -> str:
         return reverse(self.home_url_name)
@@ -59,21 +60,10 @@ class SurfaceLoginView(auth_views.LoginView):
         return response
 
 
-def surface_login_page(view_class: type[SurfaceLoginView]) -> Callable[[HttpRequest], HttpResponse]:
-    """The view function of a surface's sign-in page; 429/503 with Retry-After when the throttle refuses."""
-    view = view_class.as_view()
-
-    @never_cache
-    def login_page(request: HttpRequest) -> HttpResponse:
-        return refusal_status(cast(HttpResponse, view(request)))
-
-    return login_page
-
-
 class SurfaceLogoutView(auth_views.LogoutView):
     """POST only (Django's LogoutView answers GET with 405): a link cannot sign anyone out."""
 
-    login_url_name: ClassVar[str]
+    login_url_name = ""
 
     def get_default_redirect_url(self) -> str:
         return reverse(self.login_url_name)
@@ -91,3 +81,29 @@ class SurfacePasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         messages.success(self.request, "Your password was changed.")
         return response
+
+
+@dataclass(frozen=True)
+class SurfaceAuth:
+    """One surface's sign-in page (429/503 with Retry-After when the throttle refuses), sign-out and
+    password change; the surface wraps `password_change` in its own door (console_view, portal_view)."""
+
+    login: Callable[[HttpRequest], HttpResponse]
+    logout: Callable[..., HttpResponseBase]
+    password_change: Callable[..., HttpResponseBase]
+
+
+def surface_auth_views(*, surface: str) -> SurfaceAuth:
+    sign_in = SurfaceLoginView.as_view(template_name=f"{surface}/login.html", home_url_name=f"{surface}:home")
+
+    @never_cache
+    def login_page(request: HttpRequest) -> HttpResponse:
+        return refusal_status(cast(HttpResponse, sign_in(request)))
+
+    return SurfaceAuth(
+        login=login_page,
+        logout=SurfaceLogoutView.as_view(login_url_name=f"{surface}:login"),
+        password_change=SurfacePasswordChangeView.as_view(
+            template_name=f"{surface}/password_change.html", success_url=reverse_lazy(f"{surface}:home")
+        ),
+    )

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from backend.core.errors import NotFound
+from backend.core.querysets import keyset_after, keyset_decode, keyset_encode
 from backend.flags.models import Flag
 from backend.flags.selectors import flags_shown_to_client
 from backend.incidents.models import IncidentPhoto, IncidentReport, IncidentType
@@ -44,18 +45,13 @@ class ReportCursor:
     report_id: uuid.UUID
 
     def encode(self) -> str:
-        return f"{self.occurred_at.isoformat()}_{self.report_id}"
+        return keyset_encode(self.occurred_at, self.report_id)
 
     @classmethod
     def decode(cls, text: str) -> ReportCursor | None:
         """None for anything that is not a cursor this list wrote (the list then starts at the top)."""
-        moment, _, report_id = text.rpartition("_")
-        try:
-            occurred_at = datetime.fromisoformat(moment)
-            parsed = uuid.UUID(report_id)
-        except ValueError:
-            return None
-        return cls(occurred_at=occurred_at, report_id=parsed) if occurred_at.tzinfo is not None else None
+        row = keyset_decode(text)
+        return None if row is None else cls(occurred_at=row[0], report_id=row[1])
 
 
 @dataclass(frozen=True)
@@ -87,7 +83,7 @@ def client_reports_page(
         reports = reports.filter(occurred_at__lt=filters.occurred_before)
     if after is not None:
         reports = reports.filter(
-            Q(occurred_at__lt=after.occurred_at) | Q(occurred_at=after.occurred_at, id__lt=after.report_id)
+            keyset_after(moment_field="occurred_at", key_field="id", moment=after.occurred_at, key=after.report_id)
         )
     counts = {
         "photo_count": _count(IncidentPhoto.objects.all(), "report_id"),

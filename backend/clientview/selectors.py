@@ -190,8 +190,23 @@ class PostStatus:
     status: str
 
 
+class _OnPost:
+    """Coverage of anything that counts seconds scheduled and seconds on post."""
+
+    scheduled_seconds: float
+    on_post_seconds: float
+
+    @property
+    def coverage(self) -> float | None:
+        return self.on_post_seconds / self.scheduled_seconds if self.scheduled_seconds else None
+
+    @property
+    def coverage_text(self) -> str:
+        return percent(self.coverage)
+
+
 @dataclass
-class SiteWeek:
+class SiteWeek(_OnPost):
     """One site's week so far, as its client reads it."""
 
     site: Site
@@ -208,14 +223,6 @@ class SiteWeek:
     coverage_judgement: Judgement = NOT_YET
     tour_judgement: Judgement = NOT_YET
     posts_now: list[PostStatus] = field(default_factory=list)
-
-    @property
-    def coverage(self) -> float | None:
-        return self.on_post_seconds / self.scheduled_seconds if self.scheduled_seconds else None
-
-    @property
-    def coverage_text(self) -> str:
-        return percent(self.coverage)
 
     @property
     def judgement(self) -> Judgement:
@@ -401,7 +408,7 @@ class Correction:
 
 
 @dataclass(frozen=True)
-class ShiftRecord:
+class ShiftRecord(_OnPost):
     """One shift of the day as the client reads it: scheduled, verified, where, covered, corrected."""
 
     shift: Shift
@@ -415,14 +422,6 @@ class ShiftRecord:
     late: bool
     no_show: bool
     corrections: tuple[Correction, ...]
-
-    @property
-    def coverage(self) -> float | None:
-        return self.on_post_seconds / self.scheduled_seconds if self.scheduled_seconds else None
-
-    @property
-    def coverage_text(self) -> str:
-        return percent(self.coverage)
 
     @property
     def state(self) -> tuple[str, str]:

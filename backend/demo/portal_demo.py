@@ -59,16 +59,16 @@ PORTAL_REPORTS = (
         "portal-alarm",
         "fire_alarm",
         7,
-        "The fire alarm panel in the clubhouse sounded at 02:35. I checked the clubhouse and the pool room: no smoke "
-        "and no fire. The fire department arrived at 02:50, checked the panel and reset it; they said a kitchen "
-        "sensor is faulty and the manager should call the alarm company in the morning.",
+        "The fire alarm panel in the clubhouse sounded. I checked the clubhouse and the pool room: no smoke and no "
+        "fire. The fire department arrived fifteen minutes later, checked the panel and reset it; they said a "
+        "kitchen sensor is faulty and the manager should call the alarm company.",
         "Clubhouse, kitchen",
     ),
     PortalReport(
         "portal-leak",
         "maintenance_hazard",
         10,
-        "At 05:10 I found water pooling under the laundry room door in Building A and spreading into the hallway. "
+        "On my round I found water pooling under the laundry room door in Building A and spreading into the hallway. "
         "I put out wet-floor signs, shut the water valve in the laundry room and left a message on the maintenance "
         "emergency line. The hallway carpet outside unit 102 is wet.",
         "Building A laundry room",
@@ -84,7 +84,7 @@ def _phone_photo() -> bytes:
     image = Image.new("RGB", (640, 480), (90, 110, 130))
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 330, 640, 480), fill=(60, 80, 110))
-    draw.text((24, 24), "Building A laundry room, 05:12", fill=(255, 255, 255))
+    draw.text((24, 24), "Building A laundry room", fill=(255, 255, 255))
     exif = Image.Exif()
     exif[_MAKE] = "Demo phone"
     exif[_GPS_IFD] = {1: "N", 2: (33.0, 50.0, 18.6), 3: "W", 4: (84.0, 25.0, 34.3)}

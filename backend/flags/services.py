@@ -197,8 +197,8 @@ def _notify_on_commit(flag: Flag) -> None:
 # open --(the condition ends)--> resolved (no person), re-opened if the rule finds it again
 
 
-def _flag_for_review(*, flag: Flag, by: User) -> Flag:
-    """The flag locked for a decision (rules syncing it wait), once `by` may decide on it."""
+def _locked_for_reviewer(*, flag: Flag, by: User) -> Flag:
+    """The flag under a row lock (rules syncing it wait), once `by` is a reviewer of its site."""
     locked: Flag | None = (
         Flag.objects.select_for_update(of=("self",))
         .select_related("company", "shift__post__site", "incident__shift__post__site")
@@ -209,6 +209,12 @@ def _flag_for_review(*, flag: Flag, by: User) -> Flag:
         raise FlagNotFound()
     site = _flag_site(locked)
     reviewer_check(user=by, company_id=locked.company_id, site_id=site.pk if site else None, not_found=FlagNotFound())
+    return locked
+
+
+def _flag_for_review(*, flag: Flag, by: User) -> Flag:
+    """The flag locked for a decision, once `by` may decide on it and it is open (not a panic flag)."""
+    locked = _locked_for_reviewer(flag=flag, by=by)
     if locked.code == FlagCode.PANIC:
         raise FlagFollowsPanicAlert(
             "A panic flag closes when its panic alert is acknowledged: acknowledge the alert instead."
@@ -347,16 +353,7 @@ def flag_client_visibility_set(*, flag: Flag, by: User, shown: bool) -> Flag:
     FlagNotForClients for a shift's flag, a panic flag or one dismissed as a false positive
     (it can still be taken off).
     """
-    locked: Flag | None = (
-        Flag.objects.select_for_update(of=("self",))
-        .select_related("incident__shift__post__site")
-        .filter(pk=flag.pk)
-        .first()
-    )
-    if locked is None:
-        raise FlagNotFound()
-    site = _flag_site(locked)
-    reviewer_check(user=by, company_id=locked.company_id, site_id=site.pk if site else None, not_found=FlagNotFound())
+    locked = _locked_for_reviewer(flag=flag, by=by)
     if locked.shown_to_client == shown:
         return locked
     if shown and (locked.incident_id is None or locked.code == FlagCode.PANIC):

@@ -1,42 +1,23 @@
-"""Signing in and out of the console, and changing one's password.
+"""Signing in to and out of the console, and changing one's password.
 
-The login is the throttled one every surface shares (accounts/login.py, accounts/views.py):
-after LOGIN_MAX_FAILURES_PER_USER wrong passwords the page answers 429 with Retry-After.
+The sign-in is the throttled one every surface shares (accounts/login.py via
+accounts/views.py): too many wrong passwords and the page answers 429 with Retry-After.
 """
 
 from __future__ import annotations
 
-from django.http import HttpResponse
-from django.urls import reverse_lazy
+from typing import cast
 
-from backend.accounts.views import (
-    SurfaceLoginView,
-    SurfaceLogoutView,
-    SurfacePasswordChangeView,
-    surface_login_page,
-)
+from django.http import HttpResponse
+
+from backend.accounts.views import surface_auth_views
 from console.access import ConsoleRequest, console_view
 
-
-class ConsoleLoginView(SurfaceLoginView):
-    template_name = "console/login.html"
-    home_url_name = "console:home"
-
-
-login_view = surface_login_page(ConsoleLoginView)
-
-
-class ConsoleLogoutView(SurfaceLogoutView):
-    login_url_name = "console:login"
-
-
-logout_view = ConsoleLogoutView.as_view()
-
-_password_change = SurfacePasswordChangeView.as_view(
-    template_name="console/password_change.html", success_url=reverse_lazy("console:home")
-)
+_auth = surface_auth_views(surface="console")
+login_view = _auth.login
+logout_view = _auth.logout
 
 
 @console_view
 def password_change_view(request: ConsoleRequest) -> HttpResponse:
-    return _password_change(request)  # type: ignore[return-value]
+    return cast(HttpResponse, _auth.password_change(request))

@@ -8,11 +8,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from django import template
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from backend.clientview.figures import percent
 from backend.core.localtime import TIME, local_time
@@ -30,22 +33,23 @@ NAV = (
 )
 
 
-@register.filter
-def local(moment: datetime | None, zone_name: str | None) -> str:
-    return "—" if moment is None else local_time(moment, zone_name, PORTAL_DATE_TIME)
+def _on_the_sites_clock(fmt: str) -> Callable[[datetime | None, str | None], str]:
+    def shown(moment: datetime | None, zone_name: str | None) -> str:
+        return "—" if moment is None else local_time(moment, zone_name, fmt)
+
+    return shown
 
 
-@register.filter(name="local_time")
-def local_time_only(moment: datetime | None, zone_name: str | None) -> str:
-    return "—" if moment is None else local_time(moment, zone_name, TIME)
+register.filter("local", _on_the_sites_clock(PORTAL_DATE_TIME))
+register.filter("local_time", _on_the_sites_clock(TIME))
 
 
-@register.inclusion_tag("portal/_status.html")
-def status(kind: str, text: str) -> dict[str, str]:
+@register.simple_tag
+def status(kind: str, text: str) -> SafeString:
     """A status word: colour for a glance, the word for everyone (colour-blind readers too)."""
     if kind not in STATUS_CLASSES:
         raise template.TemplateSyntaxError(f"Unknown status {kind!r}: use one of {sorted(STATUS_CLASSES)}.")
-    return {"kind": kind, "text": text}
+    return format_html('<span class="status status-{}">{}</span>', kind, text)
 
 
 @register.inclusion_tag("portal/_nav.html", takes_context=True)

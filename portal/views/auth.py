@@ -6,37 +6,16 @@ accounts/views.py): too many wrong passwords and the page answers 429 with Retry
 
 from __future__ import annotations
 
-from django.http import HttpResponse
-from django.urls import reverse_lazy
+from django.http.response import HttpResponseBase
 
-from backend.accounts.views import (
-    SurfaceLoginView,
-    SurfaceLogoutView,
-    SurfacePasswordChangeView,
-    surface_login_page,
-)
+from backend.accounts.views import surface_auth_views
 from portal.access import PortalRequest, portal_view
 
-
-class PortalLoginView(SurfaceLoginView):
-    template_name = "portal/login.html"
-    home_url_name = "portal:home"
-
-
-login_view = surface_login_page(PortalLoginView)
-
-
-class PortalLogoutView(SurfaceLogoutView):
-    login_url_name = "portal:login"
-
-
-logout_view = PortalLogoutView.as_view()
-
-_password_change = SurfacePasswordChangeView.as_view(
-    template_name="portal/password_change.html", success_url=reverse_lazy("portal:home")
-)
+_auth = surface_auth_views(surface="portal")
+login_view = _auth.login
+logout_view = _auth.logout
 
 
 @portal_view
-def password_change_view(request: PortalRequest) -> HttpResponse:
-    return _password_change(request)  # type: ignore[return-value]
+def password_change_view(request: PortalRequest) -> HttpResponseBase:
+    return _auth.password_change(request)

@@ -27,6 +27,7 @@ from backend.clientview.errors import DayOutOfRange
 from backend.clientview.reports import client_report_get
 from backend.clientview.selectors import client_site_get, client_sites, client_time_zone, day_in_range
 from backend.core.errors import ApplicationError, NotFound
+from backend.core.http import surface_response
 from backend.core.localtime import to_local
 from backend.documents.assemble import client_time_zone as document_zone
 from backend.documents.assemble import daily_activity_document, month_bounds, period_summary_document
@@ -42,7 +43,7 @@ from backend.documents.selectors import (
 )
 from backend.documents.services import document_request
 from backend.sites.models import Site
-from portal.access import PortalRequest, portal_view, uncached
+from portal.access import PortalRequest, portal_view
 from portal.forms import DeliveryForm, SummaryForm, refusal_on_form
 from portal.views.concerns import ask
 from reports.figures import summarise
@@ -245,7 +246,7 @@ def verify(request: HttpRequest, content_hash: str) -> HttpResponseBase:
     if document is not None:
         zone_name = document.site.timezone if document.site is not None else document_zone(document.client)
     context = {"document": document, "content_hash": content_hash[:64], "zone": zone_name}
-    return uncached(render(request, "portal/documents/verify.html", context, status=200 if document else 404))
+    return surface_response(render(request, "portal/documents/verify.html", context, status=200 if document else 404))
 
 
 # --- Delivery preferences ------------------------------------------------------------------------------
