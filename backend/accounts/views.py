@@ -3,10 +3,10 @@
 A web login (the admin's, the console's, the portal's) uses ThrottledAuthenticationForm and
 wraps its view's response in `refusal_status`. The console and the portal sign people in,
 out and change passwords with `surface_auth_views`, which names each surface's templates
-(`<surface>/login.html`, `<surface>/password_change.html`) and pages (`<surface>:home`,
-`<surface>:login`):
+(`<surface>/login.html`, and `<surface>/base.html` around the shared password page) and pages
+(`<surface>:home`, `<surface>:login`):
 
-    auth = surface_auth_views(surface="portal")
+    auth = surface_auth_views(surface="portal", door=portal_view)
     urlpatterns = [path("login", auth.login, name="login"), ...]
 """
 
@@ -86,15 +86,20 @@ class SurfacePasswordChangeView(auth_views.PasswordChangeView):
 @dataclass(frozen=True)
 class SurfaceAuth:
     """One surface's sign-in page (429/503 with Retry-After when the throttle refuses), sign-out and
-    password change; the surface wraps `password_change` in its own door (console_view, portal_view)."""
+    password change (behind the surface's own door: console_view, portal_view)."""
 
     login: Callable[[HttpRequest], HttpResponse]
     logout: Callable[..., HttpResponseBase]
     password_change: Callable[..., HttpResponseBase]
 
 
-def surface_auth_views(*, surface: str) -> SurfaceAuth:
+def surface_auth_views(*, surface: str, door: Callable[[Any], Any]) -> SurfaceAuth:
     sign_in = SurfaceLoginView.as_view(template_name=f"{surface}/login.html", home_url_name=f"{surface}:home")
+    password_change = SurfacePasswordChangeView.as_view(
+        template_name="accounts/password_change.html",
+        extra_context={"base_template": f"{surface}/base.html"},
+        success_url=reverse_lazy(f"{surface}:home"),
+    )
 
     @never_cache
     def login_page(request: HttpRequest) -> HttpResponse:
@@ -103,7 +108,5 @@ def surface_auth_views(*, surface: str) -> SurfaceAuth:
     return SurfaceAuth(
         login=login_page,
         logout=SurfaceLogoutView.as_view(login_url_name=f"{surface}:login"),
-        password_change=SurfacePasswordChangeView.as_view(
-            template_name=f"{surface}/password_change.html", success_url=reverse_lazy(f"{surface}:home")
-        ),
+        password_change=door(password_change),
     )

@@ -38,26 +38,11 @@ class ReportFilters:
 
 
 @dataclass(frozen=True)
-class ReportCursor:
-    """The last report of the previous page (keyset on occurred_at, id: no OFFSET)."""
-
-    occurred_at: datetime
-    report_id: uuid.UUID
-
-    def encode(self) -> str:
-        return keyset_encode(self.occurred_at, self.report_id)
-
-    @classmethod
-    def decode(cls, text: str) -> ReportCursor | None:
-        """None for anything that is not a cursor this list wrote (the list then starts at the top)."""
-        row = keyset_decode(text)
-        return None if row is None else cls(occurred_at=row[0], report_id=row[1])
-
-
-@dataclass(frozen=True)
 class ReportsPage:
+    """One page of reports and the `after=` text of the next (None: this is the last)."""
+
     reports: list[IncidentReport]
-    next_cursor: ReportCursor | None
+    next_after: str | None
 
 
 def _count(rows: QuerySet[Any], key: str) -> Coalesce:
@@ -67,9 +52,12 @@ def _count(rows: QuerySet[Any], key: str) -> Coalesce:
 
 
 def client_reports_page(
-    *, scope: Scope, filters: ReportFilters, after: ReportCursor | None = None, page_size: int = REPORTS_PAGE_SIZE
+    *, scope: Scope, filters: ReportFilters, after: str = "", page_size: int = REPORTS_PAGE_SIZE
 ) -> ReportsPage:
     """One page of the reports the viewer may read, newest first, each with its photo and shown-flag counts.
+
+    `after` is the page's start (keyset on occurred_at, id; no OFFSET) as the previous page gave it;
+    anything else starts at the top.
 
     Two queries whatever the page (the rows with both counts as subqueries, one more row to
     know whether another page follows); the narrative is read for its first line only in the page.
@@ -81,9 +69,10 @@ def client_reports_page(
         reports = reports.filter(occurred_at__gte=filters.occurred_from)
     if filters.occurred_before is not None:
         reports = reports.filter(occurred_at__lt=filters.occurred_before)
-    if after is not None:
+    start = keyset_decode(after)
+    if start is not None:
         reports = reports.filter(
-            keyset_after(moment_field="occurred_at", key_field="id", moment=after.occurred_at, key=after.report_id)
+            keyset_after(moment_field="occurred_at", key_field="id", moment=start[0], key=start[1])
         )
     counts = {
         "photo_count": _count(IncidentPhoto.objects.all(), "report_id"),
@@ -92,8 +81,8 @@ def client_reports_page(
     rows = list(reports.annotate(**counts).order_by("-occurred_at", "-id")[: page_size + 1])
     more = len(rows) > page_size
     rows = rows[:page_size]
-    cursor = ReportCursor(occurred_at=rows[-1].occurred_at, report_id=rows[-1].pk) if more and rows else None
-    return ReportsPage(reports=rows, next_cursor=cursor)
+    next_after = keyset_encode(rows[-1].occurred_at, rows[-1].pk) if more and rows else None
+    return ReportsPage(reports=rows, next_after=next_after)
 
 
 @dataclass(frozen=True)

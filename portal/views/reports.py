@@ -10,7 +10,6 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from backend.clientview.reports import (
-    ReportCursor,
     client_photo_get,
     client_report_get,
     client_reports_page,
@@ -34,11 +33,11 @@ def report_list(request: PortalRequest) -> HttpResponse:
     )
     zone_name = client_time_zone(scope=scope)
     status = 422 if form.is_bound and not form.is_valid() else 200
-    after = ReportCursor.decode(request.GET.get("after", ""))
+    after = request.GET.get("after", "")
     page = client_reports_page(scope=scope, filters=form.filters(zone_name), after=after)
     query = request.GET.copy()
     query.pop("after", None)
-    context = {"form": form, "page": page, "zone": zone_name, "query": query.urlencode(), "paged": after is not None}
+    context = {"form": form, "page": page, "zone": zone_name, "query": query.urlencode(), "paged": bool(after)}
     template = (
         "portal/reports/list.html#rows" if request.htmx and not request.htmx.boosted else "portal/reports/list.html"
     )
