@@ -145,6 +145,7 @@ def build(*, slug: str, day, now: datetime) -> tuple[int, list[int]]:
         for index, shift in enumerate(shifts):
             site_checkpoints = checkpoints[(index // 2) * 4 : (index // 2) * 4 + 4]
             for kind, at in (("in", shift.clock_in_at), ("out", shift.clock_out_at)):
+                assert at is not None
                 events.append(
                     ClockEvent(shift=shift, kind=kind, location=centre, accuracy_m=8, recorded_at=at, received_at=at,
                                fence=FenceState.INSIDE, distance_m=0)
