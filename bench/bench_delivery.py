@@ -177,32 +177,12 @@ def start_worker(queue: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
     """The worker, as `make run` starts it (prefork, 2 processes); BENCH_WORKER_LOG=path keeps its INFO log."""
     log_path = os.environ.get("BENCH_WORKER_LOG")
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115 (lives as long as the worker)
-    return subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "backend.config",
-            "worker",
-            "--pool",
-            "prefork",
-            "--concurrency",
-            str(WORKERS),
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "-n",
-            f"{queue}@%h",
-            "--loglevel",
-            "INFO" if log_path else "WARNING",
-        ],
-        cwd=harness.ROOT,
-        env=env,
-        stdout=log,
-        stderr=log,
+    level = "INFO" if log_path else "WARNING"
+    arguments = (
+        f"-m celery -A backend.config worker --pool prefork --concurrency {WORKERS} -Q {queue} "
+        f"--without-gossip --without-mingle -n {queue}@%h --loglevel {level}"
     )
+    return subprocess.Popen([sys.executable, *arguments.split()], cwd=harness.ROOT, env=env, stdout=log, stderr=log)  # noqa: S603
 
 
 def wait_for_worker(app, queue: str) -> None:
@@ -262,7 +242,7 @@ def main() -> int:
     harness.purge_stale_tenants()
     slug = harness.BENCH_SLUG_PREFIX + uuid.uuid4().hex[:8]
     now = timezone.now()
-    day, _ = due_day(zone_name=ZONE, now=now)
+    day, _, _ = due_day(zone_name=ZONE, now=now)
     company_id = None
     worker = None
     failures: list[str] = []

@@ -24,7 +24,7 @@ from backend.accounts.models import Role, User
 from backend.demo import geometry as g
 from backend.documents.assemble import client_time_zone, month_bounds
 from backend.documents.models import DarFrequency, DeliveryPreference, DocumentKind, DocumentStatus
-from backend.documents.services import document_render, document_request, document_request_with_data
+from backend.documents.services import document_for_scope, document_render, document_request, document_scope_check
 from backend.sites.models import Checkpoint, Client, Site
 from backend.staffing.models import Post, Shift, ShiftStatus
 from backend.tracking.models import ActivityEntry, CheckpointScan, ClockEvent, FenceState
@@ -178,18 +178,21 @@ def _documents(*, client: Client, sites: list[Site], now: datetime, contact: Use
         for back in range(1, HISTORY_DAYS + 1):
             day = today - timedelta(days=back)
             if back <= RENDERED_DAYS:
-                _render_now(DocumentKind.DAILY_ACTIVITY, client=client, site=site, first=day, last=day, contact=contact)
+                _render_now(
+                    DocumentKind.DAILY_ACTIVITY, client=client, site=site, first=day, last=day, contact=contact, now=now
+                )
             else:
                 document_request(kind=DocumentKind.DAILY_ACTIVITY, client=client, site=site, period_start=day,
                                  period_end=day, requested_by=contact, now=now)  # fmt: skip
     local_today = timezone.localtime(now, zoneinfo.ZoneInfo(client_time_zone(client))).date()
     first, last = month_bounds(local_today.replace(day=1) - timedelta(days=1))
-    _render_now(DocumentKind.MONTHLY_CLIENT, client=client, site=None, first=first, last=last, contact=contact)
+    _render_now(DocumentKind.MONTHLY_CLIENT, client=client, site=None, first=first, last=last, contact=contact, now=now)
 
 
-def _render_now(kind: str, *, client: Client, site: Site | None, first: date, last: date, contact: User) -> None:
-    document, data = document_request_with_data(
-        kind=kind, client=client, site=site, period_start=first, period_end=last, requested_by=contact, enqueue=False
-    )
+def _render_now(
+    kind: str, *, client: Client, site: Site | None, first: date, last: date, contact: User, now: datetime
+) -> None:
+    scope = document_scope_check(kind=kind, client=client, site=site, period_start=first, period_end=last, now=now)
+    document, data = document_for_scope(scope=scope, requested_by=contact, now=now, enqueue=False)
     if document.status == DocumentStatus.QUEUED:
         document_render(document_id=document.pk, data=data)
