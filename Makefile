@@ -20,6 +20,8 @@ seed: migrate
 
 # Local demo: DEBUG on (plain HTTP on loopback), web + Celery worker + beat under honcho.
 run: export DJANGO_DEBUG ?= true
+# Demo e-mail (alerts, client deliveries) is written as files under var/mail; EMAIL_URL or EMAIL_HOST send it instead.
+run: export DJANGO_EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
 run: export PORT := $(PORT)
 run: seed
 	@$(VENV)/python manage.py collectstatic --noinput -v0

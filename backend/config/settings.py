@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "backend.attendance",
     "backend.dispatch",
     "backend.calls",
+    "backend.documents",
     "backend.demo",
     # The operations console (/console/) and the libraries its pages are built with (UI.md).
     "django_htmx",
@@ -180,12 +181,30 @@ LEAFLET_CONFIG = {
     "RESET_VIEW": False,
 }
 
+# Where e-mail goes, first match wins: EMAIL_URL (django-environ's form, e.g.
+# "smtp+tls://user:password@mail.example.com:587", "smtps://…:465", "consolemail://"), else
+# EMAIL_HOST (+ EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS / EMAIL_USE_SSL)
+# for SMTP, else DJANGO_EMAIL_BACKEND (`make run` writes files to EMAIL_FILE_PATH), else the console.
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+if env.str("EMAIL_URL", default=""):
+    globals().update(env.email_url("EMAIL_URL"))
+elif env.str("EMAIL_HOST", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env.str("EMAIL_HOST")
+    EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+    EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+    EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+# A mail server that stops answering must not hold a worker forever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="GuardOps <noreply@guardops.invalid>")
 # Where the file-based e-mail backend writes (one file per message), e.g. for a worker in a test.
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 # The address people open GuardOps at: links in e-mails point here.
 GUARDOPS_BASE_URL = env.str("GUARDOPS_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The company logo printed on every client PDF (a PNG or JPEG file); empty: the company's name.
+GUARDOPS_PDF_LOGO = env.str("GUARDOPS_PDF_LOGO", default="")
 
 # Celery: broker and result store on Redis; tasks are acked late so a worker crash
 # re-delivers instead of losing work (every task is written to be idempotent).
@@ -206,6 +225,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "redeliver-outbox-every-minute": {"task": "backend.core.tasks.outbox_redeliver_task", "schedule": 60.0},
     # Live board: unacknowledged critical alerts e-mailed again to the next manager.
     "escalate-alerts-every-minute": {"task": "backend.attendance.tasks.alerts_escalate_task", "schedule": 60.0},
+    # Client PDFs whose worker died while rendering (or whose task the broker lost) are enqueued again.
+    "sweep-documents-every-minute": {"task": "backend.documents.tasks.documents_sweep_task", "schedule": 60.0},
+    # Client deliveries now due (DARs at each site's 07:00, weekly bundles on Monday, summaries on the 1st).
+    "plan-deliveries-every-minute": {"task": "backend.documents.tasks.deliveries_plan_task", "schedule": 60.0},
+    # Deliveries a crash left half-done (sending too long, documents never linked, a lost send task).
+    "sweep-deliveries-every-minute": {"task": "backend.documents.tasks.deliveries_sweep_task", "schedule": 60.0},
 }
 
 # Live board: minutes an unacknowledged critical alert (panic, critical flag) waits before it

@@ -12,7 +12,7 @@ outline entries and links keep pointing at the right page).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from io import BytesIO
@@ -321,15 +321,46 @@ def _final_canvas(layout: _Layout) -> type[Canvas]:
     return _FinalCanvas
 
 
-def build_pdf(story: list[Flowable], meta: PdfMeta, *, contents_after: int | None = None) -> bytes:
-    """Lay out `story` once into PDF bytes; with `contents_after`, a longer body gets a contents page."""
+Progress = Callable[[float, str], None]
+"""Told how far a render is: a share from 0 to 1 and what it is doing ("Laying out page 12")."""
+
+
+def _layout_progress(progress: Progress, start: float, flowables: int) -> Callable[[str, int], None]:
+    """ReportLab's progress events (flowables placed, pages finished) as shares from `start` to 0.98."""
+    done = {"flowables": 0, "page": 0}
+
+    def on_event(kind: str, value: int) -> None:
+        if kind == "PROGRESS":
+            done["flowables"] = value
+        elif kind == "PAGE":
+            done["page"] = value
+        else:
+            return
+        share = start + (0.98 - start) * min(done["flowables"] / max(flowables, 1), 1.0)
+        progress(share, f"Laying out page {done['page'] + 1}")
+
+    return on_event
+
+
+def build_pdf(
+    story: list[Flowable], meta: PdfMeta, *, contents_after: int | None = None, progress: Progress | None = None,
+    progress_start: float = 0.0,
+) -> bytes:
+    """Lay out `story` once into PDF bytes; with `contents_after`, a longer body gets a contents page.
+
+    `progress`, when given, is called as the layout goes (from `progress_start` to 1.0).
+    """
     layout = _Layout()
     buffer = BytesIO()
     doc = _Doc(buffer, meta, layout)
     if contents_after is not None:
         contents_block: list[Flowable] = [PageBreak(), Paragraph("Contents", TITLE), _TocTable(layout)]
         story = [*story, _WhenLonger(contents_after, layout, contents_block)]
+    if progress is not None:
+        doc.setProgressCallBack(_layout_progress(progress, progress_start, len(story)))
     doc.build(story, canvasmaker=_final_canvas(layout))
+    if progress is not None:
+        progress(1.0, "Done")
     return buffer.getvalue()
 
 

@@ -15,6 +15,7 @@ from reports.pdf.base import (
     PAGE_SIZE,
     SMALL,
     STATEMENT,
+    Progress,
     Section,
     build_pdf,
     cell_text,
@@ -63,7 +64,8 @@ def day_summary(doc: DailyActivityDoc) -> list[str]:
 
 
 def render_daily_activity(
-    doc: DailyActivityDoc, *, verify_base_url: str, generated_at: datetime | None = None
+    doc: DailyActivityDoc, *, verify_base_url: str, generated_at: datetime | None = None,
+    progress: Progress | None = None,
 ) -> bytes:
     """The site's daily activity report as PDF bytes."""
     zone = ZoneInfo(doc.time_zone)
@@ -128,7 +130,7 @@ def render_daily_activity(
                 for name, at in times.items()]
         story.append(table(["Checkpoint", "Scans", "Scanned at"], rows,
                            [1.6 * inch, 0.55 * inch, WIDTH - 2.15 * inch], numeric=(1,)))
-    return build_pdf(story, meta)
+    return build_pdf(story, meta, progress=progress)
 
 
 def _seconds(moment: datetime, zone: ZoneInfo) -> str:

@@ -14,6 +14,7 @@ from reports.pdf.base import (
     CELL,
     PAGE_SIZE,
     SMALL,
+    Progress,
     Section,
     build_pdf,
     cell_text,
@@ -35,7 +36,8 @@ PHOTO_BOX = (WIDTH / PHOTO_COLUMNS - 12, 2.6 * inch)
 
 
 def render_incident_report(
-    doc: IncidentReportDoc, *, verify_base_url: str, generated_at: datetime | None = None
+    doc: IncidentReportDoc, *, verify_base_url: str, generated_at: datetime | None = None,
+    progress: Progress | None = None,
 ) -> bytes:
     """The incident report as PDF bytes."""
     zone = ZoneInfo(doc.time_zone)
@@ -107,4 +109,4 @@ def render_incident_report(
                 width=WIDTH,
             )
         )
-    return build_pdf(story, meta)
+    return build_pdf(story, meta, progress=progress)

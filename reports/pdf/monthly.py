@@ -27,6 +27,7 @@ from reports.pdf.base import (
     CELL,
     PAGE_SIZE,
     SMALL,
+    Progress,
     build_pdf,
     cell_text,
     day_time,
@@ -85,9 +86,13 @@ def _key_figures(doc: MonthlySummaryDoc, figures: MonthlyFigures, kit: Kit) -> F
     return kit.tabulate(["Key figure", "", "", ""], rows, [1.6 * inch, 1.7 * inch, 1.7 * inch, WIDTH - 5 * inch])
 
 
-def monthly_story(doc: MonthlySummaryDoc, *, kit: Kit = Kit()) -> list[Flowable]:  # noqa: B008 (frozen default)
+def monthly_story(
+    doc: MonthlySummaryDoc, *, kit: Kit = Kit(), progress: Progress | None = None  # noqa: B008 (frozen default)
+) -> list[Flowable]:
     """The summary's flowables (exposed for the bench, which builds the same story naively)."""
     zone = ZoneInfo(doc.time_zone)
+    if progress is not None:
+        progress(0.02, "Computing the figures")
     figures = summarise(doc)
     tabulate = kit.tabulate
     scope = doc.site_name or f"{len(doc.sites)} sites"
@@ -166,7 +171,7 @@ def monthly_story(doc: MonthlySummaryDoc, *, kit: Kit = Kit()) -> list[Flowable]
         story.append(Paragraph(
             f"{len(doc.concerns)} raised, {figures.concerns_open} open"
             + (f"; median time to resolve {median:.1f} h." if median is not None else "."), BODY))
-        rows = [[day_time(c.raised_at, zone), cell_text(c.site), para(c.subject, CELL), cell_text(c.status),
+        rows = [[day_time(c.raised_at, zone), para(c.site, CELL), para(c.subject, CELL), cell_text(c.status),
                  _resolution(c.raised_at, c.resolved_at)] for c in sorted(doc.concerns, key=lambda c: c.raised_at)]
         story.append(tabulate(["Raised", "Site", "Concern", "Status", "Resolved in"], rows,
                               [1.05 * inch, 1.3 * inch, WIDTH - 4.05 * inch, 0.8 * inch, 0.9 * inch]))
@@ -210,6 +215,8 @@ def monthly_story(doc: MonthlySummaryDoc, *, kit: Kit = Kit()) -> list[Flowable]
         story.append(Paragraph("Thumbnails; each incident report's own PDF carries its photos at full print size.",
                                SMALL))
         story.append(Spacer(1, 4))
+        if progress is not None:
+            progress(0.08, f"Preparing {len(doc.photos)} photos")
         prepared = kit.prepare_photos([t.photo.data for t in doc.photos], *THUMB_BOX)
         story.append(photo_grid(prepared, [f"{t.report_id} · {t.photo.caption}".strip(" ·") for t in doc.photos],
                                 [t.photo.taken_at for t in doc.photos], zone, columns=THUMB_COLUMNS, width=WIDTH))
@@ -230,11 +237,20 @@ def summary_meta_title(doc: MonthlySummaryDoc) -> str:
 
 
 def render_monthly_summary(
-    doc: MonthlySummaryDoc, *, verify_base_url: str, generated_at: datetime | None = None, kit: Kit = Kit()  # noqa: B008
+    doc: MonthlySummaryDoc,
+    *,
+    verify_base_url: str,
+    generated_at: datetime | None = None,
+    kit: Kit = Kit(),  # noqa: B008
+    progress: Progress | None = None,
 ) -> bytes:
-    """The period summary as PDF bytes (`kit` is for the bench's naive baseline; leave it)."""
+    """The period summary as PDF bytes (`kit` is for the bench's naive baseline; leave it).
+
+    `progress(share, label)` is told how far it is (a month of a big client takes seconds).
+    """
     period = period_label(doc.period_start, doc.period_end)
     meta = meta_for(doc, summary_meta_title(doc), f"Attendance, incidents and service for {doc.client_name}, {period}",
                     period, (verify_base_url, generated_at))
-    return build_pdf(monthly_story(doc, kit=kit), meta, contents_after=CONTENTS_AFTER_PAGES)
+    story = monthly_story(doc, kit=kit, progress=progress)
+    return build_pdf(story, meta, contents_after=CONTENTS_AFTER_PAGES, progress=progress, progress_start=0.3)
 

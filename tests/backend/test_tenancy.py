@@ -14,6 +14,7 @@ from backend.calls.models import Call, ClientGreeting
 from backend.core.models import TenantModel
 from backend.devices.models import DeviceToken
 from backend.dispatch.models import CallbackAttempt, DispatchPolicy, RequestEvent, ServiceRequest, SiteDispatchPolicy
+from backend.documents.models import DeliveryPreference, DeliveryRecord, GeneratedDocument
 from backend.flags.models import AlertEscalation, AlertNote, Flag, FlagAcknowledgement, FlagNotification
 from backend.incidents.models import IncidentReport, IncidentType
 from backend.rules.models import RuleSettings
@@ -159,6 +160,18 @@ def _one_of_everything(t) -> None:
     call.notes.create(author=t.manager, text="-")
     call.follow_ups.create(due_at=now, owner=t.manager, note="-", created_by=t.manager)
     ClientGreeting.objects.create(client=t.client, script="Hello.")
+    # Client documents and their delivery.
+    document = GeneratedDocument.objects.create(
+        kind="daily_activity", client=t.client, site=t.site, period_start=now.date(), period_end=now.date(),
+        content_hash="0" * 64, queued_at=now,
+    )  # fmt: skip
+    preference = DeliveryPreference.objects.create(contact=t.client_contact)
+    preference.sites.add(t.site)
+    record = DeliveryRecord.objects.create(
+        contact=t.client_contact, kind="dar_daily", site=t.site, period_start=now.date(), period_end=now.date(),
+        due_at=now,
+    )  # fmt: skip
+    record.documents.add(document)
 
 
 @pytest.mark.parametrize("model", _tenant_models(), ids=lambda m: m.__name__)

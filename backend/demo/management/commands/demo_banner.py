@@ -15,6 +15,18 @@ from backend.staffing.models import Shift
 ALWAYS_ON_GUARDS = ("guard1", "guard2")
 
 
+def mail_destination() -> str:
+    """Where the demo's e-mail (alerts, client deliveries) ends up, in words."""
+    backend = str(settings.EMAIL_BACKEND)
+    if backend.endswith("filebased.EmailBackend"):
+        return f"written as files to {settings.EMAIL_FILE_PATH} (one .log file per message)"
+    if backend.endswith("smtp.EmailBackend"):
+        return f"sent through SMTP {settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
+    if backend.endswith("console.EmailBackend"):
+        return "printed by the Celery worker (console backend)"
+    return f"handled by {backend}"
+
+
 class Command(BaseCommand):
     help = "Print the demo URLs and logins."
 
@@ -40,6 +52,7 @@ class Command(BaseCommand):
             f"  Admin            {base}/admin/",
             f"  Mobile API docs  {base}/api/mobile/v1/docs",
             f"  Health           {base}/healthz",
+            f"  E-mail           {mail_destination()}",
             "",
             f"  Password for every demo login: {settings.DEMO_PASSWORD}",
             "  GuardOps staff   admin",
