@@ -145,6 +145,7 @@ def build(*, slug: str, day, now: datetime) -> tuple[int, list[int]]:
         for index, shift in enumerate(shifts):
             site_checkpoints = checkpoints[(index // 2) * 4 : (index // 2) * 4 + 4]
             for kind, at in (("in", shift.clock_in_at), ("out", shift.clock_out_at)):
+                assert at is not None
                 events.append(
                     ClockEvent(shift=shift, kind=kind, location=centre, accuracy_m=8, recorded_at=at, received_at=at,
                                fence=FenceState.INSIDE, distance_m=0)
@@ -176,32 +177,12 @@ def start_worker(queue: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
     """The worker, as `make run` starts it (prefork, 2 processes); BENCH_WORKER_LOG=path keeps its INFO log."""
     log_path = os.environ.get("BENCH_WORKER_LOG")
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115 (lives as long as the worker)
-    return subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "backend.config",
-            "worker",
-            "--pool",
-            "prefork",
-            "--concurrency",
-            str(WORKERS),
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "-n",
-            f"{queue}@%h",
-            "--loglevel",
-            "INFO" if log_path else "WARNING",
-        ],
-        cwd=harness.ROOT,
-        env=env,
-        stdout=log,
-        stderr=log,
+    level = "INFO" if log_path else "WARNING"
+    arguments = (
+        f"-m celery -A backend.config worker --pool prefork --concurrency {WORKERS} -Q {queue} "
+        f"--without-gossip --without-mingle -n {queue}@%h --loglevel {level}"
     )
+    return subprocess.Popen([sys.executable, *arguments.split()], cwd=harness.ROOT, env=env, stdout=log, stderr=log)  # noqa: S603
 
 
 def wait_for_worker(app, queue: str) -> None:
@@ -261,7 +242,7 @@ def main() -> int:
     harness.purge_stale_tenants()
     slug = harness.BENCH_SLUG_PREFIX + uuid.uuid4().hex[:8]
     now = timezone.now()
-    day, _ = due_day(zone_name=ZONE, now=now)
+    day, _, _ = due_day(zone_name=ZONE, now=now)
     company_id = None
     worker = None
     failures: list[str] = []

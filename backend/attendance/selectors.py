@@ -21,6 +21,7 @@ from django.db.models import Count, FloatField, Max, Q
 from django.db.models.expressions import RawSQL
 
 from backend.accounts.models import User
+from backend.core.binary_rows import binary_rows
 from backend.core.localtime import DATE_TIME, local_time
 from backend.flags.models import AlertNote, FlagStatus
 from backend.flags.selectors import flags_visible
@@ -322,10 +323,9 @@ def board_shifts(
         shifts = shifts.filter(post__site_id=site_id)
     shifts_sql, params = shifts.annotate(**_EPOCHS).order_by().values_list(*_BOARD_FIELDS).query.sql_with_params()
     # The ORM's SQL on a plain cursor: the rows need no converter, and the queryset's per-row
-    # machinery costs as much as the query at 5,000 rows.
-    with connection.cursor() as cursor:
-        cursor.execute(_BOARD_SQL.format(shifts=shifts_sql), params)
-        fetched = cursor.fetchall()
+    # machinery costs as much as the query at 5,000 rows. Read in binary: parsing 100,000
+    # values from text was half the refresh.
+    fetched = binary_rows(_BOARD_SQL.format(shifts=shifts_sql), params)
     # Shifts share their scheduled times (and a board its few clock-in minutes): one datetime each.
     moments: dict[float, datetime] = {}
 

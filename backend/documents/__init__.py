@@ -22,7 +22,10 @@ Services, `backend.documents.services`:
   site_not_of_client (404), incident_not_approved (404), site_required, site_not_expected,
   incident_required, incident_not_expected, period_required, period_reversed, period_not_one_day,
   period_too_long, period_in_future.
-- `document_render(*, document_id) -> GeneratedDocument | None` — what the task runs; writes
+- `document_scope_check(...)` raises those codes without assembling anything (a form can check first);
+  `document_for_scope(*, scope, requested_by=None, now=None, enqueue=True)` is document_request
+  for a checked scope, returning (document, data).
+- `document_render(*, document_id) -> GeneratedDocument | None` — what `tasks.document_render_task` runs; writes
   `progress` (0-100) and `progress_label` as it goes, so a page can poll them.
 
 Selectors, `backend.documents.selectors`:

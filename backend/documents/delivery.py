@@ -20,6 +20,7 @@ worker killed half-way sends nothing twice:
 from __future__ import annotations
 
 import logging
+import uuid
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ from backend.documents.models import (
     DocumentStatus,
     GeneratedDocument,
 )
-from backend.documents.services import document_render, document_request_with_data
+from backend.documents.services import document_for_scope, document_render, document_scope_check
 from backend.incidents.models import IncidentReport, IncidentStatus
 from backend.sites.models import Client, ClientContactSite, Site
 from backend.sites.scopes import scope_for
@@ -179,11 +180,12 @@ def _subscribers(contact_ids: Collection[int] | None = None) -> list[_Subscriber
     return subscribers
 
 
-def due_day(*, zone_name: str, now: datetime) -> tuple[date, datetime]:
-    """The latest day whose DAR is due (07:00 the next morning has passed), and when it fell due."""
+def due_day(*, zone_name: str, now: datetime) -> tuple[date, date, datetime]:
+    """The latest day whose DAR is due (07:00 the next morning has passed), twice (first and last day of
+    the period), and when it fell due."""
     local = to_local(now, zone_name)
     day = local.date() - timedelta(days=1 if local.time() >= DELIVERY_TIME else 2)
-    return day, local_instant(day + timedelta(days=1), zone_name)
+    return day, day, local_instant(day + timedelta(days=1), zone_name)
 
 
 def due_week(*, zone_name: str, now: datetime) -> tuple[date, date, datetime]:
@@ -224,72 +226,46 @@ def deliveries_plan(*, now: datetime | None = None, contact_ids: Collection[int]
     moment = now or timezone.now()
     wanted: list[DeliveryRecord] = []
     zones: dict[int, str] = {}
+
+    def owe(
+        contact: User,
+        kind: str,
+        site_id: int | None,
+        due: tuple[date, date, datetime],
+        incident_id: uuid.UUID | None = None,
+    ) -> None:
+        first, last, due_at = due
+        wanted.append(DeliveryRecord(contact=contact, kind=kind, site_id=site_id, incident_id=incident_id,
+                                     period_start=first, period_end=last, due_at=due_at))  # fmt: skip
+
     for subscriber in _subscribers(contact_ids):
         preference, contact = subscriber.preference, subscriber.contact
         for site in subscriber.sites:
             if preference.daily_reports == DarFrequency.DAILY:
-                day, due_at = due_day(zone_name=site.timezone, now=moment)
-                wanted.append(
-                    DeliveryRecord(
-                        contact=contact,
-                        kind=DeliveryKind.DAR_DAILY,
-                        site=site,
-                        period_start=day,
-                        period_end=day,
-                        due_at=due_at,
-                    )
-                )
+                owe(contact, DeliveryKind.DAR_DAILY, site.pk, due_day(zone_name=site.timezone, now=moment))
             elif preference.daily_reports == DarFrequency.WEEKLY:
-                first, last, due_at = due_week(zone_name=site.timezone, now=moment)
-                wanted.append(
-                    DeliveryRecord(
-                        contact=contact,
-                        kind=DeliveryKind.DAR_WEEKLY,
-                        site=site,
-                        period_start=first,
-                        period_end=last,
-                        due_at=due_at,
-                    )
-                )
+                owe(contact, DeliveryKind.DAR_WEEKLY, site.pk, due_week(zone_name=site.timezone, now=moment))
         if preference.monthly_summary:
             client: Client = subscriber.sites[0].client
             if client.pk not in zones:
                 zones[client.pk] = client_time_zone(client)
-            first, last, due_at = due_month(zone_name=zones[client.pk], now=moment)
+            month = due_month(zone_name=zones[client.pk], now=moment)
             # A contact who gets every site gets the client's summary; one limited (or who chose
             # some sites) gets one per site, never figures of sites they may not see.
-            for site_or_none in [None] if subscriber.all_client_sites else subscriber.sites:
-                wanted.append(
-                    DeliveryRecord(
-                        contact=contact,
-                        kind=DeliveryKind.MONTHLY,
-                        site=site_or_none,
-                        period_start=first,
-                        period_end=last,
-                        due_at=due_at,
-                    )
-                )
+            site_ids: list[int | None] = [None] if subscriber.all_client_sites else [s.pk for s in subscriber.sites]
+            for site_id in site_ids:
+                owe(contact, DeliveryKind.MONTHLY, site_id, month)
         if preference.incident_reports:
             since = max(preference.created_at, moment - INCIDENT_LOOKBACK)
-            for report_id, site_id, occurred_at, approved_at, zone_name in IncidentReport.objects.filter(
-                shift__post__site__in=subscriber.sites,
-                status=IncidentStatus.APPROVED,
-                archived_at__isnull=True,
-                approved_at__gte=since,
-                approved_at__lte=moment,
-            ).values_list("pk", "shift__post__site_id", "occurred_at", "approved_at", "shift__post__site__timezone"):
+            approved = IncidentReport.objects.filter(
+                shift__post__site__in=subscriber.sites, status=IncidentStatus.APPROVED, archived_at__isnull=True,
+                approved_at__gte=since, approved_at__lte=moment,
+            )  # fmt: skip
+            for report_id, site_id, occurred_at, approved_at, zone_name in approved.values_list(
+                "pk", "shift__post__site_id", "occurred_at", "approved_at", "shift__post__site__timezone"
+            ):
                 day = to_local(occurred_at, zone_name).date()
-                wanted.append(
-                    DeliveryRecord(
-                        contact=contact,
-                        kind=DeliveryKind.INCIDENT,
-                        site_id=site_id,
-                        incident_id=report_id,
-                        period_start=day,
-                        period_end=day,
-                        due_at=approved_at,
-                    )
-                )
+                owe(contact, DeliveryKind.INCIDENT, site_id, (day, day, approved_at), incident_id=report_id)
     wanted = [record for record in wanted if record.due_at <= moment]
     started = timezone.now()
     DeliveryRecord.objects.bulk_create(wanted, ignore_conflicts=True, batch_size=500)
@@ -367,10 +343,13 @@ def delivery_prepare(*, record_ids: list[int]) -> list[GeneratedDocument]:
     assert client is not None  # noqa: S101 (a planned record's contact has a client)
     try:
         requested = [
-            document_request_with_data(
-                kind=kind, client=client, site=first.site if kind != DocumentKind.INCIDENT else None,
-                incident=first.incident, period_start=None if kind == DocumentKind.INCIDENT else start,
-                period_end=None if kind == DocumentKind.INCIDENT else end, enqueue=False,
+            document_for_scope(
+                scope=document_scope_check(
+                    kind=kind, client=client, site=first.site if kind != DocumentKind.INCIDENT else None,
+                    incident=first.incident, period_start=None if kind == DocumentKind.INCIDENT else start,
+                    period_end=None if kind == DocumentKind.INCIDENT else end,
+                ),
+                enqueue=False,
             )
             for kind, start, end in _needs(first)
         ]  # fmt: skip

@@ -165,33 +165,23 @@ def document_request(
     rendering document of the same scope returns that document; otherwise a new row is queued.
     Raises the codes of `document_scope_check`.
     """
-    document, _ = document_request_with_data(
-        kind=kind, client=client, site=site, incident=incident, period_start=period_start, period_end=period_end,
-        requested_by=requested_by, now=now,
-    )  # fmt: skip
-    return document
-
-
-@transaction.atomic
-def document_request_with_data(
-    *,
-    kind: str,
-    client: Client,
-    site: Site | None = None,
-    incident: IncidentReport | None = None,
-    period_start: date | None = None,
-    period_end: date | None = None,
-    requested_by: User | None = None,
-    now: datetime | None = None,
-    enqueue: bool = True,
-) -> tuple[GeneratedDocument, Document]:
-    """`document_request`, also returning the data it assembled; with `enqueue=False` a new document is
-    left queued for the caller to render at once with that data (a worker that needs it now)."""
     moment = now or timezone.now()
     scope = document_scope_check(
         kind=kind, client=client, site=site, incident=incident, period_start=period_start, period_end=period_end,
         now=moment,
     )  # fmt: skip
+    document, _ = document_for_scope(scope=scope, requested_by=requested_by, now=moment)
+    return document
+
+
+@transaction.atomic
+def document_for_scope(
+    *, scope: DocumentScope, requested_by: User | None = None, now: datetime | None = None, enqueue: bool = True
+) -> tuple[GeneratedDocument, Document]:
+    """`document_request` for a checked scope (`document_scope_check`), also returning the data it assembled;
+    with `enqueue=False` a new document is left queued for the caller to render at once with that data
+    (a worker that needs it now)."""
+    moment = now or timezone.now()
     data = document_data(scope=scope)
     digest = content_hash(data)
     key = {

@@ -79,7 +79,7 @@ class Flag(TenantModel):
     incident_received_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Flags are internal unless a manager chooses to show one on the client's copy of the
     # report (the portal and its PDFs); the rest never leave the company.
-    shown_to_client = models.BooleanField(default=False, editable=False)
+    shown_to_client = models.BooleanField(default=False, db_default=False, editable=False)
 
     class Meta:
         ordering = ("-raised_at",)

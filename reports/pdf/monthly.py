@@ -171,7 +171,7 @@ def monthly_story(
         story.append(Paragraph(
             f"{len(doc.concerns)} raised, {figures.concerns_open} open"
             + (f"; median time to resolve {median:.1f} h." if median is not None else "."), BODY))
-        rows = [[day_time(c.raised_at, zone), cell_text(c.site), para(c.subject, CELL), cell_text(c.status),
+        rows = [[day_time(c.raised_at, zone), para(c.site, CELL), para(c.subject, CELL), cell_text(c.status),
                  _resolution(c.raised_at, c.resolved_at)] for c in sorted(doc.concerns, key=lambda c: c.raised_at)]
         story.append(tabulate(["Raised", "Site", "Concern", "Status", "Resolved in"], rows,
                               [1.05 * inch, 1.3 * inch, WIDTH - 4.05 * inch, 0.8 * inch, 0.9 * inch]))

@@ -232,3 +232,28 @@ def test_a_failing_mail_server_is_retried_then_given_up(tenant, contact, setting
         delivery_send(record_id=record.pk)
     record.refresh_from_db()
     assert (record.status, record.attempts) == (DeliveryStatus.FAILED, 3)
+
+
+def test_a_dar_whose_render_failed_is_made_again_and_sent(tenant, contact, monkeypatch,
+                                                          django_capture_on_commit_callbacks):  # fmt: skip
+    from backend.documents import services
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    subscribe(contact)
+    with monkeypatch.context() as patched:
+        patched.setattr(services, "_render", broken)
+        with django_capture_on_commit_callbacks(execute=True):
+            deliveries_plan(now=MORNING_AFTER)
+    record = DeliveryRecord.objects.get(period_start=b.DAY)
+    assert record.status == DeliveryStatus.PENDING
+    assert record.documents.get().status == "failed"
+    assert mail.outbox == []
+    # the next beat ticks ask for the document again, render it and send the e-mail
+    with django_capture_on_commit_callbacks(execute=True):
+        deliveries_sweep(now=MORNING_AFTER + timedelta(minutes=1))
+    record.refresh_from_db()
+    assert record.status == DeliveryStatus.SENT
+    assert record.documents.get().status == "ready"
+    assert len(mail.outbox) == 1

@@ -25,6 +25,7 @@ from backend.demo import geometry as g
 from backend.demo.calls import calls_demo
 from backend.demo.data import COMPANIES, CompanySpec, SiteSpec
 from backend.demo.dispatch_demo import dispatch_demo
+from backend.demo.documents_demo import documents_demo
 from backend.demo.portal_demo import portal_demo
 from backend.flags.models import Flag, FlagStatus
 from backend.incidents.models import IncidentStatus
@@ -79,6 +80,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.now: datetime = options["now"] or timezone.now()
+        self.always_on: list[int] = []
         if timezone.is_naive(self.now):
             raise CommandError("--now needs a UTC offset, e.g. 2026-01-15T00:14:00-05:00.")
         with transaction.atomic():
@@ -86,6 +88,8 @@ class Command(BaseCommand):
             self._user("admin", ("GuardOps", "Admin"), role=Role.STAFF, company=None, is_staff=True, is_superuser=True)
             for spec in COMPANIES:
                 self._company(spec, managers)
+            # The client portal's month of history, DARs and summary for client1 (after the reviews it shows).
+            documents_demo(now=self.now, reserved_guards=self.always_on)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
 
     def _manager_group(self) -> Group:
@@ -148,6 +152,7 @@ class Command(BaseCommand):
         self._shifts(posts, guards)
         attendance_demo(company=company, posts=posts, guards=guards, now=self.now)
         if not prefix:
+            self.always_on = [guard.pk for guard in guards[:ALWAYS_ON_POSITIONS]]
             # The console's second role: a site supervisor who sees two of the company's sites.
             supervisor = self._user("supervisor", ("Renata", "Ellis"), role=Role.SUPERVISOR, company=company)
             for site in list({post.site_id: post.site for post in posts}.values())[:2]:
