@@ -50,6 +50,8 @@ from reports.figures import summarise
 from reports.pdf.daily import day_summary
 
 SUMMARY_MONTHS = 12
+SUMMARY_REACH = timedelta(days=3653)
+"""How far back a summary may be asked for (older periods are not kept, and year 1 overflows a datetime)."""
 
 
 def _site_today(site: Site) -> date:
@@ -168,6 +170,8 @@ def _summary_scope(request: PortalRequest, month: date) -> tuple[SummaryForm, Si
     today = to_local(timezone.now(), site.timezone if site is not None else client_time_zone(scope=request.scope))
     if first > today.date():
         raise DayOutOfRange("That month has not started yet.", field="month")
+    if first < today.date() - SUMMARY_REACH:
+        raise DayOutOfRange("Summaries go back ten years.", field="month")
     return form, site, first, min(last, today.date()), status
 
 

@@ -350,6 +350,8 @@ def test_a_monthly_summary_is_a_page_and_a_future_month_is_refused(tenant):
 
     next_month = (month + timedelta(days=32)).replace(day=1)
     assert client.get(f"/portal/summaries/{next_month:%Y-%m}").status_code == 422
+    assert client.get("/portal/summaries/0001-01").status_code == 422
+    assert client.get("/portal/summaries/2026-13").status_code == 404
     assert client.get(f"/portal/summaries/{month:%Y-%m}", {"site": "nope"}).status_code == 422
 
 
