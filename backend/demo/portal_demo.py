@@ -9,6 +9,7 @@ replays instead of adding. (The month of daily reports and the summary are docum
 
 from __future__ import annotations
 
+import hashlib
 import io
 import uuid
 from dataclasses import dataclass
@@ -108,7 +109,10 @@ def _report(spec: PortalReport, shift: Shift, manager: User) -> uuid.UUID:
         location_detail=spec.location_detail,
         position=Fix(recorded_at=occurred_at, lon=where.x, lat=where.y, accuracy_m=7.0),
     )
-    report_id = uuid.uuid5(uuid.NAMESPACE_URL, f"guardops-demo-portal:{shift.pk}:{spec.key}")
+    # The text is in the id: a demo whose wording changed files its new report instead of replaying a
+    # different body under the old id (which the service refuses as a conflict).
+    wording = hashlib.sha256(spec.narrative.encode()).hexdigest()[:12]
+    report_id = uuid.uuid5(uuid.NAMESPACE_URL, f"guardops-demo-portal:{shift.pk}:{spec.key}:{wording}")
     report = incident_submit(
         guard=shift.guard, data=NewIncident(id=report_id, shift_id=shift.pk, content=content)
     ).report

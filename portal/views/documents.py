@@ -184,13 +184,16 @@ def summary(request: PortalRequest, month: date) -> HttpResponse:
     if client is None:
         raise NotFound("No client.")
     doc = period_summary_document(client=client, first=first, last=last, site=site)
+    figures = summarise(doc)
     context: dict[str, Any] = {
         "form": form,
         "site": site,
         "month": first,
         "last": last,
         "doc": doc,
-        "figures": summarise(doc),
+        "figures": figures,
+        # Counters as lists: a template's `counts.items` would look up a key "items" (and a Counter answers 0).
+        "flag_rows": [(label, sorted(counts.items())) for label, counts in figures.flags_by_label.items()],
         "zone": doc.time_zone,
     }
     return render(request, "portal/documents/summary.html", context, status=status)

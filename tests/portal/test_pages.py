@@ -340,13 +340,16 @@ def test_the_verify_page_says_whether_guardops_issued_a_pdf_and_nothing_else(
 
 
 def test_a_monthly_summary_is_a_page_and_a_future_month_is_refused(tenant):
-    worked_shift(tenant, hours_ago=3, length=2)
-    month = _today(tenant).replace(day=1)
+    shift = worked_shift(tenant, hours_ago=3, length=2, late_minutes=20)
+    factories.open_flag(shift=shift, code=FlagCode.LATE_CLOCK_IN, raised_at=shift.clock_in_at)
+    month = to_local(shift.scheduled_start, tenant.site.timezone).date().replace(day=1)
     client = signed_in(tenant.client_contact)
 
     page = client.get(f"/portal/summaries/{month:%Y-%m}").content.decode()
     assert "Hours verified by GPS" in page
     assert tenant.site.name in page
+    assert "1 late" in page
+    assert "Late clock-in: 1 open" in page
 
     next_month = (month + timedelta(days=32)).replace(day=1)
     assert client.get(f"/portal/summaries/{next_month:%Y-%m}").status_code == 422
