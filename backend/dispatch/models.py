@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import Q
 
 from backend.core.models import TenantModel, paths_through_site
+from backend.incidents.models import StoredPhoto
 from backend.sites.models import WGS84
 
 
@@ -313,3 +314,25 @@ class RequestEvent(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:60]}"
+
+
+class DispatchPhoto(StoredPhoto):
+    """A photo the guard took on scene and sent with the completion: kept like a report's photo
+    (see StoredPhoto: the original with its SHA-256 as evidence, a clean copy for screens).
+    `id` is the phone's UUID (the idempotency key). Append-only."""
+
+    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_site("request__site")
+
+    id = models.UUIDField(primary_key=True)
+    request = models.ForeignKey(ServiceRequest, on_delete=models.PROTECT, related_name="photos")
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ("created_at", "pk")
+        constraints = [models.UniqueConstraint(fields=("request", "sha256"), name="dispatch_photo_once_per_request")]
+
+    def __str__(self) -> str:
+        return f"Photo {self.sha256[:12]} of request {self.request_id}"
+
+    def storage_folder(self) -> str:
+        return f"dispatch/{self.request_id}/{self.pk}"

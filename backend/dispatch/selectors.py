@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from backend.accounts.models import Role, User
+from backend.core.errors import PermissionDenied
 from backend.core.querysets import filter_given
 from backend.dispatch.errors import ServiceRequestNotFound
 from backend.dispatch.models import (
@@ -16,11 +18,13 @@ from backend.dispatch.models import (
     CallbackAttempt,
     CallbackOutcome,
     CallbackPhase,
+    DispatchPhoto,
     ServiceRequest,
 )
 from backend.dispatch.policy import LateStep, kind_policy, late_step
+from backend.incidents.selectors import PhotoFile, photo_file_for
 from backend.sites.models import Client
-from backend.sites.scopes import Scope
+from backend.sites.scopes import Scope, scope_for
 from backend.staffing.models import Shift, ShiftStatus
 
 # The last ten digits: "+1 (404) 555-0101" and "404.555.0101" are one number.
@@ -163,6 +167,37 @@ def second_callback(*, request: ServiceRequest) -> SecondCallback:
     attempts = list(request.callbacks.filter(phase=CallbackPhase.ON_ARRIVAL).order_by("at"))
     reached = next((a for a in attempts if a.outcome == CallbackOutcome.REACHED), None)
     return SecondCallback(required=request.second_callback_required, reached=reached, attempts=len(attempts))
+
+
+# --- Completion photos ---------------------------------------------------------------------
+
+
+def dispatch_photos(*, request: ServiceRequest) -> list[DispatchPhoto]:
+    """The request's photos from the scene, oldest first (one query)."""
+    return list(request.photos.order_by("created_at", "pk"))
+
+
+def dispatch_photo_file(*, user: User, photo_id: uuid.UUID, variant: str) -> PhotoFile | None:
+    """The file behind a completion photo's URL if `user` may have it, else None.
+
+    The guard the request was sent to, the dispatchers of its site (the company's managers,
+    the site's supervisors) and GuardOps staff; the original (with its EXIF) only for managers
+    and staff (as a report's photo).
+    """
+    if not user.is_active:
+        return None
+    photos = DispatchPhoto.objects.filter(pk=photo_id)
+    if user.role == Role.GUARD and not user.is_superuser:
+        photo = photos.filter(request__guard=user).first()
+    else:
+        try:
+            scope = scope_for(user)
+        except PermissionDenied:
+            return None
+        if not scope.sees_operations:
+            return None
+        photo = photos.for_scope(scope).first()
+    return None if photo is None else photo_file_for(photo, user=user, variant=variant)
 
 
 # --- Who can be sent ----------------------------------------------------------------------

@@ -17,17 +17,22 @@ The double callback (per kind or per site, decided at dispatch) is enforced in
 
 from __future__ import annotations
 
+import hashlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.gis.db.models.functions import Distance
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from backend.accounts.models import Role, User
 from backend.calls.models import Call
 from backend.core.errors import Conflict, ValidationFailed
+from backend.core.outbox import outbox_enqueue
 from backend.dispatch.errors import CallbackRequired, RequestNotOpen, SecondCallbackRequired, ServiceRequestNotFound
 from backend.dispatch.models import (
     OPEN_STATUSES,
@@ -35,6 +40,7 @@ from backend.dispatch.models import (
     CallbackAttempt,
     CallbackOutcome,
     CallbackPhase,
+    DispatchPhoto,
     EventKind,
     Priority,
     RequestEvent,
@@ -46,6 +52,13 @@ from backend.dispatch.models import (
 from backend.dispatch.policy import second_callback_needed
 from backend.dispatch.selectors import callback_gate, dispatch_get_for_guard, phone_digits, second_callback
 from backend.flags.services import flags_sync
+from backend.incidents.services import (
+    photo_prepare,
+    photo_replay,
+    photo_save,
+    photo_thumbnail_store,
+    photo_upload_read,
+)
 from backend.rules.findings import Finding, FlagCode, Severity
 from backend.rules.position import describe_distance
 from backend.rules.selectors import thresholds_for_site
@@ -467,13 +480,17 @@ def dispatch_callback(*, guard: User, request_id: int, data: GuardCallback) -> t
 
 
 @transaction.atomic
-def dispatch_complete(*, guard: User, request_id: int, note: str) -> tuple[ServiceRequest, bool]:
-    """Close the request with the guard's note; refused while a required second callback has not reached a person."""
+def dispatch_complete(
+    *, guard: User, request_id: int, note: str, photo_ids: Sequence[uuid.UUID] = ()
+) -> tuple[ServiceRequest, bool]:
+    """Close the request with the guard's note; refused while a required second callback has not
+    reached a person, or while a photo the phone names (`photo_ids`) has not been uploaded yet."""
     request = dispatch_get_for_guard(guard=guard, request_id=request_id, lock=True)
     note = _text(note, field="note", max_length=5000, required=True, what="A note")
     if request.status == RequestStatus.COMPLETED:
         if request.completion_note != note:
             raise Conflict("This request was already completed with another note.", code="idempotency_conflict")
+        _require_photos(request, photo_ids)
         return request, False
     _require_status(request, (RequestStatus.ARRIVED,), "completed")
     if second_callback(request=request).state == "pending":
@@ -481,7 +498,98 @@ def dispatch_complete(*, guard: User, request_id: int, note: str) -> tuple[Servi
             "Call the requester back from the scene and reach a person before completing "
             "(POST /dispatches/{id}/callback); voicemail does not count."
         )
+    photos = _require_photos(request, photo_ids)
     request.status, request.completed_at, request.completion_note = RequestStatus.COMPLETED, timezone.now(), note
     request.save(update_fields=["status", "completed_at", "completion_note", "updated_at"])
-    _event(request, EventKind.COMPLETED, f"Completed by {guard}: {note}", by=guard, at=request.completed_at)
+    with_photos = f" ({photos} photo{'s' if photos != 1 else ''})" if photos else ""
+    text = f"Completed by {guard}{with_photos}: {note}"
+    _event(request, EventKind.COMPLETED, text, by=guard, at=request.completed_at)
     return request, True
+
+
+# --- Completion photos (the mobile API) --------------------------------------------------
+
+MAX_PHOTOS = 10
+
+
+def _require_photos(request: ServiceRequest, photo_ids: Sequence[uuid.UUID]) -> int:
+    """Every photo the phone names is stored on the request (its upload may still be queued); returns
+    how many photos the request has."""
+    stored = set(request.photos.values_list("pk", flat=True))
+    missing = [str(photo_id) for photo_id in dict.fromkeys(photo_ids) if photo_id not in stored]
+    if missing:
+        raise Conflict(
+            f"Upload the photo{'s' if len(missing) > 1 else ''} {', '.join(missing)} first "
+            "(POST /dispatches/{id}/photos), then complete again.",
+            code="photo_not_uploaded",
+            field="photo_ids",
+        )
+    return len(stored)
+
+
+def _photo_allowed(request: ServiceRequest) -> None:
+    """Photos are taken on scene: after arriving, before completing."""
+    if request.status in (RequestStatus.DISPATCHED, RequestStatus.ACCEPTED):
+        raise RequestNotOpen("Photos are sent from the scene: arrive first.", code="not_arrived")
+    _require_status(request, (RequestStatus.ARRIVED,), "given photos")
+
+
+@dataclass(frozen=True)
+class PhotoAdded:
+    photo: DispatchPhoto
+    created: bool
+
+
+def dispatch_photo_add(
+    *, guard: User, request_id: int, upload: UploadedFile, photo_id: uuid.UUID | None = None
+) -> PhotoAdded:
+    """Attach a photo from the scene to the guard's own dispatch, as a report's photo is attached:
+    judged by content (JPEG, PNG, HEIC), the original kept with its SHA-256, a copy without
+    metadata for screens, a thumbnail after commit. Idempotent on `photo_id` and on content; a
+    replay is answered whatever the request's status. Decoding runs before any row lock."""
+    request = dispatch_get_for_guard(guard=guard, request_id=request_id)
+    data = photo_upload_read(upload)
+    sha256 = hashlib.sha256(data).hexdigest()
+    replay = photo_replay(DispatchPhoto.objects.all(), of={"request_id": request.pk}, photo_id=photo_id, sha256=sha256)
+    if replay is not None:
+        return PhotoAdded(photo=replay, created=False)
+    _photo_allowed(request)
+    prepared = photo_prepare(data)
+    photo = DispatchPhoto(
+        id=photo_id or uuid.uuid4(),
+        request=request,
+        taken_by=guard,
+        sha256=sha256,
+        content_type=prepared.content_type,
+        size_bytes=len(data),
+        width=prepared.width,
+        height=prepared.height,
+    )
+    original = ContentFile(data, name=f"original.{prepared.extension}")
+    display = ContentFile(prepared.display_jpeg, name="display.jpg")
+    return _photo_store(guard=guard, photo=photo, original=original, display=display)
+
+
+@transaction.atomic
+def _photo_store(
+    *, guard: User, photo: DispatchPhoto, original: ContentFile[bytes], display: ContentFile[bytes]
+) -> PhotoAdded:
+    from backend.dispatch.tasks import dispatch_photo_make_thumbnail
+
+    # Serialised with the guard's other steps: no photo lands on a request being completed.
+    request = dispatch_get_for_guard(guard=guard, request_id=photo.request_id, lock=True)
+    _photo_allowed(request)
+    if request.photos.count() >= MAX_PHOTOS:
+        raise Conflict(f"A request takes at most {MAX_PHOTOS} photos.", code="photo_limit_reached", field="file")
+    stored, created = photo_save(photo, of={"request_id": request.pk}, original=original, display=display)
+    if not created:  # a concurrent retry stored it first; keep theirs
+        return PhotoAdded(photo=stored, created=False)
+    key = str(photo.pk)
+    outbox_enqueue(task=dispatch_photo_make_thumbnail, args=[key], dedup_key=f"dispatch-photo-thumbnail:{key}")
+    return PhotoAdded(photo=photo, created=True)
+
+
+def dispatch_photo_thumbnail_make(*, photo_id: uuid.UUID) -> bool:
+    """Make a completion photo's thumbnail; a second run changes nothing."""
+    photo = DispatchPhoto.objects.filter(pk=photo_id).first()
+    return photo is not None and photo_thumbnail_store(photo)

@@ -26,6 +26,7 @@ from backend.dispatch.models import CallbackOutcome, Priority, RequestKind, Requ
 from backend.dispatch.policy import late_step
 from backend.dispatch.selectors import (
     callback_gate,
+    dispatch_photos,
     second_callback,
     service_request_get_visible,
     service_requests_visible,
@@ -39,6 +40,8 @@ from backend.dispatch.services import (
     service_request_dispatch,
     service_request_mark_suspicious,
 )
+from backend.dispatch.views import dispatch_photo_url
+from backend.incidents.selectors import PHOTO_DISPLAY, PHOTO_THUMBNAIL
 from backend.sites.models import Site, Unit
 from backend.sites.scopes import Scope
 from backend.sites.selectors import sites_visible
@@ -223,6 +226,10 @@ def _request_page(
         "late": late_step(service_request, now=timezone.now()),
         "callbacks": list(service_request.callbacks.select_related("by").order_by("at")),
         "events": list(service_request.events.select_related("by").order_by("at", "pk")),
+        "photos": [
+            (photo, dispatch_photo_url(photo.pk, PHOTO_DISPLAY), dispatch_photo_url(photo.pk, PHOTO_THUMBNAIL))
+            for photo in dispatch_photos(request=service_request)
+        ],
         "undispatched": undispatched,
         "is_open": service_request.status not in (RequestStatus.COMPLETED, RequestStatus.CANCELLED),
         "callback_form": forms_.get("callback_form")

@@ -180,3 +180,30 @@ def test_the_console_nav_has_dispatch(tenant):
     page = signed_in(tenant.manager).get("/console/dispatch").content.decode()
 
     assert 'href="/console/dispatch"' in page
+
+
+def test_the_completion_photos_are_in_the_requests_timeline(tenant, settings, tmp_path):
+    # given a guard who arrived, sent a photo from the scene and completed with it
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from backend.dispatch.services import dispatch_accept, dispatch_arrive, dispatch_complete, dispatch_photo_add
+    from geofence.fixes import Fix
+    from tests import geo
+    from tests.mobile_api.test_photos import phone_jpeg
+
+    settings.MEDIA_ROOT = tmp_path
+    request = dispatched(tenant=tenant)
+    dispatch_accept(guard=tenant.guard, request_id=request.pk)
+    here = Fix(timezone.now(), geo.INSIDE_CENTER.x, geo.INSIDE_CENTER.y, 8.0)
+    dispatch_arrive(guard=tenant.guard, request_id=request.pk, position=here)
+    upload = SimpleUploadedFile("scene.jpg", phone_jpeg(), content_type="image/jpeg")
+    photo = dispatch_photo_add(guard=tenant.guard, request_id=request.pk, upload=upload).photo
+    dispatch_complete(guard=tenant.guard, request_id=request.pk, note="Let the resident in.", photo_ids=[photo.pk])
+
+    # when the dispatcher opens the request
+    page = signed_in(tenant.manager).get(f"/console/dispatch/{request.pk}").content.decode()
+
+    # then the timeline says the completion had a photo and shows it, through the checked photo URL
+    assert "(1 photo): Let the resident in." in page
+    assert f'href="/dispatch-photos/{photo.pk}/display"' in page
+    assert f'src="/dispatch-photos/{photo.pk}/thumbnail"' in page
