@@ -110,6 +110,49 @@ class DispatchPolicy(TenantModel):
         return f"{self.company}: {self.get_kind_display()}"
 
 
+# A step's target is a whole number of minutes up to a day.
+TIMER_TARGET_MAX_MIN = 24 * 60
+
+
+class TimerTarget(TenantModel):
+    """How long each step of a request of one priority may take at a company, in minutes: a step
+    past its target is late on the live board. Every company starts with the defaults of
+    dispatch/policy.py (one row per priority); its managers change them in the console."""
+
+    TENANT_PATH: ClassVar[str] = "company"
+
+    company = models.ForeignKey("accounts.Company", on_delete=models.CASCADE, related_name="dispatch_timer_targets")
+    priority = models.CharField(max_length=2, choices=Priority.choices)
+    dispatch_min = models.PositiveSmallIntegerField(help_text="From the request coming in to a guard sent.")
+    accept_min = models.PositiveSmallIntegerField(help_text="From the guard sent to the guard's accept.")
+    arrive_min = models.PositiveSmallIntegerField(help_text="From the guard sent to the guard on scene.")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("company", "priority")
+        constraints = [
+            models.UniqueConstraint(fields=("company", "priority"), name="timer_target_once_per_priority"),
+            models.CheckConstraint(
+                condition=Q(priority__in=[choice.value for choice in Priority]), name="timer_target_priority_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(dispatch_min__range=(1, TIMER_TARGET_MAX_MIN))
+                & Q(accept_min__range=(1, TIMER_TARGET_MAX_MIN))
+                & Q(arrive_min__range=(1, TIMER_TARGET_MAX_MIN)),
+                name="timer_target_minutes_in_range",
+            ),
+            # Both are counted from the dispatch: arriving cannot be due before accepting.
+            models.CheckConstraint(
+                condition=Q(arrive_min__gte=models.F("accept_min")), name="timer_target_arrive_after_accept"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company}: {self.priority} targets"
+
+
 class SiteDispatchPolicy(TenantModel):
     """A site where every dispatched request needs the double callback on arrival, whatever its kind."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,7 +22,7 @@ from backend.dispatch.models import (
     DispatchPhoto,
     ServiceRequest,
 )
-from backend.dispatch.policy import LateStep, kind_policy, late_step
+from backend.dispatch.policy import LateStep, TimerTargets, kind_policy, late_step, timer_targets_for
 from backend.incidents.selectors import PhotoFile, photo_file_for
 from backend.sites.models import Client
 from backend.sites.scopes import Scope, scope_for
@@ -225,14 +226,27 @@ class LateDispatch:
     minutes_late: int
 
 
+def late_steps(requests: Sequence[ServiceRequest], *, now: datetime) -> list[LateStep | None]:
+    """Each request's step running past its company's target (or None), in order: one query for
+    the targets of the companies involved (the requests come with site__client loaded)."""
+    targets = timer_targets_for(company_ids={request.site.client.company_id for request in requests})
+    return [late_step(request, now=now, targets=targets[request.site.client.company_id]) for request in requests]
+
+
 def dispatches_late(*, scope: Scope, now: datetime, limit: int = 20) -> list[LateDispatch]:
-    """Open requests whose running step is past its target, most overdue first (one query)."""
+    """Open requests whose running step is past its company's target, most overdue first (two queries)."""
     if not scope.sees_operations:
         return []
-    late: list[LateDispatch] = []
-    for request in service_requests_visible(scope=scope, open_only=True)[:500]:
-        step = late_step(request, now=now)
-        if step is not None:
-            late.append(LateDispatch(request, step, int(step.late_by(now).total_seconds() // 60)))
+    requests = list(service_requests_visible(scope=scope, open_only=True)[:500])
+    late = [
+        LateDispatch(request, step, int(step.late_by(now).total_seconds() // 60))
+        for request, step in zip(requests, late_steps(requests, now=now), strict=True)
+        if step is not None
+    ]
     late.sort(key=lambda row: row.late.due)
     return late[:limit]
+
+
+def timer_targets(*, company_id: int) -> TimerTargets:
+    """The company's targets per priority and step (the defaults where it has no row)."""
+    return timer_targets_for(company_ids=[company_id])[company_id]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,13 +29,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from backend.accounts.models import Role, User
+from backend.accounts.models import Company, Role, User
 from backend.calls.models import Call
-from backend.core.errors import Conflict, ValidationFailed
+from backend.core.errors import Conflict, NotFound, ValidationFailed
 from backend.core.outbox import outbox_enqueue
 from backend.dispatch.errors import CallbackRequired, RequestNotOpen, SecondCallbackRequired, ServiceRequestNotFound
 from backend.dispatch.models import (
     OPEN_STATUSES,
+    TIMER_TARGET_MAX_MIN,
     UNDISPATCHED_STATUSES,
     CallbackAttempt,
     CallbackOutcome,
@@ -48,8 +49,9 @@ from backend.dispatch.models import (
     RequestStatus,
     ServiceRequest,
     Source,
+    TimerTarget,
 )
-from backend.dispatch.policy import second_callback_needed
+from backend.dispatch.policy import STEPS, StepTargets, default_timer_targets, second_callback_needed
 from backend.dispatch.selectors import callback_gate, dispatch_get_for_guard, phone_digits, second_callback
 from backend.flags.services import flags_sync
 from backend.incidents.services import (
@@ -66,6 +68,7 @@ from backend.sites.access import reviewer_check
 from backend.sites.models import Site, Unit
 from backend.sites.selectors import site_verdict
 from backend.staffing.models import Shift, ShiftStatus
+from backend.staffing.services import manager_check
 from backend.tracking.field_services import fix_point
 from geofence.fixes import Fix
 
@@ -593,3 +596,53 @@ def dispatch_photo_thumbnail_make(*, photo_id: uuid.UUID) -> bool:
     """Make a completion photo's thumbnail; a second run changes nothing."""
     photo = DispatchPhoto.objects.filter(pk=photo_id).first()
     return photo is not None and photo_thumbnail_store(photo)
+
+
+# --- Timer targets (the console, managers) -------------------------------------------------
+
+
+def timer_targets_seed_defaults(*, company: Company) -> None:
+    """Give the company the default targets (one query); priorities it has rows for are kept."""
+    TimerTarget.objects.bulk_create(default_timer_targets(company_id=company.pk), ignore_conflicts=True)
+
+
+@transaction.atomic
+def timer_targets_set(*, company: Company, by: User, targets: Mapping[str, StepTargets]) -> list[TimerTarget]:
+    """Set the company's target per priority and step; every priority is given, each step a whole
+    number of minutes from 1 to a day, arriving not due before accepting (both count from the dispatch).
+
+    A supervisor is refused (403 `managers_only`), another company's manager gets a 404.
+    """
+    manager_check(user=by, company_id=company.pk, not_found=NotFound("No such company.", code="company_not_found"))
+    for priority in Priority.values:
+        given = targets.get(priority)
+        if given is None:
+            raise ValidationFailed(f"Give the {priority} targets.", code="required", field=f"{priority}_dispatch")
+        for step in STEPS:
+            minutes = given.minutes(step)
+            if not 1 <= minutes <= TIMER_TARGET_MAX_MIN:
+                raise ValidationFailed(
+                    f"Between 1 and {TIMER_TARGET_MAX_MIN} minutes.", code="out_of_range", field=f"{priority}_{step}"
+                )
+        if given.arrive < given.accept:
+            raise ValidationFailed(
+                f"Arriving ({given.arrive} min) cannot be due before accepting ({given.accept} min): both count "
+                "from the dispatch.",
+                code="arrive_before_accept",
+                field=f"{priority}_arrive",
+            )
+    rows = []
+    for priority in Priority.values:
+        given = targets[priority]
+        row, _ = TimerTarget.objects.select_for_update().update_or_create(
+            company=company,
+            priority=priority,
+            defaults={
+                "dispatch_min": given.dispatch,
+                "accept_min": given.accept,
+                "arrive_min": given.arrive,
+                "updated_by": by,
+            },
+        )
+        rows.append(row)
+    return rows

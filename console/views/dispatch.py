@@ -21,16 +21,26 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.accounts.models import Role, User
-from backend.core.errors import ApplicationError
-from backend.dispatch.models import CallbackOutcome, Priority, RequestKind, RequestStatus, ServiceRequest, Source
-from backend.dispatch.policy import late_step
+from backend.core.errors import ApplicationError, NotFound, PermissionDenied
+from backend.dispatch.models import (
+    TIMER_TARGET_MAX_MIN,
+    CallbackOutcome,
+    Priority,
+    RequestKind,
+    RequestStatus,
+    ServiceRequest,
+    Source,
+)
+from backend.dispatch.policy import STEP_LABELS, STEPS, StepTargets
 from backend.dispatch.selectors import (
     callback_gate,
     dispatch_photos,
+    late_steps,
     second_callback,
     service_request_get_visible,
     service_requests_visible,
     shifts_dispatchable,
+    timer_targets,
 )
 from backend.dispatch.services import (
     NewServiceRequest,
@@ -39,6 +49,7 @@ from backend.dispatch.services import (
     service_request_create,
     service_request_dispatch,
     service_request_mark_suspicious,
+    timer_targets_set,
 )
 from backend.dispatch.views import dispatch_photo_url
 from backend.incidents.selectors import PHOTO_DISPLAY, PHOTO_THUMBNAIL
@@ -49,6 +60,7 @@ from backend.staffing.models import Shift
 from console import navigation
 from console.access import ConsoleRequest, console_view
 from console.forms import refusal_on_form
+from console.views.guards import MANAGERS_ONLY, manages
 
 navigation.register(label="Dispatch", url_name="console:dispatch", order=35)
 
@@ -110,13 +122,18 @@ def requests_list(request: ConsoleRequest) -> HttpResponse:
         site = form.cleaned_data["site"]
         site_id = site.pk if site is not None else None
         priority = form.cleaned_data["priority"] or None
-    rows = service_requests_visible(
-        scope=request.scope, status=status, site_id=site_id, priority=priority, open_only=open_only
-    )[:LIST_LIMIT]
-    now = timezone.now()
+    rows = list(
+        service_requests_visible(
+            scope=request.scope, status=status, site_id=site_id, priority=priority, open_only=open_only
+        )[:LIST_LIMIT]
+    )
+    late = late_steps(rows, now=timezone.now())
     context = {
         "form": form,
-        "rows": [{"request": row, "status": STATUS_KIND[row.status], "late": late_step(row, now=now)} for row in rows],
+        "rows": [
+            {"request": row, "status": STATUS_KIND[row.status], "late": step}
+            for row, step in zip(rows, late, strict=True)
+        ],
     }
     template = "console/dispatch/list.html#rows" if request.htmx else "console/dispatch/list.html"
     return render(request, template, context)
@@ -223,7 +240,7 @@ def _request_page(
         "status_kind": STATUS_KIND[service_request.status],
         "gate": callback_gate(request=service_request),
         "second": second_callback(request=service_request),
-        "late": late_step(service_request, now=timezone.now()),
+        "late": late_steps([service_request], now=timezone.now())[0],
         "callbacks": list(service_request.callbacks.select_related("by").order_by("at")),
         "events": list(service_request.events.select_related("by").order_by("at", "pk")),
         "photos": [
@@ -312,3 +329,71 @@ def request_cancel(request: ConsoleRequest, request_id: int) -> HttpResponse:
         return "Request cancelled."
 
     return _act(request, request_id, slot="cancel_form", make_form=lambda _: CancelForm(request.POST), act=act)
+
+
+# --- Timer targets (managers change them, supervisors read them) ------------------------------
+
+
+class TimerTargetsForm(forms.Form):
+    """A whole number of minutes per priority and step: fields "P1_dispatch", "P1_accept"..."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for priority, label in Priority.choices:
+            for step in STEPS:
+                name = f"{label}: {STEP_LABELS[step]} (minutes)"
+                self.fields[f"{priority}_{step}"] = forms.IntegerField(
+                    min_value=1,
+                    max_value=TIMER_TARGET_MAX_MIN,
+                    label=name,
+                    widget=forms.NumberInput(attrs={"inputmode": "numeric", "aria-label": name}),
+                )
+
+    @staticmethod
+    def initial_from(targets: Any) -> dict[str, int]:
+        return {f"{p}_{step}": targets[p].minutes(step) for p in Priority.values for step in STEPS}
+
+    def targets(self) -> dict[str, StepTargets]:
+        data = self.cleaned_data
+        return {p: StepTargets(*(int(data[f"{p}_{step}"]) for step in STEPS)) for p in Priority.values}
+
+    def rows(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [(label, [self[f"{p}_{step}"] for step in STEPS]) for p, label in Priority.choices]
+
+
+def _company(request: ConsoleRequest) -> Any:
+    company = request.user.company
+    if company is None:  # GuardOps staff work in the admin, which knows which company
+        raise NotFound("Timer targets belong to a company: set them from the admin.", code="no_company")
+    return company
+
+
+def _targets_page(request: ConsoleRequest, form: TimerTargetsForm, status: int = 200) -> HttpResponse:
+    context = {"form": form, "steps": [STEP_LABELS[step] for step in STEPS], "manages": manages(request)}
+    return render(request, "console/dispatch/targets.html", context, status=status)
+
+
+@console_view
+def targets(request: ConsoleRequest) -> HttpResponse:
+    """How long each step may take per priority before the live board says it is late."""
+    company = _company(request)
+    return _targets_page(
+        request, TimerTargetsForm(initial=TimerTargetsForm.initial_from(timer_targets(company_id=company.pk)))
+    )
+
+
+@console_view
+@require_POST
+def targets_save(request: ConsoleRequest) -> HttpResponse:
+    if not manages(request):
+        raise PermissionDenied(MANAGERS_ONLY, code="managers_only")
+    company = _company(request)
+    form = TimerTargetsForm(request.POST)
+    if not form.is_valid():
+        return _targets_page(request, form, 422)
+    try:
+        timer_targets_set(company=company, by=request.user, targets=form.targets())
+    except ApplicationError as error:
+        return _targets_page(request, form, refusal_on_form(form, error))
+    messages.success(request, "Timer targets saved: the live board counts late steps against them from now on.")
+    return redirect(reverse("console:dispatch_targets"))

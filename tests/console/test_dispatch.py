@@ -207,3 +207,66 @@ def test_the_completion_photos_are_in_the_requests_timeline(tenant, settings, tm
     assert "(1 photo): Let the resident in." in page
     assert f'href="/dispatch-photos/{photo.pk}/display"' in page
     assert f'src="/dispatch-photos/{photo.pk}/thumbnail"' in page
+
+
+TARGETS_FORM = {
+    "P1_dispatch": "5", "P1_accept": "2", "P1_arrive": "15",
+    "P2_dispatch": "15", "P2_accept": "5", "P2_arrive": "30",
+    "P3_dispatch": "60", "P3_accept": "15", "P3_arrive": "90",
+}  # fmt: skip
+
+
+def test_a_manager_changes_the_timer_targets_and_the_board_uses_them(tenant):
+    from backend.dispatch.selectors import timer_targets
+
+    request = dispatched(tenant=tenant, priority="P1")
+    ServiceRequest.objects.filter(pk=request.pk).update(dispatched_at=timezone.now() - timedelta(minutes=5))
+    client = signed_in(tenant.manager)
+    page = client.get("/console/dispatch/targets").content.decode()
+    assert 'name="P1_accept"' in page
+    assert 'value="2"' in page
+    assert "Late dispatches" in htmx_fragment(client, "/console/live")
+
+    saved = client.post("/console/dispatch/targets/save", {**TARGETS_FORM, "P1_accept": "10"}, follow=True)
+
+    assert "Timer targets saved" in saved.content.decode()
+    assert timer_targets(company_id=tenant.company.pk)["P1"].accept == 10
+    assert "Late dispatches" not in htmx_fragment(client, "/console/live")
+
+
+@pytest.mark.parametrize(
+    ("changed", "field", "says"),
+    [
+        ({"P2_arrive": "3"}, "P2_arrive", "cannot be due before accepting"),
+        ({"P3_dispatch": "0"}, "P3_dispatch", "greater than or equal to 1"),
+        ({"P1_accept": "soon"}, "P1_accept", "Enter a whole number"),
+        ({"P1_arrive": ""}, "P1_arrive", "This field is required"),
+    ],
+)
+def test_a_wrong_target_is_an_error_beside_its_field_and_saves_nothing(tenant, changed, field, says):
+    from backend.dispatch.policy import DEFAULT_TARGETS
+    from backend.dispatch.selectors import timer_targets
+
+    response = signed_in(tenant.manager).post(
+        "/console/dispatch/targets/save", {**TARGETS_FORM, "P1_dispatch": "7", **changed}
+    )
+
+    assert response.status_code == 422
+    assert says in str(response.context["form"].errors[field])
+    assert "Nothing was saved" in response.content.decode()
+    assert timer_targets(company_id=tenant.company.pk) == DEFAULT_TARGETS
+
+
+def test_a_supervisor_reads_the_targets_but_cannot_change_them(tenant):
+    from backend.sites.services import site_assignment_add
+
+    supervisor = factories.SupervisorFactory(company=tenant.company)
+    site_assignment_add(site=tenant.site, supervisor=supervisor, by=tenant.manager)
+    client = signed_in(supervisor)
+
+    page = client.get("/console/dispatch/targets").content.decode()
+    refused = client.post("/console/dispatch/targets/save", TARGETS_FORM)
+
+    assert "The company's managers set the targets." in page
+    assert 'name="P1_accept"' not in page
+    assert refused.status_code == 403
