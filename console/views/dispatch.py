@@ -10,10 +10,12 @@ the page again with the service's refusal beside the form (the gate is the servi
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +23,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.accounts.models import Role, User
+from backend.calls.errors import CallNotFound
+from backend.calls.models import Call, CallChannel
+from backend.calls.selectors import call_get_visible, calls_visible
 from backend.core.errors import ApplicationError, NotFound, PermissionDenied
+from backend.core.localtime import DATE_TIME, local_time
 from backend.dispatch.models import (
     TIMER_TARGET_MAX_MIN,
     CallbackOutcome,
@@ -142,7 +148,25 @@ def requests_list(request: ConsoleRequest) -> HttpResponse:
 # --- A new request --------------------------------------------------------------------------
 
 
+# The calls the new-request form offers: the last week's (or the one the form was opened from).
+RECENT_CALLS = timedelta(days=7)
+RECENT_CALLS_LIMIT = 100
+
+
+def call_label(call: Call, zone_name: str) -> str:
+    """How a call reads in a picker: whose, who called, when (on the company's clock), still open."""
+    opened = local_time(call.opened_at, zone_name, DATE_TIME)
+    return f"{call.client.name} · {call.caller_display} · {opened}{' (open)' if call.is_open else ''}"
+
+
 class NewRequestForm(forms.Form):
+    call = forms.ModelChoiceField(
+        queryset=Call.objects.none(),
+        required=False,
+        label="From the client's call",
+        empty_label="— not from a call —",
+        help_text="The last week's calls, newest first; the client's call page opens this form with its call.",
+    )
     site = forms.ModelChoiceField(queryset=Site.objects.none(), label="Site")
     kind = forms.ChoiceField(choices=RequestKind.choices, label="Kind")
     priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.P2, label="Priority")
@@ -163,8 +187,9 @@ class NewRequestForm(forms.Form):
     )
     notes = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), label="Notes")
 
-    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, scope: Scope, zone_name: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._offer_calls(scope, zone_name)
         sites = _visible_sites(scope)
         _model_choice(self, "site").queryset = sites
         _model_choice(self, "unit").queryset = (
@@ -176,6 +201,31 @@ class NewRequestForm(forms.Form):
             .order_by("last_name", "first_name")
         )
 
+    def _offer_calls(self, scope: Scope, zone_name: str) -> None:
+        """Any call the viewer may read is accepted (an older one opened the form from its page);
+        the picker lists the last week's, and the one chosen or opened from."""
+        field = _model_choice(self, "call")
+        field.queryset = calls_visible(scope=scope)
+        chosen = {str(value) for value in (self.initial.get("call"), self.data.get("call")) if value}
+        recent = Q(opened_at__gte=timezone.now() - RECENT_CALLS)
+        if ids := [int(value) for value in chosen if value.isdigit()]:
+            recent |= Q(pk__in=ids)
+        offered = field.queryset.filter(recent)[:RECENT_CALLS_LIMIT]
+        field.choices = [("", field.empty_label), *((call.pk, call_label(call, zone_name)) for call in offered)]
+
+    @staticmethod
+    def initial_from_call(call: Call) -> dict[str, Any]:
+        """The request as the call already tells it: its site, its caller and their number."""
+        contact = call.caller_contact if call.caller_verified else None
+        return {
+            "call": call.pk,
+            "site": call.site_id,
+            "source": Source.PHONE if call.channel == CallChannel.PHONE else Source.CONSOLE,
+            "requester_contact": contact.pk if contact is not None else None,
+            "requester_name": "" if contact is not None else call.caller_name,
+            "callback_number": call.caller_number,
+        }
+
 
 def _new_page(request: ConsoleRequest, form: NewRequestForm, status: int = 200) -> HttpResponse:
     return render(request, "console/dispatch/new.html", {"form": form}, status=status)
@@ -184,9 +234,16 @@ def _new_page(request: ConsoleRequest, form: NewRequestForm, status: int = 200) 
 @console_view
 @require_http_methods(["GET", "POST"])
 def request_new(request: ConsoleRequest) -> HttpResponse:
+    zone_name = request.user.company.timezone if request.user.company is not None else "UTC"
     if request.method != "POST":
-        return _new_page(request, NewRequestForm(scope=request.scope))
-    form = NewRequestForm(request.POST, scope=request.scope)
+        initial = {}
+        if "call" in request.GET:  # opened from a call's page: someone else's call is a 404
+            raw = request.GET["call"]
+            if not raw.isdigit():
+                raise CallNotFound()
+            initial = NewRequestForm.initial_from_call(call_get_visible(scope=request.scope, call_id=int(raw)))
+        return _new_page(request, NewRequestForm(scope=request.scope, zone_name=zone_name, initial=initial))
+    form = NewRequestForm(request.POST, scope=request.scope, zone_name=zone_name)
     if not form.is_valid():
         return _new_page(request, form, 422)
     try:

@@ -270,3 +270,89 @@ def test_a_supervisor_reads_the_targets_but_cannot_change_them(tenant):
     assert "The company's managers set the targets." in page
     assert 'name="P1_accept"' not in page
     assert refused.status_code == 403
+
+
+# --- A request from a client's call ---------------------------------------------------------
+
+
+def _linked_call(tenant, **opened):
+    from backend.calls.services import call_link
+    from tests.call_builders import open_call
+
+    tenant.client_contact.phone = ON_FILE
+    tenant.client_contact.save()
+    call = open_call(by=tenant.manager, client=tenant.client, contact=tenant.client_contact, **opened)
+    return call_link(call=call, by=tenant.manager, site_id=tenant.site.pk)
+
+
+def test_a_request_started_from_the_call_page_comes_with_the_call_its_site_and_caller(tenant):
+    # given a verified caller's call about the tenant's site, and its page
+    call = _linked_call(tenant)
+    client = signed_in(tenant.manager)
+    call_page = client.get(f"/console/calls/{call.pk}").content.decode()
+    assert f'href="/console/dispatch/new?call={call.pk}"' in call_page
+
+    # when the manager follows the link
+    form = client.get(f"/console/dispatch/new?call={call.pk}").context["form"]
+
+    # then the form has the call chosen and what it already knows filled in
+    assert form["call"].value() == call.pk
+    assert form["site"].value() == tenant.site.pk
+    assert form["requester_contact"].value() == tenant.client_contact.pk
+    assert form["callback_number"].value() == ON_FILE
+
+    # and taking the request links it to the call, which lists it
+    posted = {**{name: form[name].value() or "" for name in form.fields}, "kind": "lockout", "location_text": "Gate"}
+    response = client.post("/console/dispatch/new", posted)
+    request = ServiceRequest.objects.get()
+    assert response.status_code == 302
+    assert request.call == call
+    assert f"#{request.pk} Lockout" in client.get(f"/console/calls/{call.pk}").content.decode()
+
+
+def test_the_picker_offers_the_last_weeks_calls_of_the_viewer_and_accepts_an_older_one_opened_from(
+    tenant, other_tenant
+):
+    from tests.call_builders import open_call
+
+    recent = _linked_call(tenant)
+    old = _linked_call(tenant, opened_at=timezone.now() - timedelta(days=10))
+    theirs = open_call(by=other_tenant.manager, client=other_tenant.client, contact=other_tenant.client_contact)
+    client = signed_in(tenant.manager)
+
+    offered = [value for value, _ in client.get("/console/dispatch/new").context["form"].fields["call"].choices]
+    from_old = [
+        value for value, _ in client.get(f"/console/dispatch/new?call={old.pk}").context["form"].fields["call"].choices
+    ]
+
+    assert recent.pk in offered
+    assert old.pk not in offered
+    assert theirs.pk not in offered
+    assert old.pk in from_old
+    form = {"call": old.pk, "site": tenant.site.pk, "kind": "patrol_check", "source": "phone", "priority": "P3",
+            "location_text": "Lobby", "requester_contact": tenant.client_contact.pk}  # fmt: skip
+    assert client.post("/console/dispatch/new", form).status_code == 302
+    assert ServiceRequest.objects.get().call == old
+
+
+def test_another_clients_call_is_an_error_beside_the_call_and_another_companys_is_not_offered(tenant, other_tenant):
+    from tests.call_builders import open_call
+
+    other_client = factories.ClientFactory(company=tenant.company, name="Elsewhere Inc")
+    elsewhere = open_call(by=tenant.manager, client=other_client)
+    theirs = open_call(by=other_tenant.manager, client=other_tenant.client, contact=other_tenant.client_contact)
+    client = signed_in(tenant.manager)
+    form = {"site": tenant.site.pk, "kind": "patrol_check", "source": "phone", "priority": "P3",
+            "location_text": "Lobby", "requester_name": "Jo", "callback_number": "404 555 0177"}  # fmt: skip
+
+    other_clients = client.post("/console/dispatch/new", {**form, "call": elsewhere.pk})
+    other_companys = client.post("/console/dispatch/new", {**form, "call": theirs.pk})
+
+    assert other_clients.status_code == 422
+    assert "Pick a call from" in str(other_clients.context["form"].errors["call"])
+    assert other_companys.status_code == 422
+    assert "Select a valid choice" in str(other_companys.context["form"].errors["call"])
+    assert not ServiceRequest.objects.exists()
+    # and opening the form from their call, or from no call at all, is a plain 404
+    assert client.get(f"/console/dispatch/new?call={theirs.pk}").status_code == 404
+    assert client.get("/console/dispatch/new?call=abc").status_code == 404
