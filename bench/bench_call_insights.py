@@ -177,15 +177,9 @@ def _baseline(*, company_id: int, zone_name: str, now):
 
 def _breakdown(figures) -> tuple[Counter[tuple[int, int, str]], Counter[tuple[int, int, str]]]:
     """The page's figures keyed like the baseline's: (client, week index, reason group)."""
-    counts: Counter[tuple[int, int, str]] = Counter()
-    prevented: Counter[tuple[int, int, str]] = Counter()
-    for row in figures.clients:
-        for group, weeks in row.counts.items():
-            for week, n in enumerate(weeks):
-                if n:
-                    counts[(row.client_id, week, group)] = n
-                    prevented[(row.client_id, week, group)] = row.prevented[group][week]
-    return counts, +prevented
+    cells = figures.cells()
+    counts = Counter({key: calls for key, (calls, _) in cells.items()})
+    return counts, +Counter({key: prevented for key, (_, prevented) in cells.items()})
 
 
 def _profile(*, manager, company_id: int, zone_name: str, now) -> None:

@@ -133,6 +133,16 @@ class Insights:
     def preventable_shares(self) -> list[float | None]:
         return [p / t if t else None for p, t in zip(self.preventable, self.week_totals, strict=True)]
 
+    def cells(self) -> dict[tuple[int, int, str], tuple[int, int]]:
+        """(calls, preventable calls) per (client id, week index, reason group) that has calls."""
+        return {
+            (row.client_id, week, group): (calls, row.prevented[group][week])
+            for row in self.clients
+            for group, weeks in row.counts.items()
+            for week, calls in enumerate(weeks)
+            if calls
+        }
+
 
 def insight_weeks(*, now: datetime, zone_name: str, weeks: int = WEEKS) -> tuple[list[date], datetime, datetime]:
     """The Mondays of the last `weeks` weeks (this one last) on the company's clock, and the window."""

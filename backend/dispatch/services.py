@@ -557,20 +557,9 @@ def dispatch_photo_add(
     if replay is not None:
         return PhotoAdded(photo=replay, created=False)
     _photo_allowed(request)
-    prepared = photo_prepare(data)
-    photo = DispatchPhoto(
-        id=photo_id or uuid.uuid4(),
-        request=request,
-        taken_by=guard,
-        sha256=sha256,
-        content_type=prepared.content_type,
-        size_bytes=len(data),
-        width=prepared.width,
-        height=prepared.height,
-    )
-    original = ContentFile(data, name=f"original.{prepared.extension}")
-    display = ContentFile(prepared.display_jpeg, name="display.jpg")
-    return _photo_store(guard=guard, photo=photo, original=original, display=display)
+    prepared = photo_prepare(data, sha256=sha256)
+    photo = DispatchPhoto(id=photo_id or uuid.uuid4(), request=request, taken_by=guard, **prepared.fields)
+    return _photo_store(guard=guard, photo=photo, original=prepared.original, display=prepared.display)
 
 
 @transaction.atomic

@@ -42,7 +42,6 @@ from backend.incidents.errors import (
 )
 from backend.incidents.images import (
     ImageRejected,
-    PreparedPhoto,
     jpeg_metadata_blocks,
     prepare_photo,
     thumbnail_copy,
@@ -656,15 +655,35 @@ def photo_save(
     return photo, True
 
 
-def photo_prepare(data: bytes) -> PreparedPhoto:
+@dataclass(frozen=True)
+class PhotoUpload:
+    """An accepted upload, ready to store: the photo row's fields and its two files."""
+
+    fields: dict[str, Any]  # sha256, content_type, size_bytes, width, height
+    original: ContentFile[bytes]
+    display: ContentFile[bytes]
+
+
+def photo_prepare(data: bytes, *, sha256: str) -> PhotoUpload:
     """The upload judged by content and re-encoded without metadata (images.prepare_photo), within
     the pixel limit of the settings; a refusal is the API's 415 or 422 naming the `file` field."""
     try:
-        return prepare_photo(data, max_pixels=int(settings.MOBILE_PHOTO_MAX_PIXELS))
+        prepared = prepare_photo(data, max_pixels=int(settings.MOBILE_PHOTO_MAX_PIXELS))
     except ImageRejected as exc:
         if exc.reason == "too_large":
             raise ImageTooLarge(exc.message, field="file") from exc
         raise UnsupportedImage(exc.message, field="file") from exc
+    return PhotoUpload(
+        fields={
+            "sha256": sha256,
+            "content_type": prepared.content_type,
+            "size_bytes": len(data),
+            "width": prepared.width,
+            "height": prepared.height,
+        },
+        original=ContentFile(data, name=f"original.{prepared.extension}"),
+        display=ContentFile(prepared.display_jpeg, name="display.jpg"),
+    )
 
 
 def incident_photo_add(
@@ -688,20 +707,12 @@ def incident_photo_add(
         return PhotoOutcome(photo=replay, created=False, flags=_open_flags(report))
     if report.status not in PHOTO_EDITABLE:
         raise Conflict("Photos can be added only while the report is open.", code="report_not_editable")
-    prepared = photo_prepare(data)
+    prepared = photo_prepare(data, sha256=sha256)
     return _photo_store(
         report=report,
-        photo=IncidentPhoto(
-            id=photo_id or uuid.uuid4(),
-            report=report,
-            sha256=sha256,
-            content_type=prepared.content_type,
-            size_bytes=len(data),
-            width=prepared.width,
-            height=prepared.height,
-        ),
-        original=ContentFile(data, name=f"original.{prepared.extension}"),
-        display=ContentFile(prepared.display_jpeg, name="display.jpg"),
+        photo=IncidentPhoto(id=photo_id or uuid.uuid4(), report=report, **prepared.fields),
+        original=prepared.original,
+        display=prepared.display,
     )
 
 

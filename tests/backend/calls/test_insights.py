@@ -65,15 +65,9 @@ def _expected(*, company_id: int, zone_name: str, now: datetime, site_ids: set[i
 
 
 def _figures(insights):
-    calls: Counter[tuple[int, int, str]] = Counter()
-    prevented: Counter[tuple[int, int, str]] = Counter()
-    for row in insights.clients:
-        for group, weeks in row.counts.items():
-            for week, n in enumerate(weeks):
-                if n:
-                    calls[(row.client_id, week, group)] = n
-                if row.prevented[group][week]:
-                    prevented[(row.client_id, week, group)] = row.prevented[group][week]
+    cells = insights.cells()
+    calls = Counter({key: n for key, (n, _) in cells.items()})
+    prevented = +Counter({key: p for key, (_, p) in cells.items()})
     medians: dict[int | None, float] = {
         week: m for week, m in enumerate(insights.follow_up_median_hours) if m is not None
     }
