@@ -279,11 +279,13 @@ class CallTally(models.Model):
     """Calls per company, client, week and disposition code, and how many were preventable: what
     the insights read instead of every call (calls/insights.py).
 
-    Kept by database triggers on calls_call (migration 0002), in the same transaction as the
-    change, whatever writes the call: the services, the demo's bulk insert, a portal concern, a
-    raw INSERT. A change nets out per key (an edit of a call's text writes nothing here). `week`
-    is the Monday of the call's week on the company's clock, `zone` that clock: when a
-    company's time zone changes its tally is rebuilt (calls/signals.py).
+    Kept by statement-level triggers on calls_call (created by the migration that adds this
+    table), in the same transaction as the change, whatever writes the call: the services, the
+    demo's bulk insert, a portal concern, a raw INSERT. A change nets out per key, so an edit of
+    a call's text writes nothing here; a new call or a close updates its key's row, which stays
+    locked until that transaction commits (calls of one client and week wait milliseconds on
+    each other). `week` is the Monday of the call's week on the company's clock, `zone` that
+    clock: when a company's time zone changes its tally is recounted (calls/signals.py).
     """
 
     TENANT_PATH: ClassVar[str] = "company"
