@@ -88,6 +88,8 @@ from console.views import dispatch  # noqa: E402
 urlpatterns += [
     path("dispatch", dispatch.requests_list, name="dispatch"),
     path("dispatch/new", dispatch.request_new, name="dispatch_new"),
+    path("dispatch/targets", dispatch.targets, name="dispatch_targets"),
+    path("dispatch/targets/save", dispatch.targets_save, name="dispatch_targets_save"),
     path("dispatch/<int:request_id>", dispatch.request_detail, name="dispatch_request"),
     path("dispatch/<int:request_id>/callback", dispatch.request_callback, name="dispatch_callback"),
     path("dispatch/<int:request_id>/suspicious", dispatch.request_suspicious, name="dispatch_suspicious"),

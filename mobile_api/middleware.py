@@ -25,7 +25,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 API_PREFIX = "/api/mobile/v1/"
-PHOTO_UPLOAD_PATH = re.compile(r"^/api/mobile/v1/incidents/[^/]+/photos/?$")
+PHOTO_UPLOAD_PATH = re.compile(r"^/api/mobile/v1/(?:incidents|dispatches)/[^/]+/photos/?$")
 # Room for the multipart boundaries, part headers and the small form fields (photo_id).
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
 

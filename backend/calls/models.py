@@ -9,13 +9,14 @@ points at the call it came from with its own foreign key; a disposition code mar
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from backend.core.models import TenantModel
+from backend.core.tenancy import TenantQuerySet
 
 
 class ReasonGroup(models.TextChoices):
@@ -225,6 +226,9 @@ class FollowUp(TenantModel):
     SITE_PATH: ClassVar[str] = "call__site"
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="follow_ups")
+    # The call's company, copied on save so the insights' median-to-close reads one index
+    # of the follow-ups alone (see calls/insights.py); scoping still goes through the call.
+    company = models.ForeignKey("accounts.Company", on_delete=models.PROTECT, related_name="+", editable=False)
     due_at = models.DateTimeField()
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="follow_ups")
     note = models.TextField()
@@ -239,6 +243,13 @@ class FollowUp(TenantModel):
         ordering = ("due_at", "pk")
         indexes = [
             models.Index(fields=("due_at",), condition=Q(done_at__isnull=True), name="followup_open_due_idx"),
+            # The insights' median time to close: an index-only scan of the window's done follow-ups.
+            models.Index(
+                fields=("company", "done_at"),
+                include=("created_at",),
+                condition=Q(done_at__isnull=False),
+                name="followup_company_done_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -251,10 +262,56 @@ class FollowUp(TenantModel):
     def __str__(self) -> str:
         return f"Follow-up of call {self.call_id} due {self.due_at:%Y-%m-%d %H:%M}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Always the call's company: the copy can never name another tenant.
+        self.company_id = self.call.company_id
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "company" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "company"]
+        super().save(*args, **kwargs)
+
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
 
+
+class CallTally(models.Model):
+    """Calls per company, client, week and disposition code, and how many were preventable: what
+    the insights read instead of every call (calls/insights.py).
+
+    Kept by statement-level triggers on calls_call (created by the migration that adds this
+    table), in the same transaction as the change, whatever writes the call: the services, the
+    demo's bulk insert, a portal concern, a raw INSERT. A change nets out per key, so an edit of
+    a call's text writes nothing here; a new call or a close updates its key's row, which stays
+    locked until that transaction commits (calls of one client and week wait milliseconds on
+    each other). `week` is the Monday of the call's week on the company's clock, `zone` that
+    clock: when a company's time zone changes its tally is recounted (calls/signals.py).
+    """
+
+    TENANT_PATH: ClassVar[str] = "company"
+
+    company = models.ForeignKey("accounts.Company", on_delete=models.CASCADE, related_name="+")
+    zone = models.CharField(max_length=64)
+    week = models.DateField()
+    client = models.ForeignKey("sites.Client", on_delete=models.CASCADE, related_name="+")
+    # Null: calls still open (no code yet).
+    disposition = models.ForeignKey(DispositionCode, on_delete=models.CASCADE, null=True, related_name="+")
+    calls = models.IntegerField()
+    preventable = models.IntegerField()
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=("company", "zone", "week", "client", "disposition"),
+                nulls_distinct=False,
+                name="call_tally_once_per_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.calls} calls of client {self.client_id} in the week of {self.week}"
 
 
 # The portal's concerns (a call with channel `portal` and its thread) live in their own module.

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from backend.accounts.models import Company, User
@@ -34,6 +34,7 @@ from backend.calls.models import (
     CallChannel,
     CallNote,
     CallStatus,
+    CallTally,
     ClientGreeting,
     DispositionCode,
     FollowUp,
@@ -96,6 +97,20 @@ def dispositions_seed_defaults(*, company: Company) -> list[DispositionCode]:
         for group, code, label, comment, follow_up, chargeable in DEFAULT_DISPOSITIONS
     ]
     return catalogue_seed(DispositionCode, company_id=company.pk, entries=entries)
+
+
+def call_tally_rebuild(*, company: Company, only_if_zone_changed: bool = False) -> bool:
+    """Recount the company's insights tally from its calls (one statement), e.g. on a new time zone.
+
+    The triggers keep the tally right call by call; its weeks are on the clock the company had
+    then. With `only_if_zone_changed`, nothing is done (one indexed query) while every row is
+    on the company's clock. Returns whether it recounted.
+    """
+    if only_if_zone_changed and not CallTally.objects.for_company(company).exclude(zone=company.timezone).exists():
+        return False
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT calls_tally_rebuild(%s)", [company.pk])
+    return True
 
 
 def _text(value: str, *, field: str, required: bool = False, limit: int = TEXT_LIMIT) -> str:

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from backend.accounts.forms import ThrottledAdminAuthenticationForm
 from backend.accounts.views import admin_login
+from backend.dispatch.views import dispatch_photo
 from backend.incidents.views import incident_photo
 from mobile_api.api import api as mobile_api_v1
 
@@ -28,4 +29,5 @@ urlpatterns = [
     path("portal/", include("portal.urls")),
     # Photos are never served from MEDIA_URL: each request is authenticated and tenant-checked.
     path("photos/<uuid:photo_id>/<slug:variant>", incident_photo, name="incident-photo"),
+    path("dispatch-photos/<uuid:photo_id>/<slug:variant>", dispatch_photo, name="dispatch-photo"),
 ]

@@ -68,6 +68,8 @@ EVIDENCE_MODELS: frozenset[str] = frozenset(
         "flags.flag",
         "flags.flagnotification",
         "staffing.postorderacknowledgement",
+        "calls.call",
+        "calls.callnote",
     }
 )
 

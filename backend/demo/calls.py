@@ -104,7 +104,7 @@ def calls_demo(*, company: Company, manager: User, now: datetime) -> int:
             call.prior_flag = flag_before_call(call=call)  # what call_close records
     Call.objects.bulk_create(new_calls)
     for call, follow_up in follow_ups:
-        follow_up.call = call
+        follow_up.call, follow_up.company_id = call, call.company_id  # bulk_create skips FollowUp.save()
     created = FollowUp.objects.bulk_create([follow_up for _, follow_up in follow_ups])
     # created_at is "now" on insert; the promise was made during the call.
     for (call, _), follow_up in zip(follow_ups, created, strict=True):

@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import Q
 
 from backend.core.models import TenantModel, paths_through_site
+from backend.incidents.models import StoredPhoto
 from backend.sites.models import WGS84
 
 
@@ -107,6 +108,49 @@ class DispatchPolicy(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.company}: {self.get_kind_display()}"
+
+
+# A step's target is a whole number of minutes up to a day.
+TIMER_TARGET_MAX_MIN = 24 * 60
+
+
+class TimerTarget(TenantModel):
+    """How long each step of a request of one priority may take at a company, in minutes: a step
+    past its target is late on the live board. Every company starts with the defaults of
+    dispatch/policy.py (one row per priority); its managers change them in the console."""
+
+    TENANT_PATH: ClassVar[str] = "company"
+
+    company = models.ForeignKey("accounts.Company", on_delete=models.CASCADE, related_name="dispatch_timer_targets")
+    priority = models.CharField(max_length=2, choices=Priority.choices)
+    dispatch_min = models.PositiveSmallIntegerField(help_text="From the request coming in to a guard sent.")
+    accept_min = models.PositiveSmallIntegerField(help_text="From the guard sent to the guard's accept.")
+    arrive_min = models.PositiveSmallIntegerField(help_text="From the guard sent to the guard on scene.")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("company", "priority")
+        constraints = [
+            models.UniqueConstraint(fields=("company", "priority"), name="timer_target_once_per_priority"),
+            models.CheckConstraint(
+                condition=Q(priority__in=[choice.value for choice in Priority]), name="timer_target_priority_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(dispatch_min__range=(1, TIMER_TARGET_MAX_MIN))
+                & Q(accept_min__range=(1, TIMER_TARGET_MAX_MIN))
+                & Q(arrive_min__range=(1, TIMER_TARGET_MAX_MIN)),
+                name="timer_target_minutes_in_range",
+            ),
+            # Both are counted from the dispatch: arriving cannot be due before accepting.
+            models.CheckConstraint(
+                condition=Q(arrive_min__gte=models.F("accept_min")), name="timer_target_arrive_after_accept"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company}: {self.priority} targets"
 
 
 class SiteDispatchPolicy(TenantModel):
@@ -313,3 +357,25 @@ class RequestEvent(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:60]}"
+
+
+class DispatchPhoto(StoredPhoto):
+    """A photo the guard took on scene and sent with the completion: kept like a report's photo
+    (see StoredPhoto: the original with its SHA-256 as evidence, a clean copy for screens).
+    `id` is the phone's UUID (the idempotency key). Append-only."""
+
+    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_site("request__site")
+
+    id = models.UUIDField(primary_key=True)
+    request = models.ForeignKey(ServiceRequest, on_delete=models.PROTECT, related_name="photos")
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ("created_at", "pk")
+        constraints = [models.UniqueConstraint(fields=("request", "sha256"), name="dispatch_photo_once_per_request")]
+
+    def __str__(self) -> str:
+        return f"Photo {self.sha256[:12]} of request {self.request_id}"
+
+    def storage_folder(self) -> str:
+        return f"dispatch/{self.request_id}/{self.pk}"

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from backend.accounts.models import Role, User
+from backend.core.errors import PermissionDenied
 from backend.core.querysets import filter_given
 from backend.dispatch.errors import ServiceRequestNotFound
 from backend.dispatch.models import (
@@ -16,11 +19,13 @@ from backend.dispatch.models import (
     CallbackAttempt,
     CallbackOutcome,
     CallbackPhase,
+    DispatchPhoto,
     ServiceRequest,
 )
-from backend.dispatch.policy import LateStep, kind_policy, late_step
+from backend.dispatch.policy import LateStep, TimerTargets, kind_policy, late_step, timer_targets_for
+from backend.incidents.selectors import PhotoFile, photo_file_for
 from backend.sites.models import Client
-from backend.sites.scopes import Scope
+from backend.sites.scopes import Scope, scope_for
 from backend.staffing.models import Shift, ShiftStatus
 
 # The last ten digits: "+1 (404) 555-0101" and "404.555.0101" are one number.
@@ -165,6 +170,37 @@ def second_callback(*, request: ServiceRequest) -> SecondCallback:
     return SecondCallback(required=request.second_callback_required, reached=reached, attempts=len(attempts))
 
 
+# --- Completion photos ---------------------------------------------------------------------
+
+
+def dispatch_photos(*, request: ServiceRequest) -> list[DispatchPhoto]:
+    """The request's photos from the scene, oldest first (one query)."""
+    return list(request.photos.order_by("created_at", "pk"))
+
+
+def dispatch_photo_file(*, user: User, photo_id: uuid.UUID, variant: str) -> PhotoFile | None:
+    """The file behind a completion photo's URL if `user` may have it, else None.
+
+    The guard the request was sent to, the dispatchers of its site (the company's managers,
+    the site's supervisors) and GuardOps staff; the original (with its EXIF) only for managers
+    and staff (as a report's photo).
+    """
+    if not user.is_active:
+        return None
+    photos = DispatchPhoto.objects.filter(pk=photo_id)
+    if user.role == Role.GUARD and not user.is_superuser:
+        photo = photos.filter(request__guard=user).first()
+    else:
+        try:
+            scope = scope_for(user)
+        except PermissionDenied:
+            return None
+        if not scope.sees_operations:
+            return None
+        photo = photos.for_scope(scope).first()
+    return None if photo is None else photo_file_for(photo, user=user, variant=variant)
+
+
 # --- Who can be sent ----------------------------------------------------------------------
 
 
@@ -190,14 +226,27 @@ class LateDispatch:
     minutes_late: int
 
 
+def late_steps(requests: Sequence[ServiceRequest], *, now: datetime) -> list[LateStep | None]:
+    """Each request's step running past its company's target (or None), in order: one query for
+    the targets of the companies involved (the requests come with site__client loaded)."""
+    targets = timer_targets_for(company_ids={request.site.client.company_id for request in requests})
+    return [late_step(request, now=now, targets=targets[request.site.client.company_id]) for request in requests]
+
+
 def dispatches_late(*, scope: Scope, now: datetime, limit: int = 20) -> list[LateDispatch]:
-    """Open requests whose running step is past its target, most overdue first (one query)."""
+    """Open requests whose running step is past its company's target, most overdue first (two queries)."""
     if not scope.sees_operations:
         return []
-    late: list[LateDispatch] = []
-    for request in service_requests_visible(scope=scope, open_only=True)[:500]:
-        step = late_step(request, now=now)
-        if step is not None:
-            late.append(LateDispatch(request, step, int(step.late_by(now).total_seconds() // 60)))
+    requests = list(service_requests_visible(scope=scope, open_only=True)[:500])
+    late = [
+        LateDispatch(request, step, int(step.late_by(now).total_seconds() // 60))
+        for request, step in zip(requests, late_steps(requests, now=now), strict=True)
+        if step is not None
+    ]
     late.sort(key=lambda row: row.late.due)
     return late[:limit]
+
+
+def timer_targets(*, company_id: int) -> TimerTargets:
+    """The company's targets per priority and step (the defaults where it has no row)."""
+    return timer_targets_for(company_ids=[company_id])[company_id]

@@ -17,24 +17,31 @@ The double callback (per kind or per site, decided at dispatch) is enforced in
 
 from __future__ import annotations
 
+import hashlib
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.gis.db.models.functions import Distance
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from backend.accounts.models import Role, User
+from backend.accounts.models import Company, Role, User
 from backend.calls.models import Call
-from backend.core.errors import Conflict, ValidationFailed
+from backend.core.errors import Conflict, NotFound, ValidationFailed
+from backend.core.outbox import outbox_enqueue
 from backend.dispatch.errors import CallbackRequired, RequestNotOpen, SecondCallbackRequired, ServiceRequestNotFound
 from backend.dispatch.models import (
     OPEN_STATUSES,
+    TIMER_TARGET_MAX_MIN,
     UNDISPATCHED_STATUSES,
     CallbackAttempt,
     CallbackOutcome,
     CallbackPhase,
+    DispatchPhoto,
     EventKind,
     Priority,
     RequestEvent,
@@ -42,10 +49,18 @@ from backend.dispatch.models import (
     RequestStatus,
     ServiceRequest,
     Source,
+    TimerTarget,
 )
-from backend.dispatch.policy import second_callback_needed
+from backend.dispatch.policy import STEPS, StepTargets, default_timer_targets, second_callback_needed
 from backend.dispatch.selectors import callback_gate, dispatch_get_for_guard, phone_digits, second_callback
 from backend.flags.services import flags_sync
+from backend.incidents.services import (
+    photo_prepare,
+    photo_replay,
+    photo_save,
+    photo_thumbnail_store,
+    photo_upload_read,
+)
 from backend.rules.findings import Finding, FlagCode, Severity
 from backend.rules.position import describe_distance
 from backend.rules.selectors import thresholds_for_site
@@ -53,6 +68,7 @@ from backend.sites.access import reviewer_check
 from backend.sites.models import Site, Unit
 from backend.sites.selectors import site_verdict
 from backend.staffing.models import Shift, ShiftStatus
+from backend.staffing.services import manager_check
 from backend.tracking.field_services import fix_point
 from geofence.fixes import Fix
 
@@ -467,13 +483,17 @@ def dispatch_callback(*, guard: User, request_id: int, data: GuardCallback) -> t
 
 
 @transaction.atomic
-def dispatch_complete(*, guard: User, request_id: int, note: str) -> tuple[ServiceRequest, bool]:
-    """Close the request with the guard's note; refused while a required second callback has not reached a person."""
+def dispatch_complete(
+    *, guard: User, request_id: int, note: str, photo_ids: Sequence[uuid.UUID] = ()
+) -> tuple[ServiceRequest, bool]:
+    """Close the request with the guard's note; refused while a required second callback has not
+    reached a person, or while a photo the phone names (`photo_ids`) has not been uploaded yet."""
     request = dispatch_get_for_guard(guard=guard, request_id=request_id, lock=True)
     note = _text(note, field="note", max_length=5000, required=True, what="A note")
     if request.status == RequestStatus.COMPLETED:
         if request.completion_note != note:
             raise Conflict("This request was already completed with another note.", code="idempotency_conflict")
+        _require_photos(request, photo_ids)
         return request, False
     _require_status(request, (RequestStatus.ARRIVED,), "completed")
     if second_callback(request=request).state == "pending":
@@ -481,7 +501,137 @@ def dispatch_complete(*, guard: User, request_id: int, note: str) -> tuple[Servi
             "Call the requester back from the scene and reach a person before completing "
             "(POST /dispatches/{id}/callback); voicemail does not count."
         )
+    photos = _require_photos(request, photo_ids)
     request.status, request.completed_at, request.completion_note = RequestStatus.COMPLETED, timezone.now(), note
     request.save(update_fields=["status", "completed_at", "completion_note", "updated_at"])
-    _event(request, EventKind.COMPLETED, f"Completed by {guard}: {note}", by=guard, at=request.completed_at)
+    with_photos = f" ({photos} photo{'s' if photos != 1 else ''})" if photos else ""
+    text = f"Completed by {guard}{with_photos}: {note}"
+    _event(request, EventKind.COMPLETED, text, by=guard, at=request.completed_at)
     return request, True
+
+
+# --- Completion photos (the mobile API) --------------------------------------------------
+
+MAX_PHOTOS = 10
+
+
+def _require_photos(request: ServiceRequest, photo_ids: Sequence[uuid.UUID]) -> int:
+    """Every photo the phone names is stored on the request (its upload may still be queued); returns
+    how many photos the request has."""
+    stored = set(request.photos.values_list("pk", flat=True))
+    missing = [str(photo_id) for photo_id in dict.fromkeys(photo_ids) if photo_id not in stored]
+    if missing:
+        raise Conflict(
+            f"Upload the photo{'s' if len(missing) > 1 else ''} {', '.join(missing)} first "
+            "(POST /dispatches/{id}/photos), then complete again.",
+            code="photo_not_uploaded",
+            field="photo_ids",
+        )
+    return len(stored)
+
+
+def _photo_allowed(request: ServiceRequest) -> None:
+    """Photos are taken on scene: after arriving, before completing."""
+    if request.status in (RequestStatus.DISPATCHED, RequestStatus.ACCEPTED):
+        raise RequestNotOpen("Photos are sent from the scene: arrive first.", code="not_arrived")
+    _require_status(request, (RequestStatus.ARRIVED,), "given photos")
+
+
+@dataclass(frozen=True)
+class PhotoAdded:
+    photo: DispatchPhoto
+    created: bool
+
+
+def dispatch_photo_add(
+    *, guard: User, request_id: int, upload: UploadedFile, photo_id: uuid.UUID | None = None
+) -> PhotoAdded:
+    """Attach a photo from the scene to the guard's own dispatch, as a report's photo is attached:
+    judged by content (JPEG, PNG, HEIC), the original kept with its SHA-256, a copy without
+    metadata for screens, a thumbnail after commit. Idempotent on `photo_id` and on content; a
+    replay is answered whatever the request's status. Decoding runs before any row lock."""
+    request = dispatch_get_for_guard(guard=guard, request_id=request_id)
+    data = photo_upload_read(upload)
+    sha256 = hashlib.sha256(data).hexdigest()
+    replay = photo_replay(DispatchPhoto.objects.all(), of={"request_id": request.pk}, photo_id=photo_id, sha256=sha256)
+    if replay is not None:
+        return PhotoAdded(photo=replay, created=False)
+    _photo_allowed(request)
+    prepared = photo_prepare(data, sha256=sha256)
+    photo = DispatchPhoto(id=photo_id or uuid.uuid4(), request=request, taken_by=guard, **prepared.fields)
+    return _photo_store(guard=guard, photo=photo, original=prepared.original, display=prepared.display)
+
+
+@transaction.atomic
+def _photo_store(
+    *, guard: User, photo: DispatchPhoto, original: ContentFile[bytes], display: ContentFile[bytes]
+) -> PhotoAdded:
+    from backend.dispatch.tasks import dispatch_photo_make_thumbnail
+
+    # Serialised with the guard's other steps: no photo lands on a request being completed.
+    request = dispatch_get_for_guard(guard=guard, request_id=photo.request_id, lock=True)
+    _photo_allowed(request)
+    if request.photos.count() >= MAX_PHOTOS:
+        raise Conflict(f"A request takes at most {MAX_PHOTOS} photos.", code="photo_limit_reached", field="file")
+    stored, created = photo_save(photo, of={"request_id": request.pk}, original=original, display=display)
+    if not created:  # a concurrent retry stored it first; keep theirs
+        return PhotoAdded(photo=stored, created=False)
+    key = str(photo.pk)
+    outbox_enqueue(task=dispatch_photo_make_thumbnail, args=[key], dedup_key=f"dispatch-photo-thumbnail:{key}")
+    return PhotoAdded(photo=photo, created=True)
+
+
+def dispatch_photo_thumbnail_make(*, photo_id: uuid.UUID) -> bool:
+    """Make a completion photo's thumbnail; a second run changes nothing."""
+    photo = DispatchPhoto.objects.filter(pk=photo_id).first()
+    return photo is not None and photo_thumbnail_store(photo)
+
+
+# --- Timer targets (the console, managers) -------------------------------------------------
+
+
+def timer_targets_seed_defaults(*, company: Company) -> None:
+    """Give the company the default targets (one query); priorities it has rows for are kept."""
+    TimerTarget.objects.bulk_create(default_timer_targets(company_id=company.pk), ignore_conflicts=True)
+
+
+@transaction.atomic
+def timer_targets_set(*, company: Company, by: User, targets: Mapping[str, StepTargets]) -> list[TimerTarget]:
+    """Set the company's target per priority and step; every priority is given, each step a whole
+    number of minutes from 1 to a day, arriving not due before accepting (both count from the dispatch).
+
+    A supervisor is refused (403 `managers_only`), another company's manager gets a 404.
+    """
+    manager_check(user=by, company_id=company.pk, not_found=NotFound("No such company.", code="company_not_found"))
+    for priority in Priority.values:
+        given = targets.get(priority)
+        if given is None:
+            raise ValidationFailed(f"Give the {priority} targets.", code="required", field=f"{priority}_dispatch")
+        for step in STEPS:
+            minutes = given.minutes(step)
+            if not 1 <= minutes <= TIMER_TARGET_MAX_MIN:
+                raise ValidationFailed(
+                    f"Between 1 and {TIMER_TARGET_MAX_MIN} minutes.", code="out_of_range", field=f"{priority}_{step}"
+                )
+        if given.arrive < given.accept:
+            raise ValidationFailed(
+                f"Arriving ({given.arrive} min) cannot be due before accepting ({given.accept} min): both count "
+                "from the dispatch.",
+                code="arrive_before_accept",
+                field=f"{priority}_arrive",
+            )
+    rows = []
+    for priority in Priority.values:
+        given = targets[priority]
+        row, _ = TimerTarget.objects.select_for_update().update_or_create(
+            company=company,
+            priority=priority,
+            defaults={
+                "dispatch_min": given.dispatch,
+                "accept_min": given.accept,
+                "arrive_min": given.arrive,
+                "updated_by": by,
+            },
+        )
+        rows.append(row)
+    return rows

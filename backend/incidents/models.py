@@ -221,22 +221,19 @@ class IncidentReviewAction(TenantModel):
         return f"{self.get_action_display()} v{self.report_version} of {self.report_id} by {self.by}"
 
 
-def _photo_path(photo: IncidentPhoto, filename: str) -> str:
-    return f"incidents/{photo.report_id}/{photo.pk}/{filename}"
+def _photo_path(photo: StoredPhoto, filename: str) -> str:
+    return f"{photo.storage_folder()}/{filename}"
 
 
-class IncidentPhoto(TenantModel):
-    """A photo attached to a report: original kept for evidence, a clean copy for clients.
+class StoredPhoto(TenantModel):
+    """A photo a phone sent: the original kept for evidence, a clean copy for screens and clients.
 
     The original's SHA-256 proves it was not altered; the display copy is re-encoded with
     no metadata at all (EXIF with GPS and device serials, XMP, IPTC, ICC, comments) and
-    orientation applied.
+    orientation applied; the thumbnail is made from it after commit. A concrete photo adds
+    its UUID `id` (the phone's idempotency key), its parent and `storage_folder`.
     """
 
-    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_site("report__shift__post__site")
-
-    id = models.UUIDField(primary_key=True)
-    report = models.ForeignKey(IncidentReport, on_delete=models.CASCADE, related_name="photos")
     original = models.FileField(upload_to=_photo_path)
     display = models.ImageField(upload_to=_photo_path, width_field="width", height_field="height")
     thumbnail = models.ImageField(upload_to=_photo_path, blank=True)
@@ -247,8 +244,27 @@ class IncidentPhoto(TenantModel):
     height = models.PositiveIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+    def storage_folder(self) -> str:
+        """Where this photo's files are kept under MEDIA_ROOT."""
+        raise NotImplementedError
+
+
+class IncidentPhoto(StoredPhoto):
+    """A photo attached to a report (see StoredPhoto)."""
+
+    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_site("report__shift__post__site")
+
+    id = models.UUIDField(primary_key=True)
+    report = models.ForeignKey(IncidentReport, on_delete=models.CASCADE, related_name="photos")
+
+    class Meta:
         ordering = ("created_at",)
         constraints = [models.UniqueConstraint(fields=("report", "sha256"), name="incident_photo_once_per_report")]
 
     def __str__(self) -> str:
         return f"Photo {self.sha256[:12]} of {self.report_id}"
+
+    def storage_folder(self) -> str:
+        return f"incidents/{self.report_id}/{self.pk}"

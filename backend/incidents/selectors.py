@@ -146,7 +146,17 @@ def incident_photo_file(*, user: User, photo_id: uuid.UUID, variant: str) -> Pho
     if variant not in PHOTO_VARIANTS:
         return None
     photo = incident_photo_visible_to(user=user, photo_id=photo_id)
-    if photo is None:
+    return None if photo is None else photo_file_for(photo, user=user, variant=variant)
+
+
+def photo_file_for(photo: Any, *, user: User, variant: str) -> PhotoFile | None:
+    """Which stored file of a photo `user` (who may see the photo) gets for `variant`: the clean
+    display copy or thumbnail (the display copy while the thumbnail is being made), or the
+    original with its metadata for the company's managers and GuardOps staff only; else None.
+
+    `photo` is any stored photo model: `original`, `display`, `thumbnail`, `sha256`, `content_type`.
+    """
+    if variant not in PHOTO_VARIANTS:
         return None
     if variant == PHOTO_ORIGINAL:
         if not photo.original or not (user.role == Role.MANAGER or _sees_every_tenant(user)):

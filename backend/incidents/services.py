@@ -19,11 +19,12 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from backend.accounts.models import Company, User
-from backend.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
+from backend.core.errors import Conflict, NotFound, ValidationFailed
 from backend.core.localtime import DATE_TIME, TIME, local_time, to_local
 from backend.core.outbox import outbox_enqueue
 from backend.core.querysets import catalogue_seed
@@ -39,7 +40,12 @@ from backend.incidents.errors import (
     ReportNotFound,
     UnsupportedImage,
 )
-from backend.incidents.images import ImageRejected, jpeg_metadata_blocks, prepare_photo, thumbnail_copy
+from backend.incidents.images import (
+    ImageRejected,
+    jpeg_metadata_blocks,
+    prepare_photo,
+    thumbnail_copy,
+)
 from backend.incidents.models import (
     IncidentPhoto,
     IncidentReport,
@@ -504,7 +510,7 @@ def incident_return_for_correction(*, report: IncidentReport, reviewer: User, co
         guard=locked.guard,
         kind=NoticeKind.REPORT_RETURNED,
         message=(
-            f"Your report \"{locked.type.name}\" of {occurred} (site time) was returned for correction by "
+            f'Your report "{locked.type.name}" of {occurred} (site time) was returned for correction by '
             f"{reviewer.get_full_name() or reviewer.username}: {body}"
         ),
         incident_report_id=locked.pk,
@@ -592,8 +598,8 @@ class PhotoOutcome:
     """The report's open flags once the rules have seen this photo."""
 
 
-def _read_upload(upload: UploadedFile) -> bytes:
-    """The upload's bytes, refusing before reading when it is over the limit."""
+def photo_upload_read(upload: UploadedFile) -> bytes:
+    """The upload's bytes, refusing before reading when it is over the limit (any photo the phones send)."""
     limit = int(settings.MOBILE_PHOTO_MAX_BYTES)
     if upload.size is None or upload.size > limit:
         raise PhotoTooLarge(f"A photo may be at most {limit // (1024 * 1024)} MB.", field="file")
@@ -606,26 +612,78 @@ def _read_upload(upload: UploadedFile) -> bytes:
     return data
 
 
-def _photo_replay(*, report: IncidentReport, photo_id: uuid.UUID | None, sha256: str) -> IncidentPhoto | None:
+def photo_replay(photos: QuerySet[Any], *, of: dict[str, object], photo_id: uuid.UUID | None, sha256: str) -> Any:
+    """The stored photo a phone's retry sends again, or None.
+
+    The one with the phone's `photo_id` (409 `idempotency_conflict` if that id was used for
+    other bytes or another parent), else the same bytes on the same parent (`of`, e.g.
+    {"report_id": ...}): the same picture twice is one piece of evidence.
+    """
     if photo_id is not None:
-        same_id: IncidentPhoto | None = IncidentPhoto.objects.filter(pk=photo_id).first()
+        same_id = photos.filter(pk=photo_id).first()
         if same_id is not None:
-            if same_id.report_id != report.pk or same_id.sha256 != sha256:
+            if same_id.sha256 != sha256 or any(getattr(same_id, name) != value for name, value in of.items()):
                 raise Conflict(
                     "This photo id was already used for another photo; generate a new UUID.",
                     code="idempotency_conflict",
                     field="photo_id",
                 )
             return same_id
-    # The same picture twice on one report is one piece of evidence.
-    same_content: IncidentPhoto | None = IncidentPhoto.objects.filter(report=report, sha256=sha256).first()
-    return same_content
+    return photos.filter(sha256=sha256, **of).first()
 
 
-def _rejected(exc: ImageRejected) -> ApplicationError:
-    if exc.reason == "too_large":
-        return ImageTooLarge(exc.message, field="file")
-    return UnsupportedImage(exc.message, field="file")
+def photo_save(
+    photo: Any, *, of: dict[str, object], original: ContentFile[bytes], display: ContentFile[bytes]
+) -> tuple[Any, bool]:
+    """Store a new photo's files and row (the caller holds its parent's row lock): (photo, True); or,
+    when a concurrent retry stored the same photo (id or content) first, its files removed and
+    (theirs, False)."""
+    photo.original.save(original.name or "original", original, save=False)
+    # A nameless ContentFile is stored, but Django then reads its dimensions as None.
+    display.name = display.name or "display.jpg"
+    photo.display.save("display.jpg", display, save=False)
+    try:
+        with transaction.atomic():
+            photo.save(force_insert=True)
+    except IntegrityError:
+        photo.original.delete(save=False)
+        photo.display.delete(save=False)
+        replay = photo_replay(type(photo)._default_manager.all(), of=of, photo_id=photo.pk, sha256=photo.sha256)
+        if replay is None:
+            raise Conflict("The photo could not be stored; send it again.", code="concurrent_update") from None
+        return replay, False
+    return photo, True
+
+
+@dataclass(frozen=True)
+class PhotoUpload:
+    """An accepted upload, ready to store: the photo row's fields and its two files."""
+
+    fields: dict[str, Any]  # sha256, content_type, size_bytes, width, height
+    original: ContentFile[bytes]
+    display: ContentFile[bytes]
+
+
+def photo_prepare(data: bytes, *, sha256: str) -> PhotoUpload:
+    """The upload judged by content and re-encoded without metadata (images.prepare_photo), within
+    the pixel limit of the settings; a refusal is the API's 415 or 422 naming the `file` field."""
+    try:
+        prepared = prepare_photo(data, max_pixels=int(settings.MOBILE_PHOTO_MAX_PIXELS))
+    except ImageRejected as exc:
+        if exc.reason == "too_large":
+            raise ImageTooLarge(exc.message, field="file") from exc
+        raise UnsupportedImage(exc.message, field="file") from exc
+    return PhotoUpload(
+        fields={
+            "sha256": sha256,
+            "content_type": prepared.content_type,
+            "size_bytes": len(data),
+            "width": prepared.width,
+            "height": prepared.height,
+        },
+        original=ContentFile(data, name=f"original.{prepared.extension}"),
+        display=ContentFile(prepared.display_jpeg, name="display.jpg"),
+    )
 
 
 def incident_photo_add(
@@ -642,31 +700,19 @@ def incident_photo_add(
     report = IncidentReport.objects.filter(pk=report_id, guard=guard).first()
     if report is None:
         raise NotFound("No such report.", code="report_not_found")
-    data = _read_upload(upload)
+    data = photo_upload_read(upload)
     sha256 = hashlib.sha256(data).hexdigest()
-    replay = _photo_replay(report=report, photo_id=photo_id, sha256=sha256)
+    replay = photo_replay(IncidentPhoto.objects.all(), of={"report_id": report.pk}, photo_id=photo_id, sha256=sha256)
     if replay is not None:
         return PhotoOutcome(photo=replay, created=False, flags=_open_flags(report))
     if report.status not in PHOTO_EDITABLE:
         raise Conflict("Photos can be added only while the report is open.", code="report_not_editable")
-    max_pixels = int(settings.MOBILE_PHOTO_MAX_PIXELS)
-    try:
-        prepared = prepare_photo(data, max_pixels=max_pixels)
-    except ImageRejected as exc:
-        raise _rejected(exc) from exc
+    prepared = photo_prepare(data, sha256=sha256)
     return _photo_store(
         report=report,
-        photo=IncidentPhoto(
-            id=photo_id or uuid.uuid4(),
-            report=report,
-            sha256=sha256,
-            content_type=prepared.content_type,
-            size_bytes=len(data),
-            width=prepared.width,
-            height=prepared.height,
-        ),
-        original=ContentFile(data, name=f"original.{prepared.extension}"),
-        display=ContentFile(prepared.display_jpeg, name="display.jpg"),
+        photo=IncidentPhoto(id=photo_id or uuid.uuid4(), report=report, **prepared.fields),
+        original=prepared.original,
+        display=prepared.display,
     )
 
 
@@ -685,19 +731,9 @@ def _photo_store(
     )
     if locked.status not in PHOTO_EDITABLE:
         raise Conflict("Photos can be added only while the report is open.", code="report_not_editable")
-    photo.original.save(original.name or "original", original, save=False)
-    photo.display.save("display.jpg", display, save=False)
-    try:
-        with transaction.atomic():
-            photo.save(force_insert=True)
-    except IntegrityError:
-        # The same photo (id or content) was stored by a concurrent retry; keep theirs.
-        photo.original.delete(save=False)
-        photo.display.delete(save=False)
-        replay = _photo_replay(report=report, photo_id=photo.pk, sha256=photo.sha256)
-        if replay is None:
-            raise Conflict("The photo could not be stored; send it again.", code="concurrent_update") from None
-        return PhotoOutcome(photo=replay, created=False, flags=_open_flags(locked))
+    stored, created = photo_save(photo, of={"report_id": report.pk}, original=original, display=display)
+    if not created:  # a concurrent retry stored it first; keep theirs
+        return PhotoOutcome(photo=stored, created=False, flags=_open_flags(locked))
     # A photo is part of what the report holds (a type may require one): judge it again,
     # as filing and amending do, so "needs a photo" clears while the guard is still there.
     flags = incident_checks_apply(report=locked)
@@ -709,7 +745,13 @@ def _photo_store(
 def incident_photo_thumbnail_make(*, photo_id: uuid.UUID) -> bool:
     """Make the photo's thumbnail from its display copy; a second run changes nothing."""
     photo = IncidentPhoto.objects.filter(pk=photo_id).first()
-    if photo is None or photo.thumbnail:
+    return photo is not None and photo_thumbnail_store(photo)
+
+
+def photo_thumbnail_store(photo: Any) -> bool:
+    """Give a stored photo (a model with `display` and `thumbnail` image fields) its thumbnail,
+    made from the clean display copy; one that has it already is left alone."""
+    if photo.thumbnail:
         return False
     with photo.display.open("rb") as display:
         small = thumbnail_copy(display.read())

@@ -43,7 +43,7 @@ def incident_photo_url(photo_id: uuid.UUID, variant: str) -> str:
     return reverse("incident-photo", kwargs={"photo_id": photo_id, "variant": variant})
 
 
-def _viewer(request: HttpRequest) -> User | None:
+def photo_viewer(request: HttpRequest) -> User | None:
     """The phone's guard for `Authorization: Bearer`, else the session's user; None if neither."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer":
@@ -99,8 +99,14 @@ def _body(found: PhotoFile, headers: dict[str, str]) -> HttpResponseBase:
 @require_safe
 def incident_photo(request: HttpRequest, photo_id: uuid.UUID, variant: str) -> HttpResponseBase:
     """A photo's `display`, `thumbnail` or `original` bytes, or 404 (never 403: nothing is disclosed)."""
-    viewer = _viewer(request)
+    viewer = photo_viewer(request)
     found = incident_photo_file(user=viewer, photo_id=photo_id, variant=variant) if viewer is not None else None
+    return photo_response(request, found)
+
+
+def photo_response(request: HttpRequest, found: PhotoFile | None) -> HttpResponseBase:
+    """The answer to a photo URL once the viewer's right to `found` was checked: its bytes (or 304),
+    privately cached, sent by the web server in PHOTO_SERVE_MODE; None is a 404."""
     if found is None:
         raise Http404("No such photo.")
     etag = quote_etag(found.etag)

@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from backend.accounts.models import User
@@ -520,6 +520,11 @@ PALETTE = {
 }
 
 
+def _count_cells(counts: list[int]) -> SafeString:
+    """A table row's cells of whole numbers (nothing to escape: format_html per cell was most of the page)."""
+    return mark_safe("".join(f"<td>{int(n)}</td>" for n in counts))  # noqa: S308 - ints only
+
+
 def _insights(request: ConsoleRequest) -> Any:
     return call_insights(
         scope=request.scope, company_id=_company_id(request), zone_name=_zone(request), now=timezone.now()
@@ -549,7 +554,7 @@ def insights(request: ConsoleRequest) -> HttpResponse:
                 [
                     (
                         GROUP_LABELS[g],
-                        format_html_join("", "<td>{}</td>", ((n,) for n in row.counts[g])),
+                        _count_cells(row.counts[g]),
                         sum(row.counts[g]),
                     )
                     for g in GROUPS

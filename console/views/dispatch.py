@@ -10,10 +10,12 @@ the page again with the service's refusal beside the form (the gate is the servi
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,15 +23,30 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.accounts.models import Role, User
-from backend.core.errors import ApplicationError
-from backend.dispatch.models import CallbackOutcome, Priority, RequestKind, RequestStatus, ServiceRequest, Source
-from backend.dispatch.policy import late_step
+from backend.calls.errors import CallNotFound
+from backend.calls.models import Call, CallChannel
+from backend.calls.selectors import call_get_visible, calls_visible
+from backend.core.errors import ApplicationError, NotFound, PermissionDenied
+from backend.core.localtime import DATE_TIME, local_time
+from backend.dispatch.models import (
+    TIMER_TARGET_MAX_MIN,
+    CallbackOutcome,
+    Priority,
+    RequestKind,
+    RequestStatus,
+    ServiceRequest,
+    Source,
+)
+from backend.dispatch.policy import STEP_LABELS, STEPS, StepTargets
 from backend.dispatch.selectors import (
     callback_gate,
+    dispatch_photos,
+    late_steps,
     second_callback,
     service_request_get_visible,
     service_requests_visible,
     shifts_dispatchable,
+    timer_targets,
 )
 from backend.dispatch.services import (
     NewServiceRequest,
@@ -38,7 +55,10 @@ from backend.dispatch.services import (
     service_request_create,
     service_request_dispatch,
     service_request_mark_suspicious,
+    timer_targets_set,
 )
+from backend.dispatch.views import dispatch_photo_url
+from backend.incidents.selectors import PHOTO_DISPLAY, PHOTO_THUMBNAIL
 from backend.sites.models import Site, Unit
 from backend.sites.scopes import Scope
 from backend.sites.selectors import sites_visible
@@ -46,6 +66,7 @@ from backend.staffing.models import Shift
 from console import navigation
 from console.access import ConsoleRequest, console_view
 from console.forms import refusal_on_form
+from console.views.guards import MANAGERS_ONLY, manages
 
 navigation.register(label="Dispatch", url_name="console:dispatch", order=35)
 
@@ -107,13 +128,18 @@ def requests_list(request: ConsoleRequest) -> HttpResponse:
         site = form.cleaned_data["site"]
         site_id = site.pk if site is not None else None
         priority = form.cleaned_data["priority"] or None
-    rows = service_requests_visible(
-        scope=request.scope, status=status, site_id=site_id, priority=priority, open_only=open_only
-    )[:LIST_LIMIT]
-    now = timezone.now()
+    rows = list(
+        service_requests_visible(
+            scope=request.scope, status=status, site_id=site_id, priority=priority, open_only=open_only
+        )[:LIST_LIMIT]
+    )
+    late = late_steps(rows, now=timezone.now())
     context = {
         "form": form,
-        "rows": [{"request": row, "status": STATUS_KIND[row.status], "late": late_step(row, now=now)} for row in rows],
+        "rows": [
+            {"request": row, "status": STATUS_KIND[row.status], "late": step}
+            for row, step in zip(rows, late, strict=True)
+        ],
     }
     template = "console/dispatch/list.html#rows" if request.htmx else "console/dispatch/list.html"
     return render(request, template, context)
@@ -122,7 +148,25 @@ def requests_list(request: ConsoleRequest) -> HttpResponse:
 # --- A new request --------------------------------------------------------------------------
 
 
+# The calls the new-request form offers: the last week's (or the one the form was opened from).
+RECENT_CALLS = timedelta(days=7)
+RECENT_CALLS_LIMIT = 100
+
+
+def call_label(call: Call, zone_name: str) -> str:
+    """How a call reads in a picker: whose, who called, when (on the company's clock), still open."""
+    opened = local_time(call.opened_at, zone_name, DATE_TIME)
+    return f"{call.client.name} · {call.caller_display} · {opened}{' (open)' if call.is_open else ''}"
+
+
 class NewRequestForm(forms.Form):
+    call = forms.ModelChoiceField(
+        queryset=Call.objects.none(),
+        required=False,
+        label="From the client's call",
+        empty_label="— not from a call —",
+        help_text="The last week's calls, newest first; the client's call page opens this form with its call.",
+    )
     site = forms.ModelChoiceField(queryset=Site.objects.none(), label="Site")
     kind = forms.ChoiceField(choices=RequestKind.choices, label="Kind")
     priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.P2, label="Priority")
@@ -143,8 +187,9 @@ class NewRequestForm(forms.Form):
     )
     notes = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), label="Notes")
 
-    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, scope: Scope, zone_name: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._offer_calls(scope, zone_name)
         sites = _visible_sites(scope)
         _model_choice(self, "site").queryset = sites
         _model_choice(self, "unit").queryset = (
@@ -156,6 +201,31 @@ class NewRequestForm(forms.Form):
             .order_by("last_name", "first_name")
         )
 
+    def _offer_calls(self, scope: Scope, zone_name: str) -> None:
+        """Any call the viewer may read is accepted (an older one opened the form from its page);
+        the picker lists the last week's, and the one chosen or opened from."""
+        field = _model_choice(self, "call")
+        field.queryset = calls_visible(scope=scope)
+        chosen = {str(value) for value in (self.initial.get("call"), self.data.get("call")) if value}
+        recent = Q(opened_at__gte=timezone.now() - RECENT_CALLS)
+        if ids := [int(value) for value in chosen if value.isdigit()]:
+            recent |= Q(pk__in=ids)
+        offered = field.queryset.filter(recent)[:RECENT_CALLS_LIMIT]
+        field.choices = [("", field.empty_label), *((call.pk, call_label(call, zone_name)) for call in offered)]
+
+    @staticmethod
+    def initial_from_call(call: Call) -> dict[str, Any]:
+        """The request as the call already tells it: its site, its caller and their number."""
+        contact = call.caller_contact if call.caller_verified else None
+        return {
+            "call": call.pk,
+            "site": call.site_id,
+            "source": Source.PHONE if call.channel == CallChannel.PHONE else Source.CONSOLE,
+            "requester_contact": contact.pk if contact is not None else None,
+            "requester_name": "" if contact is not None else call.caller_name,
+            "callback_number": call.caller_number,
+        }
+
 
 def _new_page(request: ConsoleRequest, form: NewRequestForm, status: int = 200) -> HttpResponse:
     return render(request, "console/dispatch/new.html", {"form": form}, status=status)
@@ -164,9 +234,16 @@ def _new_page(request: ConsoleRequest, form: NewRequestForm, status: int = 200) 
 @console_view
 @require_http_methods(["GET", "POST"])
 def request_new(request: ConsoleRequest) -> HttpResponse:
+    zone_name = request.user.company.timezone if request.user.company is not None else "UTC"
     if request.method != "POST":
-        return _new_page(request, NewRequestForm(scope=request.scope))
-    form = NewRequestForm(request.POST, scope=request.scope)
+        initial = {}
+        if "call" in request.GET:  # opened from a call's page: someone else's call is a 404
+            raw = request.GET["call"]
+            if not raw.isdigit():
+                raise CallNotFound()
+            initial = NewRequestForm.initial_from_call(call_get_visible(scope=request.scope, call_id=int(raw)))
+        return _new_page(request, NewRequestForm(scope=request.scope, zone_name=zone_name, initial=initial))
+    form = NewRequestForm(request.POST, scope=request.scope, zone_name=zone_name)
     if not form.is_valid():
         return _new_page(request, form, 422)
     try:
@@ -220,9 +297,13 @@ def _request_page(
         "status_kind": STATUS_KIND[service_request.status],
         "gate": callback_gate(request=service_request),
         "second": second_callback(request=service_request),
-        "late": late_step(service_request, now=timezone.now()),
+        "late": late_steps([service_request], now=timezone.now())[0],
         "callbacks": list(service_request.callbacks.select_related("by").order_by("at")),
         "events": list(service_request.events.select_related("by").order_by("at", "pk")),
+        "photos": [
+            (photo, dispatch_photo_url(photo.pk, PHOTO_DISPLAY), dispatch_photo_url(photo.pk, PHOTO_THUMBNAIL))
+            for photo in dispatch_photos(request=service_request)
+        ],
         "undispatched": undispatched,
         "is_open": service_request.status not in (RequestStatus.COMPLETED, RequestStatus.CANCELLED),
         "callback_form": forms_.get("callback_form")
@@ -305,3 +386,71 @@ def request_cancel(request: ConsoleRequest, request_id: int) -> HttpResponse:
         return "Request cancelled."
 
     return _act(request, request_id, slot="cancel_form", make_form=lambda _: CancelForm(request.POST), act=act)
+
+
+# --- Timer targets (managers change them, supervisors read them) ------------------------------
+
+
+class TimerTargetsForm(forms.Form):
+    """A whole number of minutes per priority and step: fields "P1_dispatch", "P1_accept"..."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for priority, label in Priority.choices:
+            for step in STEPS:
+                name = f"{label}: {STEP_LABELS[step]} (minutes)"
+                self.fields[f"{priority}_{step}"] = forms.IntegerField(
+                    min_value=1,
+                    max_value=TIMER_TARGET_MAX_MIN,
+                    label=name,
+                    widget=forms.NumberInput(attrs={"inputmode": "numeric", "aria-label": name}),
+                )
+
+    @staticmethod
+    def initial_from(targets: Any) -> dict[str, int]:
+        return {f"{p}_{step}": targets[p].minutes(step) for p in Priority.values for step in STEPS}
+
+    def targets(self) -> dict[str, StepTargets]:
+        data = self.cleaned_data
+        return {p: StepTargets(*(int(data[f"{p}_{step}"]) for step in STEPS)) for p in Priority.values}
+
+    def rows(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [(label, [self[f"{p}_{step}"] for step in STEPS]) for p, label in Priority.choices]
+
+
+def _company(request: ConsoleRequest) -> Any:
+    company = request.user.company
+    if company is None:  # GuardOps staff work in the admin, which knows which company
+        raise NotFound("Timer targets belong to a company: set them from the admin.", code="no_company")
+    return company
+
+
+def _targets_page(request: ConsoleRequest, form: TimerTargetsForm, status: int = 200) -> HttpResponse:
+    context = {"form": form, "steps": [STEP_LABELS[step] for step in STEPS], "manages": manages(request)}
+    return render(request, "console/dispatch/targets.html", context, status=status)
+
+
+@console_view
+def targets(request: ConsoleRequest) -> HttpResponse:
+    """How long each step may take per priority before the live board says it is late."""
+    company = _company(request)
+    return _targets_page(
+        request, TimerTargetsForm(initial=TimerTargetsForm.initial_from(timer_targets(company_id=company.pk)))
+    )
+
+
+@console_view
+@require_POST
+def targets_save(request: ConsoleRequest) -> HttpResponse:
+    if not manages(request):
+        raise PermissionDenied(MANAGERS_ONLY, code="managers_only")
+    company = _company(request)
+    form = TimerTargetsForm(request.POST)
+    if not form.is_valid():
+        return _targets_page(request, form, 422)
+    try:
+        timer_targets_set(company=company, by=request.user, targets=form.targets())
+    except ApplicationError as error:
+        return _targets_page(request, form, refusal_on_form(form, error))
+    messages.success(request, "Timer targets saved: the live board counts late steps against them from now on.")
+    return redirect(reverse("console:dispatch_targets"))

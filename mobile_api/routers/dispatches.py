@@ -5,14 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import P, Router, Status
+from ninja import File, Form, P, Router, Status, UploadedFile
 from ninja.params import PathEx
 
 from backend.dispatch.models import CallbackOutcome
-from backend.dispatch.selectors import dispatch_get_for_guard, dispatches_for_guard, second_callback
-from backend.dispatch.services import dispatch_accept, dispatch_arrive, dispatch_callback, dispatch_complete
+from backend.dispatch.selectors import dispatch_get_for_guard, dispatch_photos, dispatches_for_guard, second_callback
+from backend.dispatch.services import (
+    MAX_PHOTOS,
+    dispatch_accept,
+    dispatch_arrive,
+    dispatch_callback,
+    dispatch_complete,
+    dispatch_photo_add,
+)
 from mobile_api.auth import guard_of
-from mobile_api.schemas.common import WRITE_ERRORS, ErrorOut, mark_replayed
+from mobile_api.schemas.common import WRITE_ERRORS, ErrorOut, error_responses, mark_replayed
 from mobile_api.schemas.dispatches import (
     ArriveIn,
     CallbackIn,
@@ -20,8 +27,10 @@ from mobile_api.schemas.dispatches import (
     CompleteIn,
     DispatchDetailOut,
     DispatchOut,
+    DispatchPhotoOut,
     dispatch_out,
 )
+from mobile_api.schemas.incidents import PhotoFormIn
 
 router = Router(tags=["dispatches"])
 
@@ -32,7 +41,7 @@ STEP_NOTE = " Repeating a step already taken changes nothing: 200 with `Idempote
 
 
 def _detail(request: Any) -> dict[str, Any]:
-    return dispatch_out(request, second_callback(request=request))
+    return dispatch_out(request, second_callback(request=request), dispatch_photos(request=request))
 
 
 def _step(response: HttpResponse, outcome: tuple[Any, bool]) -> dict[str, Any]:
@@ -111,14 +120,44 @@ def dispatch_callback_view(
 
 
 @router.post(
+    "/dispatches/{dispatch_id}/photos",
+    response={201: DispatchPhotoOut, **error_responses(400, 401, 404, 409, 413, 415, 422)},
+    description=(
+        "Send a photo from the scene, for the completion (multipart field `file`: JPEG, PNG or HEIC, judged by "
+        "content; 409 `not_arrived` before arriving, `request_not_open` once completed or cancelled, "
+        f"`photo_limit_reached` past {MAX_PHOTOS}). Kept like a report's photo: the original as evidence, a copy "
+        "without EXIF or GPS to show. Idempotent on the optional `photo_id` form field and on the photo's SHA-256: "
+        "a repeat answers 201 with the stored photo and `Idempotent-Replayed: true`; the id with other bytes is "
+        "409 `idempotency_conflict`. 413 `photo_too_large`, 415 `unsupported_image`, 422 `image_too_large`."
+    ),
+)
+def dispatch_photo_create(
+    request: HttpRequest,
+    response: HttpResponse,
+    dispatch_id: DispatchId,
+    file: File[UploadedFile],
+    form: Form[PhotoFormIn],
+) -> Any:
+    added = dispatch_photo_add(guard=guard_of(request), request_id=dispatch_id, upload=file, photo_id=form.photo_id)
+    mark_replayed(response, created=added.created)
+    return Status(201, added.photo)
+
+
+@router.post(
     "/dispatches/{dispatch_id}/complete",
     response={200: DispatchDetailOut, **WRITE_ERRORS},
     description=(
-        "Close the dispatch with your note (409 `second_callback_required` while a required callback from the scene "
-        "has not reached a person)." + STEP_NOTE + " Completed with another note: 409 `idempotency_conflict`."
+        "Close the dispatch with your note and the ids of the photos you sent from the scene (409 "
+        "`second_callback_required` while a required callback from the scene has not reached a person, "
+        "`photo_not_uploaded` while a photo named is not stored yet)."
+        + STEP_NOTE
+        + " Completed with another note: 409 `idempotency_conflict`."
     ),
 )
 def dispatch_complete_view(
     request: HttpRequest, response: HttpResponse, dispatch_id: DispatchId, payload: CompleteIn
 ) -> Any:
-    return _step(response, dispatch_complete(guard=guard_of(request), request_id=dispatch_id, note=payload.note))
+    outcome = dispatch_complete(
+        guard=guard_of(request), request_id=dispatch_id, note=payload.note, photo_ids=payload.photo_ids
+    )
+    return _step(response, outcome)

@@ -9,10 +9,13 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import Field
 
-from backend.dispatch.models import ServiceRequest
+from backend.dispatch.models import DispatchPhoto, ServiceRequest
 from backend.dispatch.selectors import SecondCallback
-from backend.dispatch.services import GuardCallback
+from backend.dispatch.services import MAX_PHOTOS, GuardCallback
+from backend.dispatch.views import dispatch_photo_url
+from backend.incidents.selectors import PHOTO_DISPLAY, PHOTO_THUMBNAIL
 from mobile_api.schemas.common import MULTI_LINE, SINGLE_LINE, DeviceTime, PositionIn, StrictSchema, text_limits
+from mobile_api.schemas.incidents import PhotoOut, photo_link
 
 PhoneNumber = Annotated[str, text_limits(32, min_length=1), SINGLE_LINE]
 Note = Annotated[str, text_limits(2000), SINGLE_LINE]
@@ -58,13 +61,28 @@ class DispatchOut(Schema):
     second_callback_required: bool
 
 
+class DispatchPhotoOut(PhotoOut):
+    """A photo from the scene (display copy and thumbnail without metadata)."""
+
+    @staticmethod
+    def resolve_url(obj: Any, context: Any) -> str:
+        return photo_link(obj, context, PHOTO_DISPLAY, dispatch_photo_url)
+
+    @staticmethod
+    def resolve_thumbnail_url(obj: Any, context: Any) -> str:
+        return photo_link(obj, context, PHOTO_THUMBNAIL, dispatch_photo_url)
+
+
 class DispatchDetailOut(DispatchOut):
     second_callback: SecondCallbackOut
     completion_note: str
+    photos: list[DispatchPhotoOut] = Field(description="Photos sent from the scene, oldest first.")
 
 
-def dispatch_out(request: ServiceRequest, second: SecondCallback | None = None) -> dict[str, Any]:
-    """The fields of DispatchOut (and of the detail, given the second callback's state)."""
+def dispatch_out(
+    request: ServiceRequest, second: SecondCallback | None = None, photos: list[DispatchPhoto] | None = None
+) -> dict[str, Any]:
+    """The fields of DispatchOut (and of the detail, given the second callback's state and the photos)."""
     unit = request.unit
     body: dict[str, Any] = {
         "id": request.pk,
@@ -90,6 +108,7 @@ def dispatch_out(request: ServiceRequest, second: SecondCallback | None = None) 
     if second is not None:
         body["second_callback"] = {"required": second.required, "state": second.state, "attempts": second.attempts}
         body["completion_note"] = request.completion_note
+        body["photos"] = photos or []
     return body
 
 
@@ -123,3 +142,9 @@ class CallbackOut(Schema):
 
 class CompleteIn(StrictSchema):
     note: CompletionNote = Field(description="What was done ('Let resident into unit 204, ID checked').")
+    photo_ids: list[uuid.UUID] = Field(
+        default_factory=list,
+        max_length=MAX_PHOTOS,
+        description="The photos of this completion, each uploaded first (POST /dispatches/{id}/photos with its "
+        "`photo_id`); one not stored yet is 409 `photo_not_uploaded`, so complete after the uploads.",
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -151,10 +152,13 @@ class CommentOut(Schema):
     created_at: datetime
 
 
-def _photo_link(obj: Any, context: Any, variant: str) -> str:
-    # A photo row, or the upload's answer (a dict) built by the router.
+def photo_link(
+    obj: Any, context: Any, variant: str, url_of: Callable[[uuid.UUID, str], str] = incident_photo_url
+) -> str:
+    """The absolute URL of a photo's `variant` (`url_of` names the photo view), for a photo row or
+    the upload's answer (a dict) built by a router."""
     photo_id = obj["id"] if isinstance(obj, dict) else obj.pk
-    path = incident_photo_url(photo_id, variant)
+    path = url_of(photo_id, variant)
     request = (context or {}).get("request")
     return request.build_absolute_uri(path) if request is not None else path
 
@@ -169,11 +173,11 @@ class PhotoOut(Schema):
 
     @staticmethod
     def resolve_url(obj: Any, context: Any) -> str:
-        return _photo_link(obj, context, PHOTO_DISPLAY)
+        return photo_link(obj, context, PHOTO_DISPLAY)
 
     @staticmethod
     def resolve_thumbnail_url(obj: Any, context: Any) -> str:
-        return _photo_link(obj, context, PHOTO_THUMBNAIL)
+        return photo_link(obj, context, PHOTO_THUMBNAIL)
 
 
 class PhotoUploadOut(PhotoOut):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from PIL import Image
 
 from backend.accounts.models import Company, User
+from backend.calls.models import Call, ClientGreeting
 from backend.core.admin_tenancy import TenantScopedAdmin
 from backend.devices.models import DeviceToken
 from backend.dispatch.models import DispatchPolicy, SiteDispatchPolicy
@@ -83,6 +84,14 @@ def _company_with_everything(word: str, slug: str, fence: object) -> Company_:
         company=company, kind="escort", callback_before_dispatch=True, callback_on_arrival=True
     )
     SiteDispatchPolicy.objects.create(site=site)
+    # The call log: a call from the site's client with a note and a follow-up, and the client's greeting.
+    call = Call.objects.create(
+        company=company, client=client, site=site, caller_name=f"{word} Caller", caller_number="+1 404 555 0100",
+        caller_words=f"{word} gate was open.", opened_at=now, opened_by=manager,
+    )  # fmt: skip
+    call.notes.create(author=manager, text=f"{word} note")
+    call.follow_ups.create(due_at=now, owner=manager, note=f"{word} call back", created_by=manager)
+    ClientGreeting.objects.create(client=client, script=f"{word} greeting", updated_by=manager)
     DeviceToken.objects.create(
         user=guard, device_id=f"{word}-phone", device_name=f"{word} phone", token_hash=f"{company.pk:064d}",
         expires_at=now,

@@ -6,6 +6,7 @@ import uuid
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
@@ -14,7 +15,14 @@ from backend.calls.concern_models import Concern
 from backend.calls.models import Call, ClientGreeting
 from backend.core.models import TenantModel
 from backend.devices.models import DeviceToken
-from backend.dispatch.models import CallbackAttempt, DispatchPolicy, RequestEvent, ServiceRequest, SiteDispatchPolicy
+from backend.dispatch.models import (
+    CallbackAttempt,
+    DispatchPhoto,
+    DispatchPolicy,
+    RequestEvent,
+    ServiceRequest,
+    SiteDispatchPolicy,
+)
 from backend.documents.models import DeliveryPreference, DeliveryRecord, GeneratedDocument
 from backend.flags.models import (
     AlertEscalation,
@@ -160,6 +168,10 @@ def _one_of_everything(t) -> None:
         request=request, at=now, by=t.manager, number_dialled="-", outcome="reached", phase="on_arrival"
     )
     RequestEvent.objects.create(request=request, at=now, kind="created", text="-")
+    DispatchPhoto.objects.create(
+        id=uuid.uuid4(), request=request, taken_by=t.guard, original=ContentFile(_TINY_PNG, name="original.png"),
+        display=ContentFile(_TINY_PNG, name="display.png"), sha256="1" * 64, content_type="image/png", size_bytes=1,
+    )  # fmt: skip
     DispatchPolicy.objects.create(
         company=t.company, kind="escort", callback_before_dispatch=True, callback_on_arrival=True
     )

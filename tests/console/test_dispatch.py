@@ -180,3 +180,179 @@ def test_the_console_nav_has_dispatch(tenant):
     page = signed_in(tenant.manager).get("/console/dispatch").content.decode()
 
     assert 'href="/console/dispatch"' in page
+
+
+def test_the_completion_photos_are_in_the_requests_timeline(tenant, settings, tmp_path):
+    # given a guard who arrived, sent a photo from the scene and completed with it
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from backend.dispatch.services import dispatch_accept, dispatch_arrive, dispatch_complete, dispatch_photo_add
+    from geofence.fixes import Fix
+    from tests import geo
+    from tests.mobile_api.test_photos import phone_jpeg
+
+    settings.MEDIA_ROOT = tmp_path
+    request = dispatched(tenant=tenant)
+    dispatch_accept(guard=tenant.guard, request_id=request.pk)
+    here = Fix(timezone.now(), geo.INSIDE_CENTER.x, geo.INSIDE_CENTER.y, 8.0)
+    dispatch_arrive(guard=tenant.guard, request_id=request.pk, position=here)
+    upload = SimpleUploadedFile("scene.jpg", phone_jpeg(), content_type="image/jpeg")
+    photo = dispatch_photo_add(guard=tenant.guard, request_id=request.pk, upload=upload).photo
+    dispatch_complete(guard=tenant.guard, request_id=request.pk, note="Let the resident in.", photo_ids=[photo.pk])
+
+    # when the dispatcher opens the request
+    page = signed_in(tenant.manager).get(f"/console/dispatch/{request.pk}").content.decode()
+
+    # then the timeline says the completion had a photo and shows it, through the checked photo URL
+    assert "(1 photo): Let the resident in." in page
+    assert f'href="/dispatch-photos/{photo.pk}/display"' in page
+    assert f'src="/dispatch-photos/{photo.pk}/thumbnail"' in page
+
+
+TARGETS_FORM = {
+    "P1_dispatch": "5", "P1_accept": "2", "P1_arrive": "15",
+    "P2_dispatch": "15", "P2_accept": "5", "P2_arrive": "30",
+    "P3_dispatch": "60", "P3_accept": "15", "P3_arrive": "90",
+}  # fmt: skip
+
+
+def test_a_manager_changes_the_timer_targets_and_the_board_uses_them(tenant):
+    from backend.dispatch.selectors import timer_targets
+
+    request = dispatched(tenant=tenant, priority="P1")
+    ServiceRequest.objects.filter(pk=request.pk).update(dispatched_at=timezone.now() - timedelta(minutes=5))
+    client = signed_in(tenant.manager)
+    page = client.get("/console/dispatch/targets").content.decode()
+    assert 'name="P1_accept"' in page
+    assert 'value="2"' in page
+    assert "Late dispatches" in htmx_fragment(client, "/console/live")
+
+    saved = client.post("/console/dispatch/targets/save", {**TARGETS_FORM, "P1_accept": "10"}, follow=True)
+
+    assert "Timer targets saved" in saved.content.decode()
+    assert timer_targets(company_id=tenant.company.pk)["P1"].accept == 10
+    assert "Late dispatches" not in htmx_fragment(client, "/console/live")
+
+
+@pytest.mark.parametrize(
+    ("changed", "field", "says"),
+    [
+        ({"P2_arrive": "3"}, "P2_arrive", "cannot be due before accepting"),
+        ({"P3_dispatch": "0"}, "P3_dispatch", "greater than or equal to 1"),
+        ({"P1_accept": "soon"}, "P1_accept", "Enter a whole number"),
+        ({"P1_arrive": ""}, "P1_arrive", "This field is required"),
+    ],
+)
+def test_a_wrong_target_is_an_error_beside_its_field_and_saves_nothing(tenant, changed, field, says):
+    from backend.dispatch.policy import DEFAULT_TARGETS
+    from backend.dispatch.selectors import timer_targets
+
+    response = signed_in(tenant.manager).post(
+        "/console/dispatch/targets/save", {**TARGETS_FORM, "P1_dispatch": "7", **changed}
+    )
+
+    assert response.status_code == 422
+    assert says in str(response.context["form"].errors[field])
+    assert "Nothing was saved" in response.content.decode()
+    assert timer_targets(company_id=tenant.company.pk) == DEFAULT_TARGETS
+
+
+def test_a_supervisor_reads_the_targets_but_cannot_change_them(tenant):
+    from backend.sites.services import site_assignment_add
+
+    supervisor = factories.SupervisorFactory(company=tenant.company)
+    site_assignment_add(site=tenant.site, supervisor=supervisor, by=tenant.manager)
+    client = signed_in(supervisor)
+
+    page = client.get("/console/dispatch/targets").content.decode()
+    refused = client.post("/console/dispatch/targets/save", TARGETS_FORM)
+
+    assert "The company's managers set the targets." in page
+    assert 'name="P1_accept"' not in page
+    assert refused.status_code == 403
+
+
+# --- A request from a client's call ---------------------------------------------------------
+
+
+def _linked_call(tenant, **opened):
+    from backend.calls.services import call_link
+    from tests.call_builders import open_call
+
+    tenant.client_contact.phone = ON_FILE
+    tenant.client_contact.save()
+    call = open_call(by=tenant.manager, client=tenant.client, contact=tenant.client_contact, **opened)
+    return call_link(call=call, by=tenant.manager, site_id=tenant.site.pk)
+
+
+def test_a_request_started_from_the_call_page_comes_with_the_call_its_site_and_caller(tenant):
+    # given a verified caller's call about the tenant's site, and its page
+    call = _linked_call(tenant)
+    client = signed_in(tenant.manager)
+    call_page = client.get(f"/console/calls/{call.pk}").content.decode()
+    assert f'href="/console/dispatch/new?call={call.pk}"' in call_page
+
+    # when the manager follows the link
+    form = client.get(f"/console/dispatch/new?call={call.pk}").context["form"]
+
+    # then the form has the call chosen and what it already knows filled in
+    assert form["call"].value() == call.pk
+    assert form["site"].value() == tenant.site.pk
+    assert form["requester_contact"].value() == tenant.client_contact.pk
+    assert form["callback_number"].value() == ON_FILE
+
+    # and taking the request links it to the call, which lists it
+    posted = {**{name: form[name].value() or "" for name in form.fields}, "kind": "lockout", "location_text": "Gate"}
+    response = client.post("/console/dispatch/new", posted)
+    request = ServiceRequest.objects.get()
+    assert response.status_code == 302
+    assert request.call == call
+    assert f"#{request.pk} Lockout" in client.get(f"/console/calls/{call.pk}").content.decode()
+
+
+def test_the_picker_offers_the_last_weeks_calls_of_the_viewer_and_accepts_an_older_one_opened_from(
+    tenant, other_tenant
+):
+    from tests.call_builders import open_call
+
+    recent = _linked_call(tenant)
+    old = _linked_call(tenant, opened_at=timezone.now() - timedelta(days=10))
+    theirs = open_call(by=other_tenant.manager, client=other_tenant.client, contact=other_tenant.client_contact)
+    client = signed_in(tenant.manager)
+
+    offered = [value for value, _ in client.get("/console/dispatch/new").context["form"].fields["call"].choices]
+    from_old = [
+        value for value, _ in client.get(f"/console/dispatch/new?call={old.pk}").context["form"].fields["call"].choices
+    ]
+
+    assert recent.pk in offered
+    assert old.pk not in offered
+    assert theirs.pk not in offered
+    assert old.pk in from_old
+    form = {"call": old.pk, "site": tenant.site.pk, "kind": "patrol_check", "source": "phone", "priority": "P3",
+            "location_text": "Lobby", "requester_contact": tenant.client_contact.pk}  # fmt: skip
+    assert client.post("/console/dispatch/new", form).status_code == 302
+    assert ServiceRequest.objects.get().call == old
+
+
+def test_another_clients_call_is_an_error_beside_the_call_and_another_companys_is_not_offered(tenant, other_tenant):
+    from tests.call_builders import open_call
+
+    other_client = factories.ClientFactory(company=tenant.company, name="Elsewhere Inc")
+    elsewhere = open_call(by=tenant.manager, client=other_client)
+    theirs = open_call(by=other_tenant.manager, client=other_tenant.client, contact=other_tenant.client_contact)
+    client = signed_in(tenant.manager)
+    form = {"site": tenant.site.pk, "kind": "patrol_check", "source": "phone", "priority": "P3",
+            "location_text": "Lobby", "requester_name": "Jo", "callback_number": "404 555 0177"}  # fmt: skip
+
+    other_clients = client.post("/console/dispatch/new", {**form, "call": elsewhere.pk})
+    other_companys = client.post("/console/dispatch/new", {**form, "call": theirs.pk})
+
+    assert other_clients.status_code == 422
+    assert "Pick a call from" in str(other_clients.context["form"].errors["call"])
+    assert other_companys.status_code == 422
+    assert "Select a valid choice" in str(other_companys.context["form"].errors["call"])
+    assert not ServiceRequest.objects.exists()
+    # and opening the form from their call, or from no call at all, is a plain 404
+    assert client.get(f"/console/dispatch/new?call={theirs.pk}").status_code == 404
+    assert client.get("/console/dispatch/new?call=abc").status_code == 404

@@ -3,17 +3,22 @@
 import uuid
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from backend.dispatch.models import ServiceRequest, SiteDispatchPolicy
 from tests import geo
 from tests.conftest import api_client_for
 from tests.dispatching import ON_FILE, on_shift
+from tests.mobile_api.test_photos import phone_jpeg
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_lockout_is_called_back_dispatched_and_completed_with_the_double_callback(page, live_server, tenant):
+def test_a_lockout_is_called_back_dispatched_and_completed_with_the_double_callback(
+    page, live_server, tenant, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path  # the completion photo
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)))
     # given a client contact with a number on file, a site with the double callback, and a guard on shift there
@@ -74,10 +79,14 @@ def test_a_lockout_is_called_back_dispatched_and_completed_with_the_double_callb
     refused = phone.post_json(f"/dispatches/{request.pk}/complete", {"note": "Let Dana in, ID checked."})
     assert refused.json()["code"] == "second_callback_required"
 
-    # and logs the callback from the scene, which reaches a person, and completes
+    # and logs the callback from the scene, which reaches a person, sends a photo and completes with it
     call = {"id": str(uuid.uuid4()), "number_dialled": ON_FILE, "outcome": "reached"}
     phone.post_json(f"/dispatches/{request.pk}/callback", {**call, "called_at": timezone.now().isoformat()})
-    done = phone.post_json(f"/dispatches/{request.pk}/complete", {"note": "Let Dana in, ID checked."})
+    photo = SimpleUploadedFile("door.jpg", phone_jpeg(), content_type="image/jpeg")
+    sent = phone.post(f"/api/mobile/v1/dispatches/{request.pk}/photos", {"file": photo})
+    assert sent.status_code == 201
+    body = {"note": "Let Dana in, ID checked.", "photo_ids": [sent.json()["id"]]}
+    done = phone.post_json(f"/dispatches/{request.pk}/complete", body)
     assert done.status_code == 200
 
     # and the dispatcher sees it all on the page
@@ -88,4 +97,9 @@ def test_a_lockout_is_called_back_dispatched_and_completed_with_the_double_callb
     timeline = page.get_by_test_id("timeline").inner_text()
     for step in ("Request taken", "Dispatched", "Accepted by the guard", "Guard arrived", "Callback on arrival"):
         assert step in timeline
+    assert "(1 photo)" in timeline
+    # and the photo from the scene, served to the dispatcher's session, is drawn
+    thumbnail = page.get_by_test_id("completion-photos").locator("img")
+    thumbnail.wait_for()
+    assert page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle())
     assert problems == []

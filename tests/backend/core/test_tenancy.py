@@ -19,6 +19,7 @@ NOT_ON_A_CLIENT = {
     "GuardNotice",
     "DispatchPolicy",
     "DispositionCode",
+    "TimerTarget",
 }
 # Client-level rows that are on no single site.
 NOT_ON_A_SITE = NOT_ON_A_CLIENT | {"Client", "ClientGreeting", "DeliveryPreference"}

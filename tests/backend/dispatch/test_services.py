@@ -20,7 +20,7 @@ from backend.dispatch.models import (
     ServiceRequest,
     SiteDispatchPolicy,
 )
-from backend.dispatch.policy import late_step
+from backend.dispatch.policy import DEFAULT_TARGETS, late_step
 from backend.dispatch.selectors import callback_gate, dispatches_late, second_callback
 from backend.dispatch.services import (
     GuardCallback,
@@ -367,8 +367,8 @@ def test_a_p1_not_accepted_within_2_minutes_is_late_and_listed_on_the_board(tena
     request = dispatched(tenant=tenant, priority="P1")
     now = timezone.now()
 
-    assert late_step(request, now=now + timedelta(minutes=1)) is None
-    late = late_step(request, now=now + timedelta(minutes=3))
+    assert late_step(request, now=now + timedelta(minutes=1), targets=DEFAULT_TARGETS) is None
+    late = late_step(request, now=now + timedelta(minutes=3), targets=DEFAULT_TARGETS)
     rows = dispatches_late(scope=scope_for(tenant.manager), now=now + timedelta(minutes=3))
 
     assert late is not None
@@ -381,17 +381,17 @@ def test_a_p3_waiting_for_dispatch_is_late_after_an_hour_and_not_once_sent(tenan
     request = new_request(tenant=tenant, priority="P3")
     later = timezone.now() + timedelta(minutes=61)
 
-    assert late_step(request, now=later).step == "dispatch"
+    assert late_step(request, now=later, targets=DEFAULT_TARGETS).step == "dispatch"
     request.status = RequestStatus.COMPLETED
-    assert late_step(request, now=later) is None
+    assert late_step(request, now=later, targets=DEFAULT_TARGETS) is None
 
 
-def test_late_dispatches_are_read_in_one_query_whatever_their_number(tenant, django_assert_num_queries):
+def test_late_dispatches_are_read_in_two_queries_whatever_their_number(tenant, django_assert_num_queries):
     for _ in range(5):
         new_request(tenant=tenant, priority="P1")
     scope = scope_for(tenant.manager)
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the requests, the company's targets
         rows = dispatches_late(scope=scope, now=timezone.now() + timedelta(hours=2))
 
     assert len(rows) == 5

@@ -48,3 +48,13 @@ def _send(world: World) -> Target:
 @case("console:dispatch_cancel", method="post")
 def _cancel(world: World) -> Target:
     return Target(kwargs={"request_id": _request(world).pk}, data={"reason": "Resident found the key"})
+
+
+case("console:dispatch_targets")(page)
+
+TARGETS = {"P1_dispatch": 5, "P1_accept": 2, "P1_arrive": 15, "P2_dispatch": 15, "P2_accept": 5, "P2_arrive": 30}
+
+
+@case("console:dispatch_targets_save", method="post", managers_only=True)
+def _targets_save(world: World) -> Target:
+    return Target(data={**TARGETS, "P3_dispatch": 60, "P3_accept": 15, "P3_arrive": 90})

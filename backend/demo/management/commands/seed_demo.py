@@ -64,7 +64,7 @@ ALWAYS_ON_POSITIONS = 2
 """The first post's day and night slots: always its company's first two guards, who never
 miss or skip a shift, so at any hour of the day one named demo guard is on shift."""
 MANAGER_GROUP = "Operations managers"
-MANAGER_APPS = ("sites", "staffing", "accounts", "devices", "tracking", "incidents", "flags", "rules")
+MANAGER_APPS = ("sites", "staffing", "accounts", "devices", "tracking", "incidents", "flags", "rules", "calls")
 
 
 class Command(BaseCommand):

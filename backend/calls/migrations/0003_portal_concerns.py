@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calls', '0001_call_log'),
+        ('calls', '0002_insights_tally'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
