@@ -18,11 +18,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from backend.accounts.models import Role, User
 from backend.core.errors import ApplicationError, NotFound, PermissionDenied
+from backend.core.http import surface_response
 from backend.sites.scopes import Scope, scope_for
 
 if TYPE_CHECKING:
@@ -45,9 +45,7 @@ ConsoleView = Callable[Concatenate[ConsoleRequest, P], HttpResponse]
 
 
 def _finish(response: HttpResponse) -> HttpResponse:
-    # The same URL answers a fragment to htmx and a page otherwise: caches must tell them apart.
-    patch_vary_headers(response, ["HX-Request"])
-    add_never_cache_headers(response)
+    surface_response(response)
     return response
 
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("reports/<uuid:report_id>/approve", reviews.report_approve, name="report_approve"),
     path("reports/<uuid:report_id>/return", reviews.report_return, name="report_return"),
     path("reports/<uuid:report_id>/edit", reviews.report_edit, name="report_edit"),
+    path("reports/<uuid:report_id>/client-flags", reviews.report_client_flags, name="report_client_flags"),
     path(
         "reports/<uuid:report_id>/flags/<int:flag_id>/dismiss", reviews.report_flag_dismiss, name="report_flag_dismiss"
     ),
@@ -113,4 +114,11 @@ urlpatterns += [
     path("calls/greetings", calls.greeting_update, name="greeting_update"),
     path("calls/insights", calls.insights, name="call_insights"),
     path("calls/insights.csv", calls.insights_csv, name="call_insights_csv"),
+]
+
+# --- Portal concerns, answered from the call page (console/views/concerns.py) ---
+from console.views import concerns  # noqa: E402
+
+urlpatterns += [
+    path("calls/<int:call_id>/concern/answer", concerns.concern_answer_view, name="call_concern_answer"),
 ]

@@ -1,11 +1,13 @@
-"""PNGs of the console's main pages, on a desk monitor and on a phone, for a reviewer to look at.
+"""PNGs of the console's and the client portal's main pages, on a desk monitor and on a phone.
 
     make screenshots            # seeds the demo, then writes var/screenshots/*.png (git-ignored)
 
 Starts the development server on the demo database, signs in as the demo's manager (and
 supervisor, and a guard for the role page) in Debian's Chromium, and visits the sign-in
 page, every page in the console's navigation (each area registers its own there), and
-any extra path given with --page.
+any extra path given with --page; then signs in to the portal as `client1` and visits its
+pages (sites, attendance, a DAR, reports and one report, concerns and a thread, summaries,
+e-mail preferences), and the public verify page of a PDF the demo made.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 
 import django
-from playwright.sync_api import ViewportSize, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -42,6 +45,14 @@ def _wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
         except OSError:
             time.sleep(0.5)
     raise SystemExit("The development server did not answer /healthz within 30 s.")
+
+
+def _sign_in(page: Page, username: str, password: str) -> None:
+    """Fill the sign-in page the browser is on (the console's or the portal's) and wait for the next one."""
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("networkidle")
 
 
 def _slug(path: str) -> str:
@@ -77,6 +88,7 @@ def main() -> None:
     flagged = IncidentReport.objects.filter(flags__status="open").order_by("-received_at").first()
     if flagged is not None:
         paths.append(f"/console/reports/{flagged.pk}")
+    portal_paths = _portal_paths()
     password = settings.DEMO_PASSWORD
     base = f"http://127.0.0.1:{args.port}"
     args.out.mkdir(parents=True, exist_ok=True)
@@ -101,10 +113,7 @@ def main() -> None:
                 page.screenshot(path=written[-1], full_page=True)
                 for username in ("manager", "supervisor"):
                     page.goto(f"{base}/console/login")
-                    page.get_by_label("Username").fill(username)
-                    page.get_by_label("Password").fill(password)
-                    page.get_by_role("button", name="Sign in").click()
-                    page.wait_for_load_state("networkidle")
+                    _sign_in(page, username, password)
                     for path in paths:
                         page.goto(f"{base}{path}")
                         page.wait_for_load_state("networkidle")
@@ -112,19 +121,74 @@ def main() -> None:
                         page.screenshot(path=written[-1], full_page=True)
                     page.get_by_role("button", name="Sign out").first.click()
                     page.wait_for_url(f"{base}/console/login")
-                page.get_by_label("Username").fill("guard1")
-                page.get_by_label("Password").fill(password)
-                page.get_by_role("button", name="Sign in").click()
-                page.wait_for_load_state("networkidle")
+                _sign_in(page, "guard1", password)
                 written.append(args.out / f"guard-not-for-your-role-{size}.png")
                 page.screenshot(path=written[-1], full_page=True)
                 context.close()
+                written += _portal(browser, base, password, viewport, size, args.out, portal_paths)
             browser.close()
     finally:
         server.terminate()
         server.wait(timeout=10)
     for path in written:
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)  # noqa: T201
+
+
+def _portal_paths() -> list[str]:
+    """client1's portal pages, each with the demo's object in it (seed_demo's portal_demo and documents_demo)."""
+    from django.utils import timezone
+
+    from backend.accounts.models import User
+    from backend.calls.concern_models import Concern
+    from backend.core.localtime import to_local
+    from backend.documents.models import DocumentStatus, GeneratedDocument
+    from backend.incidents.models import IncidentReport, IncidentStatus
+    from backend.sites.models import Site
+
+    contact = User.objects.filter(username="client1").first()
+    if contact is None or contact.client_id is None:
+        return []
+    client_id = int(contact.client_id)
+    paths = ["/portal/", "/portal/reports", "/portal/concerns", "/portal/summaries", "/portal/preferences"]
+    site = Site.objects.filter(client_id=client_id).order_by("pk").first()
+    if site is not None:
+        today = to_local(timezone.now(), site.timezone).date()
+        paths += [f"/portal/sites/{site.pk}/attendance", f"/portal/sites/{site.pk}/dar/{today - timedelta(days=1)}"]
+        paths.append(f"/portal/summaries/{today:%Y-%m}")
+    report = (
+        IncidentReport.objects.filter(shift__post__site__client_id=client_id, status=IncidentStatus.APPROVED)
+        .order_by("-occurred_at")
+        .first()
+    )
+    if report is not None:
+        paths.append(f"/portal/reports/{report.pk}")
+    concern = Concern.objects.filter(raised_by=contact).order_by("created_at").first()
+    if concern is not None:
+        paths.append(f"/portal/concerns/{concern.pk}")
+    document = GeneratedDocument.objects.filter(client_id=client_id, status=DocumentStatus.READY).first()
+    if document is not None:
+        paths.append(f"/portal/verify/{document.content_hash}")
+    return paths
+
+
+def _portal(
+    browser: Browser, base: str, password: str, viewport: ViewportSize, size: str, out: Path, paths: list[str]
+) -> list[Path]:
+    """The portal's sign-in page, then each of `paths` as client1; the files written."""
+    written: list[Path] = []
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.goto(f"{base}/portal/login")
+    written.append(out / f"portal-login-{size}.png")
+    page.screenshot(path=written[-1], full_page=True)
+    _sign_in(page, "client1", password)
+    for path in paths:
+        page.goto(f"{base}{path}")
+        page.wait_for_load_state("networkidle")
+        written.append(out / f"portal-{_slug(path.removeprefix('/portal')) or 'sites'}-{size}.png")
+        page.screenshot(path=written[-1], full_page=True)
+    context.close()
+    return written
 
 
 def _attendance_paths() -> list[str]:

@@ -61,3 +61,17 @@ class FollowUpAlreadyDone(Conflict, code="followup_already_done"):
 
 class DispositionInUse(Conflict, code="disposition_in_use"):
     """A code a call carries can be retired, never edited or removed."""
+
+
+class ConcernNotFound(RecordNotFound, code="concern_not_found", message="No such concern."):
+    """No such concern of this contact (another contact's or client's is not disclosed)."""
+
+
+class ConcernSubjectNotFound(
+    RecordNotFound, code="concern_subject_not_found", message="No such entry on your sites.", field="subject"
+):
+    """The site, shift or report asked about is not one the contact may see."""
+
+
+class ConcernClosed(Conflict, code="concern_closed"):
+    """Operations closed the concern: it takes no more messages (raise a new one)."""

@@ -312,3 +312,7 @@ class CallTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.calls} calls of client {self.client_id} in the week of {self.week}"
+
+
+# The portal's concerns (a call with channel `portal` and its thread) live in their own module.
+from backend.calls.concern_models import Concern, ConcernEmail, ConcernMessage, ConcernSubject  # noqa: E402, F401

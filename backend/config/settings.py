@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "backend.attendance",
     "backend.dispatch",
     "backend.calls",
+    "backend.clientview",
     "backend.documents",
     "backend.demo",
     # The operations console (/console/) and the libraries its pages are built with (UI.md).
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "console",
+    # The client portal (/portal/): client contacts' sites, attendance, reports and concerns.
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -73,8 +76,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # request.htmx: views answer a fragment to htmx and the whole page otherwise.
     "django_htmx.middleware.HtmxMiddleware",
-    # Signs console users out after CONSOLE_SESSION_IDLE_SECONDS without a request.
-    "console.middleware.SessionIdleTimeoutMiddleware",
+    # Signs console and portal users out after CONSOLE_SESSION_IDLE_SECONDS without a request.
+    "backend.accounts.idle.SessionIdleTimeoutMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
 
@@ -122,8 +125,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
-# Console (and later portal) sessions end after this long without a request.
+# Console and portal sessions end after this long without a request.
 CONSOLE_SESSION_IDLE_SECONDS = env.int("CONSOLE_SESSION_IDLE_SECONDS", default=30 * 60)
+# Where the idle timeout applies (URL prefix) and the sign-in page it sends an idle session to.
+SESSION_IDLE_LOGIN_URLS = {"/console/": "console:login", "/portal/": "portal:login"}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -26,6 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/mobile/v1/", mobile_api_v1.urls),
     path("console/", include("console.urls")),
+    path("portal/", include("portal.urls")),
     # Photos are never served from MEDIA_URL: each request is authenticated and tenant-checked.
     path("photos/<uuid:photo_id>/<slug:variant>", incident_photo, name="incident-photo"),
     path("dispatch-photos/<uuid:photo_id>/<slug:variant>", dispatch_photo, name="dispatch-photo"),

@@ -8,6 +8,8 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -69,3 +71,11 @@ def client_ip(request: HttpRequest) -> str:
         if not is_trusted(address):
             break
     return str(client)
+
+
+def surface_response(response: HttpResponseBase) -> HttpResponseBase:
+    """How every console and portal answer leaves: a URL that answers htmx a fragment and a page
+    otherwise is cached apart for each (`Vary: HX-Request`), and nothing is kept by any cache."""
+    patch_vary_headers(response, ["HX-Request"])
+    add_never_cache_headers(response)
+    return response

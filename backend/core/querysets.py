@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from operator import attrgetter
 from typing import Any, TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from backend.core.errors import NotFound
 
@@ -39,3 +41,32 @@ def catalogue_seed(model: type[_Row], *, company_id: int, entries: Sequence[_Row
     codes = [code_of(entry) for entry in entries]
     stored = {code_of(row): row for row in model._default_manager.filter(company_id=company_id, code__in=codes)}
     return [stored[code] for code in codes]
+
+
+# --- Keyset paging over (an instant, a UUID), newest first ---------------------------------
+
+
+def keyset_encode(moment: datetime, key: uuid.UUID) -> str:
+    """The `after=` text of a page that ends at this row."""
+    return f"{moment.isoformat()}_{key}"
+
+
+def keyset_decode(text: str) -> tuple[datetime, uuid.UUID] | None:
+    """The row a `keyset_encode` text names; None for anything else (the list then starts at the top)."""
+    moment, _, key = text.rpartition("_")
+    try:
+        parsed = datetime.fromisoformat(moment), uuid.UUID(key)
+    except ValueError:
+        return None
+    return parsed if parsed[0].tzinfo is not None else None
+
+
+def keyset_after(*, moment_field: str, key_field: str, moment: datetime, key: uuid.UUID) -> Q:
+    """The rows after (older than) this one, in (moment, key) descending order.
+
+    `moment <= cursor` is implied by the OR but lets an index scan start at the cursor
+    instead of filtering every newer row from the top of the index.
+    """
+    return Q(**{f"{moment_field}__lte": moment}) & (
+        Q(**{f"{moment_field}__lt": moment}) | Q(**{moment_field: moment, f"{key_field}__lt": key})
+    )

@@ -19,3 +19,7 @@ class FlagFollowsPanicAlert(Conflict, code="flag_follows_panic_alert"):
 
 class FlagAlreadyAcknowledged(Conflict, code="flag_already_acknowledged"):
     """Someone already took this flag; the message says who and when."""
+
+
+class FlagNotForClients(Conflict, code="flag_not_for_clients"):
+    """Only a report's open or resolved flags can be shown to its client (not a shift's, a false positive or panic)."""

@@ -257,3 +257,24 @@ class AlertEscalation(AlertRecord):
 
     def __str__(self) -> str:
         return f"Escalation {self.step} to {self.address}"
+
+
+class FlagVisibilityChange(TenantModel):
+    """A manager showed a report's flag on the client's copy (portal, PDFs), or took it off: who, when.
+
+    Append-only: `Flag.shown_to_client` says where it stands, these rows how it got there.
+    Written only by `flag_client_visibility_set`.
+    """
+
+    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_flag()
+
+    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="visibility_changes")
+    shown = models.BooleanField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("flag", "at", "pk")
+
+    def __str__(self) -> str:
+        return f"Flag {self.flag_id} {'shown to' if self.shown else 'hidden from'} the client by {self.by_id}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from django.db.models import Count, QuerySet
 
@@ -61,3 +62,15 @@ def flag_dismissals_by_rule(*, company: Company | int) -> dict[str, dict[str, in
     for row in rows:
         counts[row["code"]][row["dismissal_reason"]] = row["dismissals"]
     return dict(counts)
+
+
+def flags_shown_to_client(*, incident_ids: list[Any] | None) -> QuerySet[Flag]:
+    """The flags a manager chose to show on the client's copy of these reports (None: of every report).
+
+    Never a dismissed one (a false positive is not news for the client), oldest first. Callers
+    narrow the reports by the viewer's scope; this reads the flags of the reports they name.
+    """
+    flags = Flag.objects.filter(shown_to_client=True, incident__isnull=False).exclude(status=FlagStatus.DISMISSED)
+    if incident_ids is not None:
+        flags = flags.filter(incident_id__in=incident_ids)
+    return flags.order_by("raised_at", "pk")

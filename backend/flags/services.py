@@ -28,8 +28,21 @@ from backend.core.errors import ValidationFailed
 from backend.core.localtime import DATE_TIME, local_time
 from backend.core.outbox import outbox_enqueue
 from backend.core.validators import chosen_with_note
-from backend.flags.errors import FlagAlreadyAcknowledged, FlagFollowsPanicAlert, FlagNotFound, FlagNotOpen
-from backend.flags.models import AlertNote, DismissalReason, Flag, FlagAcknowledgement, FlagStatus
+from backend.flags.errors import (
+    FlagAlreadyAcknowledged,
+    FlagFollowsPanicAlert,
+    FlagNotForClients,
+    FlagNotFound,
+    FlagNotOpen,
+)
+from backend.flags.models import (
+    AlertNote,
+    DismissalReason,
+    Flag,
+    FlagAcknowledgement,
+    FlagStatus,
+    FlagVisibilityChange,
+)
 from backend.rules.findings import Finding, FlagCode, Severity
 from backend.sites.access import reviewer_check
 
@@ -184,8 +197,8 @@ def _notify_on_commit(flag: Flag) -> None:
 # open --(the condition ends)--> resolved (no person), re-opened if the rule finds it again
 
 
-def _flag_for_review(*, flag: Flag, by: User) -> Flag:
-    """The flag locked for a decision (rules syncing it wait), once `by` may decide on it."""
+def _locked_for_reviewer(*, flag: Flag, by: User) -> Flag:
+    """The flag under a row lock (rules syncing it wait), once `by` is a reviewer of its site."""
     locked: Flag | None = (
         Flag.objects.select_for_update(of=("self",))
         .select_related("company", "shift__post__site", "incident__shift__post__site")
@@ -196,6 +209,12 @@ def _flag_for_review(*, flag: Flag, by: User) -> Flag:
         raise FlagNotFound()
     site = _flag_site(locked)
     reviewer_check(user=by, company_id=locked.company_id, site_id=site.pk if site else None, not_found=FlagNotFound())
+    return locked
+
+
+def _flag_for_review(*, flag: Flag, by: User) -> Flag:
+    """The flag locked for a decision, once `by` may decide on it and it is open (not a panic flag)."""
+    locked = _locked_for_reviewer(flag=flag, by=by)
     if locked.code == FlagCode.PANIC:
         raise FlagFollowsPanicAlert(
             "A panic flag closes when its panic alert is acknowledged: acknowledge the alert instead."
@@ -319,3 +338,35 @@ def flag_note_add(*, flag: Flag, by: User, text: str) -> AlertNote:
 def alert_note_text(text: str) -> str:
     """A note's text as stored (stripped), or ValidationFailed: shared with panic alert notes."""
     return _note_text(text)
+
+
+# --- The client's copy of a report: which of its flags the client sees ---------------------
+
+
+@transaction.atomic
+def flag_client_visibility_set(*, flag: Flag, by: User, shown: bool) -> Flag:
+    """Show a report's flag on the client's copy of the report (the portal, its PDFs), or take it off.
+
+    Flags are internal until a reviewer of the report's site shows one; each change is
+    recorded (FlagVisibilityChange: who, when). Setting what is already set changes and
+    records nothing. Raises FlagNotFound, PermissionDenied `not_a_reviewer`, and
+    FlagNotForClients for a shift's flag, a panic flag or one dismissed as a false positive
+    (it can still be taken off).
+    """
+    locked = _locked_for_reviewer(flag=flag, by=by)
+    if locked.shown_to_client == shown:
+        return locked
+    if shown and (locked.incident_id is None or locked.code == FlagCode.PANIC):
+        raise FlagNotForClients("Only a report's flags are shown on the client's copy of the report.")
+    if shown and locked.status == FlagStatus.DISMISSED:
+        raise FlagNotForClients("This flag was dismissed as a false positive: it is not shown to the client.")
+    locked.shown_to_client = shown
+    locked.save(update_fields=["shown_to_client", "updated_at"])
+    FlagVisibilityChange.objects.create(flag=locked, shown=shown, by=by, at=timezone.now())
+    return locked
+
+
+def flags_client_visibility_set(*, flags: list[Flag], by: User, shown_ids: set[int]) -> list[Flag]:
+    """Set which of a report's flags the client sees: those in `shown_ids`, none of the others (one transaction)."""
+    with transaction.atomic():
+        return [flag_client_visibility_set(flag=flag, by=by, shown=flag.pk in shown_ids) for flag in flags]

@@ -20,7 +20,7 @@ from django.db.models.functions import JSONObject
 
 from backend.accounts.models import Company, Role, User
 from backend.core.errors import NotFound, PermissionDenied
-from backend.core.querysets import filter_given
+from backend.core.querysets import filter_given, keyset_after, keyset_decode, keyset_encode
 from backend.flags.models import Flag, FlagStatus
 from backend.incidents.models import (
     IncidentPhoto,
@@ -292,20 +292,13 @@ class ReviewCursor:
     report_id: uuid.UUID
 
     def encode(self) -> str:
-        return f"{self.received_at.isoformat()}_{self.report_id}"
+        return keyset_encode(self.received_at, self.report_id)
 
     @classmethod
     def decode(cls, text: str) -> ReviewCursor | None:
         """None for anything that is not a cursor this queue wrote (the queue then starts over)."""
-        moment, _, report_id = text.rpartition("_")
-        try:
-            received_at = datetime.fromisoformat(moment)
-            parsed_id = uuid.UUID(report_id)
-        except ValueError:
-            return None
-        if received_at.tzinfo is None:
-            return None
-        return cls(received_at=received_at, report_id=parsed_id)
+        row = keyset_decode(text)
+        return None if row is None else cls(received_at=row[0], report_id=row[1])
 
 
 @dataclass(frozen=True)
@@ -371,12 +364,7 @@ def incident_review_queue(
 
 
 def _keyset_after(after: ReviewCursor, *, received_at: str, report_id: str) -> Q:
-    # received_at <= cursor is implied by the OR but is what lets the index scan start at
-    # the cursor instead of filtering every newer row from the top of the index.
-    return Q(**{f"{received_at}__lte": after.received_at}) & (
-        Q(**{f"{received_at}__lt": after.received_at})
-        | Q(**{received_at: after.received_at, f"{report_id}__lt": after.report_id})
-    )
+    return keyset_after(moment_field=received_at, key_field=report_id, moment=after.received_at, key=after.report_id)
 
 
 def _page_ids_by_flag(

@@ -107,6 +107,19 @@ class Thresholds:
         "setting.",
     )
 
+    # --- the client portal: how a week is judged to the client ---------------------------
+    client_on_target_pct: float = threshold(
+        98.0,
+        "A site's week in the client portal is 'on target' when its coverage (GPS-verified time on post over "
+        "scheduled time) and its tour completion are both at least this many percent: a few minutes of a "
+        "12-hour shift lost to GPS is not a failure of service.",
+    )
+    client_attention_pct: float = threshold(
+        90.0,
+        "Below the target but at least this many percent is 'attention' (an hour of a 12-hour shift); lower "
+        "is 'below target'.",
+    )
+
     # --- not a threshold: read with them, in the same query ----------------------------
     agency_terms: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """The company's own words for fire, police and EMS (`RuleSettings.agency_terms`), as (service, terms)."""

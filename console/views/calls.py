@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from backend.accounts.models import User
+from backend.calls.concerns import concern_for_call
 from backend.calls.insights import GROUP_LABELS, GROUPS, call_insights, insights_csv_rows
 from backend.calls.models import Call, CallChannel, CallStatus, DispositionCode, ReasonGroup
 from backend.calls.selectors import (
@@ -298,6 +299,7 @@ def _call_page(
         "follow_ups": list(call.follow_ups.select_related("owner", "done_by")),
         "notes": list(call.notes.select_related("author")),
         "greeting": call.greeting or greeting_for(client=call.client),
+        "concern": concern_for_call(call=call),
         "now": timezone.now(),
         **call_forms,
     }

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,9 +20,9 @@ from backend.accounts.models import Company, Role, User
 from backend.core.errors import ApplicationError, ValidationFailed
 from backend.core.localtime import to_local, zone
 from backend.flags.evidence import evidence_lines
-from backend.flags.models import DismissalReason
+from backend.flags.models import DismissalReason, Flag, FlagStatus
 from backend.flags.selectors import flag_get_visible
-from backend.flags.services import flag_dismiss
+from backend.flags.services import flag_dismiss, flags_client_visibility_set
 from backend.incidents.errors import OpenCriticalFlags
 from backend.incidents.models import IncidentReport, IncidentStatus, IncidentType
 from backend.incidents.selectors import (
@@ -236,6 +237,25 @@ class ApproveForm(forms.Form):
     confirm_open_critical = forms.BooleanField(required=False, label="Approve over the open critical flags")
 
 
+class ClientFlagsForm(forms.Form):
+    """Which of the report's flags the client sees on their copy (the portal and its PDFs); the rest stay internal."""
+
+    shown = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label="Shown to the client"
+    )
+
+    def __init__(self, *args: Any, flags: list[Flag], **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "client")
+        super().__init__(*args, **kwargs)
+        self.flags = [flag for flag in flags if flag.status != FlagStatus.DISMISSED and flag.code != FlagCode.PANIC]
+        field: Any = self.fields["shown"]
+        field.choices = [(flag.pk, f"{flag.get_code_display()}: {flag.message}") for flag in self.flags]
+        field.initial = [flag.pk for flag in self.flags if flag.shown_to_client]
+
+    def shown_ids(self) -> set[int]:
+        return set(self.cleaned_data.get("shown") or []) if self.is_valid() else set()
+
+
 class ReturnForm(forms.Form):
     comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What must the guard correct?")
 
@@ -259,6 +279,7 @@ class EditForm(forms.Form):
 
 def _report_context(request: ConsoleRequest, report: IncidentReport, **forms_and_errors: Any) -> dict[str, Any]:
     zone_name = report.shift.post.site.timezone
+    review_flags = incident_review_flags(report=report)
     flags: list[dict[str, Any]] = [
         {
             "flag": flag,
@@ -266,7 +287,7 @@ def _report_context(request: ConsoleRequest, report: IncidentReport, **forms_and
             "evidence": evidence_lines(flag.evidence or {}, zone_name),
             "form": forms_and_errors.pop(f"dismiss_{flag.pk}", None) or DismissForm(prefix=f"flag{flag.pk}"),
         }
-        for flag in incident_review_flags(report=report)
+        for flag in review_flags
     ]
     context: dict[str, Any] = {
         "report": report,
@@ -278,6 +299,7 @@ def _report_context(request: ConsoleRequest, report: IncidentReport, **forms_and
         "map_features": incident_review_map(report=report),
         "tiles_url": _tiles_url(),
         "approve_form": ApproveForm(),
+        "client_flags_form": ClientFlagsForm(flags=review_flags),
         "return_form": ReturnForm(),
         "edit_form": EditForm(report=report),
         "confirm_critical": None,
@@ -321,13 +343,20 @@ def report_approve(request: ConsoleRequest, report_id: uuid.UUID) -> HttpRespons
     form = ApproveForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
+    shown = ClientFlagsForm(request.POST, flags=incident_review_flags(report=report))
     try:
-        incident_approve(
-            report=report,
-            by=request.user,
-            note=data.get("note", ""),
-            confirm_open_critical=bool(data.get("confirm_open_critical")),
-        )
+        # One decision: the approval and the flags ticked for the client's copy commit together.
+        with transaction.atomic():
+            incident_approve(
+                report=report,
+                by=request.user,
+                note=data.get("note", ""),
+                confirm_open_critical=bool(data.get("confirm_open_critical")),
+            )
+            ticked = shown.shown_ids()
+            flags_client_visibility_set(
+                flags=[flag for flag in shown.flags if flag.pk in ticked], by=request.user, shown_ids=ticked
+            )
     except OpenCriticalFlags as open_critical:
         confirm = ApproveForm(initial={"confirm_open_critical": True, "note": data.get("note", "")})
         return _render_report(request, report, status=409, approve_form=confirm, confirm_critical=open_critical.message)
@@ -375,6 +404,23 @@ def report_edit(request: ConsoleRequest, report_id: uuid.UUID) -> HttpResponse:
     except ApplicationError as error:
         return _refused(request, report, error, edit_form=form)
     messages.success(request, "Correction saved as a new revision." if revision else "Nothing changed.")
+    return redirect("console:report", report_id=report.pk)
+
+
+@console_view
+@require_POST
+def report_client_flags(request: ConsoleRequest, report_id: uuid.UUID) -> HttpResponse:
+    """Which flags the client sees on their copy of the report: the ticked ones, and none of the others."""
+    report = incident_report_get_visible(scope=request.scope, report_id=report_id)
+    form = ClientFlagsForm(request.POST, flags=incident_review_flags(report=report))
+    if not form.is_valid():
+        return _render_report(request, report, status=422, client_flags_form=form)
+    try:
+        flags_client_visibility_set(flags=form.flags, by=request.user, shown_ids=form.shown_ids())
+    except ApplicationError as error:
+        return _refused(request, report, error, client_flags_form=form)
+    count = len(form.shown_ids())
+    messages.success(request, f"The client's copy shows {count} flag{'s' if count != 1 else ''}.")
     return redirect("console:report", report_id=report.pk)
 
 

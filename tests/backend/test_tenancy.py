@@ -11,6 +11,7 @@ from django.utils import timezone
 from PIL import Image
 
 from backend.attendance.models import AttendanceResolution
+from backend.calls.concern_models import Concern
 from backend.calls.models import Call, ClientGreeting
 from backend.core.models import TenantModel
 from backend.devices.models import DeviceToken
@@ -23,7 +24,14 @@ from backend.dispatch.models import (
     SiteDispatchPolicy,
 )
 from backend.documents.models import DeliveryPreference, DeliveryRecord, GeneratedDocument
-from backend.flags.models import AlertEscalation, AlertNote, Flag, FlagAcknowledgement, FlagNotification
+from backend.flags.models import (
+    AlertEscalation,
+    AlertNote,
+    Flag,
+    FlagAcknowledgement,
+    FlagNotification,
+    FlagVisibilityChange,
+)
 from backend.incidents.models import IncidentReport, IncidentType
 from backend.rules.models import RuleSettings
 from backend.sites.models import ClientContactSite, Site, SiteAssignment
@@ -136,6 +144,7 @@ def _one_of_everything(t) -> None:
         company=t.company, shift=shift, code="NO_SHOW", severity="critical", message="-", raised_at=now
     )
     FlagNotification.objects.create(flag=flag, recipient=t.manager, address="m@example.com")
+    FlagVisibilityChange.objects.create(flag=flag, shown=True, by=t.manager, at=now)
     # The live board's alert records (a flag's: the ones a client or site path reaches).
     FlagAcknowledgement.objects.create(flag=flag, acknowledged_by=t.manager, acknowledged_at=now)
     AlertNote.objects.create(company=t.company, flag=flag, author=t.manager, text="Called the guard.")
@@ -172,6 +181,10 @@ def _one_of_everything(t) -> None:
     call.notes.create(author=t.manager, text="-")
     call.follow_ups.create(due_at=now, owner=t.manager, note="-", created_by=t.manager)
     ClientGreeting.objects.create(client=t.client, script="Hello.")
+    # A concern raised in the portal: a call with its thread and an e-mail of it.
+    concern = Concern.objects.create(call=call, raised_by=t.client_contact, subject_kind="shift", subject_text="-")
+    message = concern.messages.create(author=t.client_contact, from_client=True, text="Why?")
+    message.emails.create(recipient=t.manager, address="m@example.com")
     # Client documents and their delivery.
     document = GeneratedDocument.objects.create(
         kind="daily_activity", client=t.client, site=t.site, period_start=now.date(), period_end=now.date(),

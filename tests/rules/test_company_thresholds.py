@@ -18,11 +18,13 @@ from typing import Any, cast
 import pytest
 from django.contrib.gis.geos import Point
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from backend.attendance.escalation import alerts_escalate
 from backend.attendance.monitoring import shifts_monitor
+from backend.core.localtime import zone
 from backend.flags.models import AlertEscalation, Flag, FlagStatus
 from backend.incidents.models import IncidentReport
 from backend.incidents.services import incident_return_for_correction
@@ -296,6 +298,39 @@ def alert_escalation(tenant: Tenant, api: ApiClient) -> bool:
     return alerts_escalate(now=_now()) == 1 and AlertEscalation.objects.filter(company=tenant.company).exists()
 
 
+def _portal_coverage_word(tenant: Tenant, *, late_minutes: int) -> str:
+    """The word the client's portal gives a week's coverage after its one 8-hour shift was clocked in that late.
+
+    The shift is last week's Tuesday 09:00-17:00 on the site's clock: wholly inside one week, whenever the test runs.
+    """
+    site_zone = zone(tenant.site.timezone)
+    today = _now().astimezone(site_zone).date()
+    tuesday = today - timedelta(days=today.weekday() + 6)
+    starts = datetime(tuesday.year, tuesday.month, tuesday.day, 9, tzinfo=site_zone)
+    shift = factories.ShiftFactory(
+        guard=tenant.guard, post=tenant.post, scheduled_start=starts, scheduled_end=starts + timedelta(hours=8)
+    )
+    shift.clock_in_at = shift.clock_in_verified_at = starts + timedelta(minutes=late_minutes)
+    shift.clock_out_at = shift.clock_out_verified_at = shift.scheduled_end
+    shift.status = ShiftStatus.COMPLETED
+    shift.save()
+    client = Client()
+    client.force_login(tenant.client_contact)
+    page = client.get("/portal/", {"day": tuesday.isoformat()})
+    coverage = page.content.decode().split('data-testid="coverage">', 1)[1].split("</dd>", 1)[0]
+    return coverage
+
+
+def client_on_target(tenant: Tenant, api: ApiClient) -> bool:
+    # 6 minutes of an 8-hour shift lost (98.75 % on post): on target at the default 98 %
+    return "On target" in _portal_coverage_word(tenant, late_minutes=6)
+
+
+def client_attention(tenant: Tenant, api: ApiClient) -> bool:
+    # 24 minutes lost (95 %): attention at the default 90 %, below target past 96 %
+    return "Attention" in _portal_coverage_word(tenant, late_minutes=24)
+
+
 @dataclass(frozen=True)
 class Case:
     scenario: Callable[[Tenant, ApiClient], bool]
@@ -330,6 +365,8 @@ CASES: dict[str, Case] = {
     "inactivity_allowed_min": Case(inactivity_allowed, override=90, happens_by_default=True),
     "missed_checkpoint_grace_min": Case(missed_checkpoint_grace, override=30, happens_by_default=True),
     "alert_escalation_min": Case(alert_escalation, override=20, happens_by_default=True),
+    "client_on_target_pct": Case(client_on_target, override=99.5, happens_by_default=True),
+    "client_attention_pct": Case(client_attention, override=96.0, happens_by_default=True),
 }
 
 

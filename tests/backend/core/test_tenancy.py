@@ -22,7 +22,7 @@ NOT_ON_A_CLIENT = {
     "TimerTarget",
 }
 # Client-level rows that are on no single site.
-NOT_ON_A_SITE = NOT_ON_A_CLIENT | {"Client", "ClientGreeting"}
+NOT_ON_A_SITE = NOT_ON_A_CLIENT | {"Client", "ClientGreeting", "DeliveryPreference"}
 
 
 def _tenant_models() -> list[type[TenantModel]]:

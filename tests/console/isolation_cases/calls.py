@@ -12,6 +12,8 @@ from functools import partial
 
 from django.utils import timezone
 
+from backend.calls.concern_models import ConcernSubject
+from backend.calls.concerns import ConcernAbout, concern_raise
 from backend.calls.models import Call
 from backend.calls.services import call_link, followup_create
 from backend.sites.services import site_assignment_add
@@ -115,3 +117,16 @@ def _insights(world: World) -> Target:
 def _insights_csv(world: World) -> Target:
     _call(world)
     return Target(marker=CLIENT)
+
+
+@case("console:call_concern_answer", method="post")
+def _concern_answer(world: World) -> Target:
+    call = _call(world)
+    concern = concern_raise(
+        contact=call.caller_contact,
+        about=ConcernAbout(
+            kind=ConcernSubject.DAR_LINE, site_id=call.site_id, day=timezone.localdate(), entry="22:14 Pool gate"
+        ),
+        text="Was the pool gate locked?",
+    )
+    return Target(kwargs={"call_id": concern.call_id}, data={"text": "Yes, at 22:14."})

@@ -56,3 +56,10 @@ def _dismiss(world: World) -> Target:
     flag = factories.open_flag(incident=report, code=FlagCode.LOW_ACCURACY, message="GPS accuracy was 180 m.")
     data = {f"flag{flag.pk}-reason": "gps_drift", f"flag{flag.pk}-note": ""}
     return Target(kwargs={"report_id": report.pk, "flag_id": flag.pk}, data=data)
+
+
+@case("console:report_client_flags", method="post")
+def _client_flags(world: World) -> Target:
+    report = _report(world)
+    flag = factories.open_flag(incident=report, code=FlagCode.LOW_ACCURACY, message="GPS accuracy was 180 m.")
+    return Target(kwargs={"report_id": report.pk}, data={"client-shown": [str(flag.pk)]})

@@ -49,6 +49,7 @@ class Command(BaseCommand):
             "GuardOps is starting (web, Celery worker, Celery beat). Ctrl-C stops all three.",
             "",
             f"  Console          {base}/console/   (managers and site supervisors)",
+            f"  Client portal    {base}/portal/    (client contacts: sign in as client1)",
             f"  Admin            {base}/admin/",
             f"  Mobile API docs  {base}/api/mobile/v1/docs",
             f"  Health           {base}/healthz",
@@ -60,7 +61,7 @@ class Command(BaseCommand):
             "  Supervisor       supervisor      (two Peachtree Shield sites, in the console)",
             f"  Guards           {', '.join(guards[:3])} ... {guards[-1] if guards else ''}",
             *self._on_shift_now(),
-            f"  Client contacts  {', '.join(clients)}",
+            f"  Client contacts  {', '.join(clients)}   (the portal; client1 has reports and concerns)",
             "  Second company   other-manager, other-guard1, other-guard2, other-client1 (Front Range Protective)",
             "",
         ]

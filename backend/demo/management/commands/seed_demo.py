@@ -26,6 +26,7 @@ from backend.demo.calls import calls_demo
 from backend.demo.data import COMPANIES, CompanySpec, SiteSpec
 from backend.demo.dispatch_demo import dispatch_demo
 from backend.demo.documents_demo import documents_demo
+from backend.demo.portal_demo import portal_demo
 from backend.flags.models import Flag, FlagStatus
 from backend.incidents.models import IncidentStatus
 from backend.incidents.services import (
@@ -158,6 +159,8 @@ class Command(BaseCommand):
                 site_assignment_add(site=site, supervisor=supervisor, by=manager)
             self._live_board(guards[:ALWAYS_ON_POSITIONS])
             reviews_demo(company=company, guards=guards, manager=manager)
+            # The client portal for client1: approved reports, a flag shown to the client, concerns.
+            portal_demo(manager=manager, now=self.now)
             dispatch_demo(company=company, guards=guards[:ALWAYS_ON_POSITIONS], manager=manager, now=self.now)
         calls_demo(company=company, manager=manager, now=self.now)
 
