@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calls', '0002_insights_tally'),
+        ('calls', '0003_insights_tally_triggers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
