@@ -537,7 +537,10 @@ def period_summary_document(
     grace = thresholds_for(company=client.company_id).late_clock_in_grace_min
 
     shift_rows = (
-        Shift.objects.filter(post__site__in=sites, scheduled_start__gte=starts, scheduled_start__lt=ends)
+        # A period still running counts the shifts whose time is over: one later today is
+        # neither a no-show nor hours missed yet.
+        Shift.objects.filter(post__site__in=sites, scheduled_start__gte=starts, scheduled_start__lt=ends,
+                             scheduled_end__lte=timezone.now())
         .exclude(status=ShiftStatus.CANCELLED)
         .annotate(verified=verified_seconds(), clock_in=Coalesce("clock_in_verified_at", "clock_in_at"),
                   clock_out=Coalesce("clock_out_verified_at", "clock_out_at"))

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from backend.documents.assemble import (
     daily_activity_document,
     incident_report_document,
     monthly_summary_document,
+    period_summary_document,
     report_reference,
 )
 from backend.documents.errors import IncidentNotApproved
@@ -19,6 +22,7 @@ from backend.incidents.models import IncidentReport
 from backend.sites.models import Checkpoint
 from backend.staffing.models import ShiftStatus
 from reports import render_daily_activity, render_incident_report, render_monthly_summary
+from reports.figures import hours_of
 from tests import factories, geo
 from tests.backend.documents import builders as b
 from tests.reports.pdfread import flat, images, text
@@ -205,3 +209,22 @@ def test_the_monthly_summary_counts_in_sql_and_keeps_internal_flags_out(tenant):
     assert "Mock" not in words
     assert "GPS accuracy too low" not in words
     assert Flag.objects.count() == 5
+
+
+def test_a_summary_of_the_month_still_running_counts_only_shifts_whose_time_is_over(tenant):
+    # given this month: a shift worked yesterday, one in progress now and one later today, not clocked in yet
+    now = timezone.now()
+    yesterday = now.astimezone(ZoneInfo(tenant.site.timezone)).date() - timedelta(days=1)
+    worked = b.worked_shift(tenant, start=b.local(yesterday, 7))
+    b.worked_shift(tenant, start=now - timedelta(hours=2))
+    factories.ShiftFactory(
+        post=tenant.post, guard=tenant.guard, scheduled_start=now + timedelta(hours=3),
+        scheduled_end=now + timedelta(hours=11),
+    )  # fmt: skip
+
+    # when the summary of the period up to today is assembled
+    doc = period_summary_document(client=tenant.client, first=yesterday, last=yesterday + timedelta(days=1))
+
+    # then only yesterday's shift counts: nothing is a no-show before its time
+    assert [s.scheduled_start for s in doc.shifts] == [worked.scheduled_start]
+    assert hours_of(doc.shifts, timedelta(minutes=10)).no_show == 0
