@@ -13,28 +13,12 @@ hands them here, so each rule is stated (and tested) once.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-Interval = tuple[datetime, datetime]
-
-
-def on_post_seconds(*, window: Interval, clocked: Interval | None, away: Iterable[Interval] = ()) -> float:
-    """Seconds of `window` inside `clocked` and outside every `away` interval (which may overlap)."""
-    if clocked is None:
-        return 0.0
-    start, end = max(window[0], clocked[0]), min(window[1], clocked[1])
-    if end <= start:
-        return 0.0
-    seconds = (end - start).total_seconds()
-    covered_to = start
-    for away_start, away_end in sorted(away):
-        cut_from, cut_to = max(away_start, covered_to), min(away_end, end)
-        if cut_to > cut_from:
-            seconds -= (cut_to - cut_from).total_seconds()
-        covered_to = max(covered_to, min(away_end, end))
-    return max(seconds, 0.0)
+# Time on post is counted in backend.attendance.on_post, the rule the PDFs count by too.
+from backend.attendance.on_post import Interval
 
 
 @dataclass(frozen=True)

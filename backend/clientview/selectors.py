@@ -13,30 +13,27 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import QuerySet
 
 from backend.accounts.models import Company
 from backend.attendance.models import AttendanceResolution, ResolutionKind
+from backend.attendance.on_post import Interval, away_intervals, on_post_seconds
 from backend.attendance.resolutions import day_bounds
 from backend.clientview.errors import DayOutOfRange, ShiftNotFound
 from backend.clientview.figures import (
     NOT_YET,
-    Interval,
     Judgement,
     TourTally,
     judge,
-    on_post_seconds,
     percent,
     tour_tally,
     worst,
 )
 from backend.core.localtime import TIME, local_time, to_local
 from backend.core.querysets import one_visible_or_not_found
-from backend.flags.models import Flag, FlagStatus
 from backend.incidents.models import IncidentReport, IncidentStatus
-from backend.rules.findings import FlagCode
 from backend.rules.selectors import thresholds_for
 from backend.rules.thresholds import Thresholds
 from backend.sites.models import Checkpoint, Site
@@ -76,37 +73,6 @@ def _guard_name(shift: Shift) -> str:
 def _verified(shift: Shift) -> tuple[datetime | None, datetime | None]:
     """The clock times the evidence supports (a manager-set time where none was verified: it stands)."""
     return shift.clock_in_verified_at or shift.clock_in_at, shift.clock_out_verified_at or shift.clock_out_at
-
-
-def _moment(text: object) -> datetime | None:
-    if not isinstance(text, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-def _away_intervals(shift_ids: Sequence[int], now: datetime) -> dict[int, list[Interval]]:
-    """Each shift's spells outside the fence, from the monitoring pass's OUT_OF_POSITION findings (one query).
-
-    A finding dismissed as a false positive (GPS drift) does not count; one still open runs to now.
-    """
-    away: dict[int, list[Interval]] = defaultdict(list)
-    if not shift_ids:
-        return away
-    rows = (
-        Flag.objects.filter(shift_id__in=list(shift_ids), code=FlagCode.OUT_OF_POSITION)
-        .exclude(status=FlagStatus.DISMISSED)
-        .values_list("shift_id", "evidence", "resolved_at")
-    )
-    for shift_id, evidence, resolved_at in rows:
-        left_at = _moment((evidence or {}).get("left_at"))
-        back_at = _moment((evidence or {}).get("back_at")) or resolved_at or now
-        if left_at is not None and shift_id is not None and back_at > left_at:
-            away[shift_id].append((left_at, back_at))
-    return away
 
 
 def _counted_window(shift: Shift, span: Interval, now: datetime) -> Interval:
@@ -281,7 +247,7 @@ def sites_overview(*, scope: Scope, week_of: date, now: datetime) -> SitesOvervi
         and shift.scheduled_start < bounds[shift.post.site_id][1]
         and shift.scheduled_end > bounds[shift.post.site_id][0]
     ]
-    away = _away_intervals([shift.pk for shift in shifts], now)
+    away = away_intervals(shift_ids=[shift.pk for shift in shifts], now=now)
     tours = _Tours(shifts, thresholds, now)
     grace = timedelta(minutes=thresholds.late_clock_in_grace_min)
     for shift in shifts:
@@ -510,7 +476,7 @@ def site_attendance_day(*, scope: Scope, site: Site, day: date, now: datetime) -
     events: dict[tuple[int, str], ClockEvent] = {
         (event.shift_id, event.kind): event for event in ClockEvent.objects.filter(shift_id__in=ids)
     }
-    away = _away_intervals(ids, now)
+    away = away_intervals(shift_ids=ids, now=now)
     corrections = _corrections(ids)
     grace = timedelta(minutes=thresholds.late_clock_in_grace_min)
     records = []

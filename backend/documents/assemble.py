@@ -44,6 +44,7 @@ from django.utils import timezone
 
 from backend.accounts.models import Company
 from backend.attendance.models import AttendanceResolution, ResolutionKind
+from backend.attendance.on_post import away_intervals, on_post_seconds
 from backend.attendance.resolutions import EXCEPTION_CODES, day_bounds
 from backend.calls.models import Call, CallStatus, ReasonGroup
 from backend.core.localtime import local_time
@@ -264,16 +265,6 @@ def _severity_label(value: str) -> str:
     return str(Severity(value).label) if value in Severity.values else value
 
 
-def _covered_seconds(
-    window: tuple[datetime, datetime], clock_in: datetime | None, clock_out: datetime | None, scheduled_end: datetime
-) -> float:
-    """Verified time inside `window`, as attendance.figures counts it (no clock-out yet: to the scheduled end)."""
-    if clock_in is None:
-        return 0.0
-    start, end = max(clock_in, window[0]), min(clock_out or scheduled_end, window[1])
-    return max((end - start).total_seconds(), 0.0)
-
-
 _FENCE_WORDS = {"inside": "inside the fence", "near": "near the fence", "outside": "outside the fence",
                 "unknown": "GPS too coarse to place"}  # fmt: skip
 
@@ -319,6 +310,7 @@ def daily_activity_document(*, site: Site, day: date) -> rd.DailyActivityDoc:
         )
         corrections[shift_id].append(f"Time corrected by {_name(first, last, username)}: {times} — {reason}")
 
+    away = away_intervals(shift_ids=shift_ids, now=now)
     guards: list[rd.GuardOnDuty] = []
     exceptions: list[rd.ExceptionLine] = []
     scheduled = covered = 0.0
@@ -329,7 +321,8 @@ def daily_activity_document(*, site: Site, day: date) -> rd.DailyActivityDoc:
         clock_out = s["clock_out_verified_at"] or s["clock_out_at"]
         window = (max(s["scheduled_start"], starts), min(s["scheduled_end"], ends))
         scheduled += (window[1] - window[0]).total_seconds()
-        covered += _covered_seconds(window, clock_in, clock_out, s["scheduled_end"])
+        clocked = None if clock_in is None else (clock_in, clock_out or min(s["scheduled_end"], now))
+        covered += on_post_seconds(window=window, clocked=clocked, away=away.get(s["pk"], ()))
         shifts_covered += clock_in is not None
         where = ", ".join(
             f"clock-{kind} {_FENCE_WORDS.get(state, state)}"
@@ -545,13 +538,20 @@ def period_summary_document(
         .annotate(verified=verified_seconds(), clock_in=Coalesce("clock_in_verified_at", "clock_in_at"),
                   clock_out=Coalesce("clock_out_verified_at", "clock_out_at"))
         .order_by("scheduled_start", "pk")
-        .values_list("post__site__name", "post__name", "guard__first_name", "guard__last_name", "guard__username",
-                     "scheduled_start", "scheduled_end", "clock_in", "clock_out", "verified")
+        .values_list("pk", "post__site__name", "post__name", "guard__first_name", "guard__last_name",
+                     "guard__username", "scheduled_start", "scheduled_end", "clock_in", "clock_out", "verified")
     )  # fmt: skip
+    rows = list(shift_rows)
+    # The spells outside the fence come off the verified time, as on the portal's pages.
+    away = away_intervals(shift_ids=[row[0] for row in rows], now=timezone.now())
     shifts = [
         rd.ShiftLine(site=site_name, post=post, guard=_name(first_name, last_name, username), scheduled_start=start,
-                     scheduled_end=end, clock_in=clock_in, clock_out=clock_out, verified_seconds=round(verified))
-        for site_name, post, first_name, last_name, username, start, end, clock_in, clock_out, verified in shift_rows
+                     scheduled_end=end, clock_in=clock_in, clock_out=clock_out,
+                     verified_seconds=round(verified if pk not in away else on_post_seconds(
+                         window=(start, end), clocked=None if clock_in is None else (clock_in, clock_out or end),
+                         away=away[pk])))
+        for pk, site_name, post, first_name, last_name, username, start, end, clock_in, clock_out, verified
+        in rows
     ]  # fmt: skip
 
     on_sites = Q(shift__post__site__in=sites)

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from backend.attendance.on_post import on_post_seconds
 from backend.clientview.figures import (
     ATTENTION,
     BELOW_TARGET,
@@ -11,7 +12,6 @@ from backend.clientview.figures import (
     ON_TARGET,
     TourTally,
     judge,
-    on_post_seconds,
     percent,
     tour_tally,
     worst,

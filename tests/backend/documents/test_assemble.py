@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from backend.clientview.selectors import site_attendance_day
 from backend.documents.assemble import (
     daily_activity_document,
     incident_report_document,
@@ -20,6 +21,7 @@ from backend.flags.models import Flag
 from backend.incidents.images import jpeg_metadata_blocks
 from backend.incidents.models import IncidentReport
 from backend.sites.models import Checkpoint
+from backend.sites.scopes import scope_for
 from backend.staffing.models import ShiftStatus
 from reports import render_daily_activity, render_incident_report, render_monthly_summary
 from reports.figures import hours_of
@@ -228,3 +230,27 @@ def test_a_summary_of_the_month_still_running_counts_only_shifts_whose_time_is_o
     # then only yesterday's shift counts: nothing is a no-show before its time
     assert [s.scheduled_start for s in doc.shifts] == [worked.scheduled_start]
     assert hours_of(doc.shifts, timedelta(minutes=10)).no_show == 0
+
+
+def test_the_dar_summary_and_portal_count_the_same_time_on_post(tenant):
+    # given a 12-hour shift worked on time, with an hour outside the fence the monitoring pass found
+    day = date(2025, 11, 5)
+    shift = b.worked_shift(tenant, start=b.local(day, 7))
+    factories.open_flag(
+        shift=shift,
+        code="OUT_OF_POSITION",
+        evidence={"left_at": b.local(day, 10).isoformat(), "back_at": b.local(day, 11).isoformat()},
+        status="resolved",
+        resolved_at=b.local(day, 11),
+    )
+
+    # when the DAR, the month's summary and the portal's attendance page count the day
+    dar = daily_activity_document(site=tenant.site, day=day)
+    summary = monthly_summary_document(client=tenant.client, month=day, site=tenant.site)
+    portal_day = site_attendance_day(scope=scope_for(tenant.client_contact), site=tenant.site, day=day,
+                                     now=timezone.now())  # fmt: skip
+
+    # then each shows 11 of 12 hours on post
+    assert dar.coverage.on_post_ratio == pytest.approx(11 / 12)
+    assert [line.verified_seconds for line in summary.shifts] == [11 * 3600]
+    assert portal_day.coverage == pytest.approx(11 / 12)
