@@ -6,13 +6,15 @@ the newest breadcrumb of each shift is: the latest recorded_at, a tie going to t
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.gis.geos import Point
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
@@ -23,6 +25,7 @@ from backend.tracking.models import Ping, ShiftLastFix
 from backend.tracking.selectors import site_fences_forget
 from backend.tracking.services import pings_ingest
 from tests import factories, geo
+from tests.concurrency import race_outcomes
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +41,7 @@ def _fresh_fence_cache():
     site_fences_forget()
 
 
-@dataclass(frozen=True)
+@dataclass
 class PhonePing:
     """A breadcrumb as the API hands it to pings_ingest."""
 
@@ -88,7 +91,7 @@ def _bulk_ping(shift: Shift, recorded_at: datetime, *, fence: str = "inside", pi
 
 @pytest.fixture
 def shift(tenant) -> Shift:
-    return factories.ShiftFactory(guard=tenant.guard, post=tenant.post)
+    return factories.ShiftFactory.create(guard=tenant.guard, post=tenant.post)
 
 
 def test_a_batch_of_one_shift_keeps_its_newest_fix_with_the_verdict_the_ping_got(tenant, shift):
@@ -202,6 +205,40 @@ def test_fixes_recorded_at_the_same_instant_go_to_the_greater_id_whatever_their_
     # then the greater id is kept either way, as reading the pings in that order says
     assert _kept(low_first).ping_id == high == _newest_by_reading_the_pings(low_first.pk).pk
     assert _kept(high_first).ping_id == uuid.UUID(int=4) == _newest_by_reading_the_pings(high_first.pk).pk
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("committed_first", ["newer", "older"])
+def test_two_batches_at_once_keep_the_newer_fix_whichever_commits_first(tenant, committed_first):
+    # given two batches of one shift in flight at once (a phone retrying while the first is slow)
+    shift = factories.ShiftFactory.create(post=tenant.post)
+    now = timezone.now()
+    newer, older = _bulk_ping(shift, now), _bulk_ping(shift, now - timedelta(minutes=5))
+    first, second = (newer, older) if committed_first == "newer" else (older, newer)
+    inserted, commit = threading.Event(), threading.Event()
+
+    def first_batch() -> None:
+        with transaction.atomic():
+            Ping.objects.bulk_create([first])
+            inserted.set()
+            commit.wait(timeout=10)
+
+    def second_batch() -> None:
+        inserted.wait(timeout=10)
+        # waits on the first batch's uncommitted last-fix row, then judges against it
+        Ping.objects.bulk_create([second])
+
+    def release_the_first() -> None:
+        inserted.wait(timeout=10)
+        time.sleep(0.3)
+        commit.set()
+
+    outcomes = race_outcomes(first_batch, second_batch, release_the_first)
+
+    # then both are stored and the last fix is the newer one, either way round
+    assert outcomes == [None, None, None]
+    assert Ping.objects.filter(shift=shift).count() == 2
+    assert _kept(shift).ping_id == newer.pk
 
 
 def test_deleting_pings_recomputes_the_shifts_whose_newest_fix_went(tenant, shift):
