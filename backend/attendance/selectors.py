@@ -30,7 +30,7 @@ from backend.sites.models import Checkpoint, Site
 from backend.sites.scopes import Scope
 from backend.staffing.models import GuardQualification, Post, PostRequirement, Qualification, Shift, ShiftStatus
 from backend.staffing.selectors import QUALIFICATION_WARNING_DAYS, shift_get_visible, shifts_visible
-from backend.tracking.models import CheckpointScan, FenceState, Ping
+from backend.tracking.models import CheckpointScan, FenceState, Ping, ShiftLastFix
 from backend.tracking.selectors import panic_alerts_visible
 
 BOARD_LOOKAHEAD = timedelta(hours=2)
@@ -150,28 +150,21 @@ class LiveBoard:
         return [row for site in self.sites for row in site.rows]
 
 
-# The newest fix of each shift: one index probe per shift (ping_shift_time_idx), however
-# many breadcrumbs a shift has, where DISTINCT ON would read them all.
+# The newest fix of each shift, from the table the database keeps for it (tracking.ShiftLastFix:
+# triggers on the pings upsert it), one row per shift: a plain join, where reading the pings
+# took one index probe per shift into the biggest table.
 _LAST_FIX_COLUMNS = """extract(epoch FROM p.recorded_at)::float8, ST_X(p.location::geometry),
     ST_Y(p.location::geometry), p.accuracy_m, p.fence, p.distance_m"""
-_LAST_FIX_JOIN = """LEFT JOIN LATERAL (
-    SELECT recorded_at, location, accuracy_m, fence, distance_m
-    FROM tracking_ping
-    WHERE shift_id = {shift_id}
-    ORDER BY recorded_at DESC
-    LIMIT 1
-) AS p ON true"""
 _LAST_FIX_SQL = f"""
 SELECT s.id, {_LAST_FIX_COLUMNS}
 FROM unnest(%s::bigint[]) AS s(id)
-{_LAST_FIX_JOIN.format(shift_id="s.id")}
-WHERE p.recorded_at IS NOT NULL
+JOIN {ShiftLastFix._meta.db_table} AS p ON p.shift_id = s.id
 """  # noqa: S608 - constant text of this module; values are parameters
 # The board's shifts (the ORM's query, its "pk" column) each with its last fix, in one query.
 _BOARD_SQL = f"""
 SELECT b.*, {_LAST_FIX_COLUMNS}
 FROM ({{shifts}}) AS b
-{_LAST_FIX_JOIN.format(shift_id='b."pk"')}
+LEFT JOIN {ShiftLastFix._meta.db_table} AS p ON p.shift_id = b."pk"
 """  # noqa: S608 - constant text; the shifts' SQL is the ORM's, with its values as parameters
 
 

@@ -58,6 +58,40 @@ class Ping(DevicePositionMixin, TenantModel):
         return f"Ping {self.id} at {self.recorded_at:%H:%M:%S}"
 
 
+class ShiftLastFix(TenantModel):
+    """Each shift's newest breadcrumb: a derived cache of the pings, kept by the database.
+
+    Never written by application code. Triggers on tracking_ping (migration 0006) keep it:
+    every statement that inserts pings (the mobile API's batch INSERT, bulk_create, raw SQL)
+    upserts the newest of its rows per shift, and a newer fix already kept is never replaced
+    by an older one arriving late; deleting or updating pings recomputes their shifts. The
+    newest is the latest `recorded_at`, a tie going to the greater ping id. The live board
+    joins this table instead of probing the ping table once per shift.
+    """
+
+    TENANT_PATH, CLIENT_PATH, SITE_PATH = paths_through_site("shift__post__site")
+
+    shift = models.OneToOneField("staffing.Shift", primary_key=True, on_delete=models.CASCADE, related_name="last_fix")
+    # No constraint and no reverse cascade: deleting pings stays a single fast DELETE (the
+    # trigger repoints or drops this row), and the row never holds a ping back.
+    ping = models.ForeignKey(Ping, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+")
+    recorded_at = models.DateTimeField(help_text="Device clock of the newest fix.")
+    location = gis_models.PointField(geography=True, srid=WGS84, null=True, blank=True)
+    accuracy_m = models.FloatField(null=True, blank=True)
+    fence = models.CharField(max_length=8, choices=FenceState.choices, blank=True)
+    distance_m = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "shift's last fix"
+        verbose_name_plural = "shifts' last fixes"
+
+    def __str__(self) -> str:
+        return f"Last fix of shift {self.shift_id} at {self.recorded_at:%H:%M:%S}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("ShiftLastFix is kept by triggers on tracking_ping; write pings, not this.")
+
+
 class ClockKind(models.TextChoices):
     IN = "in", "Clock-in"
     OUT = "out", "Clock-out"
