@@ -319,7 +319,10 @@ def daily_activity_document(*, site: Site, day: date) -> rd.DailyActivityDoc:
         guard = _name(s["guard__first_name"], s["guard__last_name"], s["guard__username"])
         clock_in = s["clock_in_verified_at"] or s["clock_in_at"]
         clock_out = s["clock_out_verified_at"] or s["clock_out_at"]
-        window = (max(s["scheduled_start"], starts), min(s["scheduled_end"], ends))
+        # The part of the day's schedule that has happened (as the portal's attendance page counts it):
+        # a DAR of today is not short of the hours still to come.
+        window_start = max(s["scheduled_start"], starts)
+        window = (window_start, max(window_start, min(s["scheduled_end"], ends, now)))
         scheduled += (window[1] - window[0]).total_seconds()
         clocked = None if clock_in is None else (clock_in, clock_out or min(s["scheduled_end"], now))
         covered += on_post_seconds(window=window, clocked=clocked, away=away.get(s["pk"], ()))

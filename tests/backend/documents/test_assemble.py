@@ -254,3 +254,19 @@ def test_the_dar_summary_and_portal_count_the_same_time_on_post(tenant):
     assert dar.coverage.on_post_ratio == pytest.approx(11 / 12)
     assert [line.verified_seconds for line in summary.shifts] == [11 * 3600]
     assert portal_day.coverage == pytest.approx(11 / 12)
+
+
+def test_todays_dar_counts_the_schedule_so_far(tenant):
+    # given a shift clocked in on time four hours ago, due to run eight more
+    now = timezone.now()
+    start = now - timedelta(hours=4)
+    factories.ShiftFactory(
+        post=tenant.post, guard=tenant.guard, scheduled_start=start, scheduled_end=start + timedelta(hours=12),
+        status=ShiftStatus.IN_PROGRESS, clock_in_at=start, clock_in_verified_at=start,
+    )  # fmt: skip
+
+    # when today's DAR is assembled
+    doc = daily_activity_document(site=tenant.site, day=now.astimezone(ZoneInfo(tenant.site.timezone)).date())
+
+    # then the time so far is all on post, not a third of the shift
+    assert doc.coverage.on_post_ratio == pytest.approx(1.0, abs=0.01)
