@@ -49,7 +49,8 @@ _TERMINATION: Final = [
 # A time scope governs its whole clause, across "and": "last winter a pipe burst and the FD came", and a "when"
 # clause that dates an event by it: "video from two weeks ago when police came", "since the overdose in March when
 # EMS came".
-_HISTORICAL_TERMINATION: Final = [word for word in _TERMINATION if word not in ("and", "when")]
+# A colon does not end it either: "Per pass-down from night shift: FD was on site 0300-0400".
+_HISTORICAL_TERMINATION: Final = [word for word in _TERMINATION if word not in ("and", "when", ":")]
 # A class, a sign or a title reaches across "and" and a colon: "module 'Working With Police and Fire Responders'",
 # "taped a sign on it: USE #8 OR DIAL 911".
 _TRAINING_TERMINATION: Final = [word for word in _TERMINATION if word not in ("and", ":")]
@@ -64,6 +65,9 @@ _AGO: Final = tuple(
     for word in ("ago", "back")
 )  # fmt: skip
 _WEEKDAYS: Final = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# A date written as month/day ("arrested here on 6/14", "the 11/3 incident"): guards date past events so; tonight's
+# are told by the clock.
+_DATES: Final = tuple(f"{month}/{day}" for month in range(1, 13) for day in range(1, 32))
 # "the overdose in March": a month named is not tonight (this month's events are "earlier this month").
 _MONTHS: Final = ("january", "february", "march", "april", "june", "july", "august", "september", "october",
                   "november", "december")  # fmt: skip
@@ -88,6 +92,13 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
                       "a couple weeks ago", "a couple of weeks ago", "day shift said", "day shift reported",
                       "per day shift", "the day guard told me", "day guard said", "the day officer told me",
                       "previous shift", "prior shift",
+                      # Paperwork and figures about past calls: "records request from the sheriff's office",
+                      # "monthly summary for March: 4 EMS calls", "EMS transported 37 fans this season".
+                      "records request", "request from the", "monthly summary", "weekly summary", "summary for",
+                      "end-of-season", "end of season", "season report", "this season", "incident binder",
+                      "old incident", "per the night", "night auditor's notes", "auditor's notes", "pass-down from",
+                      *(f"{prefix} {date}" for prefix in ("on", "the", "from the") for date in _DATES),
+                      *(f"{prefix} {year}" for prefix in ("the", "from the") for year in _PAST_YEARS),
                       "the last guard", "according to the log", "per the log", "since the", "ever since",
                       *(f"{prefix} {month}" for prefix in ("in", "back in", "last", "since") for month in _MONTHS),
                       *(f"{prefix} {year}" for prefix in ("back in", "in") for year in _PAST_YEARS),
@@ -99,7 +110,9 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
                       "per the resident", "per resident", "last time", "yesterday", "the other day",
                       "the other night", "earlier this week", "earlier this month", "before my shift",
                       "before i got here", "before i arrived", "before i came on", "before i started",
-                      "prior to my shift", "prior to my arrival", "on day shift", "during day shift",
+                      "prior to my shift", "prior to my arrival", "on day shift", "that night", "this season",
+                      "emailed a request", "e-mailed a request", "by fax", "records request",
+                      *(f"on {date}" for date in _DATES), "during day shift",
                       "on the day shift", "on the previous shift", "on the prior shift", "last shift",
                       *(f"in {year}" for year in _PAST_YEARS), *(f"last {day}" for day in _WEEKDAYS), *_AGO,
                       *(f"{prefix} {month}" for prefix in ("in", "back in", "last") for month in _MONTHS)],
@@ -130,7 +143,8 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
     },
     "training": {
         "preceding": ["training", "course", "class", "refresher", "drill", "certification", "module", "exercise",
-                      "restocked", "restock", "inventory", "reviewed", "tabletop",
+                      "restocked", "restock", "inventory", "reviewed", "tabletop", "scenario", "covered calling",
+                      "covered how", "covered when",
                       # "practice" alone is also a sport's ("hurt at soccer practice, EMS came"): only as training.
                       "practice drill", "practice session", "cpr practice", "first aid practice", "practice run",
                       # Signage and printed matter: "sign reading POLICE ONLY", "the 911 sticker on the phone".
@@ -176,7 +190,9 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
                       "heading west", "next door", "neighboring property", "neighbouring property",
                       "did not come on", "didn't come on", "never came on", "did not come onto", "off property",
                       "not on property", "across the street", "nothing at ours", "nothing at our site",
-                      "nothing on our site", "nothing on our property", "not at our site", "for their alarm"],
+                      "nothing on our site", "nothing on our property", "not at our site", "for their alarm",
+                      # A road closed off-site: "PD had the intersection blocked, our shuttle went around".
+                      "intersection at", "going around", "detoured", "got delayed"],
     },
 }
 # fmt: on

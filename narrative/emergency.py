@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final, Literal
 
 from narrative.context import categorise
@@ -77,7 +77,7 @@ _SERVICE_WORD_RE: Final = re.compile(
     r"|captain|company|marshal)|fd\b|f\.d|police|pd\b|p\.d|cops?\b|squad|enforcement|trooper|patrol|detective|swat"
     r"|deput|sheriff|officer|ambul|ems\b|e\.m\.s|emts?\b|medic|rescue|medical\s+(?:resp|team|unit|assist|call)"
     r"|engine|ladder|battalion|arrest|custody|transported|taken|rushed|brought|transferred|carried|sent|hospital"
-    r"|emergency\s+(?:line|number)|station\s*#?\s*\d|patrol(?:wo)?m[ae]n|lawman|(?:unit|car)\s*#?\s*\d"
+    r"|emergency\s+(?:line|number)|station\s*#?\s*\d|patrol(?:wo)?m[ae]n|lawman|(?:unit|car)\s*#?\s*\d|so\b"
 )
 # A term that says by itself that the service was there: an arrest, a transport, a numbered unit, a report.
 _SELF_ATTENDING_RE: Final = re.compile(
@@ -91,7 +91,9 @@ _SELF_ATTENDING_RE: Final = re.compile(
 # A service reaching the site, by its verb alone: "arrived", "on scene", "landed" (a helicopter), "staged".
 _ARRIVED = (
     r"(?:arr?iv\w*|arrvi\w*|respon\w*|came|showed\s+up|showed|on[\s-]+(?:scene|site)|onsite|landed|touched\s+down"
-    r"|staged|pulled\s+up|rolled\s+up|got\s+(?:here|there|on\s+scene)|turned\s+up"
+    r"|staged|pulled\s+up|rolled\s+up|got\s+(?:here|there|on\s+scene)|turned\s+up|on\s+location"
+    # The radio codes for "arrived on scene": "Transit PD 10-97 at Eastlake platform".
+    r"|10-97|10-23"
     r"|did\s+(?:arrive|come|respond|show|get\s+here))"
 )
 # A past-tense verb right after the service, or after its unit's name ("the bomb squad x-rayed", "units quickly
@@ -176,6 +178,23 @@ _DENIAL_FOLLOWS_RE: Final = re.compile(
     r"|couldn'?t|can'?t|cannot)\s+(?:\w+\s+)?(?:come|came|stop|enter|pull\s+in|respond|send|show|turn\s+in)\b"
 )
 _NON_EMERGENCY_RE: Final = re.compile(r"non[\s-]?emergency")
+# A call taken back before anyone came: "she cancelled the call before any units were sent", "Alarm company told to
+# cancel FD", "called back and cancelled before anyone came". Not "could not cancel", not "cancelled, but they came
+# anyway".
+_CANCEL_RE: Final = re.compile(
+    r"\b(?<!not\s)(?<!n't\s)(?<!never\s)(?:cancel(?:l?ed|l?ing|s)?|called\s+(?:it\s+|them\s+)?off|stood\s+(?:them\s+)?down)\b"
+)
+_CANCEL_OF_A_CALL_RE: Final = re.compile(r"\bbefore\b|\b(?:the\s+)?(?:call|response|request|run|dispatch|911)\b")
+_CAME_ANYWAY_RE: Final = re.compile(rf"\b(?:anyway|regardless|still)\b|\bbut\b.*\b{_ARRIVED}\b")
+# The subject of a passive cancellation: "the FD response was cancelled".
+_CANCELLED_SUBJECT_GAP_RE: Final = re.compile(
+    r"\s*(?:response|call|request|run|units?|crews?|dispatch)?\s*(?:was|were|got|had\s+been|has\s+been)\s+(?:\w+\s+)?"
+)
+# A sentence that dates everything before it: "All of this happened before my shift started."
+_ALL_BEFORE_MY_SHIFT_RE: Final = re.compile(
+    r"(?:all\s+of\s+)?(?:this|that|it|all\s+this|all\s+that|all\s+of\s+it|the\s+above)\s+(?:all\s+)?"
+    r"(?:happened|occurred|took\s+place|was)\s+(?:\w+\s+)?(?:before|prior\s+to)\s+(?:my|our|the\s+start\s+of\s+my)\s+shift"
+)
 # A bare "911" that is an address or a label, not a call.
 _NUMBER_BEFORE_RE: Final = re.compile(
     r"(?:#|\b(?:apartment|apt|unit|room|rm|suite|ste|space|spot|stall|lot|building|bldg|house|door|box|locker|no"
@@ -183,7 +202,9 @@ _NUMBER_BEFORE_RE: Final = re.compile(
     r"|channel|model|ticket|case|order|invoice|flight|train|forklift|scooter|bike|ends?\s+in|ending\s+in"
     r"|trailer|trl|container|reefer|tractor|rig|load|pallet|seal|po|sku|item|asset|radio|key|keys|fob|camera|cam"
     r"|zone|post|sector|beat|area|row|section|aisle|bay|slot|pump|register|lane|line|seat|table|store|site|parcel"
-    r"|package|tracking|serial|id|account|pin|form|file|porsche|style|size|part|sticker)\.?)"
+    r"|package|tracking|serial|id|account|pin|form|file|porsche|style|size|part|sticker|classroom|portable|office"
+    r"|ward|wing|bed|hall|court|field|pier|slip|berth|stage|studio|rack|cabinet|kiosk|booth|elevator|platform"
+    r"|track|hangar|stand|tank|well|pad|bldg)\.?)"
     r"\s*#?\s*$"
 )
 # Numbered units whose names are also a vehicle's or a patient carrier's.
@@ -199,16 +220,16 @@ _FIRE_CONTEXT_RE: Final = re.compile(
     r"\b(?:fire|smoke|alarm|engine|ladder|crew|firefighters?|battalion|hose|sprinkler|responded|entrapment)"
 )
 _STREET_AFTER_RE: Final = re.compile(
-    r"^\s+(?:[a-z]+\s+){0,2}(?:st|street|ave|avenue|rd|road|blvd|dr|drive|ln|lane|way|ct|court|pl|place|pkwy|hwy"
+    r"^\s+(?:[a-z]+\.?\s+){0,2}(?:st|street|ave|avenue|rd|road|blvd|dr|drive|ln|lane|way|ct|court|pl|place|pkwy|hwy"
     r"|cir|circle|ter|terrace)\b"
 )
 # Title or role before a capitalised service word: a person's name ("Officer Fireman", "tech Joe Sheriff").
-_TITLES: Final = frozenset(
-    [
-     "officer", "ofc", "mr", "mrs", "ms", "miss", "dr", "supervisor", "sup", "tech", "technician", "resident",
-     "tenant", "manager", "mgr", "guard", "named", "agent", "maintenance", "concierge", "porter", "doorman",
-     "valet", "clerk", "attendant", "janitor", "custodian", "contractor", "vendor", "driver", "coworker",
-    ]
+_TITLES: Final = word_set(
+    """officer ofc mr mrs ms miss dr supervisor sup tech technician resident tenant manager mgr guard named agent
+    maintenance concierge porter doorman valet clerk attendant janitor custodian contractor vendor driver coworker
+    operator associate employee cashier nurse worker passenger guest customer visitor student teacher instructor
+    cook bartender server housekeeper engineer electrician plumber foreman coach member owner neighbor neighbour
+    patron rep staffer"""
 )
 _LIST_GAP_RE: Final = re.compile(r"\s*(?:,|&|/|and|,\s*and)\s*")
 # These never stand before a service: "mr police" is a person, whatever the case.
@@ -228,7 +249,8 @@ _CALL_REASONS: Final[dict[Service, tuple[str, ...]]] = {
         r"injur\w*", r"hurt", r"broken", r"fractur\w*", r"allerg\w*", r"anaphyla\w*", r"swell\w*", r"swollen",
         r"epi-?pens?", r"hives", r"diabet\w*", r"insulin", r"(?:blood\s+)?sugar", r"asthma\w*", r"inhaler",
         r"chok\w*", r"vomit\w*", r"throwing\s+up", r"dizzy", r"pale", r"sweating", r"heat\s+(?:exhaustion|stroke)",
-        r"dehydrat\w*", r"pregnan\w*", r"(?:in|into)\s+labou?r", r"water\s+broke",
+        r"dehydrat\w*", r"pregnan\w*", r"(?:in|into)\s+(?:active\s+|early\s+|premature\s+)?labou?r",
+        r"in\s+(?:his|her|their|the|both)\s+eyes?", r"eye\s+injur\w*", r"eyewash", r"splashed", r"water\s+broke",
         r"contractions", r"medical", r"sick", r"ill", r"pains?",
         r"panic\s+attack", r"not\s+feeling\s+well", r"concussion", r"laceration", r"cut\s+(?:his|her|their)",
         r"bitten", r"bite", r"stung", r"sting", r"burns?\s+(?:on|to)\s+(?:his|her|their)", r"poison\w*",
@@ -251,7 +273,8 @@ _CALL_REASONS: Final[dict[Service, tuple[str, ...]]] = {
         r"tampering", r"indecent", r"exposing\s+himself",
     ),
     "fire": (
-        r"smoke", r"smoking\s+from", r"flames?", r"fire", r"burning", r"gas", r"propane", r"fumes",
+        r"smoke", r"smoking\s+from", r"smou?lder\w*", r"embers", r"charred", r"scorch\w*",
+        r"flames?", r"fire", r"burning", r"gas", r"propane", r"fumes",
         r"sparks?", r"sparking", r"explosion", r"ablaze", r"carbon\s+monoxide",
         r"co2?\s+(?:alarms?|detectors?|levels?|readings?|poisoning|leak|sensors?|meter)", r"(?:smoke|fire)\s+alarms?",
         r"sprinklers?", r"water\s*flow", r"transformer", r"wires?\s+down", r"power\s+lines?\s+down",
@@ -319,6 +342,11 @@ def find_emergency_mentions(
                 )
                 whole = Term(term.kind, term.service, start + term.start, start + term.end)
                 candidates.append(_Found(whole, index, event, taken_back))
+    # "All of this happened before my shift started": what the sentences before it tell is not tonight's.
+    dated_up_to = max(
+        (index for index, (start, _) in enumerate(spans) if _ALL_BEFORE_MY_SHIFT_RE.match(low, start)), default=-1
+    )
+    candidates = [item for item in candidates if item.sentence > dated_up_to]
     if not candidates:
         return []
     categories = categorise(text, spans, [(item.term.start, item.term.end) for item in candidates])
@@ -453,16 +481,19 @@ def _mentions(
     denied: set[int],
 ) -> list[EmergencyMention]:
     mentions: list[EmergencyMention] = []
+    # Of each mention: the term it was found by, and whether it came ("came") or was only called ("called").
+    sources: list[tuple[_Found, str]] = []
     seen: set[tuple[Service, int, int]] = set()
     acts_after: dict[int, _NextMatch] = {}  # per sentence
 
-    def add(service: Service, item: _Found, status: MentionStatus, reason: str) -> None:
+    def add(service: Service, item: _Found, status: MentionStatus, reason: str, how: str = "") -> None:
         if (service, item.term.start, item.term.end) in seen:
             return
         seen.add((service, item.term.start, item.term.end))
         start, end = spans[item.sentence]
         phrase = text[item.term.start : item.term.end]
         mentions.append(EmergencyMention(service, phrase, text[start:end], status, reason, item.event))
+        sources.append((item, how))
 
     for item in found:
         term = item.term
@@ -473,7 +504,8 @@ def _mentions(
         if term.kind == "unspecified":
             services, why = _services_for_call(item, low, spans, found)
             for service in services:
-                add(service, item, "attended", f"{quote} \u2014 {phrase} called, {why}: {SERVICE_NAMES[service]}")
+                reason = f"{quote} \u2014 {phrase} called, {why}: {SERVICE_NAMES[service]}"
+                add(service, item, "attended", reason, "called")
         elif term.kind == "named" and term.service is not None:
             if item.sentence not in acts_after:
                 acts_after[item.sentence] = _NextMatch(_ACTS_AFTER_RE, low[start:end])
@@ -484,10 +516,58 @@ def _mentions(
                 denial = "the next sentence says they did not come"
                 add(term.service, item, "uncertain", f"{quote} \u2014 mentions {phrase}; {denial}")
             elif item.arrived_later or item.sentence in followed or attends:
-                add(term.service, item, "attended", f"{quote} \u2014 {SERVICE_NAMES[term.service]} attended")
+                came_later = item.arrived_later or item.sentence in followed
+                how = "called" if attends == "called" and not came_later else "came"
+                add(term.service, item, "attended", f"{quote} \u2014 {SERVICE_NAMES[term.service]} attended", how)
             else:
                 add(term.service, item, "uncertain", f"{quote} \u2014 mentions {phrase}; attendance not said")
-    return mentions
+    return _called_off(low, spans, mentions, sources)
+
+
+def _called_off(
+    low: str, spans: Sequence[tuple[int, int]], mentions: list[EmergencyMention], sources: list[tuple[_Found, str]]
+) -> list[EmergencyMention]:
+    """Calls taken back before anyone came become uncertain: "Called 911 for a guest who fainted ... Called back and
+    cancelled before anyone came". A service said to have come after the cancellation stays attended."""
+    cancellations: dict[int, int] = {}  # sentence -> where its cancellation starts, in the whole text
+    for index, (start, end) in enumerate(spans):
+        match = _CANCEL_RE.search(low, start, end)
+        if match is None:
+            continue
+        rest = low[match.end() : end]
+        if _CANCEL_OF_A_CALL_RE.search(rest) and not _CAME_ANYWAY_RE.search(rest):
+            cancellations[index] = match.start()
+    if not cancellations:
+        return mentions
+    last = max(cancellations)
+    came_after = {m.service for m, (item, _) in zip(mentions, sources, strict=True)
+                  if m.status == "attended" and item.sentence > last}  # fmt: skip
+    result = []
+    for mention, (item, how) in zip(mentions, sources, strict=True):
+        if (
+            mention.status == "attended"
+            and mention.service not in came_after
+            and _is_called_off(low, item, how, cancellations)
+        ):
+            quote = f"\u2018{mention.sentence}\u2019"
+            reason = f"{quote} \u2014 {mention.phrase} called, then called off before anyone came"
+            mention = replace(mention, status="uncertain", reason=reason)
+        result.append(mention)
+    return result
+
+
+def _is_called_off(low: str, item: _Found, how: str, cancellations: dict[int, int]) -> bool:
+    """A call in or before a cancelling sentence, or the service the cancellation names ("told to cancel FD")."""
+    for sentence, cancel_at in cancellations.items():
+        if item.sentence < sentence and how == "called":
+            return True
+        if item.sentence == sentence:
+            if item.term.start > cancel_at or how == "called":
+                return True
+            gap = low[item.term.end : cancel_at]
+            if _CANCELLED_SUBJECT_GAP_RE.fullmatch(gap):
+                return True
+    return False
 
 
 def _attends(sentence_low: str, start: int, end: int, acts_after: _NextMatch) -> Literal["came", "called", ""]:

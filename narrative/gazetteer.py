@@ -21,7 +21,7 @@ from typing import Final, cast
 
 from rapidfuzz import fuzz, process
 
-from narrative.sentences import PUNCTUATION
+from narrative.sentences import PUNCTUATION, word_set
 from narrative.terms import Service, Term
 
 __all__ = ["DEFAULT_AGENCY_TERMS", "SERVICES", "AgencyTerms", "Gazetteer", "agency_terms_problem", "gazetteer_for"]
@@ -42,7 +42,7 @@ DEFAULT_AGENCY_TERMS: Final[dict[Service, tuple[str, ...]]] = {
         # Apparatus named by kind or by owner, without the word "fire": "a ladder truck came", "a county engine".
         "ladder truck", "ladder trucks", "aerial truck", "aerial ladder", "pumper", "pumper truck", "brush truck",
         "brush engine", "county engine", "county engines", "city engine", "engine crew", "truck crew",
-        "cal fire", "calfire", "forestry crew", "wildland crew",
+        "cal fire", "calfire", "forestry crew", "wildland crew", "fireboat", "fireboats", "fire boat", "fire boats",
     ),
     "police": (
         "constable", "constables", "constable's office", "precinct", "state police", "state trooper",
@@ -50,6 +50,9 @@ DEFAULT_AGENCY_TERMS: Final[dict[Service, tuple[str, ...]]] = {
         "sheriff's deputies", "sheriff's deputy", "county sheriff", "so deputies", "patrol unit", "k9 unit",
         "k-9 unit", "squad car", "squad cars", "patrol car", "police unit", "marshals service", "us marshals",
         "campus police", "transit police", "metro police", "officer on scene", "officers on scene",
+        # Slang for patrol cars, and the officer a report names by role: "the responding officer took the report".
+        "blue and whites", "blue-and-whites", "black and whites", "black-and-whites", "responding officer",
+        "responding officers", "metro officers", "city officers", "county officers",
     ),
     "ems": (
         "amr", "american medical response", "rural metro", "acadian ambulance", "falck", "global medical response",
@@ -59,6 +62,9 @@ DEFAULT_AGENCY_TERMS: Final[dict[Service, tuple[str, ...]]] = {
         "medevac", "med evac", "medflight", "med flight", "air evac", "airlift", "air lift", "flight for life",
         "stat medevac", "medical helicopter", "medstar", "ambulnz", "remsa", "sunstar", "lifestar", "transcare",
         "gold cross", "priority ems", "medic unit #", "ems unit #", "ambulance #",
+        # Advanced and basic life support units: "ALS unit on scene 0812".
+        "als unit", "bls unit", "als units", "bls units", "als crew", "bls crew", "als ambulance", "bls ambulance",
+        "als #", "bls #", "als rig", "bls rig",
     ),
 }
 # fmt: on
@@ -84,13 +90,10 @@ _FUZZY_WORDS: Final[dict[str, Service | None]] = {
     "medics": "ems",
 }
 # Real words within a typo of a service word: never a misspelling of one.
-_LOOKALIKES: Final = frozenset(
-    [
-     "policy", "policies", "polite", "politely", "polish", "policed", "officer", "offices", "office", "paramount",
-     "ambulatory", "sheriff's", "firefight", "firefights", "fireman", "deputy", "deputize", "deputized", "trooper",
-     "amulance", "duties", "troops", "ambiance", "fighters", "medical", "medico", "medicine", "meds",
-     "metrics", "medias", "medici", "melodic", "mimics",
-    ]
+_LOOKALIKES: Final = word_set(
+    """policy policies polite politely polish policed officer offices office paramount ambulatory sheriff's firefight
+    firefights fireman deputy deputize deputized trooper amulance duties troops ambiance fighters medical medico
+    medicine meds metrics medias medici melodic mimics"""
 )
 _FUZZY_CUTOFF: Final = 80.0
 # Five letters reach "plice" and "polce"; shorter words are too often real words one letter off.
@@ -109,8 +112,27 @@ _NAMED_OFFICERS_RE: Final = re.compile(
 _NAME_SPLIT_RE: Final = re.compile(r"\s*(?:,|\band\b|&)\s*")
 # A surname that is itself a service word names a person, not the police: "Officer Fireman arrived".
 _SERVICE_SURNAMES: Final = frozenset(
-    ["fireman", "firemen", "medic", "medics", "sheriff", "police", "cop", "cops", "paramedic", "trooper", "deputy",
-     "marshal", "ranger", "constable", "ambulance", "rescue", "engine", "ladder", "patrol"]
+    [
+        "fireman",
+        "firemen",
+        "medic",
+        "medics",
+        "sheriff",
+        "police",
+        "cop",
+        "cops",
+        "paramedic",
+        "trooper",
+        "deputy",
+        "marshal",
+        "ranger",
+        "constable",
+        "ambulance",
+        "rescue",
+        "engine",
+        "ladder",
+        "patrol",
+    ]
 )
 
 

@@ -52,6 +52,12 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             word = text[max(at - 7, 0) : at].rsplit(None, 1)[-1].lower()
             if word in _ABBREVIATIONS:
                 continue
+            # An initial after a name or a title, or a compass point after a street number: "Operator J. Trooper",
+            # "911 W. Commerce St" (not "parked in lot E. They left").
+            if len(word) == 1 and text[at - 1].isupper():
+                before = text[max(at - 30, 0) : at - 1].split()[-1:]
+                if before and (before[0][:1].isupper() or (word in "nsew" and before[0].isdigit())):
+                    continue
         spans.append((start, at))
         start = mark.end()
     spans.append((start, len(text)))

@@ -157,7 +157,8 @@ _RULES: Final[tuple[_Rule, ...]] = (
     _rule("benign", None, "station department dept",
           rf"{_DIRECTIONS}\s+(?:the\s+)?(?:police|fire)\s+(?:station|department|dept)"),
     _rule("benign", None, "police",
-          r"police\s+(?:academy|auction|scanner|station|stations|headquarters|hq|substation)"),
+          r"police\s+(?:academy|auction|scanner|station|stations|headquarters|hq|substation|tape|barricades?|barriers?",
+          r"|cones?|sawhorses?)\b"),
     # Signage and reserved places: "POLICE ONLY parking", "reserved for emergency vehicles".
     _rule("benign", None, "police ambulance ambulances ems fire emergency",
           r"(?:police|ambulances?|ems|fire\s+(?:dept|department)|emergency(?:\s+vehicles?)?)",
@@ -215,10 +216,13 @@ _RULES: Final[tuple[_Rule, ...]] = (
           r"sheriff(?:'s)?(?:\s+(?:deputy|deputies|office|dept|department))?\b"),
     _rule("named", "police", "officers",
           r"officers\s+(?:\S+\s+){0,2}?(?:responded|arrived|came|showed\s+up|on\s+scene|were\s+dispatched|did\s+arrive",
-          r"|pulled\s+up|took\s+(?:a\s+)?report)"),
+          r"|pulled\s+up|took\s+(?:a\s+|the\s+)?report)"),
+    # "SO" (sheriff's office) only where it does what a service does: "FD, EMS and SO on scene" ("and so on" is not).
+    _rule("named", "police", "so", r"so\b(?=\s+(?:on\s+scene|arrived|responded|deput))"),
     _rule("named", "police", "emergency nonemergency", r"non[\s-]?emergency\s+(?:line|number)\b"),
     _rule("named", "police", "arrested custody arrest shots gunshot gunshots gunfire gun",
-          r"(?:arrested|taken\s+into\s+custody|under\s+arrest|shots\s+fired|gun\s*shots?|gunfire)\b"),
+          r"(?:arrested|taken\s+into\s+custody|(?:was\s+|were\s+|is\s+|are\s+|now\s+)?in\s+custody|under\s+arrest",
+          r"|shots\s+fired|gun\s*shots?|gunfire)\b"),
     # -- EMS.
     _rule("named", "ems", "ambulance ambulances ambulence ambulences ems e.m.s emt emts paramedic paramedics medic "
           "medics rescue",

@@ -424,3 +424,88 @@ def test_an_officer_on_the_guard_roster_is_our_guard_not_the_police():
     # then no police are said to have come; without the roster the same words read as police officers
     assert attended_services(with_roster) == []
     assert attended_services(find_emergency_mentions(text)) == ["police"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            "Visitor slipped on the ramp and we dialed 911, but he got up fine and we cancelled the call before any"
+            " units came.",
+            id="911-cancelled-same-sentence",
+        ),
+        pytest.param(
+            "Called 911 for a worker who felt faint. He recovered after some water. Phoned back and cancelled before"
+            " anyone was sent.",
+            id="911-cancelled-next-sentence",
+        ),
+        pytest.param(
+            "Alarm monitoring told to cancel the fire department; the FD run was cancelled before arrival.",
+            id="fd-run-cancelled",
+        ),
+        pytest.param(
+            "Night notes say a tenant fell and EMS transported her. All of this happened before my shift started.",
+            id="dated-by-a-later-sentence",
+        ),
+        pytest.param("The loading dock worker arrested by deputies on 3/22 came back for his tools.", id="dated-m-d"),
+        pytest.param(
+            "Filed the binder from the 2018 flood, when the fire department pumped the basement.", id="from-the-year"
+        ),  # fmt: skip
+        pytest.param(
+            "Records request from the county sheriff's office for last quarter's video.", id="records-request"
+        ),  # fmt: skip
+        pytest.param("Weekly summary: 3 EMS transports, 2 PD responses. Tonight nothing to report.", id="summary"),
+        pytest.param("Took down the old police tape and stacked the police barricades by the gate.", id="police-tape"),
+        pytest.param("Cashier Lena Sheriff called out sick, store manager informed.", id="surname-after-a-role"),
+        pytest.param(
+            "Forklift driver noted: Operator R. Trooper signed for the pallets.", id="surname-after-an-initial"
+        ),  # fmt: skip
+        pytest.param("Bin 911 N. Dock Rd. was left open by the vendor.", id="911-with-a-compass-point"),
+        pytest.param(
+            "Fire drill tabletop: the scenario assumed the engine company arrives in ten minutes.",
+            id="tabletop-scenario",
+        ),  # fmt: skip
+    ],
+)
+def test_calls_called_off_dated_events_and_lookalikes_raise_nothing_critical(text):
+    assert attended(text) == set()
+
+
+def test_a_call_called_off_is_a_warning_that_says_so():
+    [mention] = find_emergency_mentions(
+        "Guest fainted and we called 911; she came around and we cancelled the call before anyone came."
+    )
+    assert (mention.service, mention.status) == ("ems", "uncertain")
+    assert mention.reason.endswith("called, then called off before anyone came")
+
+
+@pytest.mark.parametrize(
+    ("text", "services"),
+    [
+        pytest.param(
+            "Called 911 for a fall, tried to cancel, but the ambulance arrived anyway and checked her.",
+            {"ems"},
+            id="cancel-but-came-anyway",
+        ),  # fmt: skip
+        pytest.param(
+            "We cancelled the alarm company's call before they dispatched. Later PD arrived for a fight.",
+            {"police"},
+            id="another-service-after-a-cancellation",
+        ),  # fmt: skip
+        pytest.param("BLS unit on scene 0210, checked the cyclist.", {"ems"}, id="bls-unit"),
+        pytest.param("Black and whites rolled in at 0130 for the break-in.", {"police"}, id="black-and-whites"),
+        pytest.param("Harbor fireboat knocked down the flames on the barge.", {"fire"}, id="fireboat"),
+        pytest.param("County PD 10-97 at the north gate re: the stolen truck.", {"police"}, id="radio-code-on-scene"),
+        pytest.param("UNITS CALLED 0210. SUSPECT IN CUSTODY 0225.", {"police"}, id="in-custody"),
+        pytest.param(
+            "FIRE, EMS AND SO ON SCENE AT 0400 FOR THE ROLLOVER.", {"fire", "ems", "police"}, id="so-on-scene"
+        ),  # fmt: skip
+        pytest.param("City officers took the report at 0300.", {"police"}, id="officers-took-the-report"),
+        pytest.param("The report was taken by the responding officer at 2215.", {"police"}, id="responding-officer"),
+        pytest.param("Mulch bed by the entrance smouldering. Called 911.", {"fire"}, id="911-for-smouldering"),
+        pytest.param("Cook got degreaser splashed in her eyes. Called 911.", {"ems"}, id="911-for-eyes"),
+        pytest.param("Shopper in early labor by register 4, 911 called.", {"ems"}, id="911-for-early-labor"),
+    ],
+)
+def test_new_agency_words_radio_codes_and_call_reasons_are_read(text, services):
+    assert attended(text) == services
