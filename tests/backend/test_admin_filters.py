@@ -19,6 +19,7 @@ from backend.calls.models import Call, ClientGreeting
 from backend.core.admin_tenancy import TenantScopedAdmin
 from backend.devices.models import DeviceToken
 from backend.dispatch.models import DispatchPolicy, SiteDispatchPolicy
+from backend.documents.models import DeliveryKind, DeliveryPreference, DeliveryRecord, DocumentKind, GeneratedDocument
 from backend.flags.models import Flag, FlagNotification
 from backend.incidents.models import IncidentType
 from backend.rules.models import RuleSettings
@@ -54,7 +55,9 @@ def _company_with_everything(word: str, slug: str, fence: object) -> Company_:
     post = factories.PostFactory(site=site, name=f"{word} Gate")
     guard = factories.GuardFactory(company=company, last_name=f"{word}son", username=f"{word.lower()}-guard")
     manager = factories.ManagerFactory(company=company, last_name=f"{word}boss", username=f"{word.lower()}-manager")
-    factories.ClientContactFactory(client=client, last_name=f"{word}contact", username=f"{word.lower()}-contact")
+    contact = factories.ClientContactFactory(
+        client=client, last_name=f"{word}contact", username=f"{word.lower()}-contact"
+    )
     unit = factories.UnitFactory(site=site, label=f"{word} Unit 7")
     checkpoint = factories.CheckpointFactory(site=site, name=f"{word} Roof Door")
     factories.RestrictedZoneFactory(site=site, name=f"{word} Vault", area=site.geofence[0])
@@ -92,6 +95,18 @@ def _company_with_everything(word: str, slug: str, fence: object) -> Company_:
     call.notes.create(author=manager, text=f"{word} note")
     call.follow_ups.create(due_at=now, owner=manager, note=f"{word} call back", created_by=manager)
     ClientGreeting.objects.create(client=client, script=f"{word} greeting", updated_by=manager)
+    # The client's documents: a DAR issued, e-mailed to the contact, and the contact's preferences.
+    day = now.date()
+    dar = GeneratedDocument.objects.create(
+        kind=DocumentKind.DAILY_ACTIVITY, client=client, site=site, period_start=day, period_end=day,
+        content_hash=f"{company.pk:064d}", queued_at=now, progress_label=f"{word} page 1",
+    )  # fmt: skip
+    delivery = DeliveryRecord.objects.create(
+        contact=contact, kind=DeliveryKind.DAR_DAILY, site=site, period_start=day, period_end=day, due_at=now,
+        address=f"{word.lower()}@example.com",
+    )  # fmt: skip
+    delivery.documents.add(dar)
+    DeliveryPreference.objects.create(contact=contact, daily_reports="daily")
     DeviceToken.objects.create(
         user=guard, device_id=f"{word}-phone", device_name=f"{word} phone", token_hash=f"{company.pk:064d}",
         expires_at=now,

@@ -64,7 +64,10 @@ ALWAYS_ON_POSITIONS = 2
 """The first post's day and night slots: always its company's first two guards, who never
 miss or skip a shift, so at any hour of the day one named demo guard is on shift."""
 MANAGER_GROUP = "Operations managers"
-MANAGER_APPS = ("sites", "staffing", "accounts", "devices", "tracking", "incidents", "flags", "rules", "calls")
+MANAGER_APPS = (
+    "sites", "staffing", "accounts", "devices", "tracking", "incidents", "flags", "rules", "calls", "dispatch",
+    "documents",
+)  # fmt: skip
 
 
 class Command(BaseCommand):
