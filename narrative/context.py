@@ -53,7 +53,9 @@ _TERMINATION: Final = [
 _HISTORICAL_TERMINATION: Final = [word for word in _TERMINATION if word not in ("and", "when", ":")]
 # A class, a sign or a title reaches across "and" and a colon: "module 'Working With Police and Fire Responders'",
 # "taped a sign on it: USE #8 OR DIAL 911".
-_TRAINING_TERMINATION: Final = [word for word in _TERMINATION if word not in ("and", ":")]
+# And across "when" and "walked" (which ends a clause elsewhere: a guard's next round): "We walked through when to
+# call the sheriff and fire dispatch".
+_TRAINING_TERMINATION: Final = [word for word in _TERMINATION if word not in ("and", ":", "when", "walked")]
 
 # Years before this one, as guards date an old event ("back in 2019", "in 2021").
 _PAST_YEARS: Final = tuple(str(year) for year in range(2000, datetime.datetime.now(tz=datetime.UTC).year))
@@ -97,6 +99,13 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
                       "records request", "request from the", "monthly summary", "weekly summary", "summary for",
                       "end-of-season", "end of season", "season report", "this season", "incident binder",
                       "old incident", "per the night", "night auditor's notes", "auditor's notes", "pass-down from",
+                      "yesterdays", "yesterday's", "last quarter", "last quarter's", "site stats", "stats",
+                      "statistics", "day shift told me", "night shift told me", "swing shift told me",
+                      # Hearsay and the log of the shift before: "was telling everybody that", "prior guard's log".
+                      "was telling everybody", "telling everybody", "telling everyone", "told everyone",
+                      "told everybody", "told me that", "told me the", "told me how", "prior guard", "previous guard",
+                      "prior guard's log", "log says", "the log shows", "incident summary", "back then",
+                      *(f"the {month}" for month in _MONTHS), *(f"in '{year:02d}" for year in range(100)),
                       *(f"{prefix} {date}" for prefix in ("on", "the", "from the") for date in _DATES),
                       *(f"{prefix} {year}" for prefix in ("the", "from the") for year in _PAST_YEARS),
                       "the last guard", "according to the log", "per the log", "since the", "ever since",
@@ -111,7 +120,8 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
                       "the other night", "earlier this week", "earlier this month", "before my shift",
                       "before i got here", "before i arrived", "before i came on", "before i started",
                       "prior to my shift", "prior to my arrival", "on day shift", "that night", "this season",
-                      "emailed a request", "e-mailed a request", "by fax", "records request",
+                      "emailed a request", "e-mailed a request", "by fax", "records request", "back then",
+                      *(f"on {day}" for day in _WEEKDAYS), *(f"from {day}" for day in _WEEKDAYS),
                       *(f"on {date}" for date in _DATES), "during day shift",
                       "on the day shift", "on the previous shift", "on the prior shift", "last shift",
                       *(f"in {year}" for year in _PAST_YEARS), *(f"last {day}" for day in _WEEKDAYS), *_AGO,
@@ -131,7 +141,11 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
                       # A plan, a general rule: "plan was to call PD ... but it drove off", "went over when to call".
                       "plan was to", "plan is to", "the plan was", "planned to", "plan to", "when to", "how to",
                       "as a joke", "joking", "jokingly", "kidding", "sarcastically", "as a prank", "pranking",
-                      "messing around", "goofing around", "horsing around"],
+                      "messing around", "goofing around", "horsing around",
+                      # Near misses and announced calls: "almost called the fire dept", "I'm calling the police".
+                      "almost called", "nearly called", "almost", "nearly", "i'm calling", "im calling",
+                      "i am calling", "i'll call", "ill call", "we'll call", "we will call", "i will call", "we'd",
+                      "i'd", "yelled that", "yelling that", "shouted that", "screamed that"],
         "following": ["if it happens again", "if needed", "if necessary", "if he returns", "if she returns",
                       "if they return", "if he comes back", "if it continues", "next time", "in the future",
                       "if her husband", "if his", "if her",
@@ -144,7 +158,8 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
     "training": {
         "preceding": ["training", "course", "class", "refresher", "drill", "certification", "module", "exercise",
                       "restocked", "restock", "inventory", "reviewed", "tabletop", "scenario", "covered calling",
-                      "covered how", "covered when",
+                      "covered how", "covered when", "walked through", "talked through", "went through",
+                      "practiced", "practised", "call script",
                       # "practice" alone is also a sport's ("hurt at soccer practice, EMS came"): only as training.
                       "practice drill", "practice session", "cpr practice", "first aid practice", "practice run",
                       # Signage and printed matter: "sign reading POLICE ONLY", "the 911 sticker on the phone".
@@ -154,7 +169,10 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
                       "tested the emergency phone", "tested the call box", "mock", "simulated", "simulation",
                       # Going over procedures with a new guard: "went over when to call 911", "learned to ...".
                       "went over", "go over", "going over", "learned", "learning", "new hire", "orientation",
-                      "shadowed", "shadowing", "briefing", "walked him through", "walked her through",
+                      "shadowed", "shadowing", "briefing", "briefed", "walked him through", "walked her through",
+                      # Written procedure, not tonight: "Post orders updated: in the event of a leak, request HAZMAT".
+                      "post orders updated", "post orders were updated", "updated the post orders", "new post orders",
+                      "procedure states", "procedure says", "protocol says",
                       "a sign", "the sign", "taped a sign", "posted a sign", "put up a sign", "sign on it",
                       "sign on the", "label says", "label reads", "sign reads", "sign read", "the label"],
         "following": ["training", "course", "class", "refresher", "certification", "kit", "cabinet", "inventory",
@@ -192,7 +210,12 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
                       "not on property", "across the street", "nothing at ours", "nothing at our site",
                       "nothing on our site", "nothing on our property", "not at our site", "for their alarm",
                       # A road closed off-site: "PD had the intersection blocked, our shuttle went around".
-                      "intersection at", "going around", "detoured", "got delayed"],
+                      "intersection at", "going around", "detoured", "got delayed",
+                      # Off our ground: "handled it out on the street", "staged on their side, none on our property".
+                      "out on the street", "on the street", "in the street", "out on the road", "on their side",
+                      "none on our property", "not on our property", "outside our gate", "outside the gate",
+                      "outside the main gate", "at the intersection", "for the parade", "for a parade",
+                      "in the parade", "staging for"],
     },
 }
 # fmt: on
@@ -200,7 +223,10 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
 # fmt: off
 _PSEUDO: Final = ["no further", "not only", "gave the all clear", "from the kit", "from a kit", "from my kit",
                   "from our kit", "from his kit", "from her kit", "out of the kit", "from the first aid kit",
-                  "from the trauma kit", "from the narcan kit", "from the aed cabinet"]
+                  "from the trauma kit", "from the narcan kit", "from the aed cabinet",
+                  # Held up on the way, not passing by: "the fire crew was stuck in traffic on the main road".
+                  "traffic on the main road", "traffic on the highway", "traffic on the freeway",
+                  "traffic on the interstate", "traffic down the road"]
 # fmt: on
 
 

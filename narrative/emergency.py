@@ -74,10 +74,11 @@ SERVICE_NAMES: Final[dict[Service, str]] = {"fire": "fire service", "police": "p
 # A term naming a service, not an event ("smoke", "not breathing", "shots fired").
 _SERVICE_WORD_RE: Final = re.compile(
     r"fire\s*(?:dep|dpt|fight|men|man|truck|engine|crew|rescue|chief|brigade|service|squad|unit|apparatus|personnel"
-    r"|captain|company|marshal)|fd\b|f\.d|police|pd\b|p\.d|cops?\b|squad|enforcement|trooper|patrol|detective|swat"
+    r"|captain|company|marshal|guy|folks|people)|fd\b|f\.d|police|pd\b|p\.d|cops?\b|squad|enforcement|trooper|patrol|detective|swat"
     r"|deput|sheriff|officer|ambul|ems\b|e\.m\.s|emts?\b|medic|rescue|medical\s+(?:resp|team|unit|assist|call)"
     r"|engine|ladder|battalion|arrest|custody|transported|taken|rushed|brought|transferred|carried|sent|hospital"
     r"|emergency\s+(?:line|number)|station\s*#?\s*\d|patrol(?:wo)?m[ae]n|lawman|(?:unit|car)\s*#?\s*\d|so\b"
+    r"|(?:the|an?)\s+(?:rig|bus)\b"
 )
 # A term that says by itself that the service was there: an arrest, a transport, a numbered unit, a report.
 _SELF_ATTENDING_RE: Final = re.compile(
@@ -92,6 +93,8 @@ _SELF_ATTENDING_RE: Final = re.compile(
 _ARRIVED = (
     r"(?:arr?iv\w*|arrvi\w*|respon\w*|came|showed\s+up|showed|on[\s-]+(?:scene|site)|onsite|landed|touched\s+down"
     r"|staged|pulled\s+up|rolled\s+up|got\s+(?:here|there|on\s+scene)|turned\s+up|on\s+location"
+    r"|reached\s+(?:us|the\s+(?:site|scene|gate|building|property|hut|patient|dock))"
+    r"|got\s+to\s+(?:us|the\s+(?:site|scene|gate|back\s+gate|front\s+gate|building|property|dock|lot|door))"
     # The radio codes for "arrived on scene": "Transit PD 10-97 at Eastlake platform".
     r"|10-97|10-23"
     r"|did\s+(?:arrive|come|respond|show|get\s+here))"
@@ -117,6 +120,7 @@ _SUBJECT_OF_PAST_VERB_RE: Final = re.compile(
 _ACTS_AFTER_RE: Final = re.compile(
     rf"\b(?:{_ARRIVED}|come\s+out|showed\s+up|show\s+up|pulled\s+up|on[\s-]+(?:scene|site)|onsite"
     r"|dispatched|called|contacted|notified|requested|summoned|sent\s+(?:a|an|two|over|someone|somebody|units?|\w+\s+units?"
+    r"|deputy|officer|trooper|(?:an?\s+)?(?:deputy|officer|unit|car|crew)"
     r"|out|help|people|crews?|cars?)|transport\w*|took|taken|vented|forced|walked|metered|left\s+(?:at|the\s+scene)"
     r"|treated|evaluated|assessed|checked|cleared|put\s+(?:it\s+|the\s+\w+\s+(?:\w+\s+)?)?out"
     r"|knocked\s+(?:it\s+|the\s+\w+\s+(?:\w+\s+)?)?down|extinguished|detained|arrested"
@@ -125,6 +129,10 @@ _ACTS_AFTER_RE: Final = re.compile(
     r"|(?:was|were)\s+here|on\s+(?:the\s+)?property|pulled|removed|secured|got\s+(?:here|there|on\s+scene)"
     r"|made\s+(?:it\s+)?(?:here|there)|turned\s+up|picked\s+up|searched|swept|interviewed|questioned|photographed"
     r"|showed(?=\s+(?:at|around|about)\b)|rolled\s+up|splinted|wrapped|bandaged"
+    # "Let the firefighters in through the dock", "drove over and finished it", "found the guy two blocks away",
+    # "had two deputies at the store".
+    r"|met\s+(?:the|us|him|her|them|our|me)\b|in\s+(?:through|via)|(?:drove|came|ran|walked|went)\s+over|finished\s+(?:it|the\s+\w+)|found|caught|chased"
+    r"|tackled|cuffed|handcuffed|had\s+(?:\w+\s+)?(?:deputies|officers|units?|cars?|crews?|engines?)\s+(?:at|on|here|there)"
     r"|took\s+over|airlifted|flew\s+(?:him|her|them|the\s+\w+)|set\s+down"
     # Working the scene: "closed off the street", "blocked the road", "evacuated the floor", "got them out".
     r"|closed|blocked|evacuated|extricated|rescued|freed|cordoned|taped|diverted|directed|shut"
@@ -154,7 +162,9 @@ _ACTED = (
 # A negation the sentence takes back: "did not show up for an hour, but then came and took the report", or,
 # after a comma, with no cue word: "said he did not need the paramedics, they came anyway".
 _LATER_ARRIVAL_RE: Final = re.compile(
-    rf"(?:;|\b(?:but|then|eventually|finally|later|still|anyway|tonight|today|this\s+time)\b).*\b(?:{_ARRIVED}|{_ACTED})\b"
+    rf"(?:;|\b(?:but|then|eventually|finally|later|anyway|tonight|today|this\s+time)\b).*\b(?:{_ARRIVED}|{_ACTED})\b"
+    # "still came", not "is still all anyone talks about on site".
+    rf"|\bstill\s+(?:{_ARRIVED}|{_ACTED})\b"
     # Late, not absent: "didn't come until 0400".
     r"|\b(?:not|n'?t|never)\s+(?:come|arrive|show(?:\s+up)?|get\s+here|respond)\s+(?:\w+\s+){0,2}?until\b"
     r"|\b(?:came|arrived|responded|showed\s+up|were\s+back|was\s+back)\s+(?:again|anyway|regardless)\b"
@@ -165,6 +175,8 @@ _LATER_ARRIVAL_RE: Final = re.compile(
 # "The police didn't show for an hour. When they did they took the report."
 _NOT_A_NEGATION = r"(?!(?:never|not|no|hardly|barely)\b|\w+n't\b)"
 _ARRIVAL_FOLLOWS_RE: Final = re.compile(
+    # "It took them another 20 minutes to find us": late, but they came.
+    r"it\s+took\s+(?:them|him|her)\s+(?:\w+\s+){0,4}?to\s+(?:find|reach|get\s+to)\s+us\b|"
     r"(?:(?:eventually|then|later|finally|soon|and|tonight|today|this\s+time|now|but)\s*,?\s+)?"
     rf"(?:(?:{_THEY}|it|one)\s+(?:{_NOT_A_NEGATION}\w+\s+)?{_ARRIVED}\b"
     rf"|(?:when|once)\s+{_THEY}\s+(?:finally\s+)?(?:did|{_ARRIVED})\b"
@@ -173,7 +185,8 @@ _ARRIVAL_FOLLOWS_RE: Final = re.compile(
 # The next sentence says they did not come: "Saw ambulance lights across the road. They never came onto our
 # property." "Called the PD non-emergency line. They said they don't come out for that."
 _DENIAL_FOLLOWS_RE: Final = re.compile(
-    r"(?:but\s*,?\s+)?(?:they|it|he|she|the\s+\w+)\s+(?:(?:said|told\s+(?:me|us)|stated|advised)\s+(?:that\s+)?(?:they|it|he|she)\s+)?"
+    r"(?:but\s*,?\s+)?(?:(?:nobody|no\s+one|no\s+units?|no\s+crews?)\s+(?:ever\s+)?(?:came|arrived|showed|responded)\b"
+    r"|(?:he|she|they|it)\s+(?:didn'?t|did\s+not)\s+need\s+to\s+come)|(?:but\s*,?\s+)?(?:they|it|he|she|the\s+\w+)\s+(?:(?:said|told\s+(?:me|us)|stated|advised)\s+(?:that\s+)?(?:they|it|he|she)\s+)?"
     r"(?:never|did\s+not|didn'?t|do\s+not|don'?t|does\s+not|doesn'?t|would\s+not|wouldn'?t|will\s+not|won'?t|could\s+not"
     r"|couldn'?t|can'?t|cannot)\s+(?:\w+\s+)?(?:come|came|stop|enter|pull\s+in|respond|send|show|turn\s+in)\b"
 )
@@ -182,20 +195,42 @@ _NON_EMERGENCY_RE: Final = re.compile(r"non[\s-]?emergency")
 # cancel FD", "called back and cancelled before anyone came". Not "could not cancel", not "cancelled, but they came
 # anyway".
 _CANCEL_RE: Final = re.compile(
-    r"\b(?<!not\s)(?<!n't\s)(?<!never\s)(?:cancel(?:l?ed|l?ing|s)?|called\s+(?:it\s+|them\s+)?off|stood\s+(?:them\s+)?down)\b"
+    r"\b(?<!not\s)(?<!n't\s)(?<!never\s)(?:cancel(?:l?ed|l?ing|s)?|call(?:ed)?\s+(?:it\s+|them\s+)?off"
+    r"|stood\s+(?:them\s+)?down)\b"
 )
+# "the fire department was called off": the service named just before a passive cancellation.
+# "The deputy never came onto club property", "the engines did not enter the site".
+_OFF_PROPERTY_RE: Final = re.compile(
+    r"\b(?:never|did\s+not|didn'?t)\s+(?:\w+\s+)?(?:come|came|pull|pulled|set\s+foot|enter|entered|drive|drove)"
+    r"\s+(?:on|onto|into|in|to)\s+(?:our|the|club|site|company|hotel|store|school|campus|plant)\b"
+)
+_BARE_CALL_RE: Final = re.compile(r"(?:call|dial|phone|ring)\s")
+_DONE_BEFORE_RE: Final = re.compile(
+    # "to call" is left to the clause's scope: "radioed me to call 911" (done) vs "advised him to call 911".
+    r"(?:\bto|\b(?:i|we|he|she|they)"
+    r"|\bthen|\band\s+i|\band\s+we)\s+$"
+)
+_CANCELLED_PASSIVE_RE: Final = re.compile(r"(?:was|were|got|been)\s+(?:\w+\s+)?$")
 _CANCEL_OF_A_CALL_RE: Final = re.compile(r"\bbefore\b|\b(?:the\s+)?(?:call|response|request|run|dispatch|911)\b")
 _CAME_ANYWAY_RE: Final = re.compile(rf"\b(?:anyway|regardless|still)\b|\bbut\b.*\b{_ARRIVED}\b")
 # The subject of a passive cancellation: "the FD response was cancelled".
 _CANCELLED_SUBJECT_GAP_RE: Final = re.compile(
     r"\s*(?:response|call|request|run|units?|crews?|dispatch)?\s*(?:was|were|got|had\s+been|has\s+been)\s+(?:\w+\s+)?"
 )
+_SENT_FOR_RE: Final = re.compile(
+    r"\b(?:dispatched|requested|called|paged|toned\s+out|notified|en\s*route)\b.*\b(?:but|and)\b"
+)
+_ARRIVED_RE: Final = re.compile(rf"\b{_ARRIVED}\b")
 # A sentence that dates everything before it: "All of this happened before my shift started."
 _ALL_BEFORE_MY_SHIFT_RE: Final = re.compile(
     r"(?:all\s+of\s+)?(?:this|that|it|all\s+this|all\s+that|all\s+of\s+it|the\s+above)\s+(?:all\s+)?"
     r"(?:happened|occurred|took\s+place|was)\s+(?:\w+\s+)?(?:before|prior\s+to)\s+(?:my|our|the\s+start\s+of\s+my)\s+shift"
 )
 # A bare "911" that is an address or a label, not a call.
+# A code, a PIN or a combination: "door code changed from 911".
+_CODE_BEFORE_RE: Final = re.compile(
+    r"\b(?:code|pin|combo|combination|password|passcode)\s+(?:\w+\s+){0,3}?(?:from|to|is|was)\s+$"
+)
 _NUMBER_BEFORE_RE: Final = re.compile(
     r"(?:#|\b(?:apartment|apt|unit|room|rm|suite|ste|space|spot|stall|lot|building|bldg|house|door|box|locker|no"
     r"|number|bus|route|gate|dock|floor|pod|cell|badge|code|plate|tag|cart|car|van|truck|vehicle|ext|extension"
@@ -214,7 +249,11 @@ _AMBULANCE_NAMED_RE: Final = re.compile(r"\b(?:ems|e\.m\.s|ambulances?|paramedic
 _TRUCK_UNIT_RE: Final = re.compile(r"(?:truck|tower|squad|tanker|brush)\s*#?\s*\d")
 _VEHICLE_KINDS: Final = word_set(
     """box tow delivery semi food fuel garbage trash dump moving pickup pick-up ice mail ups fedex amazon water our my
-    his her their rental u-haul uhaul cement concrete dock yard vendor company"""
+    his her their rental u-haul uhaul cement concrete dock yard vendor company hauler haul log logging"""
+)
+# "water hauler truck 911": a vehicle and its number, found anywhere in the narrative.
+_VEHICLE_TRUCK_RE: Final = re.compile(
+    rf"\b(?:{'|'.join(sorted(_VEHICLE_KINDS, key=len, reverse=True))})\s+(?:\w+\s+)?truck\s*#?\s*(\d+)\b"
 )
 _FIRE_CONTEXT_RE: Final = re.compile(
     r"\b(?:fire|smoke|alarm|engine|ladder|crew|firefighters?|battalion|hose|sprinkler|responded|entrapment)"
@@ -223,13 +262,22 @@ _STREET_AFTER_RE: Final = re.compile(
     r"^\s+(?:[a-z]+\.?\s+){0,2}(?:st|street|ave|avenue|rd|road|blvd|dr|drive|ln|lane|way|ct|court|pl|place|pkwy|hwy"
     r"|cir|circle|ter|terrace)\b"
 )
+# A Porsche, not a call: "the silver 911 Carrera".
+_MODEL_AFTER_RE: Final = re.compile(r"^\s+(?:carrera|turbo|targa|gt[23]|gts|cabriolet|coupe)\b")
+_COACH_RE: Final = re.compile(r"(?:the|an?)\s+(?:rig|bus)\b")
+_ENGINE_RE: Final = re.compile(r"(?:the|an?)\s+engine\b")
+_INITIAL_BEFORE_RE: Final = re.compile(r"(?<![\w.])[A-Z]\.\s+$")
+# Service words that are also surnames ("J. Fireman"); "lot C. Ambulance arrived" is the ambulance.
+_PERSON_SERVICE_WORDS: Final = word_set(
+    "fireman firemen trooper sheriff marshal marshall constable ranger deputy cop copper medic paramedic patrolman"
+)
 # Title or role before a capitalised service word: a person's name ("Officer Fireman", "tech Joe Sheriff").
 _TITLES: Final = word_set(
     """officer ofc mr mrs ms miss dr supervisor sup tech technician resident tenant manager mgr guard named agent
     maintenance concierge porter doorman valet clerk attendant janitor custodian contractor vendor driver coworker
     operator associate employee cashier nurse worker passenger guest customer visitor student teacher instructor
     cook bartender server housekeeper engineer electrician plumber foreman coach member owner neighbor neighbour
-    patron rep staffer"""
+    patron rep staffer band group team bar pub calls nicknamed nickname aka"""
 )
 _LIST_GAP_RE: Final = re.compile(r"\s*(?:,|&|/|and|,\s*and)\s*")
 # These never stand before a service: "mr police" is a person, whatever the case.
@@ -242,7 +290,8 @@ _CALL_REASONS: Final[dict[Service, tuple[str, ...]]] = {
         r"(?:man|person|woman|guy|male|female|subject|someone|lady|kid|child|patient|worker|employee|resident)\s+down",
         r"not\s+respond\w*", r"passed\s+out", r"unconscious", r"unresponsive", r"seizures?", r"seizing",
         r"convuls\w*", r"overdos\w*", r"o\.?d'?(?:ed|'d)", r"breathing", r"no\s+pulse", r"cpr", r"narcan", r"naloxone",
-        r"stroke", r"bleed\w*", r"blood", r"chest", r"heart", r"cardiac", r"went\s+down", r"fell\s+down",
+        r"stroke", r"bleed\w*", r"blood", r"chest", r"heart", r"cardiac",
+        r"(?<!i\s)(?<!we\s)went\s+down(?!\s+(?:with|to|the|there|stairs|and|for|an?|into|in)\b)", r"fell\s+down",
         r"dropped\s+to", r"aed", r"(?:lying|laying)\s+(?:on\s+the\s+)?(?:ground|floor)", r"not\s+moving",
         r"(?:could\s+not|couldn'?t|can'?t|cannot)\s+(?:move|get\s+up|stand|breathe)",
         r"hit\s+(?:his|her|their)\s+head", r"slipped", r"tripped", r"fell", r"fallen", r"fainted", r"collapsed",
@@ -273,7 +322,7 @@ _CALL_REASONS: Final[dict[Service, tuple[str, ...]]] = {
         r"tampering", r"indecent", r"exposing\s+himself",
     ),
     "fire": (
-        r"smoke", r"smoking\s+from", r"smou?lder\w*", r"embers", r"charred", r"scorch\w*",
+        r"smoke", r"smoking\s+from", r"smou?lder\w*", r"embers", r"charred", r"scorch\w*", r"pyro\w*",
         r"flames?", r"fire", r"burning", r"gas", r"propane", r"fumes",
         r"sparks?", r"sparking", r"explosion", r"ablaze", r"carbon\s+monoxide",
         r"co2?\s+(?:alarms?|detectors?|levels?|readings?|poisoning|leak|sensors?|meter)", r"(?:smoke|fire)\s+alarms?",
@@ -312,6 +361,8 @@ def find_emergency_mentions(
     followed = _followed_by(_ARRIVAL_FOLLOWS_RE, low, spans)
     candidates: list[_Found] = []
     reopened: set[int] = set()
+    # Service words already read as someone's name: "Dave Constable on site ... Constable off site for lunch".
+    people: set[str] = set()
     for index, (start, end) in enumerate(spans):
         sentence_low = low[start:end]
         agencies = gazetteer.find(sentence_low, guard_names=guards)
@@ -319,9 +370,10 @@ def find_emergency_mentions(
         terms = [
             _unit_service(sentence_low, t)
             for t in terms
-            if not _is_a_name(text[start:end], t)
+            if not _is_someones_name(text, start, end, t, people)
             and not _is_a_number(sentence_low, t)
-            and not _is_a_vehicle(text[start:end], t)
+            and not _is_a_vehicle(text[start:end], t, low)
+            and not _is_a_plain_vehicle(low, sentence_low, t)
         ]
         kept = set(affirmed_terms(sentence_low, terms))
         later = _NextMatch(_LATER_ARRIVAL_RE, sentence_low)
@@ -415,7 +467,9 @@ def _listed_with_services(sentence_low: str, position: int, terms: Sequence[Term
 def _is_a_name(sentence: str, term: Term) -> bool:
     """A service word used as a surname: "Officer Fireman", "Mr. Police", "Supervisor Mike Cops"."""
     phrase = sentence[term.start : term.end]
-    before = sentence[: term.start].replace(".", " ").split()[-3:]
+    # Quotes and brackets are not words: "everyone calls 'Medic'".
+    words = (word.strip("'\"\u2018\u2019\u201c\u201d()") for word in sentence[: term.start].replace(".", " ").split())
+    before = [word for word in words if word][-3:]
     if term.kind != "named" or " " in phrase:
         return False
     if before and before[-1].lower() in _PERSONAL_TITLES:
@@ -446,24 +500,69 @@ def _unit_service(sentence_low: str, term: Term) -> Term:
     return term
 
 
-def _is_a_vehicle(sentence: str, term: Term) -> bool:
-    """A truck, not a fire company: "box truck 12", "delivery truck 7"; "Truck 2 crew responded" stays fire."""
+def _is_a_vehicle(sentence: str, term: Term, low: str) -> bool:
+    """A truck, not a fire company: "box truck 12", "delivery truck 7", and that truck again later ("water hauler
+    truck 911 at gate ... Truck 911 out"); "Truck 2 crew responded" stays fire."""
     phrase = sentence[term.start : term.end]
-    if _TRUCK_UNIT_RE.match(phrase.lower()) is None:
+    unit = _TRUCK_UNIT_RE.match(phrase.lower())
+    if unit is None:
         return False
     before = sentence[: term.start].lower().split()[-1:]
     if before and before[0] in _VEHICLE_KINDS:
+        return True
+    number = "".join(char for char in phrase[unit.start() :] if char.isdigit())
+    if number and any(match.group(1) == number for match in _VEHICLE_TRUCK_RE.finditer(low)):
         return True
     return phrase[:1].islower() and _FIRE_CONTEXT_RE.search(sentence.lower()) is None
 
 
 def _is_a_number(sentence_low: str, term: Term) -> bool:
-    """A bare 911 that is an address or a label: "apartment 911", "911 Oak St", "unit #911"."""
-    if term.kind != "unspecified" or sentence_low[term.start : term.end] not in ("911", "9-1-1"):
+    """A bare 911 that is an address or a label: "apartment 911", "911 Oak St", "unit #911", "Room 911 called down",
+    "a silver 911 Carrera"."""
+    phrase = sentence_low[term.start : term.end]
+    if term.kind != "unspecified" or not phrase.startswith(("911", "9-1-1")):
         return False
+    number_end = term.start + (3 if phrase.startswith("911") else 5)
     return (
         _NUMBER_BEFORE_RE.search(sentence_low, 0, term.start) is not None
-        or _STREET_AFTER_RE.match(sentence_low[term.end :]) is not None
+        or _CODE_BEFORE_RE.search(sentence_low, 0, term.start) is not None
+        or _STREET_AFTER_RE.match(sentence_low[number_end:]) is not None
+        or _MODEL_AFTER_RE.match(sentence_low[number_end:]) is not None
+    )
+
+
+def _is_a_plain_vehicle(low: str, sentence_low: str, term: Term) -> bool:
+    """"The bus arrived" is a bus unless the narrative has a patient ("got dizzy ... the rig showed up" is EMS), and
+    "the engine" a motor unless it has a fire ("the engine got held up behind a freight train")."""
+    if _COACH_RE.match(sentence_low, term.start):
+        needed: Service = "ems"
+    elif _ENGINE_RE.match(sentence_low, term.start):
+        needed = "fire"
+    else:
+        return False
+    return not any(service == needed and pattern.search(low) for pattern, service in _EXTRA_HINTS)
+
+
+def _is_someones_name(text: str, start: int, end: int, term: Term, people: set[str]) -> bool:
+    """A service word as a name: after a title or a role, after an initial, or a name read earlier in the narrative.
+    Names found are added to `people`."""
+    phrase = text[start + term.start : start + term.end]
+    if term.kind == "named" and " " not in phrase and phrase[:1].isupper() and phrase.lower() in people:
+        return True
+    if _is_a_name(text[start:end], term) or _is_a_name_after_an_initial(text, start + term.start, term):
+        people.add(phrase.lower())
+        return True
+    return False
+
+
+def _is_a_name_after_an_initial(text: str, at: int, term: Term) -> bool:
+    """"New hire J. Fireman shadowed me": the initial's full stop ended the sentence before the surname."""
+    word = text[at : at + (term.end - term.start)]
+    return (
+        term.kind == "named"
+        and word.istitle()
+        and word.lower() in _PERSON_SERVICE_WORDS
+        and _INITIAL_BEFORE_RE.search(text, 0, at) is not None
     )
 
 
@@ -503,6 +602,10 @@ def _mentions(
         quote = f"\u2018{sentence}\u2019"
         if term.kind == "unspecified":
             services, why = _services_for_call(item, low, spans, found)
+            if _is_an_instruction(low, term.start) and not low.startswith(("911", "9-1-1"), term.start):
+                for service in services:
+                    add(service, item, "uncertain", f"{quote} \u2014 {phrase}: an instruction or a rule, not a call")
+                continue
             for service in services:
                 reason = f"{quote} \u2014 {phrase} called, {why}: {SERVICE_NAMES[service]}"
                 add(service, item, "attended", reason, "called")
@@ -521,7 +624,34 @@ def _mentions(
                 add(term.service, item, "attended", f"{quote} \u2014 {SERVICE_NAMES[term.service]} attended", how)
             else:
                 add(term.service, item, "uncertain", f"{quote} \u2014 mentions {phrase}; attendance not said")
-    return _called_off(low, spans, mentions, sources)
+    return _kept_off_property(low, spans, _called_off(low, spans, mentions, sources), sources)
+
+
+def _kept_off_property(
+    low: str, spans: Sequence[tuple[int, int]], mentions: list[EmergencyMention], sources: list[tuple[_Found, str]]
+) -> list[EmergencyMention]:
+    """A later sentence that says the service never came onto our ground takes back what came before it: "A deputy
+    was out at the farm next door ... The deputy never came onto club property." """
+    denials = [
+        (index, low[start:end]) for index, (start, end) in enumerate(spans) if _OFF_PROPERTY_RE.search(low, start, end)
+    ]
+    if not denials:
+        return mentions
+    result = []
+    for mention, (item, _) in zip(mentions, sources, strict=True):
+        denied_later = any(
+            item.sentence < index and _names_service(sentence, mention.service) for index, sentence in denials
+        )
+        if mention.status == "attended" and denied_later:
+            quote = f"\u2018{mention.sentence}\u2019"
+            reason = f"{quote} \u2014 mentions {mention.phrase}; a later sentence says they never came"
+            mention = replace(mention, status="uncertain", reason=reason)
+        result.append(mention)
+    return result
+
+
+def _names_service(sentence_low: str, service: Service) -> bool:
+    return any(term.service == service for term in find_terms(sentence_low) if term.kind == "named")
 
 
 def _called_off(
@@ -535,7 +665,8 @@ def _called_off(
         if match is None:
             continue
         rest = low[match.end() : end]
-        if _CANCEL_OF_A_CALL_RE.search(rest) and not _CAME_ANYWAY_RE.search(rest):
+        passive = _CANCELLED_PASSIVE_RE.search(low, start, match.start()) is not None
+        if (passive or _CANCEL_OF_A_CALL_RE.search(rest)) and not _CAME_ANYWAY_RE.search(rest):
             cancellations[index] = match.start()
     if not cancellations:
         return mentions
@@ -567,6 +698,9 @@ def _is_called_off(low: str, item: _Found, how: str, cancellations: dict[int, in
             gap = low[item.term.end : cancel_at]
             if _CANCELLED_SUBJECT_GAP_RE.fullmatch(gap):
                 return True
+            # Sent for, then called back by someone else: "FD had also been dispatched but PD cancelled them".
+            if _SENT_FOR_RE.search(gap) and not _ARRIVED_RE.search(gap) and gap.strip():
+                return True
     return False
 
 
@@ -583,9 +717,19 @@ def _attends(sentence_low: str, start: int, end: int, acts_after: _NextMatch) ->
     ):
         return "came"
     # A call to the non-emergency line ("called the PD non-emergency line") asks no one to come: only a visit counts.
-    if _NON_EMERGENCY_RE.search(sentence_low) is None and _CALLED_BEFORE_RE.search(sentence_low[:start]):
-        return "called"
-    return ""
+    called = _CALLED_BEFORE_RE.search(sentence_low[:start])
+    if called is None or _NON_EMERGENCY_RE.search(sentence_low) is not None:
+        return ""
+    return "" if _is_an_instruction(sentence_low, called.start()) else "called"
+
+
+def _is_an_instruction(sentence_low: str, verb_at: int) -> bool:
+    """A bare "call" or "dial" is a rule or an instruction, not a call: "if it comes back, evacuate and call 911",
+    "we close the terminal and call the fire dept", "have someone dial 911". Not after "had to", "decided to"...
+    (what was done) or a subject in the present ("I call PD"), as some guards narrate."""
+    if _BARE_CALL_RE.match(sentence_low, verb_at) is None:
+        return False
+    return _DONE_BEFORE_RE.search(sentence_low, 0, verb_at) is None
 
 
 def _services_for_call(

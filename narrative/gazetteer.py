@@ -43,6 +43,7 @@ DEFAULT_AGENCY_TERMS: Final[dict[Service, tuple[str, ...]]] = {
         "ladder truck", "ladder trucks", "aerial truck", "aerial ladder", "pumper", "pumper truck", "brush truck",
         "brush engine", "county engine", "county engines", "city engine", "engine crew", "truck crew",
         "cal fire", "calfire", "forestry crew", "wildland crew", "fireboat", "fireboats", "fire boat", "fire boats",
+        "brush unit", "brush units", "rescue crew", "heavy rescue crew", "engine and rescue",
     ),
     "police": (
         "constable", "constables", "constable's office", "precinct", "state police", "state trooper",
@@ -52,7 +53,8 @@ DEFAULT_AGENCY_TERMS: Final[dict[Service, tuple[str, ...]]] = {
         "campus police", "transit police", "metro police", "officer on scene", "officers on scene",
         # Slang for patrol cars, and the officer a report names by role: "the responding officer took the report".
         "blue and whites", "blue-and-whites", "black and whites", "black-and-whites", "responding officer",
-        "responding officers", "metro officers", "city officers", "county officers",
+        "responding officers", "metro officers", "city officers", "county officers", "rcmp", "mounties", "opp",
+        "county so", "the so", "township police", "tribal police", "airport police", "park police",
     ),
     "ems": (
         "amr", "american medical response", "rural metro", "acadian ambulance", "falck", "global medical response",
@@ -101,10 +103,12 @@ _FUZZY_MIN_LENGTH: Final = 5
 _OWNER_RE: Final = re.compile(r"(?<!\w)(fire|police)\s+$")
 _SPLIT: Final = str.maketrans(dict.fromkeys(PUNCTUATION.replace("'", ""), " "))
 
+# A surname: a word that is not a negation or an auxiliary ("the deputy never came" names no one).
+_NAME: Final = r"(?!(?:never|not|no|did|didn'?t|was|were|had|has|have|who|that|would|could)\b)[a-z][a-z'-]+"
 # "Officers Ruiz and Park arrived", "Officer Chen responded": police named by surname, with arrival.
 _NAMED_OFFICERS_RE: Final = re.compile(
     r"(?<!\w)(?:officers?|ofc\.?|ofcs\.?|deputy|deputies|sgt\.?|sergeant|trooper|troopers|detective)\s+"
-    r"(?P<names>[a-z][a-z'-]+(?:\s*(?:,|and|&)\s*[a-z][a-z'-]+){0,3})\s+"
+    rf"(?P<names>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME}){{0,3}})\s+"
     r"(?:(?:eventually|finally|then|later|also|quickly|soon|already|just|both)\s+)?"
     # "took over" is a guard taking a post ("Officer Lee took over post 3"), not police taking a report.
     r"(?:arrived|responded|came|showed\s+up|pulled\s+up|were\s+dispatched|was\s+dispatched|on\s+scene|took(?!\s+over))\b"

@@ -71,7 +71,7 @@ _NEGATION_CARRIERS: Final = word_set(
     call called calling contact contacted notify notified need needed require required request requested get got
     have has had use used any the a an sign signs of evidence indication indications trace traces visible apparent
     further more other to for was were is are be been there i we it that this did do does necessary reason
-    reported report"""
+    reported report from of"""
 )
 _HYPOTHETICALS: Final = word_set(
     """if unless whether would could might may should will shall gonna wanna incase hypothetically threatened

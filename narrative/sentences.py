@@ -52,6 +52,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             word = text[max(at - 7, 0) : at].rsplit(None, 1)[-1].lower()
             if word in _ABBREVIATIONS:
                 continue
+            # "part no. 911-A44", "unit no. 4": a number follows.
+            if word in ("no", "nos", "nr", "num", "pt") and text[mark.end() : mark.end() + 8].lstrip()[:1].isdigit():
+                continue
             # An initial after a name or a title, or a compass point after a street number: "Operator J. Trooper",
             # "911 W. Commerce St" (not "parked in lot E. They left").
             if len(word) == 1 and text[at - 1].isupper():

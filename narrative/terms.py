@@ -122,6 +122,8 @@ _RULES: Final[tuple[_Rule, ...]] = (
           r"fire\s+marshall?s?\s+(?:\w+\s+)?(?:responded|arrived|came|on\s+scene|dispatched|(?:was|were)\s+called)"),
     # -- benign compounds: equipment, places, maintenance, training. Never an emergency alone.
     _rule("benign", None, "fire", r"fire\s*(?:&|and)\s*life\s+safety"),
+    # Businesses: "the adjuster from Fireman's Fund", "lunch from Firehouse Subs".
+    _rule("benign", None, "fireman fireman's firehouse", r"(?:fireman'?s\s+fund|firehouse\s+subs)\b"),
     _rule("benign", None, "fire",
           r"fire[\s/-]*(?:department\s+(?:connections?|lock\s*box(?:es)?|knox\s+box(?:es)?|key\s+box(?:es)?)",
           r"|lanes?|exits?|ext(?:inguishers?)?\b\.?|doors?|hydrants?|escapes?|pumps?|place",
@@ -158,7 +160,7 @@ _RULES: Final[tuple[_Rule, ...]] = (
           rf"{_DIRECTIONS}\s+(?:the\s+)?(?:police|fire)\s+(?:station|department|dept)"),
     _rule("benign", None, "police",
           r"police\s+(?:academy|auction|scanner|station|stations|headquarters|hq|substation|tape|barricades?|barriers?",
-          r"|cones?|sawhorses?)\b"),
+          r"|cones?|sawhorses?|tribute|band|concert|album|song)\b"),
     # Signage and reserved places: "POLICE ONLY parking", "reserved for emergency vehicles".
     _rule("benign", None, "police ambulance ambulances ems fire emergency",
           r"(?:police|ambulances?|ems|fire\s+(?:dept|department)|emergency(?:\s+vehicles?)?)",
@@ -169,7 +171,7 @@ _RULES: Final[tuple[_Rule, ...]] = (
     _rule("benign", None, "deputy", r"deputy\s+(?:manager|director|supervisor|head|principal|mayor)"),
     # Places named after a service, on hospital and municipal sites: "patrolled the ambulance bay".
     _rule("benign", None, "ambulance police ems",
-          r"(?:ambulance|police|ems)\s+(?:bay|entrance|lane|parking|drive|garage)s?\b"),
+          r"(?:ambulance|police|ems)\s+(?:bay|entrance|lane|parking|drive|garage|vestibule|door|dock|ramp|canopy)s?\b"),
     # A welfare check: "unresponsive to knocks" is a closed door, not a patient.
     _rule("benign", None, "unresponsive",
           r"unresponsive\s+to\s+(?:\w+\s+){0,2}?(?:knock\w*|door\w*|calls?|phone|texts?|messages?|emails?|radio)"),
@@ -183,7 +185,7 @@ _RULES: Final[tuple[_Rule, ...]] = (
     # -- fire: the department, its people and vehicles, and the fire itself.
     _rule("named", "fire", "fire firefighter firefighters firemen fireman firetruck firetrucks fireengine firecrew",
           r"fire[\s-]*(?:department|dept|dep't|dep|dpt|fighters?|men|man|trucks?|engines?|crews?|rescue|chief",
-          r"|brigade|service|squad|units?|apparatus|personnel|captain|company)\b"),
+          r"|brigade|service|squad|units?|apparatus|personnel|captain|company|guys?|folks|people)\b"),
     # "FD", "AFD", "LAFD", "FDNY", "F.D.": a prefix of up to four letters names the city.
     _rule("named", "fire", "*fd fdny f.d", r"(?:[a-z]{0,4}fd(?:ny)?\b|f\.d\b\.?)"),
     # A crew named by its station: "crew from Station 9", "Station 4's engine", "station 12 guys".
@@ -198,6 +200,19 @@ _RULES: Final[tuple[_Rule, ...]] = (
           r"(?:on\s+fire|caught\s+fire|fires?|ablaze|in\s+flames|flames?|burning|smok(?:e|y|ey))\b"),
     _rule("named", "fire", "burnt burned burning burn",
           r"(?:burnt|burned|burning)\s+smell\b|smell\s+of\s+(?:something\s+)?burn(?:ing|t)\b"),
+    # Engines named by count, arriving: "two engines arrived", "an engine on scene by 0305" (not a train's).
+    _rule("named", "fire", "engine engines",
+          r"(?<!train\s)(?<!locomotive\s)(?:two|three|four|five|\d|the|an?|one)\s+engines?\s+(?:\w+\s+)?(?:arrived",
+          r"|responded|came|showed\s+up|pulled\s+up|rolled\s+up|(?:were\s+|was\s+)?on\s+scene)\b"),
+    # "The engine got held up behind a train": a fire engine where the narrative has a fire (emergency.py checks).
+    _rule("named", "fire", "engine",
+          r"(?:the|an?)\s+engine\b(?!\s+(?:company|co\b|crews?|\d|light|oil|bay|block|compartment|room|noise|running|off|on",
+          r"|start|was\s+running",
+          r"|would|wouldn|won|turned|stalled|died|idl))"),
+    # An ambulance by its slang name, arriving: "the rig showed up"; kept only beside a patient (emergency.py).
+    _rule("named", "ems", "rig bus",
+          r"(?:the|an?)\s+(?:rig|bus)(?=\s+(?:\w+\s+)?(?:showed\s+up|arrived|got\s+(?:here|there)|pulled\s+up",
+          r"|rolled\s+up|came))"),
     # -- police.
     _rule("named", "police", "police policeman policemen policewoman policewomen",
           r"police(?:(?:wo)?m[ae]n|\s+(?:officers?|department|dept|cars?|cruisers?|units?|vehicles?|report))?\b"),
@@ -255,7 +270,8 @@ _RULES: Final[tuple[_Rule, ...]] = (
           r"|deployed)\b"),
     # -- a call to 911 or "first responders": which service is decided afterwards.
     _rule("unspecified", None, "911 9-1-1",
-          r"(?:call(?:ed|ing|s)?|dial(?:l?ed|l?ing|s)?|phoned?|contact(?:ed|ing)?|rang)\s+(?:to\s+)?(?:911|9-1-1)\b"),
+          r"(?:call(?:ed|ing|s)?|dial(?:l?ed|l?ing|s)?|phoned?|contact(?:ed|ing)?|rang)\s+(?:to\s+)?(?:911|9-1-1",
+          r"|nine[\s-]one[\s-]one)\b"),
     _rule("unspecified", None, "911 9-1-1",
           r"(?:911|9-1-1)(?:\s+(?:was\s+|were\s+|got\s+)?(?:called|dialed|dialled|contacted|notified|phoned))?\b"),
     _rule("unspecified", None, "responder responders emergency",

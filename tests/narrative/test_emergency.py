@@ -509,3 +509,103 @@ def test_a_call_called_off_is_a_warning_that_says_so():
 )
 def test_new_agency_words_radio_codes_and_call_reasons_are_read(text, services):
     assert attended(text) == services
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Room 911 rang the desk about a leaking tap.", id="room-911-rang"),
+        pytest.param("Detailed the black 911 Turbo in bay 2 for the auction.", id="porsche-911-turbo"),
+        pytest.param("Trainee K. Trooper walked the route with me.", id="surname-after-an-initial-sentence-split"),
+        pytest.param("Yesterday's EMS call is still the talk of the site, everybody on site asked about it.",
+                     id="yesterdays-still-on-site"),  # fmt: skip
+        pytest.param("Waited with the visitor in the ambulance vestibule for her ride.", id="ambulance-vestibule"),
+        pytest.param("A Police cover band played the atrium, crowd of 200.", id="police-cover-band"),
+        pytest.param("Compiled last quarter's stats: 3 FD responses, 5 PD calls.", id="last-quarters-stats"),
+        pytest.param("Briefed the relief officer: a man down means call 911 first.", id="briefed"),
+        pytest.param("Post orders updated: for a gas leak, evacuate and request the fire department.",
+                     id="post-orders-updated"),  # fmt: skip
+        pytest.param("Night shift told me the police came Friday about the graffiti.", id="night-shift-told-me"),
+        pytest.param("Charter bus arrived at 0900 with the conference group.", id="a-bus-is-a-bus"),
+    ],
+)
+def test_more_lookalikes_and_dated_mentions_raise_nothing_critical(text):
+    assert attended(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "services"),
+    [
+        pytest.param("Worker fainted in the break room. The bus got here in 6 minutes and the crew took her in.",
+                     {"ems"}, id="bus-beside-a-patient"),  # fmt: skip
+        pytest.param("Unlocked the side door and let the firefighters in through the boiler room.", {"fire"},
+                     id="let-them-in"),  # fmt: skip
+        pytest.param("The county engine staged at the parade drove over and finished it with foam.", {"fire"},
+                     id="drove-over"),  # fmt: skip
+        pytest.param("Police found the suspect behind the dumpsters.", {"police"}, id="found"),
+        pytest.param("Within minutes the sheriff's office had two cars at the gate.", {"police"}, id="had-two-cars"),
+        pytest.param("Called nine one one for the brush fire; a brush unit was on scene by 0305.", {"fire"},
+                     id="nine-one-one-and-a-brush-unit"),  # fmt: skip
+        pytest.param("Pyro effect caught the backdrop. Called 911; three engines arrived.", {"fire"},
+                     id="engines-by-count"),  # fmt: skip
+        pytest.param("RCMP attended for the break-in and took statements.", {"police"}, id="rcmp"),
+        pytest.param("The ambulance was held at the closed road. They reached us at 0410 and transported him.",
+                     {"ems"}, id="reached-us"),  # fmt: skip
+        pytest.param("The engine company was stuck in traffic on the highway but arrived at 2215.", {"fire"},
+                     id="stuck-in-traffic"),  # fmt: skip
+        pytest.param("Paramedics took her in. FD had been dispatched too but EMS cancelled them before they came.",
+                     {"ems"}, id="dispatched-then-cancelled-by-another"),  # fmt: skip
+        pytest.param("I went down with the extinguisher while my partner called 911 for the smoke.", {"fire"},
+                     id="i-went-down-is-not-a-collapse"),  # fmt: skip
+    ],
+)
+def test_arrivals_by_slang_deeds_and_delays_are_read(text, services):
+    assert attended(text) == services
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Welfare check on room 12, guest fine. Nobody from EMS was called, none needed.",
+                     id="nobody-from-ems-was-called"),  # fmt: skip
+        pytest.param("Site rule posted: if the alarm sounds, evacuate and call 911.", id="bare-call-is-a-rule"),
+        pytest.param("Manager said if it floods we shut the gates and call the fire dept.", id="we-call-is-a-plan"),
+        pytest.param("Fuel truck 12 (Acme) in at 0500.\n0620 Truck 12 out.", id="the-same-vehicle-again"),
+        pytest.param("Spare relay, part no. 911-B2, put on the shelf.", id="part-number-911"),
+        pytest.param("Keypad code changed from 911 at the owner's request.", id="door-code-911"),
+        pytest.param("Plumber Al Marshal on site at 0900.\n1000 Marshal left for parts.", id="a-name-read-again"),
+        pytest.param("The crew everyone calls 'Medic' clocked in late.", id="a-nickname-in-quotes"),
+        pytest.param("Adjuster from Fireman's Fund walked the warehouse.", id="an-insurer"),
+        pytest.param("Almost called the fire department, then saw it was steam from the vent.", id="almost-called"),
+        pytest.param("The deputy never came onto our property; he was at the farm next door about loose cattle.",
+                     id="the-deputy-never-came"),  # fmt: skip
+        pytest.param("Walked through when to call the police and fire dispatch during the drill.",
+                     id="walked-through-across-and"),  # fmt: skip
+        pytest.param("Prior guard's log says PD came at 0200 for a noise call.", id="prior-guards-log"),
+        pytest.param("Fire engines lined up on Main St staging for the parade.", id="staging-for-the-parade"),
+        pytest.param("Mechanic replaced the engine belt on the golf cart.", id="a-motor-is-not-a-fire-engine"),
+    ],
+)
+def test_rules_plans_names_read_again_and_denials_raise_nothing_critical(text):
+    assert attended(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "services"),
+    [
+        pytest.param("Shavings pile on fire. The engine got held up at the crossing. They finally got here at 0925.",
+                     {"fire"}, id="the-engine-late"),  # fmt: skip
+        pytest.param("The fire guys came and hosed it down.", {"fire"}, id="fire-guys"),
+        pytest.param("Asked dispatch for deputies. A deputy got to the back gate at 0158.", {"police"},
+                     id="got-to-the-gate"),  # fmt: skip
+        pytest.param("Visitor fell. The ambulance went to the wrong campus. It took them 20 minutes to find us.",
+                     {"ems"}, id="took-them-to-find-us"),  # fmt: skip
+        pytest.param("Nurse had us call off the ambulance before it got here.", set(), id="call-off-bare"),
+        pytest.param("The fire department was called off. Nobody came out.", set(), id="called-off-passive"),
+        pytest.param("I had to call 911 for the man who collapsed.", {"ems"}, id="had-to-call"),
+        pytest.param("County SO sent a deputy out at 0240 for the cut lock.", {"police"}, id="so-sent-a-deputy"),
+        pytest.param("The ground ambulance met the toboggan at the base.", {"ems"}, id="met-the"),
+    ],
+)
+def test_late_arrivals_plain_words_and_calls_made_or_called_off_are_read(text, services):
+    assert attended(text) == services
