@@ -58,7 +58,7 @@ _HISTORICAL_TERMINATION: Final = [word for word in _TERMINATION if word not in (
 _TRAINING_TERMINATION: Final = [word for word in _TERMINATION if word not in ("and", ":", "when", "walked")]
 
 # Years before this one, as guards date an old event ("back in 2019", "in 2021").
-_PAST_YEARS: Final = tuple(str(year) for year in range(2000, datetime.datetime.now(tz=datetime.UTC).year))
+_PAST_YEARS: Final = tuple(str(year) for year in range(1950, datetime.datetime.now(tz=datetime.UTC).year))
 # "two summers ago", "months back": days and longer (minutes or hours ago may be this shift).
 _AGO: Final = tuple(
     f"{unit} {word}"
@@ -121,7 +121,7 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
                       "before i got here", "before i arrived", "before i came on", "before i started",
                       "prior to my shift", "prior to my arrival", "on day shift", "that night", "this season",
                       "emailed a request", "e-mailed a request", "by fax", "records request", "back then",
-                      *(f"on {day}" for day in _WEEKDAYS), *(f"from {day}" for day in _WEEKDAYS),
+                      *(f"on {day}" for day in _WEEKDAYS), *(f"from {day}" for day in _WEEKDAYS), *_WEEKDAYS,
                       *(f"on {date}" for date in _DATES), "during day shift",
                       "on the day shift", "on the previous shift", "on the prior shift", "last shift",
                       *(f"in {year}" for year in _PAST_YEARS), *(f"last {day}" for day in _WEEKDAYS), *_AGO,
@@ -144,14 +144,18 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
                       "messing around", "goofing around", "horsing around",
                       # Near misses and announced calls: "almost called the fire dept", "I'm calling the police".
                       "almost called", "nearly called", "almost", "nearly", "i'm calling", "im calling",
+                      "started to call", "began to call", "before i called", "before i could call", "before we called",
+                      "before calling",
                       "i am calling", "i'll call", "ill call", "we'll call", "we will call", "i will call", "we'd",
+                      "he'd", "she'd", "they'd", "plan for", "plans for",
                       "i'd", "yelled that", "yelling that", "shouted that", "screamed that"],
         "following": ["if it happens again", "if needed", "if necessary", "if he returns", "if she returns",
                       "if they return", "if he comes back", "if it continues", "next time", "in the future",
                       "if her husband", "if his", "if her",
                       # The intent taken back: "said he was calling the cops on us, he never did".
                       "never did", "never actually did", "did not actually", "didn't actually", "never called",
-                      "never followed through", "never made the call", "in case of emergency", "as a joke",
+                      "never followed through", "never made the call", "no call made", "no call was made",
+                      "in case of emergency", "as a joke",
                       "joking", "jokingly", "kidding", "as a prank", "messing around", "goofing around",
                       "in an emergency", "in emergencies", "for emergencies"],
     },
@@ -159,7 +163,10 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
         "preceding": ["training", "course", "class", "refresher", "drill", "certification", "module", "exercise",
                       "restocked", "restock", "inventory", "reviewed", "tabletop", "scenario", "covered calling",
                       "covered how", "covered when", "walked through", "talked through", "went through",
-                      "practiced", "practised", "call script",
+                      "practiced", "practised", "call script", "pretend", "role-play", "roleplay", "role play",
+                      # A title: "screening of the documentary 'Engine Company 9'".
+                      "documentary", "screening of", "the movie", "the film", "episode", "taping of", "filming of",
+                      "replay", "footage of", "playing the",
                       # "practice" alone is also a sport's ("hurt at soccer practice, EMS came"): only as training.
                       "practice drill", "practice session", "cpr practice", "first aid practice", "practice run",
                       # Signage and printed matter: "sign reading POLICE ONLY", "the 911 sticker on the phone".
@@ -172,12 +179,15 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
                       "shadowed", "shadowing", "briefing", "briefed", "walked him through", "walked her through",
                       # Written procedure, not tonight: "Post orders updated: in the event of a leak, request HAZMAT".
                       "post orders updated", "post orders were updated", "updated the post orders", "new post orders",
-                      "procedure states", "procedure says", "protocol says",
+                      "procedure states", "procedure says", "protocol says", "post orders for", "tomorrow's",
                       "a sign", "the sign", "taped a sign", "posted a sign", "put up a sign", "sign on it",
                       "sign on the", "label says", "label reads", "sign reads", "sign read", "the label"],
-        "following": ["training", "course", "class", "refresher", "certification", "kit", "cabinet", "inventory",
+        "following": ["training", "course", "class", "refresher", "certification", "kit", "cabinet", "kit inventory",
+                      "for the exercise", "for the drill", "for the training", "as part of the drill", "reps",
+                      "representatives", "liaison", "liaisons", "talked through",
                       "only sign", "only signs", "sign on", "signs on", "sign at", "signage", "sticker",
-                      "stickers", "decal", "poster", "test call", "phone test", "info sheet", "contact sheet",
+                      "stickers", "decal", "poster", "test call", "per the script", "phone test", "info sheet",
+                      "contact sheet",
                       "contact list", "phone list"],
     },
     "not_attending": {
@@ -215,7 +225,8 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
                       "out on the street", "on the street", "in the street", "out on the road", "on their side",
                       "none on our property", "not on our property", "outside our gate", "outside the gate",
                       "outside the main gate", "at the intersection", "for the parade", "for a parade",
-                      "in the parade", "staging for"],
+                      "in the parade", "staging for", "at the other venue", "none came by", "none came to",
+                      "none came"],
     },
 }
 # fmt: on

@@ -82,18 +82,18 @@ _SERVICE_WORD_RE: Final = re.compile(
 )
 # A term that says by itself that the service was there: an arrest, a transport, a numbered unit, a report.
 _SELF_ATTENDING_RE: Final = re.compile(
-    r"arrest|custody|transported|taken|rushed|brought|transferred|carried|sent|hospitali|report"
+    r"arrest|custody|transported|taken|rushed|brought|transferred|carried|sent|hospitali|report|by\s"
     r"|(?:engine|ladder|battalion|medic|truck|squad|rescue|tower)\s*(?:co\.?\s*)?#?\s*\d"
     # A call sign's term holds its arrival: "Unit 2341 arrived".
     r"|(?:unit|car)\s*#?\s*\d{3}"
     r"|(?:officers?|ofcs?|deput\w+|sgt|sergeant|troopers?|detective)\s.*\b(?:arriv\w*|respond\w*|came|showed|pulled"
-    r"|dispatched|on\s+scene|took)"
+    r"|dispatched|on\s+scene|took|detained|arrested|cuffed|handcuffed|cited|trespassed)"
 )
 # A service reaching the site, by its verb alone: "arrived", "on scene", "landed" (a helicopter), "staged".
 _ARRIVED = (
     r"(?:arr?iv\w*|arrvi\w*|respon\w*|came|showed\s+up|showed|on[\s-]+(?:scene|site)|onsite|landed|touched\s+down"
     r"|staged|pulled\s+up|rolled\s+up|got\s+(?:here|there|on\s+scene)|turned\s+up|on\s+location"
-    r"|reached\s+(?:us|the\s+(?:site|scene|gate|building|property|hut|patient|dock))"
+    r"|reached\s+(?:us|him|her|them|the\s+\w+)"
     r"|got\s+to\s+(?:us|the\s+(?:site|scene|gate|back\s+gate|front\s+gate|building|property|dock|lot|door))"
     # The radio codes for "arrived on scene": "Transit PD 10-97 at Eastlake platform".
     r"|10-97|10-23"
@@ -120,7 +120,7 @@ _SUBJECT_OF_PAST_VERB_RE: Final = re.compile(
 _ACTS_AFTER_RE: Final = re.compile(
     rf"\b(?:{_ARRIVED}|come\s+out|showed\s+up|show\s+up|pulled\s+up|on[\s-]+(?:scene|site)|onsite"
     r"|dispatched|called|contacted|notified|requested|summoned|sent\s+(?:a|an|two|over|someone|somebody|units?|\w+\s+units?"
-    r"|deputy|officer|trooper|(?:an?\s+)?(?:deputy|officer|unit|car|crew)"
+    r"|deputy|officer|trooper|(?:an?\s+|one\s+|three\s+|four\s+|\d\s+)?(?:deputy|officer|units?|cars?|crews?|engines?)"
     r"|out|help|people|crews?|cars?)|transport\w*|took|taken|vented|forced|walked|metered|left\s+(?:at|the\s+scene)"
     r"|treated|evaluated|assessed|checked|cleared|put\s+(?:it\s+|the\s+\w+\s+(?:\w+\s+)?)?out"
     r"|knocked\s+(?:it\s+|the\s+\w+\s+(?:\w+\s+)?)?down|extinguished|detained|arrested"
@@ -131,6 +131,9 @@ _ACTS_AFTER_RE: Final = re.compile(
     r"|showed(?=\s+(?:at|around|about)\b)|rolled\s+up|splinted|wrapped|bandaged"
     # "Let the firefighters in through the dock", "drove over and finished it", "found the guy two blocks away",
     # "had two deputies at the store".
+    # Present tense, as some officers write: "Police come and also ambulance", "the ambulence come after 10 minute".
+    r"|come\s+(?:and|after|at|in|quick|fast|soon|to)|(?:is|are)\s+doing|doing\s+the\s+(?:\w+\s+)?report"
+    r"|on\s+the\s+(?:fire|blaze|flames)"
     r"|met\s+(?:the|us|him|her|them|our|me)\b|in\s+(?:through|via)|(?:drove|came|ran|walked|went)\s+over|finished\s+(?:it|the\s+\w+)|found|caught|chased"
     r"|tackled|cuffed|handcuffed|had\s+(?:\w+\s+)?(?:deputies|officers|units?|cars?|crews?|engines?)\s+(?:at|on|here|there)"
     r"|took\s+over|airlifted|flew\s+(?:him|her|them|the\s+\w+)|set\s+down"
@@ -210,6 +213,10 @@ _DONE_BEFORE_RE: Final = re.compile(
     r"(?:\bto|\b(?:i|we|he|she|they)"
     r"|\bthen|\band\s+i|\band\s+we)\s+$"
 )
+# Reached, but nobody was sent: "I told them it was an error and no units were sent".
+_NOBODY_SENT_RE: Final = re.compile(
+    r"\b(?:no\s+units?|nobody|no\s+one|no\s+crews?|no\s+cars?)\s+(?:was|were)\s+(?:ever\s+)?(?:sent|dispatched)\b"
+)
 _CANCELLED_PASSIVE_RE: Final = re.compile(r"(?:was|were|got|been)\s+(?:\w+\s+)?$")
 _CANCEL_OF_A_CALL_RE: Final = re.compile(r"\bbefore\b|\b(?:the\s+)?(?:call|response|request|run|dispatch|911)\b")
 _CAME_ANYWAY_RE: Final = re.compile(rf"\b(?:anyway|regardless|still)\b|\bbut\b.*\b{_ARRIVED}\b")
@@ -238,9 +245,10 @@ _NUMBER_BEFORE_RE: Final = re.compile(
     r"|trailer|trl|container|reefer|tractor|rig|load|pallet|seal|po|sku|item|asset|radio|key|keys|fob|camera|cam"
     r"|zone|post|sector|beat|area|row|section|aisle|bay|slot|pump|register|lane|line|seat|table|store|site|parcel"
     r"|package|tracking|serial|id|account|pin|form|file|porsche|style|size|part|sticker|classroom|portable|office"
+    r"|wrote|written|scrawled|painted|sprayed|scratched|carved|team|ending|plot|grave|niche|crypt"
     r"|ward|wing|bed|hall|court|field|pier|slip|berth|stage|studio|rack|cabinet|kiosk|booth|elevator|platform"
     r"|track|hangar|stand|tank|well|pad|bldg)\.?)"
-    r"\s*#?\s*$"
+    r"\s*['\"\u2018\u201c]?\s*#?\s*$"
 )
 # Numbered units whose names are also a vehicle's or a patient carrier's.
 _RESCUE_UNIT_RE: Final = re.compile(r"rescue\s*#?\s*\d")
@@ -249,7 +257,8 @@ _AMBULANCE_NAMED_RE: Final = re.compile(r"\b(?:ems|e\.m\.s|ambulances?|paramedic
 _TRUCK_UNIT_RE: Final = re.compile(r"(?:truck|tower|squad|tanker|brush)\s*#?\s*\d")
 _VEHICLE_KINDS: Final = word_set(
     """box tow delivery semi food fuel garbage trash dump moving pickup pick-up ice mail ups fedex amazon water our my
-    his her their rental u-haul uhaul cement concrete dock yard vendor company hauler haul log logging"""
+    his her their rental u-haul uhaul cement concrete dock yard vendor company hauler haul log logging light cell
+    radio lookout observation"""
 )
 # "water hauler truck 911": a vehicle and its number, found anywhere in the narrative.
 _VEHICLE_TRUCK_RE: Final = re.compile(
@@ -264,6 +273,23 @@ _STREET_AFTER_RE: Final = re.compile(
 )
 # A Porsche, not a call: "the silver 911 Carrera".
 _MODEL_AFTER_RE: Final = re.compile(r"^\s+(?:carrera|turbo|targa|gt[23]|gts|cabriolet|coupe)\b")
+_AT_THE_DOOR_RE: Final = re.compile(
+    r"\s+(?:(?:is|was|were|are|now|already)\s+)?at\s+the\s+(?:front\s+|back\s+|main\s+|north\s+|south\s+|east\s+"
+    r"|west\s+)?(?:gate|door|entrance|front\s+desk|lobby|scene)\b"
+)
+# A service word in quotes after a name, or a quoted stage name: "Ray 'Sheriff' Whitlock", "'DJ Medic'".
+_QUOTED_NAME_RE: Final = re.compile(r"['\"\u2018\u201c](?:[A-Z][\w.]*\s+){0,2}$")
+_THEY_ARRIVED_RE: Final = re.compile(
+    r"\bthey\s+(?:finally\s+|eventually\s+|then\s+|only\s+)?(?:came|arrived|showed\s+up|got\s+(?:here|there)"
+    r"|reached\s+(?:us|him|her|them|the\s+\w+))\b"
+)
+# A fleet truck parked for the night, not a fire company: "TRUCK #911 PARKED ROW C OVERNIGHT".
+_PARKED_AFTER_RE: Final = re.compile(r"\s+(?:\w+\s+)?(?:parked|row|space|stall|overnight)\b")
+# Words before a capitalised service surname that make it an agency, not a person: "County Sheriff", "State Trooper".
+_AGENCY_PLACES: Final = word_set(
+    """county city state metro township deputy chief head senior the a an our their sheriff's fire town village parish
+    district federal us park campus transit airport port tribal highway local assistant acting"""
+)
 _COACH_RE: Final = re.compile(r"(?:the|an?)\s+(?:rig|bus)\b")
 _ENGINE_RE: Final = re.compile(r"(?:the|an?)\s+engine\b")
 _INITIAL_BEFORE_RE: Final = re.compile(r"(?<![\w.])[A-Z]\.\s+$")
@@ -319,11 +345,12 @@ _CALL_REASONS: Final[dict[Service, tuple[str, ...]]] = {
         r"burglar\w*", r"assault\w*", r"domestic", r"threat\w*", r"harass\w*", r"stalk\w*", r"vandal\w*",
         r"suspicious", r"brandish\w*", r"kidnap\w*", r"abduct\w*", r"hit\s+and\s+run", r"dui", r"drunk\s+driv\w*",
         r"disturbance", r"disorderly", r"burglar\s+alarm", r"intrusion\s+alarm", r"panic\s+alarm", r"hold-?up",
-        r"tampering", r"indecent", r"exposing\s+himself",
+        r"tampering", r"indecent", r"exposing\s+himself", r"tried\s+to\s+hit", r"refused\s+to\s+pay",
     ),
     "fire": (
         r"smoke", r"smoking\s+from", r"smou?lder\w*", r"embers", r"charred", r"scorch\w*", r"pyro\w*",
-        r"flames?", r"fire", r"burning", r"gas", r"propane", r"fumes",
+        r"flames?", r"fire", r"burning", r"gas(?!\s+(?:station|pump|can|card|money|prices?|tank|cap|pedal|mileage))",
+        r"propane", r"fumes",
         r"sparks?", r"sparking", r"explosion", r"ablaze", r"carbon\s+monoxide",
         r"co2?\s+(?:alarms?|detectors?|levels?|readings?|poisoning|leak|sensors?|meter)", r"(?:smoke|fire)\s+alarms?",
         r"sprinklers?", r"water\s*flow", r"transformer", r"wires?\s+down", r"power\s+lines?\s+down",
@@ -358,7 +385,7 @@ def find_emergency_mentions(
     spans = sentence_spans(text)
     gazetteer = gazetteer_for(*agency_terms)
     guards = frozenset(name.strip().lower() for name in guard_names if name.strip())
-    followed = _followed_by(_ARRIVAL_FOLLOWS_RE, low, spans)
+    followed = _followed_by(_ARRIVAL_FOLLOWS_RE, low, spans) | _arrival_told_later(low, spans)
     candidates: list[_Found] = []
     reopened: set[int] = set()
     # Service words already read as someone's name: "Dave Constable on site ... Constable off site for lunch".
@@ -474,6 +501,16 @@ def _is_a_name(sentence: str, term: Term) -> bool:
         return False
     if before and before[-1].lower() in _PERSONAL_TITLES:
         return True
+    # A first name before a surname-like service word: "Amber Fireman from the distributor".
+    if (
+        phrase.lower() in _PERSON_SERVICE_WORDS
+        and phrase.istitle()
+        and before
+        and before[-1].istitle()
+        and before[-1].lower() not in _AGENCY_PLACES
+        and not sentence.isupper()
+    ):
+        return True
     if not phrase[:1].isupper():
         return False
     shouting = sentence.isupper()
@@ -509,6 +546,8 @@ def _is_a_vehicle(sentence: str, term: Term, low: str) -> bool:
         return False
     before = sentence[: term.start].lower().split()[-1:]
     if before and before[0] in _VEHICLE_KINDS:
+        return True
+    if not phrase.lower().startswith(("engine", "ladder")) and _PARKED_AFTER_RE.match(sentence.lower(), term.end):
         return True
     number = "".join(char for char in phrase[unit.start() :] if char.isdigit())
     if number and any(match.group(1) == number for match in _VEHICLE_TRUCK_RE.finditer(low)):
@@ -549,6 +588,15 @@ def _is_someones_name(text: str, start: int, end: int, term: Term, people: set[s
     phrase = text[start + term.start : start + term.end]
     if term.kind == "named" and " " not in phrase and phrase[:1].isupper() and phrase.lower() in people:
         return True
+    after = text[start + term.end : start + term.end + 1]
+    if (
+        term.kind == "named"
+        and phrase.istitle()
+        and after in ("'", '"', "\u2019", "\u201d")
+        and _QUOTED_NAME_RE.search(text, max(start, start + term.start - 30), start + term.start)
+    ):
+        people.add(phrase.lower())
+        return True
     if _is_a_name(text[start:end], term) or _is_a_name_after_an_initial(text, start + term.start, term):
         people.add(phrase.lower())
         return True
@@ -564,6 +612,19 @@ def _is_a_name_after_an_initial(text: str, at: int, term: Term) -> bool:
         and word.lower() in _PERSON_SERVICE_WORDS
         and _INITIAL_BEFORE_RE.search(text, 0, at) is not None
     )
+
+
+def _arrival_told_later(low: str, spans: Sequence[tuple[int, int]]) -> set[int]:
+    """Sentences whose arrival one of the next two sentences tells by a pronoun, anywhere in it: "Sheriff wouldn't
+    come out at first. When he pulled a knife at 0730 they came within ten minutes", "EMS said they'd be 45 min
+    out. Resident waited in the lobby. They got here at 0130 and took him"."""
+    told = set()
+    for index in range(len(spans) - 1):
+        for later in spans[index + 1 : index + 3]:
+            if _THEY_ARRIVED_RE.search(low, later[0], later[1]):
+                told.add(index)
+                break
+    return told
 
 
 def _followed_by(pattern: re.Pattern[str], low: str, spans: Sequence[tuple[int, int]]) -> set[int]:
@@ -661,6 +722,10 @@ def _called_off(
     cancelled before anyone came". A service said to have come after the cancellation stays attended."""
     cancellations: dict[int, int] = {}  # sentence -> where its cancellation starts, in the whole text
     for index, (start, end) in enumerate(spans):
+        nobody_sent = _NOBODY_SENT_RE.search(low, start, end)
+        if nobody_sent is not None:
+            cancellations[index] = nobody_sent.start()
+            continue
         match = _CANCEL_RE.search(low, start, end)
         if match is None:
             continue
@@ -712,6 +777,8 @@ def _attends(sentence_low: str, start: int, end: int, acts_after: _NextMatch) ->
     if (
         _SELF_ATTENDING_RE.search(sentence_low, start, end)
         or acts_after.after(end)
+        # Right after the service, where it stands: "1918 ambulance at the gate, let them through".
+        or _AT_THE_DOOR_RE.match(sentence_low, end) is not None
         # Any past-tense verb right after the service, its subject: "Police bomb squad x-rayed it".
         or _SUBJECT_OF_PAST_VERB_RE.match(sentence_low, end) is not None
     ):

@@ -44,6 +44,8 @@ DEFAULT_AGENCY_TERMS: Final[dict[Service, tuple[str, ...]]] = {
         "brush engine", "county engine", "county engines", "city engine", "engine crew", "truck crew",
         "cal fire", "calfire", "forestry crew", "wildland crew", "fireboat", "fireboats", "fire boat", "fire boats",
         "brush unit", "brush units", "rescue crew", "heavy rescue crew", "engine and rescue",
+        # Airport fire service: aircraft rescue and firefighting.
+        "arff", "crash fire rescue", "crash rescue",
     ),
     "police": (
         "constable", "constables", "constable's office", "precinct", "state police", "state trooper",
@@ -55,6 +57,8 @@ DEFAULT_AGENCY_TERMS: Final[dict[Service, tuple[str, ...]]] = {
         "blue and whites", "blue-and-whites", "black and whites", "black-and-whites", "responding officer",
         "responding officers", "metro officers", "city officers", "county officers", "rcmp", "mounties", "opp",
         "county so", "the so", "township police", "tribal police", "airport police", "park police",
+        "bomb squad", "detail officer", "detail officers", "officers working the detail", "off-duty officer",
+        "off-duty officers", "off duty officer", "off duty officers",
     ),
     "ems": (
         "amr", "american medical response", "rural metro", "acadian ambulance", "falck", "global medical response",

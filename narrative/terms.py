@@ -122,6 +122,10 @@ _RULES: Final[tuple[_Rule, ...]] = (
           r"fire\s+marshall?s?\s+(?:\w+\s+)?(?:responded|arrived|came|on\s+scene|dispatched|(?:was|were)\s+called)"),
     # -- benign compounds: equipment, places, maintenance, training. Never an emergency alone.
     _rule("benign", None, "fire", r"fire\s*(?:&|and)\s*life\s+safety"),
+    # Trades named after a service: "EMS Heating & Cooling came to fix the AC".
+    _rule("benign", None, "ems police fire",
+          r"(?:ems|police|fire)\s+(?:heating|cooling|plumbing|electric\w*|hvac|roofing|towing|construction|landscaping",
+          r"|pest|supply|supplies|equipment\s+co)\b"),
     # Businesses: "the adjuster from Fireman's Fund", "lunch from Firehouse Subs".
     _rule("benign", None, "fireman fireman's firehouse", r"(?:fireman'?s\s+fund|firehouse\s+subs)\b"),
     _rule("benign", None, "fire",
@@ -183,7 +187,8 @@ _RULES: Final[tuple[_Rule, ...]] = (
           r"(?:cpr|first\s+aid|aed)[\s/-]*(?:certified|certification|certificates?|training|trained|class(?:es)?",
           r"|courses?|cards?|kits?|cabinets?|instructors?|refresher)"),
     # -- fire: the department, its people and vehicles, and the fire itself.
-    _rule("named", "fire", "fire firefighter firefighters firemen fireman firetruck firetrucks fireengine firecrew",
+    _rule("named", "fire", "fire firefighter firefighters firemen fireman firetruck firetrucks fireengine firecrew "
+          "firedept firedepartment firedpt",
           r"fire[\s-]*(?:department|dept|dep't|dep|dpt|fighters?|men|man|trucks?|engines?|crews?|rescue|chief",
           r"|brigade|service|squad|units?|apparatus|personnel|captain|company|guys?|folks|people)\b"),
     # "FD", "AFD", "LAFD", "FDNY", "F.D.": a prefix of up to four letters names the city.
@@ -202,13 +207,16 @@ _RULES: Final[tuple[_Rule, ...]] = (
           r"(?:burnt|burned|burning)\s+smell\b|smell\s+of\s+(?:something\s+)?burn(?:ing|t)\b"),
     # Engines named by count, arriving: "two engines arrived", "an engine on scene by 0305" (not a train's).
     _rule("named", "fire", "engine engines",
-          r"(?<!train\s)(?<!locomotive\s)(?:two|three|four|five|\d|the|an?|one)\s+engines?\s+(?:\w+\s+)?(?:arrived",
+          r"(?<!train\s)(?<!locomotive\s)(?:(?:two|three|four|five|\d|the|an?|one)\s+)?engines?\s+(?:\w+\s+)?(?:arrived",
           r"|responded|came|showed\s+up|pulled\s+up|rolled\s+up|(?:were\s+|was\s+)?on\s+scene)\b"),
     # "The engine got held up behind a train": a fire engine where the narrative has a fire (emergency.py checks).
     _rule("named", "fire", "engine",
           r"(?:the|an?)\s+engine\b(?!\s+(?:company|co\b|crews?|\d|light|oil|bay|block|compartment|room|noise|running|off|on",
           r"|start|was\s+running",
           r"|would|wouldn|won|turned|stalled|died|idl))"),
+    # "driver to the care center by ambulance", "left by medevac": someone went with them.
+    _rule("named", "ems", "by",
+          r"by\s+(?:ambulance|ambulence|ems|medic\s+unit|medevac|air\s+ambulance|life\s+flight|helicopter)\b"),
     # An ambulance by its slang name, arriving: "the rig showed up"; kept only beside a patient (emergency.py).
     _rule("named", "ems", "rig bus",
           r"(?:the|an?)\s+(?:rig|bus)(?=\s+(?:\w+\s+)?(?:showed\s+up|arrived|got\s+(?:here|there)|pulled\s+up",
@@ -231,7 +239,7 @@ _RULES: Final[tuple[_Rule, ...]] = (
           r"sheriff(?:'s)?(?:\s+(?:deputy|deputies|office|dept|department))?\b"),
     _rule("named", "police", "officers",
           r"officers\s+(?:\S+\s+){0,2}?(?:responded|arrived|came|showed\s+up|on\s+scene|were\s+dispatched|did\s+arrive",
-          r"|pulled\s+up|took\s+(?:a\s+|the\s+)?report)"),
+          r"|pulled\s+up|took\s+(?:a\s+|the\s+)?report|detained|arrested|cuffed|handcuffed|cited|trespassed)"),
     # "SO" (sheriff's office) only where it does what a service does: "FD, EMS and SO on scene" ("and so on" is not).
     _rule("named", "police", "so", r"so\b(?=\s+(?:on\s+scene|arrived|responded|deput))"),
     _rule("named", "police", "emergency nonemergency", r"non[\s-]?emergency\s+(?:line|number)\b"),
@@ -245,7 +253,7 @@ _RULES: Final[tuple[_Rule, ...]] = (
     _rule("named", "ems", "medical",
           r"medical\s+(?:emergency|emergencies|response|responders?|team|call|units?|assistance|attention)\b"),
     _rule("named", "ems", "hospital er e.r emergency medical care trauma",
-          r"(?:transported|taken|rushed|brought|transferred|carried|sent)\s+(?:\S+\s+){0,3}?",
+          r"(?:transported|taken|rushed|brought|transferred|carried|sent|took|take|takes)\s+(?:\S+\s+){0,3}?",
           # "to the hospital", "to Mercy General Hospital", "to St. Joseph's hospital".
           r"to\s+(?:the\s+|a\s+)?(?:[\w.'-]+\s+){0,3}?(?:hospital|er|e\.r\b\.?|emergency\s+room|medical\s+center|urgent\s+care",
           r"|trauma\s+center)\b"),

@@ -609,3 +609,63 @@ def test_rules_plans_names_read_again_and_denials_raise_nothing_critical(text):
 )
 def test_late_arrivals_plain_words_and_calls_made_or_called_off_are_read(text, services):
     assert attended(text) == services
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Tenant in 4B home from the hospital; the ambulance took her Sunday.", id="a-weekday-past"),
+        pytest.param("Scrawled 911 on the stall door in marker, cleaned it.", id="written-911"),
+        pytest.param("Started to call police about the loiterer but he left first, no call made.",
+                     id="started-to-call"),  # fmt: skip
+        pytest.param("Lady found her phone in her car before I called police.", id="before-i-called"),
+        pytest.param("EMS Plumbing & Heating van in for the boiler at 0900.", id="a-trade-named-ems"),
+        pytest.param("Radio test reached 911 by mistake; told them it was an error and no units were sent.",
+                     id="no-units-were-sent"),  # fmt: skip
+        pytest.param("Police were at the other venue for the march, none came by our lot.", id="the-other-venue"),
+        pytest.param("Team '911 Rollers' booked lanes 3 and 4.", id="a-team-name"),
+        pytest.param("Light tower 3 low on fuel, note left for day crew.", id="a-light-tower"),
+        pytest.param("Screening of the documentary 'Ladder 49' sold out.", id="a-film-title"),
+        pytest.param("Lockdown drill, pretend police arrival at 1040 per the script.", id="pretend-arrival"),
+        pytest.param("Lobby screen ran the 1996 rescue replay where fire crews cut the driver out.", id="a-replay"),
+        pytest.param("Mass casualty drill: ambulances staged in lot C for the exercise.", id="for-the-exercise"),
+        pytest.param("Plot 911 in the east garden had a fallen vase, set it back.", id="a-plot-number"),
+        pytest.param("Kayla Trooper from the vendor picked up the pallets.", id="a-first-name-before-trooper"),
+        pytest.param("FLEET TRUCK #12 PARKED ROW C OVERNIGHT.", id="a-parked-fleet-truck"),
+        pytest.param("Preseason tabletop: Fire, EMS and PD reps talked through the response.",
+                     id="reps-talked-through"),  # fmt: skip
+        pytest.param("Guy said he'd have 'my lawyer and the police' on me.", id="he-would-have"),
+    ],
+)
+def test_past_days_rules_trades_titles_and_fleet_numbers_raise_nothing_critical(text):
+    assert attended(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "services"),
+    [
+        pytest.param("Man try to steal bag. Police come and take him.", {"police"}, id="present-tense"),
+        pytest.param("The ambulence come after 10 minute and check her sugar.", {"ems"}, id="present-tense-typo"),
+        pytest.param("Truck rolled at the ramp. State patrol is doing the crash report.", {"police"},
+                     id="is-doing-the-report"),  # fmt: skip
+        pytest.param("I CALLED IT IN. OFFICERS DETAINED HIM AT THE CORNER.", {"police"}, id="officers-detained"),
+        pytest.param("Engine arrived 0610 and found a burned ballast.", {"fire"}, id="engine-without-an-article"),
+        pytest.param("The detail officers at gate B got there inside a minute and cuffed him.", {"police"},
+                     id="detail-officers"),  # fmt: skip
+        pytest.param("1918 ambulance at the gate, let them through to 44 Birch.", {"ems"}, id="at-the-gate"),
+        pytest.param("FIRE RESCUE TRUCK ON THE FIRE, DRIVER TO THE CARE CENTER BY AMBULANCE.", {"fire", "ems"},
+                     id="on-the-fire-by-ambulance"),  # fmt: skip
+        pytest.param("SFD sent one engine to confirm and silence.", {"fire"}, id="sent-one-engine"),
+        pytest.param("EMS said they'd be 45 min out. Resident waited in the lobby. They got here at 0130.", {"ems"},
+                     id="arrival-two-sentences-on"),  # fmt: skip
+        pytest.param("Sheriff wouldn't come out at first. When he pulled a knife they came within ten minutes.",
+                     {"police"}, id="arrival-inside-the-next-sentence"),  # fmt: skip
+        pytest.param("Eventually the bomb squad arrived at 1515.", {"police"}, id="bomb-squad"),
+        pytest.param("ARFF handled the fuel on the ramp.", {"fire"}, id="arff"),
+        pytest.param("co alarm in the hall. firedept came out with meters.", {"fire"}, id="firedept-one-word"),
+        pytest.param("Deputies and the county fire marshal both came out to do the inventory.", {"police", "fire"},
+                     id="came-to-do-the-inventory"),  # fmt: skip
+    ],
+)
+def test_present_tense_plain_units_and_arrivals_told_later_are_read(text, services):
+    assert attended(text) == services
