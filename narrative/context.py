@@ -100,6 +100,7 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
                       "end-of-season", "end of season", "season report", "this season", "incident binder",
                       "old incident", "per the night", "night auditor's notes", "auditor's notes", "pass-down from",
                       "yesterdays", "yesterday's", "last quarter", "last quarter's", "site stats", "stats",
+                      "passdown", "pass-down", "pass down",
                       "statistics", "day shift told me", "night shift told me", "swing shift told me",
                       # Hearsay and the log of the shift before: "was telling everybody that", "prior guard's log".
                       "was telling everybody", "telling everybody", "telling everyone", "told everyone",
@@ -184,6 +185,8 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
                       "sign on the", "label says", "label reads", "sign reads", "sign read", "the label"],
         "following": ["training", "course", "class", "refresher", "certification", "kit", "cabinet", "kit inventory",
                       "for the exercise", "for the drill", "for the training", "as part of the drill", "reps",
+                      "for exercise", "extrication practice", "for practice", "training exercise", "took part",
+                      "participated", "playing victims",
                       "representatives", "liaison", "liaisons", "talked through",
                       "only sign", "only signs", "sign on", "signs on", "sign at", "signage", "sticker",
                       "stickers", "decal", "poster", "test call", "per the script", "phone test", "info sheet",

@@ -74,11 +74,11 @@ SERVICE_NAMES: Final[dict[Service, str]] = {"fire": "fire service", "police": "p
 # A term naming a service, not an event ("smoke", "not breathing", "shots fired").
 _SERVICE_WORD_RE: Final = re.compile(
     r"fire\s*(?:dep|dpt|fight|men|man|truck|engine|crew|rescue|chief|brigade|service|squad|unit|apparatus|personnel"
-    r"|captain|company|marshal|guy|folks|people)|fd\b|f\.d|police|pd\b|p\.d|cops?\b|squad|enforcement|trooper|patrol|detective|swat"
+    r"|captain|compan|marshal|guy|folks|people|station|hall|house)|firehouse|fd\b|f\.d|police|pd\b|p\.d|cops?\b|squad|enforcement|trooper|patrol|detective|swat"
     r"|deput|sheriff|officer|ambul|ems\b|e\.m\.s|emts?\b|medic|rescue|medical\s+(?:resp|team|unit|assist|call)"
     r"|engine|ladder|battalion|arrest|custody|transported|taken|rushed|brought|transferred|carried|sent|hospital"
     r"|emergency\s+(?:line|number)|station\s*#?\s*\d|patrol(?:wo)?m[ae]n|lawman|(?:unit|car)\s*#?\s*\d|so\b"
-    r"|(?:the|an?)\s+(?:rig|bus)\b"
+    r"|(?:the|an?)\s+(?:second\s+|another\s+|new\s+)?(?:rig|bus)\b"
 )
 # A term that says by itself that the service was there: an arrest, a transport, a numbered unit, a report.
 _SELF_ATTENDING_RE: Final = re.compile(
@@ -94,7 +94,7 @@ _ARRIVED = (
     r"(?:arr?iv\w*|arrvi\w*|respon\w*|came|showed\s+up|showed|on[\s-]+(?:scene|site)|onsite|landed|touched\s+down"
     r"|staged|pulled\s+up|rolled\s+up|got\s+(?:here|there|on\s+scene)|turned\s+up|on\s+location"
     r"|reached\s+(?:us|him|her|them|the\s+\w+)"
-    r"|got\s+to\s+(?:us|the\s+(?:site|scene|gate|back\s+gate|front\s+gate|building|property|dock|lot|door))"
+    r"|got\s+to\s+(?:us|him|her|them|the\s+(?:site|scene|gate|back\s+gate|front\s+gate|building|property|dock|lot|door))"
     # The radio codes for "arrived on scene": "Transit PD 10-97 at Eastlake platform".
     r"|10-97|10-23"
     r"|did\s+(?:arrive|come|respond|show|get\s+here))"
@@ -133,7 +133,7 @@ _ACTS_AFTER_RE: Final = re.compile(
     # "had two deputies at the store".
     # Present tense, as some officers write: "Police come and also ambulance", "the ambulence come after 10 minute".
     r"|come\s+(?:and|after|at|in|quick|fast|soon|to)|(?:is|are)\s+doing|doing\s+the\s+(?:\w+\s+)?report"
-    r"|on\s+the\s+(?:fire|blaze|flames)"
+    r"|on\s+the\s+(?:fire|blaze|flames)|brought\s+in|called\s+in|req'?d|knocking|finished\s+\w+ing"
     r"|met\s+(?:the|us|him|her|them|our|me)\b|in\s+(?:through|via)|(?:drove|came|ran|walked|went)\s+over|finished\s+(?:it|the\s+\w+)|found|caught|chased"
     r"|tackled|cuffed|handcuffed|had\s+(?:\w+\s+)?(?:deputies|officers|units?|cars?|crews?|engines?)\s+(?:at|on|here|there)"
     r"|took\s+over|airlifted|flew\s+(?:him|her|them|the\s+\w+)|set\s+down"
@@ -149,7 +149,7 @@ _CALLED_BEFORE_RE: Final = re.compile(
     r"|dispatched|sent\s+for"
     # The passive: "transported by EMS", "arrested by deputies".
     r"|(?:transported|taken|treated|checked|seen|evaluated|assessed|arrested|detained|removed|escorted|cited|met"
-    r"|assisted|interviewed|questioned|extinguished|cleared)\s+(?:out\s+|off\s+|away\s+)?by)"
+    r"|assisted|interviewed|questioned|extinguished|cleared)\s+(?:out\s+|off\s+|away\s+|there\s+|here\s+|on\s+scene\s+)?by)"
     r"(?:\s+\S+){0,3}\s*$"
 )
 # Who "they" are when a later clause or sentence reports the arrival.
@@ -199,13 +199,19 @@ _NON_EMERGENCY_RE: Final = re.compile(r"non[\s-]?emergency")
 # anyway".
 _CANCEL_RE: Final = re.compile(
     r"\b(?<!not\s)(?<!n't\s)(?<!never\s)(?:cancel(?:l?ed|l?ing|s)?|call(?:ed)?\s+(?:it\s+|them\s+)?off"
-    r"|stood\s+(?:them\s+)?down)\b"
+    r"|stood\s+(?:them\s+)?down|told\s+(?:them|dispatch|the\s+dispatcher)\s+not\s+to\s+send)\b"
 )
+# An explicit take-back needs no "before": "I called back and cancelled; nobody came", "told them not to send anyone".
+_CALLED_BACK_RE: Final = re.compile(r"\bcalled\s+(?:back|them\s+back)\b|\btold\s+\w+\s+not\s+to\s+send\b")
 # "the fire department was called off": the service named just before a passive cancellation.
 # "The deputy never came onto club property", "the engines did not enter the site".
 _OFF_PROPERTY_RE: Final = re.compile(
-    r"\b(?:never|did\s+not|didn'?t)\s+(?:\w+\s+)?(?:come|came|pull|pulled|set\s+foot|enter|entered|drive|drove)"
+    r"\b(?:never|did\s+not|didn'?t|none\s+of\s+them)\s+(?:\w+\s+)?(?:come|came|pull|pulled|set\s+foot|enter|entered|drive|drove)"
     r"\s+(?:on|onto|into|in|to)\s+(?:our|the|club|site|company|hotel|store|school|campus|plant)\b"
+)
+# "mom took him home before the call went out, cancelled": the call never went out.
+_BEFORE_ANYONE_RE: Final = re.compile(
+    r"\bbefore\s+(?:the\s+call|anyone|anybody|any\s+units?|they|it|an?\s+\w+\s+was)\b"
 )
 _BARE_CALL_RE: Final = re.compile(r"(?:call|dial|phone|ring)\s")
 _DONE_BEFORE_RE: Final = re.compile(
@@ -245,7 +251,8 @@ _NUMBER_BEFORE_RE: Final = re.compile(
     r"|trailer|trl|container|reefer|tractor|rig|load|pallet|seal|po|sku|item|asset|radio|key|keys|fob|camera|cam"
     r"|zone|post|sector|beat|area|row|section|aisle|bay|slot|pump|register|lane|line|seat|table|store|site|parcel"
     r"|package|tracking|serial|id|account|pin|form|file|porsche|style|size|part|sticker|classroom|portable|office"
-    r"|wrote|written|scrawled|painted|sprayed|scratched|carved|team|ending|plot|grave|niche|crypt"
+    r"|wrote|written|scrawled|painted|sprayed|scratched|carved|team|ending|plot|grave|niche|crypt|desk|railcar|boxcar"
+    r"|wagon|tanker"
     r"|ward|wing|bed|hall|court|field|pier|slip|berth|stage|studio|rack|cabinet|kiosk|booth|elevator|platform"
     r"|track|hangar|stand|tank|well|pad|bldg)\.?)"
     r"\s*['\"\u2018\u201c]?\s*#?\s*$"
@@ -272,7 +279,9 @@ _STREET_AFTER_RE: Final = re.compile(
     r"|cir|circle|ter|terrace)\b"
 )
 # A Porsche, not a call: "the silver 911 Carrera".
-_MODEL_AFTER_RE: Final = re.compile(r"^\s+(?:carrera|turbo|targa|gt[23]|gts|cabriolet|coupe)\b")
+_MODEL_AFTER_RE: Final = re.compile(
+    r"^\s+(?:carrera|turbo|targa|gt[23]|gts|cabriolet|coupe|address(?:es|ing)?|signs?|markers?|plaques?|numbers?)\b"
+)
 _AT_THE_DOOR_RE: Final = re.compile(
     r"\s+(?:(?:is|was|were|are|now|already)\s+)?at\s+the\s+(?:front\s+|back\s+|main\s+|north\s+|south\s+|east\s+"
     r"|west\s+)?(?:gate|door|entrance|front\s+desk|lobby|scene)\b"
@@ -280,7 +289,10 @@ _AT_THE_DOOR_RE: Final = re.compile(
 # A service word in quotes after a name, or a quoted stage name: "Ray 'Sheriff' Whitlock", "'DJ Medic'".
 _QUOTED_NAME_RE: Final = re.compile(r"['\"\u2018\u201c](?:[A-Z][\w.]*\s+){0,2}$")
 _THEY_ARRIVED_RE: Final = re.compile(
-    r"\bthey\s+(?:finally\s+|eventually\s+|then\s+|only\s+)?(?:came|arrived|showed\s+up|got\s+(?:here|there)"
+    r"\b(?:they|a\s+unit|a\s+crew|units|the\s+crew|a\s+second\s+(?:rig|unit|crew|ambulance|engine))\s+(?:\w+\s+){0,6}?"
+    r"(?:finally\s+|eventually\s+|then\s+|only\s+)?(?:came|arrived|showed\s+up|got\s+(?:here|there)"
+    r"|reached\s+(?:us|him|her|them|the\s+\w+))\b"
+    r"|\bthey\s+(?:finally\s+|eventually\s+|then\s+|only\s+)?(?:came|arrived|showed\s+up|got\s+(?:here|there)"
     r"|reached\s+(?:us|him|her|them|the\s+\w+))\b"
 )
 # A fleet truck parked for the night, not a fire company: "TRUCK #911 PARKED ROW C OVERNIGHT".
@@ -290,7 +302,11 @@ _AGENCY_PLACES: Final = word_set(
     """county city state metro township deputy chief head senior the a an our their sheriff's fire town village parish
     district federal us park campus transit airport port tribal highway local assistant acting"""
 )
-_COACH_RE: Final = re.compile(r"(?:the|an?)\s+(?:rig|bus)\b")
+_ONTO_OUR_GROUND_RE: Final = re.compile(
+    r"\b(?:pulled|came|drove|turned|rolled)\s+(?:in\s+|right\s+)?(?:to|into|onto|in\s+to)\s+(?:our|the)\s+"
+    r"(?:lot|property|site|drive|driveway|parking|gate|yard)\b"
+)
+_COACH_RE: Final = re.compile(r"(?:the|an?)\s+(?:second\s+|another\s+|new\s+)?(?:rig|bus)\b")
 _ENGINE_RE: Final = re.compile(r"(?:the|an?)\s+engine\b")
 _INITIAL_BEFORE_RE: Final = re.compile(r"(?<![\w.])[A-Z]\.\s+$")
 # Service words that are also surnames ("J. Fireman"); "lot C. Ambulance arrived" is the ambulance.
@@ -321,7 +337,8 @@ _CALL_REASONS: Final[dict[Service, tuple[str, ...]]] = {
         r"dropped\s+to", r"aed", r"(?:lying|laying)\s+(?:on\s+the\s+)?(?:ground|floor)", r"not\s+moving",
         r"(?:could\s+not|couldn'?t|can'?t|cannot)\s+(?:move|get\s+up|stand|breathe)",
         r"hit\s+(?:his|her|their)\s+head", r"slipped", r"tripped", r"fell", r"fallen", r"fainted", r"collapsed",
-        r"injur\w*", r"hurt", r"broken", r"fractur\w*", r"allerg\w*", r"anaphyla\w*", r"swell\w*", r"swollen",
+        r"injur\w*", r"hurt", r"broken(?!\s+(?:into|in|window|glass|lock|door|gate|fence|down))", r"fractur\w*",
+        r"allerg\w*", r"anaphyla\w*", r"swell\w*", r"swollen",
         r"epi-?pens?", r"hives", r"diabet\w*", r"insulin", r"(?:blood\s+)?sugar", r"asthma\w*", r"inhaler",
         r"chok\w*", r"vomit\w*", r"throwing\s+up", r"dizzy", r"pale", r"sweating", r"heat\s+(?:exhaustion|stroke)",
         r"dehydrat\w*", r"pregnan\w*", r"(?:in|into)\s+(?:active\s+|early\s+|premature\s+)?labou?r",
@@ -432,7 +449,11 @@ def find_emergency_mentions(
     found = [
         item
         for position, (item, modifiers) in enumerate(zip(candidates, categories, strict=True))
-        if not modifiers or (position in reopened and "not_attending" not in modifiers and "training" not in modifiers)
+        if not modifiers
+        or (position in reopened and "not_attending" not in modifiers and "training" not in modifiers)
+        # Onto our ground in the same sentence outweighs a place named in passing: "flagged one down at the gas station
+        # next door and they pulled in to our lot".
+        or (modifiers == {"not_attending"} and _ONTO_OUR_GROUND_RE.search(low, *spans[item.sentence]))
     ]
     return _mentions(text, low, spans, found, followed, _followed_by(_DENIAL_FOLLOWS_RE, low, spans))
 
@@ -620,8 +641,11 @@ def _arrival_told_later(low: str, spans: Sequence[tuple[int, int]]) -> set[int]:
     out. Resident waited in the lobby. They got here at 0130 and took him"."""
     told = set()
     for index in range(len(spans) - 1):
-        for later in spans[index + 1 : index + 3]:
-            if _THEY_ARRIVED_RE.search(low, later[0], later[1]):
+        for start, end in spans[index + 1 : index + 3]:
+            # "Called the police non emergency line, a unit came": a sentence that names its service speaks of it.
+            if _THEY_ARRIVED_RE.search(low, start, end) and not any(
+                term.kind == "named" for term in find_terms(low[start:end])
+            ):
                 told.add(index)
                 break
     return told
@@ -694,14 +718,20 @@ def _kept_off_property(
     """A later sentence that says the service never came onto our ground takes back what came before it: "A deputy
     was out at the farm next door ... The deputy never came onto club property." """
     denials = [
-        (index, low[start:end]) for index, (start, end) in enumerate(spans) if _OFF_PROPERTY_RE.search(low, start, end)
+        (index, match.start(), low[start:end])
+        for index, (start, end) in enumerate(spans)
+        if (match := _OFF_PROPERTY_RE.search(low, start, end)) is not None
     ]
     if not denials:
         return mentions
     result = []
     for mention, (item, _) in zip(mentions, sources, strict=True):
+        # A later sentence that names the service, or later in the mention's own: "Troopers ran a checkpoint on the
+        # bridge, but none of them pulled onto the toll plaza property".
         denied_later = any(
-            item.sentence < index and _names_service(sentence, mention.service) for index, sentence in denials
+            (item.sentence < index and _names_service(sentence, mention.service))
+            or (item.sentence == index and item.term.end <= at)
+            for index, at, sentence in denials
         )
         if mention.status == "attended" and denied_later:
             quote = f"\u2018{mention.sentence}\u2019"
@@ -731,7 +761,9 @@ def _called_off(
             continue
         rest = low[match.end() : end]
         passive = _CANCELLED_PASSIVE_RE.search(low, start, match.start()) is not None
-        if (passive or _CANCEL_OF_A_CALL_RE.search(rest)) and not _CAME_ANYWAY_RE.search(rest):
+        # "before" anywhere in the sentence: "mom took him home before the call went out, cancelled approx 1615".
+        explicit = _CALLED_BACK_RE.search(low, start, end) is not None or " before " in low[start:end]
+        if (passive or explicit or _CANCEL_OF_A_CALL_RE.search(rest)) and not _CAME_ANYWAY_RE.search(rest):
             cancellations[index] = match.start()
     if not cancellations:
         return mentions
@@ -761,7 +793,7 @@ def _is_called_off(low: str, item: _Found, how: str, cancellations: dict[int, in
             if item.term.start > cancel_at or how == "called":
                 return True
             gap = low[item.term.end : cancel_at]
-            if _CANCELLED_SUBJECT_GAP_RE.fullmatch(gap):
+            if _CANCELLED_SUBJECT_GAP_RE.fullmatch(gap) or _BEFORE_ANYONE_RE.search(gap):
                 return True
             # Sent for, then called back by someone else: "FD had also been dispatched but PD cancelled them".
             if _SENT_FOR_RE.search(gap) and not _ARRIVED_RE.search(gap) and gap.strip():

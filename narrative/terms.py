@@ -123,11 +123,16 @@ _RULES: Final[tuple[_Rule, ...]] = (
     # -- benign compounds: equipment, places, maintenance, training. Never an emergency alone.
     _rule("benign", None, "fire", r"fire\s*(?:&|and)\s*life\s+safety"),
     # Trades named after a service: "EMS Heating & Cooling came to fix the AC".
-    _rule("benign", None, "ems police fire",
-          r"(?:ems|police|fire)\s+(?:heating|cooling|plumbing|electric\w*|hvac|roofing|towing|construction|landscaping",
+    _rule("benign", None, "ems police fire paramedic paramedics medic rescue sheriff marshal trooper fireman",
+          r"(?:ems|police|fire|paramedics?|medic|rescue|sheriff|marshal|trooper|fireman)\s+(?:heating|cooling|plumbing",
+          r"|electric\w*|hvac|roofing|towing|construction|landscaping",
           r"|pest|supply|supplies|equipment\s+co)\b"),
     # Businesses: "the adjuster from Fireman's Fund", "lunch from Firehouse Subs".
-    _rule("benign", None, "fireman fireman's firehouse", r"(?:fireman'?s\s+fund|firehouse\s+subs)\b"),
+    _rule("benign", None, "fireman fireman's firehouse",
+          r"(?:fireman'?s\s+(?:fund|brew\w*|ale|pub|grill|bbq)|firehouse\s+subs)\b"),
+    # A call to the station itself: "phoned the fire station directly" (a station in directions is a place).
+    _rule("named", "fire", "station hall firehouse",
+          r"(?:called|phoned|rang|contacted|radioed)\s+(?:the\s+)?(?:local\s+)?(?:fire\s+(?:station|hall|house)|firehouse)\b"),
     _rule("benign", None, "fire",
           r"fire[\s/-]*(?:department\s+(?:connections?|lock\s*box(?:es)?|knox\s+box(?:es)?|key\s+box(?:es)?)",
           r"|lanes?|exits?|ext(?:inguishers?)?\b\.?|doors?|hydrants?|escapes?|pumps?|place",
@@ -163,7 +168,7 @@ _RULES: Final[tuple[_Rule, ...]] = (
     _rule("benign", None, "station department dept",
           rf"{_DIRECTIONS}\s+(?:the\s+)?(?:police|fire)\s+(?:station|department|dept)"),
     _rule("benign", None, "police",
-          r"police\s+(?:academy|auction|scanner|station|stations|headquarters|hq|substation|tape|barricades?|barriers?",
+          r"police\s+(?:academy|auction|scanner|station|stations|headquarters|hq|substation|tape|barricades?|barriers?|enforced",
           r"|cones?|sawhorses?|tribute|band|concert|album|song)\b"),
     # Signage and reserved places: "POLICE ONLY parking", "reserved for emergency vehicles".
     _rule("benign", None, "police ambulance ambulances ems fire emergency",
@@ -190,12 +195,13 @@ _RULES: Final[tuple[_Rule, ...]] = (
     _rule("named", "fire", "fire firefighter firefighters firemen fireman firetruck firetrucks fireengine firecrew "
           "firedept firedepartment firedpt",
           r"fire[\s-]*(?:department|dept|dep't|dep|dpt|fighters?|men|man|trucks?|engines?|crews?|rescue|chief",
-          r"|brigade|service|squad|units?|apparatus|personnel|captain|company|guys?|folks|people)\b"),
+          r"|brigade|service|squad|units?|apparatus|personnel|captain|compan(?:y|ies)|guys?|folks|people)\b"),
     # "FD", "AFD", "LAFD", "FDNY", "F.D.": a prefix of up to four letters names the city.
     _rule("named", "fire", "*fd fdny f.d", r"(?:[a-z]{0,4}fd(?:ny)?\b|f\.d\b\.?)"),
     # A crew named by its station: "crew from Station 9", "Station 4's engine", "station 12 guys".
     _rule("named", "fire", "station",
-          r"(?:crews?|engines?|trucks?|units?|firefighters|guys|apparatus)\s+(?:from|of)\s+(?:fire\s+)?station\s*#?\s*\d+\b",
+          r"(?:crews?|engines?|trucks?|units?|firefighters|guys|apparatus|personnel|people|members)\s+(?:from|of)",
+          r"\s+(?:fire\s+)?station\s*#?\s*\d+\b",
           r"|(?:fire\s+)?station\s*#?\s*\d+(?:'s)?\s+(?:crews?|engines?|trucks?|firefighters|guys)\b"),
     _rule("named", "fire", "engine ladder battalion",
           # Not "a ladder 6 ft tall".
@@ -219,7 +225,8 @@ _RULES: Final[tuple[_Rule, ...]] = (
           r"by\s+(?:ambulance|ambulence|ems|medic\s+unit|medevac|air\s+ambulance|life\s+flight|helicopter)\b"),
     # An ambulance by its slang name, arriving: "the rig showed up"; kept only beside a patient (emergency.py).
     _rule("named", "ems", "rig bus",
-          r"(?:the|an?)\s+(?:rig|bus)(?=\s+(?:\w+\s+)?(?:showed\s+up|arrived|got\s+(?:here|there)|pulled\s+up",
+          r"(?:the|an?)\s+(?:second\s+|another\s+|new\s+)?(?:rig|bus)(?=\s+(?:\w+\s+){0,4}?(?:showed\s+up|arrived",
+          r"|got\s+(?:here|there)|pulled\s+up",
           r"|rolled\s+up|came))"),
     # -- police.
     _rule("named", "police", "police policeman policemen policewoman policewomen",

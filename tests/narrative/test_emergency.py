@@ -669,3 +669,55 @@ def test_past_days_rules_trades_titles_and_fleet_numbers_raise_nothing_critical(
 )
 def test_present_tense_plain_units_and_arrivals_told_later_are_read(text, services):
     assert attended(text) == services
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("PASSDOWN: PD TOOK A REPORT ON THE STOLEN BIKE AT 1400.", id="passdown"),
+        pytest.param("Sheriff Pest Control sprayed the basement.", id="a-pest-control-firm"),
+        pytest.param("Signed for a keg from Fireman's Brewing at the desk.", id="a-brewery"),
+        pytest.param("Picked up the 'POLICE ENFORCED' sign the wind knocked over.", id="police-enforced-sign"),
+        pytest.param("Agent at desk 911 left her headset on.", id="desk-911"),
+        pytest.param("Railcar 911 moved to track 4 by the switch crew.", id="railcar-911"),
+        pytest.param("Mounted the new 911 address signs at the pad entrances.", id="911-address-signs"),
+        pytest.param("Ladder 7 used the junk cars for extrication practice.", id="extrication-practice"),
+        pytest.param("Drill: three ambulances and a helicopter took part, students playing victims.", id="took-part"),
+        pytest.param("Called 911 for a man asleep in the lot; he woke and left. I called back and cancelled.",
+                     id="called-back-and-cancelled"),  # fmt: skip
+        pytest.param("Req'd PD for a man who would not leave, he left on his own so I told them not to send anyone.",
+                     id="told-them-not-to-send"),  # fmt: skip
+        pytest.param("EMS req'd for a nosebleed, mom took him home before the call went out, cancelled 1615.",
+                     id="before-the-call-went-out"),  # fmt: skip
+        pytest.param("Troopers ran a checkpoint on the bridge, but none of them pulled onto the plaza property.",
+                     id="none-of-them-pulled-onto"),  # fmt: skip
+        pytest.param("Lock broken on the shed, reported to the owner.", id="broken-lock"),
+    ],
+)
+def test_passdowns_firms_labels_drills_and_take_backs_raise_nothing_critical(text):
+    assert attended(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "services"),
+    [
+        pytest.param("Shed broken into, two mowers gone. Called 911.", {"police"}, id="broken-into-is-police"),
+        pytest.param("Paramedics were also brought in to check her hand.", {"ems"}, id="brought-in"),
+        pytest.param("Her friend flagged an ambulance down at the shop next door and it pulled in to our lot.",
+                     {"ems"}, id="next-door-but-onto-our-lot"),  # fmt: skip
+        pytest.param("Hay was smoking. The manager phoned the fire station and a crew came over.", {"fire"},
+                     id="phoned-the-fire-station"),  # fmt: skip
+        pytest.param("Fire companies from three towns came for the barn.", {"fire"}, id="fire-companies"),
+        pytest.param("The ambulance went to the wrong gate. It got to him about 20 minutes late.", {"ems"},
+                     id="it-got-to-him"),  # fmt: skip
+        pytest.param("Firefighters from Station 22 finished knocking it down.", {"fire"}, id="finished-knocking"),
+        pytest.param("The vendor was cited there by a state trooper at 1900.", {"police"}, id="cited-there-by"),
+        pytest.param("Personnel from Station 5 arrived with a brush truck.", {"fire"}, id="personnel-from-station"),
+        pytest.param("Every ambulance was tied up. He waited 45 minutes before a unit from the next county arrived.",
+                     {"ems"}, id="a-unit-arrived"),  # fmt: skip
+        pytest.param("The first crew had no stretcher for the injured worker. A second rig with one arrived at 0300.",
+                     {"ems"}, id="a-second-rig"),  # fmt: skip
+    ],
+)
+def test_units_stations_and_late_second_crews_are_read(text, services):
+    assert attended(text) == services
