@@ -111,7 +111,7 @@ _SUBJECT_OF_PAST_VERB_RE: Final = re.compile(
     r"|required|styled|marked|unmarked|assigned|stationed|parked|located|posted|listed|labeled|labelled|printed"
     r"|painted|dedicated|reserved|designated|supplied|stocked|restocked|mounted|installed|scheduled|recorded"
     r"|advised|suggested|recommended|mentioned|alerted|cruised|passed|stopped|headed|raced|zoomed|idled|waited"
-    r"|turned|slowed|flashed|circled|emailed|e-mailed|texted|messaged|phoned|called|fixed|repaired|replaced"
+    r"|turned|slowed|flashed|circled|emailed|e-mailed|texted|messaged|phoned|called|fixed|repaired|replaced|cancell?ed"
     r"|serviced|tested|wanted|refused|declined|seemed|looked\s+(?:like|as|fine|ok|okay|normal)|appeared|sounded|used"
     r"|showed|red|bed|shed)\b)"
     r"[a-z][a-z-]*[a-z]ed\b"
@@ -206,34 +206,49 @@ _CALLED_BACK_RE: Final = re.compile(r"\bcalled\s+(?:back|them\s+back)\b|\btold\s
 # "the fire department was called off": the service named just before a passive cancellation.
 # "The deputy never came onto club property", "the engines did not enter the site".
 _OFF_PROPERTY_RE: Final = re.compile(
-    r"\b(?:never|did\s+not|didn'?t|none\s+of\s+them)\s+(?:\w+\s+)?(?:come|came|pull|pulled|set\s+foot|enter|entered|drive|drove)"
+    r"\bnot\s+(?:into|onto|to|on)\s+our\b"
+    r"|\b(?:never|did\s+not|didn'?t|none\s+of\s+them)\s+(?:\w+\s+)?(?:come|came|pull|pulled|set\s+foot|enter|entered|drive|drove)"
     r"\s+(?:on|onto|into|in|to)\s+(?:our|the|club|site|company|hotel|store|school|campus|plant)\b"
 )
 # "mom took him home before the call went out, cancelled": the call never went out.
 _BEFORE_ANYONE_RE: Final = re.compile(
     r"\bbefore\s+(?:the\s+call|anyone|anybody|any\s+units?|they|it|an?\s+\w+\s+was)\b"
 )
+_SENT_FOR_ONLY_RE: Final = re.compile(
+    r"\s+(?:(?:was|were|had\s+been|has\s+been|also|then|being)\s+){0,2}(?:dispatched|requested|notified|paged|toned\s+out"
+    r"|en\s*route|called)\b"
+)
 _BARE_CALL_RE: Final = re.compile(r"(?:call|dial|phone|ring)\s")
 _DONE_BEFORE_RE: Final = re.compile(
     # "to call" is left to the clause's scope: "radioed me to call 911" (done) vs "advised him to call 911".
-    r"(?:\bto|\b(?:i|we|he|she|they)"
+    r"(?:\bto|\b(?:i|we|he|she|they)|\b(?:had|made|let|got)\s+(?:me|us|him|her|them)"
     r"|\bthen|\band\s+i|\band\s+we)\s+$"
 )
 # Reached, but nobody was sent: "I told them it was an error and no units were sent".
 _NOBODY_SENT_RE: Final = re.compile(
-    r"\b(?:no\s+units?|nobody|no\s+one|no\s+crews?|no\s+cars?)\s+(?:was|were)\s+(?:ever\s+)?(?:sent|dispatched)\b"
+    r"\b(?:no\s+units?|nobody|no\s+one|no\s+crews?|no\s+cars?)\s+(?:(?:was|were)\s+(?:ever\s+)?(?:sent|dispatched)"
+    r"|came|showed\s+up|responded)\b"
+    # "Monitoring confirmed FD turned around before arrival".
+    r"|\bturned\s+(?:around|back)\s+before\b"
+)
+# "FD cancelled": the service right before the verb.
+_SERVICE_CANCELLED_RE: Final = re.compile(
+    r"\b(?:fd|pd|ems|fire\s+(?:dept|department)|police|ambulance|units?|engine|medics?)\s+(?:was\s+|were\s+)?$"
 )
 _CANCELLED_PASSIVE_RE: Final = re.compile(r"(?:was|were|got|been)\s+(?:\w+\s+)?$")
 _CANCEL_OF_A_CALL_RE: Final = re.compile(r"\bbefore\b|\b(?:the\s+)?(?:call|response|request|run|dispatch|911)\b")
 _CAME_ANYWAY_RE: Final = re.compile(rf"\b(?:anyway|regardless|still)\b|\bbut\b.*\b{_ARRIVED}\b")
 # The subject of a passive cancellation: "the FD response was cancelled".
 _CANCELLED_SUBJECT_GAP_RE: Final = re.compile(
-    r"\s*(?:response|call|request|run|units?|crews?|dispatch)?\s*(?:was|were|got|had\s+been|has\s+been)\s+(?:\w+\s+)?"
+    r"\s*(?:response|call|request|run|units?|crews?|dispatch)?\s*(?:(?:was|were|got|had\s+been|has\s+been)\s+(?:\w+\s+)?)?"
 )
 _SENT_FOR_RE: Final = re.compile(
     r"\b(?:dispatched|requested|called|paged|toned\s+out|notified|en\s*route)\b.*\b(?:but|and)\b"
 )
 _ARRIVED_RE: Final = re.compile(rf"\b{_ARRIVED}\b")
+_DISPATCHED_THEN_CANCELLED_RE: Final = re.compile(
+    r"\s*(?:that|which)\s+(?:was|were|had\s+been)\s+(?:also\s+)?(?:dispatched|called|requested|sent)\s+(?:was|were|got)\s+"
+)
 # A sentence that dates everything before it: "All of this happened before my shift started."
 _ALL_BEFORE_MY_SHIFT_RE: Final = re.compile(
     r"(?:all\s+of\s+)?(?:this|that|it|all\s+this|all\s+that|all\s+of\s+it|the\s+above)\s+(?:all\s+)?"
@@ -252,6 +267,7 @@ _NUMBER_BEFORE_RE: Final = re.compile(
     r"|zone|post|sector|beat|area|row|section|aisle|bay|slot|pump|register|lane|line|seat|table|store|site|parcel"
     r"|package|tracking|serial|id|account|pin|form|file|porsche|style|size|part|sticker|classroom|portable|office"
     r"|wrote|written|scrawled|painted|sprayed|scratched|carved|team|ending|plot|grave|niche|crypt|desk|railcar|boxcar"
+    r"|p/n|pn|wo|knocked\s+on|(?:resident|tenant|guest|occupant)s?\s+(?:of|in|from)"
     r"|wagon|tanker"
     r"|ward|wing|bed|hall|court|field|pier|slip|berth|stage|studio|rack|cabinet|kiosk|booth|elevator|platform"
     r"|track|hangar|stand|tank|well|pad|bldg)\.?)"
@@ -280,7 +296,10 @@ _STREET_AFTER_RE: Final = re.compile(
 )
 # A Porsche, not a call: "the silver 911 Carrera".
 _MODEL_AFTER_RE: Final = re.compile(
-    r"^\s+(?:carrera|turbo|targa|gt[23]|gts|cabriolet|coupe|address(?:es|ing)?|signs?|markers?|plaques?|numbers?)\b"
+    r"^\s+(?:carrera|turbo|targa|gt[23]|gts|cabriolet|coupe|address(?:es|ing)?|signs?|markers?|plaques?|numbers?"
+    r"|anniversary|memorial|remembrance|attacks?|commemoration|tribute)\b"
+    # An identifier: "P/N 911-3370", "WO-911-22".
+    r"|^-[a-z0-9]"
 )
 _AT_THE_DOOR_RE: Final = re.compile(
     r"\s+(?:(?:is|was|were|are|now|already)\s+)?at\s+the\s+(?:front\s+|back\s+|main\s+|north\s+|south\s+|east\s+"
@@ -337,6 +356,7 @@ _CALL_REASONS: Final[dict[Service, tuple[str, ...]]] = {
         r"dropped\s+to", r"aed", r"(?:lying|laying)\s+(?:on\s+the\s+)?(?:ground|floor)", r"not\s+moving",
         r"(?:could\s+not|couldn'?t|can'?t|cannot)\s+(?:move|get\s+up|stand|breathe)",
         r"hit\s+(?:his|her|their)\s+head", r"slipped", r"tripped", r"fell", r"fallen", r"fainted", r"collapsed",
+        r"(?:a|the|her|his|bad)\s+fall",
         r"injur\w*", r"hurt", r"broken(?!\s+(?:into|in|window|glass|lock|door|gate|fence|down))", r"fractur\w*",
         r"allerg\w*", r"anaphyla\w*", r"swell\w*", r"swollen",
         r"epi-?pens?", r"hives", r"diabet\w*", r"insulin", r"(?:blood\s+)?sugar", r"asthma\w*", r"inhaler",
@@ -753,7 +773,8 @@ def _called_off(
     cancellations: dict[int, int] = {}  # sentence -> where its cancellation starts, in the whole text
     for index, (start, end) in enumerate(spans):
         nobody_sent = _NOBODY_SENT_RE.search(low, start, end)
-        if nobody_sent is not None:
+        # "Nobody came for 30 min, then PD and medics showed up": late, not called off.
+        if nobody_sent is not None and not _ARRIVED_RE.search(low, nobody_sent.end(), end):
             cancellations[index] = nobody_sent.start()
             continue
         match = _CANCEL_RE.search(low, start, end)
@@ -762,7 +783,11 @@ def _called_off(
         rest = low[match.end() : end]
         passive = _CANCELLED_PASSIVE_RE.search(low, start, match.start()) is not None
         # "before" anywhere in the sentence: "mom took him home before the call went out, cancelled approx 1615".
-        explicit = _CALLED_BACK_RE.search(low, start, end) is not None or " before " in low[start:end]
+        explicit = (
+            _CALLED_BACK_RE.search(low, start, end) is not None
+            or " before " in low[start:end]
+            or _SERVICE_CANCELLED_RE.search(low, start, match.start()) is not None
+        )
         if (passive or explicit or _CANCEL_OF_A_CALL_RE.search(rest)) and not _CAME_ANYWAY_RE.search(rest):
             cancellations[index] = match.start()
     if not cancellations:
@@ -784,10 +809,17 @@ def _called_off(
     return result
 
 
+def _only_sent_for(low: str, item: _Found) -> bool:
+    """The mention's sentence sends for the service ("FD dispatched", "medics requested") and tells no arrival."""
+    rest = low[item.term.end : item.term.end + 80]
+    return _SENT_FOR_ONLY_RE.match(rest) is not None and _ARRIVED_RE.search(rest) is None
+
+
 def _is_called_off(low: str, item: _Found, how: str, cancellations: dict[int, int]) -> bool:
     """A call in or before a cancelling sentence, or the service the cancellation names ("told to cancel FD")."""
     for sentence, cancel_at in cancellations.items():
-        if item.sentence < sentence and how == "called":
+        # Earlier, a call or a dispatch that no sentence says arrived: "1923 Monitoring advised FD dispatched".
+        if item.sentence < sentence and (how == "called" or _only_sent_for(low, item)):
             return True
         if item.sentence == sentence:
             if item.term.start > cancel_at or how == "called":
@@ -797,6 +829,9 @@ def _is_called_off(low: str, item: _Found, how: str, cancellations: dict[int, in
                 return True
             # Sent for, then called back by someone else: "FD had also been dispatched but PD cancelled them".
             if _SENT_FOR_RE.search(gap) and not _ARRIVED_RE.search(gap) and gap.strip():
+                return True
+            # "The fire engine that was also dispatched was cancelled by police".
+            if _DISPATCHED_THEN_CANCELLED_RE.fullmatch(gap):
                 return True
     return False
 

@@ -52,7 +52,9 @@ DEFAULT_AGENCY_TERMS: Final[dict[Service, tuple[str, ...]]] = {
         "state troopers", "highway patrol", "state patrol", "chp", "dps", "sheriff's office", "sheriffs office",
         "sheriff's deputies", "sheriff's deputy", "county sheriff", "so deputies", "patrol unit", "k9 unit",
         "k-9 unit", "squad car", "squad cars", "patrol car", "police unit", "marshals service", "us marshals",
-        "campus police", "transit police", "metro police", "officer on scene", "officers on scene",
+        # Not "officer on scene": a security log's "Officer on scene, pt breathing" is our own officer.
+        "campus police", "transit police", "metro police", "police officer on scene", "police officers on scene",
+        "deps", "sheriffs deps", "sheriff deps",
         # Slang for patrol cars, and the officer a report names by role: "the responding officer took the report".
         "blue and whites", "blue-and-whites", "black and whites", "black-and-whites", "responding officer",
         "responding officers", "metro officers", "city officers", "county officers", "rcmp", "mounties", "opp",

@@ -243,7 +243,10 @@ _RULES: Final[tuple[_Rule, ...]] = (
           r"(?:cops?|squad\s+cars?|law\s+enforcement|troopers?|state\s+patrol|highway\s+patrol|detectives?|swat",
           r"|deput(?:y|ies))\b"),
     _rule("named", "police", "sheriff",
-          r"sheriff(?:'s)?(?:\s+(?:deputy|deputies|office|dept|department))?\b"),
+          r"sheriff(?:'s|s)?(?:\s+(?:deputy|deputies|deps|office|dept|department))?\b"),
+    # "An officer from the police substation walked over": the officer is the police's, whatever the place.
+    _rule("named", "police", "officer officers",
+          r"(?:an?|two|the)\s+officers?\s+from\s+(?:the\s+)?(?:police|pd|sheriff'?s?|precinct)\b(?:\s+\w+)?"),
     _rule("named", "police", "officers",
           r"officers\s+(?:\S+\s+){0,2}?(?:responded|arrived|came|showed\s+up|on\s+scene|were\s+dispatched|did\s+arrive",
           r"|pulled\s+up|took\s+(?:a\s+|the\s+)?report|detained|arrested|cuffed|handcuffed|cited|trespassed)"),

@@ -721,3 +721,47 @@ def test_passdowns_firms_labels_drills_and_take_backs_raise_nothing_critical(tex
 )
 def test_units_stations_and_late_second_crews_are_read(text, services):
     assert attended(text) == services
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("1412 Guest's husband faint in the lobby\n1414 Officer on scene, pt conscious", id="our-officer"),
+        pytest.param("Glass replaced from the fight sunday night, transit PD handled that one.", id="a-weekday-night"),
+        pytest.param("Resident accidently dialed 911 on her watch; nobody came.", id="accidently-dialed"),
+        pytest.param("1923 FD dispatched by monitoring\n1927 FD cancelled, burnt toast",
+                     id="fd-dispatched-then-cancelled"),  # fmt: skip
+        pytest.param("Work order WO-911-22 closed by the electricians.", id="a-work-order-number"),
+        pytest.param("Bin for P/N 911-3370 found empty on line 4.", id="a-part-number"),
+        pytest.param("The fire department attended the drill to evaluate the floor wardens.", id="to-evaluate"),
+        pytest.param("Debrief of last semester's kitchen fire, when the fire department came out.", id="last-semester"),
+        pytest.param("She asked about her visit on the 4th when her son was taken by ambulance.", id="her-visit"),
+        pytest.param("Ambulance crew came through for their familiarization drill.", id="familiarization-drill"),
+        pytest.param("An ambulance came down the drive with lights on, headed to the complex, not into our lots.",
+                     id="not-into-our-lots"),  # fmt: skip
+        pytest.param("She declined to make a police report since nothing was missing.", id="declined-to-make-a-report"),
+        pytest.param("Flags at half staff for the 911 anniversary.", id="911-anniversary"),
+        pytest.param("Knocked on 911, guests turned the music down.", id="knocked-on-911"),
+        pytest.param("Explained: control calls 911 for the fire boat and an ambulance.", id="explained"),
+        pytest.param("Nurse advised that police are to be called if he leaves the unit.", id="are-to-be-called-if"),
+    ],
+)
+def test_our_officers_rules_and_the_past_raise_nothing_critical(text):
+    assert attended(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "services"),
+    [
+        pytest.param("An officer from the police substation walked over and took their info.", {"police"},
+                     id="officer-from-the-substation"),  # fmt: skip
+        pytest.param("1634 sheriffs deps working the lot came over, cuffed 1 guy", {"police"}, id="sheriffs-deps"),
+        pytest.param("Called 911 for the bleeding man. Nobody came for 30 min, then PD and medics showed up.",
+                     {"police", "ems"}, id="nobody-came-for-30-min-then"),  # fmt: skip
+        pytest.param("The manager had me call 911 at 1015 for the fall.", {"ems"}, id="had-me-call"),
+        pytest.param("Fire engine was dispatched but police cancelled it before it reached us. Police arrived 1540.",
+                     {"police"}, id="engine-cancelled-police-came"),  # fmt: skip
+    ],
+)
+def test_late_arrivals_and_calls_made_for_someone_are_read(text, services):
+    assert attended(text) == services
