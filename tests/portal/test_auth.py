@@ -3,12 +3,11 @@
 import time
 
 import pytest
-from django.contrib.messages import get_messages
 from django.test import Client
 
 from backend.accounts.idle import LAST_SEEN_KEY
-from tests import factories
-from tests.portal.conftest import portal_login, signed_in
+from tests import factories, web_auth
+from tests.portal.conftest import PORTAL, portal_login, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -24,53 +23,27 @@ def test_the_sign_in_page_is_the_portals_own(client):
 
 
 def test_a_contact_signs_in_with_a_new_session_key_and_lands_on_their_sites(tenant, client):
-    # given a browser that already holds a session (planted by someone else, say)
-    client.get("/portal/login")
-    session = client.session
-    session["planted"] = "x"
-    session.save()
-    key_before = session.session_key
+    web_auth.sign_in_over_a_planted_session(PORTAL, client, tenant.client_contact.username)
 
-    # when the client's contact signs in
-    response = portal_login(client, tenant.client_contact.username)
-
-    # then they are on their sites, under a session key nobody knew before, with the idle clock started
-    assert response.status_code == 302
-    assert response["Location"] == "/portal/"
-    assert client.session.session_key != key_before
+    # on their sites, with the idle clock started
     assert client.session[LAST_SEEN_KEY] >= int(time.time()) - 5
     assert tenant.site.name in client.get("/portal/").content.decode()
 
 
 def test_signing_in_goes_back_to_the_page_asked_for_but_never_off_site(tenant, client):
-    assert portal_login(client, tenant.client_contact.username, next_url="/portal/reports")["Location"] == (
-        "/portal/reports"
+    web_auth.assert_next_is_followed_but_never_off_site(
+        PORTAL, client, tenant.client_contact.username, "/portal/reports"
     )
-    other = Client()
-    response = portal_login(other, tenant.client_contact.username, next_url="https://evil.example/")
-    assert response["Location"] == "/portal/"
 
 
 def test_a_wrong_password_says_so_on_the_form(tenant, client):
-    response = portal_login(client, tenant.client_contact.username, "guess")
-
-    assert response.status_code == 200
-    assert "correct username and password" in response.content.decode()
-    assert client.get("/portal/").status_code == 302
+    web_auth.assert_a_wrong_password_says_so(PORTAL, client, tenant.client_contact.username)
 
 
 def test_after_too_many_wrong_passwords_even_the_right_one_gets_the_429_page(tenant, client, settings):
-    for _ in range(settings.LOGIN_THROTTLE["MAX_FAILURES_PER_USER"]):
-        assert portal_login(client, tenant.client_contact.username, "guess").status_code == 200
-
-    response = portal_login(client, tenant.client_contact.username)
-
-    assert response.status_code == 429
-    assert int(response["Retry-After"]) > 0
-    page = response.content.decode()
-    assert "Sign-in paused" in page
-    assert "Too many failed logins" in page
-    assert client.get("/portal/").status_code == 302
+    web_auth.assert_too_many_wrong_passwords_pause_even_the_right_one(
+        PORTAL, client, tenant.client_contact.username, settings.LOGIN_THROTTLE["MAX_FAILURES_PER_USER"]
+    )
 
 
 @pytest.mark.parametrize("who", ["guard", "manager", "supervisor", "staff"])
@@ -97,45 +70,19 @@ def test_someone_the_portal_is_not_for_signs_in_and_is_told_so(who, tenant, clie
 
 
 def test_sign_out_is_post_only(tenant):
-    client = signed_in(tenant.client_contact)
-
-    assert client.get("/portal/logout").status_code == 405
-    assert client.get("/portal/").status_code == 200
-
-    response = client.post("/portal/logout")
-
-    assert response.status_code == 302
-    assert response["Location"] == "/portal/login"
-    assert client.get("/portal/").status_code == 302
+    web_auth.assert_sign_out_is_post_only(PORTAL, tenant.client_contact)
 
 
 def test_an_idle_portal_session_is_signed_out_with_a_message(tenant, settings):
     settings.CONSOLE_SESSION_IDLE_SECONDS = 600
-    client = signed_in(tenant.client_contact)
-    assert client.get("/portal/").status_code == 200
-    session = client.session
-    session[LAST_SEEN_KEY] = int(time.time()) - 601
-    session.save()
-
-    response = client.get("/portal/reports")
-
-    assert response.status_code == 302
-    assert response["Location"] == "/portal/login?next=%2Fportal%2Freports"
-    assert any("without activity" in str(message) for message in get_messages(response.wsgi_request))
-    assert client.get("/portal/").status_code == 302
+    web_auth.assert_an_idle_session_is_signed_out_with_a_message(PORTAL, tenant.client_contact, "/portal/reports", 600)
 
 
 def test_an_idle_htmx_request_sends_the_whole_window_to_the_sign_in_page(tenant, settings):
     settings.CONSOLE_SESSION_IDLE_SECONDS = 600
-    client = signed_in(tenant.client_contact)
-    client.get("/portal/")
-    session = client.session
-    session[LAST_SEEN_KEY] = int(time.time()) - 601
-    session.save()
-
-    response = client.get("/portal/reports", headers={"HX-Request": "true"})
-
-    assert response["HX-Redirect"].startswith("/portal/login?next=")
+    web_auth.assert_an_idle_htmx_request_sends_the_window_to_the_login_page(
+        PORTAL, tenant.client_contact, "/portal/reports", seconds_ago=601
+    )
 
 
 def test_a_contact_changes_their_password_and_stays_signed_in(tenant):
