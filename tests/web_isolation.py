@@ -18,9 +18,11 @@ class Target:
     query: dict[str, str] | None = None
 
 
-class AskedAs(Protocol):
+class AskedCase(Protocol):
     method: str
     htmx: bool
+
+    def build(self, world: Any, /) -> Target: ...
 
 
 Case = TypeVar("Case")
@@ -59,8 +61,9 @@ def assert_every_case_names_a_url(urls: dict[str, bool], cases: dict[str, Any]) 
     assert not stale, f"Isolation cases for URLs that do not exist: {', '.join(stale)}"
 
 
-def ask(client: Client, url_name: str, case: AskedAs, target: Target):
-    """The response and its body as text (a streamed file read to the end, which closes it)."""
+def ask(client: Client, url_name: str, case: AskedCase, world: object):
+    """The response, its body as text (a streamed file read to the end, which closes it) and the target."""
+    target = case.build(world)
     url = reverse(url_name, kwargs=target.kwargs)
     headers = {"HX-Request": "true"} if case.htmx else {}
     if case.method == "post":
@@ -68,7 +71,7 @@ def ask(client: Client, url_name: str, case: AskedAs, target: Target):
     else:
         response = client.get(url, target.query or {}, headers=headers)
     body = b"".join(response.streaming_content) if response.streaming else response.content
-    return response, body.decode(errors="replace")
+    return response, body.decode(errors="replace"), target
 
 
 def assert_sent_to_sign_in(response, *, htmx: bool, login_url: str) -> None:

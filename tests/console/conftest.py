@@ -6,7 +6,7 @@ from django.test import Client
 from backend.sites.services import site_assignment_add
 from tests import factories, geo
 from tests.console.isolation import World
-from tests.web_auth import SignIn
+from tests.web_auth import CONSOLE
 from tests.web_auth import signed_in as signed_in  # the console's tests import it from here
 
 
@@ -36,7 +36,4 @@ def htmx_fragment(client: Client, url: str) -> str:
     return fragment
 
 
-CONSOLE = SignIn(
-    login_url="/console/login", logout_url="/console/logout", home_url="/console/", private_url="/console/today"
-)
 console_login = CONSOLE.login

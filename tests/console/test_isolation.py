@@ -11,7 +11,7 @@ from django.test import Client
 import console.urls
 import tests.console.isolation_cases  # noqa: F401  (registers the cases)
 from tests.console.conftest import signed_in
-from tests.console.isolation import CASES, UrlCase, World
+from tests.console.isolation import CASES, World
 from tests.web_isolation import (
     ask,
     assert_every_case_names_a_url,
@@ -39,10 +39,7 @@ def test_every_case_names_a_console_url():
 
 
 def _ask(client: Client, url_name: str, world: World):
-    case: UrlCase = CASES[url_name]
-    target = case.build(world)
-    response, page = ask(client, url_name, case, target)
-    return response, page, target
+    return ask(client, url_name, CASES[url_name], world)
 
 
 @pytest.mark.parametrize("url_name", GUARDED)

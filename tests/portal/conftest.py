@@ -14,7 +14,7 @@ from backend.sites.services import client_contact_sites_set, site_assignment_add
 from backend.staffing.models import Shift
 from tests import factories, geo
 from tests.portal.isolation import World
-from tests.web_auth import SignIn
+from tests.web_auth import PORTAL
 from tests.web_auth import signed_in as signed_in  # the portal's tests import it from here
 
 
@@ -48,7 +48,6 @@ def world(tenant, other_tenant) -> World:
     )
 
 
-PORTAL = SignIn(login_url="/portal/login", logout_url="/portal/logout", home_url="/portal/", private_url="/portal/")
 portal_login = PORTAL.login
 
 

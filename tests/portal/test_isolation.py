@@ -11,7 +11,7 @@ from django.test import Client
 import portal.urls
 import tests.portal.isolation_cases  # noqa: F401  (registers the cases)
 from tests.portal.conftest import signed_in
-from tests.portal.isolation import CASES, UrlCase, World
+from tests.portal.isolation import CASES, World
 from tests.web_isolation import (
     ask,
     assert_every_case_names_a_url,
@@ -45,11 +45,7 @@ def _person(world: World, who: str):
 
 
 def _ask(client: Client, url_name: str, world: World):
-    """The response, its body as text and the target."""
-    case: UrlCase = CASES[url_name]
-    target = case.build(world)
-    response, page = ask(client, url_name, case, target)
-    return response, page, target
+    return ask(client, url_name, CASES[url_name], world)
 
 
 @pytest.mark.parametrize("url_name", GUARDED)
