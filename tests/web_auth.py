@@ -16,35 +16,36 @@ from backend.accounts.idle import LAST_SEEN_KEY
 
 @dataclass(frozen=True)
 class SignIn:
-    """One surface's sign-in: its pages, and who on the tenant it is for."""
+    """One surface's sign-in: its pages (all below `prefix`, as both surfaces lay them out) and its person."""
 
-    login_url: str
-    logout_url: str
-    home_url: str  # where signing in lands
+    prefix: str  # "/console"
     private_url: str  # 200 signed in, 302 to the login page otherwise
     next_url: str  # a page of the surface to come back to after signing in
     who: str  # the tenant's person the surface is for
+
+    @property
+    def login_url(self) -> str:
+        return f"{self.prefix}/login"
+
+    @property
+    def logout_url(self) -> str:
+        return f"{self.prefix}/logout"
+
+    @property
+    def password_url(self) -> str:
+        return f"{self.prefix}/password"
+
+    @property
+    def home_url(self) -> str:
+        """Where signing in lands."""
+        return f"{self.prefix}/"
 
     def login(self, client: Client, username: str, password: str = "pw-for-tests", next_url: str = ""):  # noqa: S107
         return client.post(self.login_url, {"username": username, "password": password, "next": next_url})
 
 
-CONSOLE = SignIn(
-    login_url="/console/login",
-    logout_url="/console/logout",
-    home_url="/console/",
-    private_url="/console/today",
-    next_url="/console/password",
-    who="manager",
-)
-PORTAL = SignIn(
-    login_url="/portal/login",
-    logout_url="/portal/logout",
-    home_url="/portal/",
-    private_url="/portal/",
-    next_url="/portal/reports",
-    who="client_contact",
-)
+CONSOLE = SignIn(prefix="/console", private_url="/console/today", next_url="/console/password", who="manager")
+PORTAL = SignIn(prefix="/portal", private_url="/portal/", next_url="/portal/reports", who="client_contact")
 
 
 def signed_in(user) -> Client:

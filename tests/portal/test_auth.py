@@ -1,25 +1,16 @@
-"""Signing in to the portal: its own page, its sites, roles refused, password changes, CSRF.
+"""Signing in to the portal: landing on one's sites, the roles it is not for refused, CSRF.
 
-What the portal shares with the console (sessions, throttling, idle sign-out) is in tests/test_sign_in.py.
+What the portal shares with the console (its own sign-in page, sessions, throttling, idle sign-out,
+password changes) is in tests/test_sign_in.py.
 """
 
 import pytest
 from django.test import Client
 
 from tests import factories
-from tests.portal.conftest import portal_login, signed_in
+from tests.portal.conftest import portal_login
 
 pytestmark = pytest.mark.django_db
-
-
-def test_the_sign_in_page_is_the_portals_own(client):
-    response = client.get("/portal/login")
-
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "Sign in to your sites" in page
-    assert "Operations console" not in page
-    assert "Django administration" not in page
 
 
 def test_a_contact_signs_in_and_lands_on_their_sites(tenant, client):
@@ -49,38 +40,6 @@ def test_someone_the_portal_is_not_for_signs_in_and_is_told_so(who, tenant, clie
     assert "The client portal is not for your role" in page
     assert "Sign out" in page
     assert tenant.site.name not in page
-
-
-def test_a_contact_changes_their_password_and_stays_signed_in(tenant):
-    client = signed_in(tenant.client_contact)
-
-    response = client.post(
-        "/portal/password",
-        {
-            "old_password": "pw-for-tests",
-            "new_password1": "a-long-new-secret-9",
-            "new_password2": "a-long-new-secret-9",
-        },
-    )
-
-    assert response.status_code == 302
-    assert response["Location"] == "/portal/"
-    assert client.get("/portal/").status_code == 200
-    tenant.client_contact.refresh_from_db()
-    assert tenant.client_contact.check_password("a-long-new-secret-9")
-
-
-def test_a_wrong_old_password_is_an_error_beside_the_field(tenant):
-    client = signed_in(tenant.client_contact)
-
-    response = client.post(
-        "/portal/password", {"old_password": "nope", "new_password1": "x-long-secret-9a", "new_password2": "x"}
-    )
-
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "Please correct the fields marked below." in page
-    assert "Your old password was entered incorrectly" in page
 
 
 def test_a_form_without_its_csrf_token_is_refused(tenant):
