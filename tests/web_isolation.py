@@ -51,16 +51,6 @@ def url_names(patterns, prefix: str) -> dict[str, bool]:
     return names
 
 
-def assert_every_url_has_a_case(urls: dict[str, bool], cases: dict[str, Any], cases_folder: str) -> None:
-    missing = sorted(set(urls) - set(cases))
-    assert not missing, f"Add an isolation case in {cases_folder} for: {', '.join(missing)}"
-
-
-def assert_every_case_names_a_url(urls: dict[str, bool], cases: dict[str, Any]) -> None:
-    stale = sorted(set(cases) - set(urls))
-    assert not stale, f"Isolation cases for URLs that do not exist: {', '.join(stale)}"
-
-
 def ask(client: Client, url_name: str, case: AskedCase, world: object):
     """The response, its body as text (a streamed file read to the end, which closes it) and the target."""
     target = case.build(world)
