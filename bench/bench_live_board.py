@@ -39,24 +39,16 @@ WARN_EVERY = 10
 
 # One breadcrumb a minute per shift; every 10th shift's guard is 1 km east (outside) for
 # the last 15 minutes, so the board has guards in every state.
-_PINGS_SQL = """
-INSERT INTO tracking_ping (id, shift_id, location, accuracy_m, is_mock, recorded_at, received_at,
-                           created_at, updated_at, fence, distance_m)
-SELECT gen_random_uuid(), s.id,
-       ST_SetSRID(ST_MakePoint(
-           ST_X(c.centre) + (CASE WHEN mod(s.id, 10) = 0 AND g.n > %(count)s - 15 THEN 1000
-                             ELSE 60 * cos(g.n / 8.0 + s.id) END) / (111320 * cos(radians(ST_Y(c.centre)))),
-           ST_Y(c.centre) + 60 * sin(g.n / 8.0 + s.id) / 111320), 4326)::geography,
-       8, false,
-       now() - (%(count)s - g.n) * interval '1 minute', now(), now(), now(),
-       CASE WHEN mod(s.id, 10) = 0 AND g.n > %(count)s - 15 THEN 'outside' ELSE 'inside' END,
-       CASE WHEN mod(s.id, 10) = 0 AND g.n > %(count)s - 15 THEN 850 ELSE 0 END
-FROM staffing_shift AS s
-JOIN staffing_post AS p ON p.id = s.post_id
-CROSS JOIN LATERAL (SELECT ST_Centroid(geofence::geometry) AS centre FROM sites_site WHERE id = p.site_id) AS c
-CROSS JOIN generate_series(0, %(count)s - 1) AS g(n)
-WHERE s.id = ANY(%%s)
-"""
+_AWAY = f"mod(s.id, 10) = 0 AND g.n > {MINUTES_OF_PINGS} - 15"
+_PINGS_SQL = harness.breadcrumbs_sql(
+    count=MINUTES_OF_PINGS,
+    east_m=f"CASE WHEN {_AWAY} THEN 1000 ELSE 60 * cos(g.n / 8.0 + s.id) END",
+    north_m="60 * sin(g.n / 8.0 + s.id)",
+    accuracy_m="8",
+    recorded_at=f"now() - ({MINUTES_OF_PINGS} - g.n) * interval '1 minute'",
+    fence=f"CASE WHEN {_AWAY} THEN 'outside' ELSE 'inside' END",
+    distance_m=f"CASE WHEN {_AWAY} THEN 850 ELSE 0 END",
+)
 
 
 def _flags_sql() -> str:
@@ -152,7 +144,7 @@ def main() -> int:
             status=ShiftStatus.IN_PROGRESS, clock_in_at=now - timedelta(hours=1)
         )
         with connection.cursor() as cursor:
-            cursor.execute(_PINGS_SQL % {"count": MINUTES_OF_PINGS}, [shift_ids])
+            cursor.execute(_PINGS_SQL, [shift_ids])
             pings = cursor.rowcount
             cursor.execute(_flags_sql(), [tenant.company_id, shift_ids])
             cursor.execute("ANALYZE tracking_ping")

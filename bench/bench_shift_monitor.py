@@ -35,29 +35,20 @@ PING_EVERY_S = 30
 BASELINE_SAMPLE = 150
 TARGET_SECONDS = 10.0
 
+
 # One row per breadcrumb, made in the database: patrol loops of 60 m around each site's
 # centre, 40-minute excursions 1 km east for every 10th shift, a still phone for every 20th.
-_PINGS_SQL = """
-INSERT INTO tracking_ping (id, shift_id, location, accuracy_m, is_mock, recorded_at, received_at,
-                           created_at, updated_at, fence, distance_m)
-SELECT gen_random_uuid(), s.id,
-       ST_SetSRID(ST_MakePoint(
-           ST_X(c.centre) + (CASE
-               WHEN mod(s.id, 10) = 0 AND g.n BETWEEN 60 AND 140 THEN 1000
-               WHEN mod(s.id, 20) = 5 THEN mod(g.n, 3)
-               ELSE 60 * cos(g.n / 8.0 + s.id) END) / (111320 * cos(radians(ST_Y(c.centre)))),
-           ST_Y(c.centre) + (CASE
-               WHEN mod(s.id, 10) = 0 AND g.n BETWEEN 60 AND 140 THEN 0
-               WHEN mod(s.id, 20) = 5 THEN mod(g.n, 2)
-               ELSE 60 * sin(g.n / 8.0 + s.id) END) / 111320), 4326)::geography,
-       8 + mod(g.n, 7), false,
-       s.scheduled_start + g.n * interval '%(every)s seconds', now(), now(), now(), '', NULL
-FROM staffing_shift AS s
-JOIN staffing_post AS p ON p.id = s.post_id
-CROSS JOIN LATERAL (SELECT ST_Centroid(geofence::geometry) AS centre FROM sites_site WHERE id = p.site_id) AS c
-CROSS JOIN generate_series(0, %(count)s - 1) AS g(n)
-WHERE s.id = ANY(%%s)
-"""
+def _pings_sql(count: int) -> str:
+    away, still = "mod(s.id, 10) = 0 AND g.n BETWEEN 60 AND 140", "mod(s.id, 20) = 5"
+    return harness.breadcrumbs_sql(
+        count=count,
+        east_m=f"CASE WHEN {away} THEN 1000 WHEN {still} THEN mod(g.n, 3) ELSE 60 * cos(g.n / 8.0 + s.id) END",
+        north_m=f"CASE WHEN {away} THEN 0 WHEN {still} THEN mod(g.n, 2) ELSE 60 * sin(g.n / 8.0 + s.id) END",
+        accuracy_m="8 + mod(g.n, 7)",
+        recorded_at=f"s.scheduled_start + g.n * interval '{PING_EVERY_S} seconds'",
+        fence="''",
+        distance_m="NULL",
+    )
 
 
 def main() -> int:
@@ -84,7 +75,7 @@ def main() -> int:
         )
         count = HOURS_OF_PINGS * 3600 // PING_EVERY_S
         with connection.cursor() as cursor:
-            cursor.execute(_PINGS_SQL % {"every": PING_EVERY_S, "count": count}, [shift_ids])
+            cursor.execute(_pings_sql(count), [shift_ids])
             pings = cursor.rowcount
             cursor.execute("ANALYZE tracking_ping")
         print(f"  {pings:,} breadcrumbs stored in {time.perf_counter() - started:.0f} s", flush=True)

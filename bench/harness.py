@@ -204,6 +204,32 @@ class BenchTenant:
         purge_company(self.company_id)
 
 
+def breadcrumbs_sql(
+    *, count: int, east_m: str, north_m: str, accuracy_m: str, recorded_at: str, fence: str, distance_m: str
+) -> str:
+    """An INSERT of `count` breadcrumbs for each shift of the `%s` id list, made in the database.
+
+    Each expression is SQL over `s` (the shift) and `g.n` (the breadcrumb, 0 to count - 1):
+    `east_m` and `north_m` place it around the centre of the shift's site; the others fill
+    their columns. The rows go in at database speed, not through the ORM.
+    """
+    return f"""
+INSERT INTO tracking_ping (id, shift_id, location, accuracy_m, is_mock, recorded_at, received_at,
+                           created_at, updated_at, fence, distance_m)
+SELECT gen_random_uuid(), s.id,
+       ST_SetSRID(ST_MakePoint(
+           ST_X(c.centre) + ({east_m}) / (111320 * cos(radians(ST_Y(c.centre)))),
+           ST_Y(c.centre) + ({north_m}) / 111320), 4326)::geography,
+       {accuracy_m}, false,
+       {recorded_at}, now(), now(), now(), {fence}, {distance_m}
+FROM staffing_shift AS s
+JOIN staffing_post AS p ON p.id = s.post_id
+CROSS JOIN LATERAL (SELECT ST_Centroid(geofence::geometry) AS centre FROM sites_site WHERE id = p.site_id) AS c
+CROSS JOIN generate_series(0, {count} - 1) AS g(n)
+WHERE s.id = ANY(%s)
+"""  # noqa: S608 - the expressions are the benchmarks' own constant SQL; the shift ids are a parameter
+
+
 def purge_company(company_id: int) -> None:
     """Delete a tenant's rows in every model with a TENANT_PATH, whatever depends on what.
 

@@ -12,17 +12,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, cast
-from urllib.parse import urlencode
 
-from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django_htmx.http import HttpResponseClientRedirect
 
 from backend.accounts.models import Role, User
-from backend.core.errors import ApplicationError, NotFound, PermissionDenied
-from backend.core.http import surface_response
+from backend.core.errors import ApplicationError
+from backend.core.http import refusals_as_pages, sign_in_first, surface_response
 from backend.sites.scopes import Scope, scope_for
 
 if TYPE_CHECKING:
@@ -73,26 +70,16 @@ def console_view(view: ConsoleView[P]) -> Callable[Concatenate[HttpRequest, P], 
     def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         user = request.user
         if not user.is_authenticated or not isinstance(user, User):
-            login_url = reverse("console:login")
-            if getattr(request, "htmx", False):
-                # htmx would swap the login page into a fragment: send the whole window there.
-                target = f"{login_url}?{urlencode({'next': request.get_full_path()})}"
-                return _finish(HttpResponseClientRedirect(target))
-            return _finish(cast(HttpResponse, redirect_to_login(request.get_full_path(), login_url)))
+            return _finish(sign_in_first(request, reverse("console:login")))
         refusal = role_refusal(request, user)
         if refusal is not None:
             return _finish(refusal)
         console_request = cast(ConsoleRequest, request)
-        try:
+
+        def answer() -> HttpResponse:
             console_request.scope = scope_for(user)
-            response = view(console_request, *args, **kwargs)
-        except (NotFound, Http404):
-            response = error_page(request, NotFound("There is nothing here, or it is not yours to see."))
-        except PermissionDenied as denied:
-            response = error_page(request, denied)
-        except ApplicationError as error:
-            # A view should turn a service's refusal into form errors; this keeps a missed one from being a 500.
-            response = error_page(request, error)
-        return _finish(response)
+            return view(console_request, *args, **kwargs)
+
+        return _finish(refusals_as_pages(request, answer, error_page))
 
     return cast(Callable[Concatenate[HttpRequest, P], HttpResponse], wrapper)

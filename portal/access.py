@@ -13,18 +13,15 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, cast
-from urllib.parse import urlencode
 
-from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
-from django_htmx.http import HttpResponseClientRedirect
 
 from backend.accounts.models import User
-from backend.core.errors import ApplicationError, NotFound
-from backend.core.http import surface_response
+from backend.core.errors import ApplicationError
+from backend.core.http import refusals_as_pages, sign_in_first, surface_response
 from backend.sites.scopes import Scope, scope_for
 
 if TYPE_CHECKING:
@@ -48,14 +45,6 @@ def portal_error(request: HttpRequest, error: ApplicationError) -> HttpResponse:
     return render(request, "portal/error.html", {"error": error}, status=error.status)
 
 
-def _sign_in_first(request: HttpRequest) -> HttpResponse:
-    login_url = reverse("portal:login")
-    if getattr(request, "htmx", False):
-        # htmx would swap the sign-in page into a fragment: the whole window goes there instead.
-        return HttpResponseClientRedirect(f"{login_url}?{urlencode({'next': request.get_full_path()})}")
-    return cast(HttpResponse, redirect_to_login(request.get_full_path(), login_url))
-
-
 def portal_view(view: PortalView[P]) -> Callable[Concatenate[HttpRequest, P], HttpResponseBase]:
     """Wraps a portal view: sign-in, role, `request.scope`, 404s, `Vary: HX-Request`.
 
@@ -67,19 +56,15 @@ def portal_view(view: PortalView[P]) -> Callable[Concatenate[HttpRequest, P], Ht
     def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
         user = request.user
         if not isinstance(user, User) or not user.is_authenticated:
-            return surface_response(_sign_in_first(request))
+            return surface_response(sign_in_first(request, reverse("portal:login")))
         if not user.is_client_contact or user.is_superuser:
             return surface_response(render(request, "portal/not_for_role.html", status=403))
         portal_request = cast(PortalRequest, request)
-        response: HttpResponseBase
-        try:
+
+        def answer() -> HttpResponseBase:
             portal_request.scope = scope_for(user)
-            response = view(portal_request, *args, **kwargs)
-        except (NotFound, Http404):
-            response = portal_error(request, NotFound("There is nothing here, or it is not yours to see."))
-        except ApplicationError as error:
-            # A view turns a service's refusal into form errors; this keeps a missed one from being a 500.
-            response = portal_error(request, error)
-        return surface_response(response)
+            return view(portal_request, *args, **kwargs)
+
+        return surface_response(refusals_as_pages(request, answer, portal_error))
 
     return cast(Callable[Concatenate[HttpRequest, P], HttpResponseBase], wrapper)

@@ -20,13 +20,13 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from backend.accounts.models import Role, User
 from backend.core.localtime import DATE_TIME, local_time
+from backend.core.mail import mail_and_record
 from backend.core.outbox import outbox_enqueue
 from backend.flags.models import AlertEscalation, Flag, FlagStatus
 from backend.flags.notifications import flag_email
@@ -182,13 +182,8 @@ def alert_escalation_send(*, escalation_id: int) -> bool:
                 escalation.save(update_fields=["error", "updated_at"])
                 return False
             subject, body = _panic_email(alert, int((now - alert.received_at) / timedelta(minutes=1)))
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [escalation.address])
-        except OSError as error:
+        error = mail_and_record(escalation, subject=subject, body=body, address=escalation.address)
+        if error is not None:
             logger.warning("Could not e-mail escalation %s to %s: %s", escalation.pk, escalation.address, error)
-            escalation.error = str(error)[:2000]
-            escalation.save(update_fields=["error", "updated_at"])
-            raise
-        escalation.sent_at, escalation.error = timezone.now(), ""
-        escalation.save(update_fields=["sent_at", "error", "updated_at"])
+            raise error
     return True

@@ -17,12 +17,13 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, FloatField, Max, Q
+from django.db.models import FloatField, Max, Q
 from django.db.models.expressions import RawSQL
 
 from backend.accounts.models import User
 from backend.core.binary_rows import binary_rows
 from backend.core.localtime import DATE_TIME, local_time
+from backend.core.querysets import counts_by
 from backend.flags.models import AlertNote, FlagStatus
 from backend.flags.selectors import flags_visible
 from backend.rules.findings import FlagCode, Severity
@@ -234,13 +235,7 @@ def _tour_progress(shifts: list[BoardShift], now: datetime) -> dict[int, tuple[i
     if not toured:
         return {}
     site_ids = {s.site_id for s in toured}
-    totals = dict(
-        Checkpoint.objects.filter(site_id__in=site_ids, is_active=True)
-        .order_by()
-        .values_list("site_id")
-        .annotate(n=Count("pk"))
-        .values_list("site_id", "n")
-    )
+    totals = counts_by(Checkpoint.objects.filter(site_id__in=site_ids, is_active=True), "site_id")
     # One window for all: the longest round; each shift's own round is applied below.
     longest = max(s.tour_interval_minutes or 0 for s in toured)
     scans: dict[int, dict[int, datetime]] = defaultdict(dict)

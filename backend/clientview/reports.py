@@ -17,7 +17,7 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from backend.core.errors import NotFound
-from backend.core.querysets import keyset_after, keyset_decode, keyset_encode
+from backend.core.querysets import filter_given, keyset_after, keyset_decode, keyset_encode
 from backend.flags.models import Flag
 from backend.flags.selectors import flags_shown_to_client
 from backend.incidents.models import IncidentPhoto, IncidentReport, IncidentType
@@ -62,13 +62,12 @@ def client_reports_page(
     Two queries whatever the page (the rows with both counts as subqueries, one more row to
     know whether another page follows); the narrative is read for its first line only in the page.
     """
-    reports = incident_reports_visible(scope=scope, site_id=filters.site_id)
-    if filters.type_id is not None:
-        reports = reports.filter(type_id=filters.type_id)
-    if filters.occurred_from is not None:
-        reports = reports.filter(occurred_at__gte=filters.occurred_from)
-    if filters.occurred_before is not None:
-        reports = reports.filter(occurred_at__lt=filters.occurred_before)
+    reports = filter_given(
+        incident_reports_visible(scope=scope, site_id=filters.site_id),
+        type_id=filters.type_id,
+        occurred_at__gte=filters.occurred_from,
+        occurred_at__lt=filters.occurred_before,
+    )
     start = keyset_decode(after)
     if start is not None:
         reports = reports.filter(

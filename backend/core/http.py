@@ -1,15 +1,22 @@
-"""Facts about an HTTP request that need care to get right, e.g. who sent it."""
+"""HTTP matters that need care to get right: who sent a request, and how a console or portal view answers."""
 
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from functools import lru_cache
+from typing import TypeVar, cast
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+from backend.core.errors import ApplicationError, NotFound
 
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -79,3 +86,31 @@ def surface_response(response: HttpResponseBase) -> HttpResponseBase:
     patch_vary_headers(response, ["HX-Request"])
     add_never_cache_headers(response)
     return response
+
+
+def sign_in_first(request: HttpRequest, login_url: str) -> HttpResponse:
+    """To the surface's login page, back to this one after (?next=)."""
+    if getattr(request, "htmx", False):
+        # htmx would swap the login page into a fragment: the whole window goes there instead.
+        return HttpResponseClientRedirect(f"{login_url}?{urlencode({'next': request.get_full_path()})}")
+    return cast(HttpResponse, redirect_to_login(request.get_full_path(), login_url))
+
+
+Answer = TypeVar("Answer", bound=HttpResponseBase)
+
+
+def refusals_as_pages(
+    request: HttpRequest, answer: Callable[[], Answer], error_page: Callable[[HttpRequest, ApplicationError], Answer]
+) -> Answer:
+    """A surface view's answer, or the surface's error page for what the view refused.
+
+    Another tenant's (or site's, or client's) object is the same 404 as one that does not
+    exist, so nothing is disclosed.
+    """
+    try:
+        return answer()
+    except (NotFound, Http404):
+        return error_page(request, NotFound("There is nothing here, or it is not yours to see."))
+    except ApplicationError as error:
+        # A view should turn a service's refusal into form errors; this keeps a missed one from being a 500.
+        return error_page(request, error)

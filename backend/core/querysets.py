@@ -8,7 +8,7 @@ from datetime import datetime
 from operator import attrgetter
 from typing import Any, TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 
 from backend.core.errors import NotFound
 
@@ -19,6 +19,11 @@ _Row = TypeVar("_Row", bound=Model)
 def filter_given(rows: _Rows, **lookups: object) -> _Rows:
     """`rows` filtered on each lookup that was given: a None value means "any", not "IS NULL"."""
     return rows.filter(**{lookup: value for lookup, value in lookups.items() if value is not None})
+
+
+def counts_by(rows: QuerySet[Any], key: str) -> dict[Any, int]:
+    """How many of `rows` there are per value of `key` (a value with none is absent): one GROUP BY query."""
+    return dict(rows.order_by().values_list(key).annotate(n=Count("pk")).values_list(key, "n"))
 
 
 def one_visible_or_not_found(rows: QuerySet[_Row], *, pk: object, message: str, code: str) -> _Row:

@@ -1,6 +1,7 @@
 """What the demo contains: two companies, their clients, sites, units, posts, people."""
 
 from dataclasses import dataclass, field
+from functools import partial
 
 from backend.demo import geometry as g
 
@@ -71,6 +72,10 @@ def apartment_units(building: str, east_m: float, north_m: float, floors: int = 
     return tuple(units)
 
 
+# Every site of the Atlanta company is in the city, on its clock.
+atlanta_site = partial(SiteSpec, city="Atlanta", region="GA", timezone="America/New_York")
+
+
 ATLANTA = CompanySpec(
     name="Peachtree Shield Security",
     slug="peachtree-shield",
@@ -104,13 +109,10 @@ ATLANTA = CompanySpec(
             billing_email="ap@riverbend-residential.example",
             phone="+1 404 555 0142",
             sites=(
-                SiteSpec(
+                atlanta_site(
                     name="Riverside Commons Apartments",
                     street_address="1200 Riverside Pkwy NW",
-                    city="Atlanta",
-                    region="GA",
                     postal_code="30327",
-                    timezone="America/New_York",
                     lon=-84.4262,
                     lat=33.8385,
                     outlines=(g.RIVERSIDE_L,),
@@ -140,13 +142,10 @@ ATLANTA = CompanySpec(
                         ),
                     ),
                 ),
-                SiteSpec(
+                atlanta_site(
                     name="Magnolia Court",
                     street_address="455 Magnolia St SE",
-                    city="Atlanta",
-                    region="GA",
                     postal_code="30312",
-                    timezone="America/New_York",
                     lon=-84.3770,
                     lat=33.7424,
                     outlines=(g.MAGNOLIA_NOTCHED,),
@@ -170,13 +169,10 @@ ATLANTA = CompanySpec(
             billing_email="facilities@crescent-office.example",
             phone="+1 404 555 0178",
             sites=(
-                SiteSpec(
+                atlanta_site(
                     name="Midtown Tech Center",
                     street_address="1100 Spring St NW",
-                    city="Atlanta",
-                    region="GA",
                     postal_code="30309",
-                    timezone="America/New_York",
                     lon=-84.3893,
                     lat=33.7845,
                     outlines=(g.TECH_CAMPUS,),
@@ -205,13 +201,10 @@ ATLANTA = CompanySpec(
                         ),
                     ),
                 ),
-                SiteSpec(
+                atlanta_site(
                     name="Ponce Market Garage",
                     street_address="675 Ponce De Leon Ave NE",
-                    city="Atlanta",
-                    region="GA",
                     postal_code="30308",
-                    timezone="America/New_York",
                     lon=-84.3656,
                     lat=33.7726,
                     outlines=(g.GARAGE_ROTATED,),
@@ -234,13 +227,10 @@ ATLANTA = CompanySpec(
             billing_email="ops-billing@harbor-logistics.example",
             phone="+1 470 555 0110",
             sites=(
-                SiteSpec(
+                atlanta_site(
                     name="Southside Distribution Center",
                     street_address="4800 Fulton Industrial Blvd SW",
-                    city="Atlanta",
-                    region="GA",
                     postal_code="30336",
-                    timezone="America/New_York",
                     lon=-84.5500,
                     lat=33.7410,
                     outlines=(g.DC_YARD, g.DC_TRAILER_LOT),
@@ -260,13 +250,10 @@ ATLANTA = CompanySpec(
                         ("Yard patrol", "Yard and trailer lot patrol.", False),
                     ),
                 ),
-                SiteSpec(
+                atlanta_site(
                     name="Harbor Yard B",
                     street_address="2100 Marietta Blvd NW",
-                    city="Atlanta",
-                    region="GA",
                     postal_code="30318",
-                    timezone="America/New_York",
                     lon=-84.4380,
                     lat=33.8050,
                     outlines=(g.YARD_B,),

@@ -48,6 +48,7 @@ from backend.attendance.on_post import away_intervals, on_post_seconds
 from backend.attendance.resolutions import EXCEPTION_CODES, day_bounds
 from backend.calls.models import Call, CallStatus, ReasonGroup
 from backend.core.localtime import local_time
+from backend.core.querysets import counts_by
 from backend.dispatch.models import RequestKind, RequestStatus, ServiceRequest
 from backend.documents.errors import IncidentNotApproved
 from backend.flags.models import Flag, FlagStatus
@@ -460,13 +461,7 @@ def _summary_sites(client: Client, site: Site | None) -> list[Site]:
 def _tours(sites: list[Site], starts: datetime, ends: datetime) -> list[rd.TourTotal]:
     """Per site: scans the tour schedule expected (one per active checkpoint per round of each toured
     shift) and the scans of those shifts made; three aggregate queries."""
-    checkpoints = dict(
-        Checkpoint.objects.filter(site__in=sites, is_active=True)
-        .order_by()
-        .values_list("site_id")
-        .annotate(n=Count("pk"))
-        .values_list("site_id", "n")
-    )
+    checkpoints = counts_by(Checkpoint.objects.filter(site__in=sites, is_active=True), "site_id")
     toured = Shift.objects.filter(
         post__site__in=sites, post__tour_interval_minutes__gt=0, scheduled_start__gte=starts, scheduled_start__lt=ends
     ).exclude(status=ShiftStatus.CANCELLED)
@@ -487,13 +482,7 @@ def _tours(sites: list[Site], starts: datetime, ends: datetime) -> list[rd.TourT
         )
         .values_list("post__site_id", "rounds")
     )
-    made = dict(
-        CheckpointScan.objects.filter(shift__in=toured, checkpoint__is_active=True)
-        .order_by()
-        .values_list("checkpoint__site_id")
-        .annotate(n=Count("pk"))
-        .values_list("checkpoint__site_id", "n")
-    )
+    made = counts_by(CheckpointScan.objects.filter(shift__in=toured, checkpoint__is_active=True), "checkpoint__site_id")
     return [
         rd.TourTotal(site=s.name, expected_scans=int(rounds[s.pk]) * checkpoints.get(s.pk, 0),
                      completed_scans=made.get(s.pk, 0))

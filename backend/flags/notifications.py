@@ -6,15 +6,13 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Manager
-from django.utils import timezone
 
 from backend.accounts.models import Role, User
 from backend.core.links import item_link
 from backend.core.localtime import DATE_TIME, local_time
+from backend.core.mail import mail_and_record
 from backend.flags.evidence import evidence_lines
 from backend.flags.models import Flag
 from backend.sites.models import Site
@@ -93,16 +91,11 @@ def email_managers(*, recipients: Iterable[User], subject: str, body: str, ledge
             locked = ledger.select_for_update(skip_locked=True).filter(pk=record.pk, sent_at__isnull=True).first()
             if locked is None:
                 continue
-            try:
-                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [manager.email])
-            except OSError as error:  # mail server down: keep going for the others, leave a trace
+            error = mail_and_record(locked, subject=subject, body=body, address=manager.email)
+            if error is not None:  # mail server down: keep going for the others, leave a trace
                 logger.warning("Could not e-mail %s (%s): %s", manager.email, subject, error)
-                locked.error = str(error)[:2000]
-                locked.save(update_fields=["error", "updated_at"])
                 failed.append(manager.email)
                 continue
-            locked.sent_at, locked.error = timezone.now(), ""
-            locked.save(update_fields=["sent_at", "error", "updated_at"])
         sent += 1
     if failed:
         raise EmailsNotSent(f"{subject}: not sent to {', '.join(failed)} ({sent} sent)")

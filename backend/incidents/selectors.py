@@ -408,7 +408,16 @@ def _review_queue_filtered(*, scope: Scope, filters: ReviewQueueFilters) -> Quer
 
 def _review_queue_narrowed(reports: QuerySet[IncidentReport], filters: ReviewQueueFilters) -> QuerySet[IncidentReport]:
     """`reports` narrowed by every filter but the site."""
-    reports = filter_given(reports, status=filters.status)
+    # Each given filter narrows (None: any); the flag conditions and the text search are not plain lookups.
+    reports = filter_given(
+        reports,
+        status=filters.status,
+        shift__post__site__client_id=filters.client_id,
+        guard_id=filters.guard_id,
+        type_id=filters.type_id,
+        occurred_at__gte=filters.occurred_from,
+        occurred_at__lt=filters.occurred_before,
+    )
     if filters.has_open_flags is not None:
         reports = reports.filter(_open_flags_of()) if filters.has_open_flags else reports.filter(~_open_flags_of())
     if filters.flag_code or filters.severity:
@@ -418,16 +427,6 @@ def _review_queue_narrowed(reports: QuerySet[IncidentReport], filters: ReviewQue
         if filters.severity:
             conditions["severity"] = filters.severity
         reports = reports.filter(_open_flags_of(**conditions))
-    if filters.client_id is not None:
-        reports = reports.filter(shift__post__site__client_id=filters.client_id)
-    if filters.guard_id is not None:
-        reports = reports.filter(guard_id=filters.guard_id)
-    if filters.type_id is not None:
-        reports = reports.filter(type_id=filters.type_id)
-    if filters.occurred_from is not None:
-        reports = reports.filter(occurred_at__gte=filters.occurred_from)
-    if filters.occurred_before is not None:
-        reports = reports.filter(occurred_at__lt=filters.occurred_before)
     if filters.text:
         reports = reports.filter(narrative__icontains=filters.text)
     return reports

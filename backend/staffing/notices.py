@@ -11,14 +11,12 @@ from __future__ import annotations
 import logging
 from uuid import UUID
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.core.localtime import TIME, to_local
+from backend.core.mail import mail_and_record
 from backend.core.outbox import outbox_enqueue
 from backend.staffing.models import GuardNotice, NoticeKind, Shift
 
@@ -84,16 +82,17 @@ def guard_notice_email(*, notice_id: int) -> bool:
         )
         if notice is None:
             return False
-        try:
-            subject = _EMAIL_SUBJECTS[NoticeKind(notice.kind)]
-            send_mail(subject, notice.message, settings.DEFAULT_FROM_EMAIL, [notice.email_address])
-        except OSError as error:
+        error = mail_and_record(
+            notice,
+            subject=_EMAIL_SUBJECTS[NoticeKind(notice.kind)],
+            body=notice.message,
+            address=notice.email_address,
+            sent_field="emailed_at",
+            error_field="email_error",
+        )
+        if error is not None:
             logger.warning("Could not e-mail notice %s to %s: %s", notice.pk, notice.email_address, error)
-            notice.email_error = str(error)[:2000]
-            notice.save(update_fields=["email_error", "updated_at"])
-            raise
-        notice.emailed_at, notice.email_error = timezone.now(), ""
-        notice.save(update_fields=["emailed_at", "email_error", "updated_at"])
+            raise error
     return True
 
 

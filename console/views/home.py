@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from backend.core.querysets import counts_by
 from backend.flags.models import FlagStatus
 from backend.flags.selectors import flags_visible
 from backend.incidents.models import IncidentStatus
@@ -31,13 +31,7 @@ def index(request: ConsoleRequest) -> HttpResponse:
 def home(request: ConsoleRequest) -> HttpResponse:
     """Open flags by severity, reports waiting for review, shifts in progress: three queries."""
     scope = request.scope
-    open_flags = dict(
-        flags_visible(scope=scope, status=FlagStatus.OPEN)
-        .order_by()
-        .values_list("severity")
-        .annotate(count=Count("pk"))
-        .values_list("severity", "count")
-    )
+    open_flags = counts_by(flags_visible(scope=scope, status=FlagStatus.OPEN), "severity")
     flag_counts = [
         {"label": severity.label, "status": SEVERITY_STATUS[severity], "count": open_flags.get(severity.value, 0)}
         for severity in (Severity.CRITICAL, Severity.WARNING, Severity.INFO)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -23,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from backend.accounts.models import User
 from backend.attendance.selectors import FENCE_STATUS, alerts_open, live_board, shift_track
 from backend.calls.selectors import followups_overdue
 from backend.core.errors import ApplicationError, ValidationFailed
@@ -217,73 +219,49 @@ def _run(request: ConsoleRequest, key: str, form: forms.Form, action: Any) -> Ht
     return _after_action(request, key, None)
 
 
-@console_view
-@require_POST
-def panic_acknowledge(request: ConsoleRequest, alert_id: uuid.UUID) -> HttpResponse:
-    alert = panic_alert_get_visible(scope=request.scope, alert_id=alert_id)
-    return _run(
-        request,
-        f"panic:{alert.pk}",
-        AcknowledgeForm(request.POST),
-        lambda data: panic_alert_acknowledge(alert=alert, by=request.user, note=data["note"]),
-    )
+# Each alert action: load the alert the viewer may see (another's id is a 404), check its
+# form, run the service; `_run` answers with the refreshed list or the refusal beside it.
+AlertAction = Callable[[Any, User, dict[str, Any]], object]
 
 
-@console_view
-@require_POST
-def panic_note(request: ConsoleRequest, alert_id: uuid.UUID) -> HttpResponse:
-    alert = panic_alert_get_visible(scope=request.scope, alert_id=alert_id)
-    return _run(
-        request,
-        f"panic:{alert.pk}",
-        NoteForm(request.POST),
-        lambda data: panic_alert_note_add(alert=alert, by=request.user, text=data["text"]),
-    )
+def _panic_action(form_class: type[forms.Form], perform: AlertAction) -> Callable[..., HttpResponse]:
+    @console_view
+    @require_POST
+    def view(request: ConsoleRequest, alert_id: uuid.UUID) -> HttpResponse:
+        alert = panic_alert_get_visible(scope=request.scope, alert_id=alert_id)
+        return _run(
+            request, f"panic:{alert.pk}", form_class(request.POST), lambda data: perform(alert, request.user, data)
+        )
+
+    return view
 
 
-@console_view
-@require_POST
-def panic_resolve(request: ConsoleRequest, alert_id: uuid.UUID) -> HttpResponse:
-    alert = panic_alert_get_visible(scope=request.scope, alert_id=alert_id)
-    return _run(
-        request,
-        f"panic:{alert.pk}",
-        PanicResolveForm(request.POST),
-        lambda data: panic_alert_resolve(alert=alert, by=request.user, outcome=data["outcome"], note=data["note"]),
-    )
+def _flag_action(form_class: type[forms.Form], perform: AlertAction) -> Callable[..., HttpResponse]:
+    @console_view
+    @require_POST
+    def view(request: ConsoleRequest, flag_id: int) -> HttpResponse:
+        flag = flag_get_visible(scope=request.scope, flag_id=flag_id)
+        return _run(
+            request, f"flag:{flag.pk}", form_class(request.POST), lambda data: perform(flag, request.user, data)
+        )
+
+    return view
 
 
-@console_view
-@require_POST
-def flag_acknowledge_view(request: ConsoleRequest, flag_id: int) -> HttpResponse:
-    flag = flag_get_visible(scope=request.scope, flag_id=flag_id)
-    return _run(
-        request,
-        f"flag:{flag.pk}",
-        AcknowledgeForm(request.POST),
-        lambda data: flag_acknowledge(flag=flag, by=request.user, note=data["note"]),
-    )
-
-
-@console_view
-@require_POST
-def flag_note(request: ConsoleRequest, flag_id: int) -> HttpResponse:
-    flag = flag_get_visible(scope=request.scope, flag_id=flag_id)
-    return _run(
-        request,
-        f"flag:{flag.pk}",
-        NoteForm(request.POST),
-        lambda data: flag_note_add(flag=flag, by=request.user, text=data["text"]),
-    )
-
-
-@console_view
-@require_POST
-def flag_resolve_view(request: ConsoleRequest, flag_id: int) -> HttpResponse:
-    flag = flag_get_visible(scope=request.scope, flag_id=flag_id)
-    return _run(
-        request,
-        f"flag:{flag.pk}",
-        FlagResolveForm(request.POST),
-        lambda data: flag_resolve(flag=flag, by=request.user, note=data["note"]),
-    )
+panic_acknowledge = _panic_action(
+    AcknowledgeForm, lambda alert, by, data: panic_alert_acknowledge(alert=alert, by=by, note=data["note"])
+)
+panic_note = _panic_action(
+    NoteForm, lambda alert, by, data: panic_alert_note_add(alert=alert, by=by, text=data["text"])
+)
+panic_resolve = _panic_action(
+    PanicResolveForm,
+    lambda alert, by, data: panic_alert_resolve(alert=alert, by=by, outcome=data["outcome"], note=data["note"]),
+)
+flag_acknowledge_view = _flag_action(
+    AcknowledgeForm, lambda flag, by, data: flag_acknowledge(flag=flag, by=by, note=data["note"])
+)
+flag_note = _flag_action(NoteForm, lambda flag, by, data: flag_note_add(flag=flag, by=by, text=data["text"]))
+flag_resolve_view = _flag_action(
+    FlagResolveForm, lambda flag, by, data: flag_resolve(flag=flag, by=by, note=data["note"])
+)

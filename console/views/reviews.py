@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -371,29 +372,45 @@ def report_approve(request: ConsoleRequest, report_id: uuid.UUID) -> HttpRespons
     return redirect("console:report", report_id=report.pk)
 
 
-@console_view
-@require_POST
-def report_return(request: ConsoleRequest, report_id: uuid.UUID) -> HttpResponse:
+def _report_act(
+    request: ConsoleRequest,
+    report_id: uuid.UUID,
+    *,
+    slot: str,
+    make_form: Callable[[IncidentReport], forms.Form],
+    act: Callable[[IncidentReport, Any], str],
+) -> HttpResponse:
+    """One POST on the report page: its form in `slot` (422 beside the fields), then the service.
+
+    `act` runs the service with the valid form and says what was done; a refusal is shown on
+    the page with the form as filled in.
+    """
     report = incident_report_get_visible(scope=request.scope, report_id=report_id)
-    form = ReturnForm(request.POST)
+    form = make_form(report)
     if not form.is_valid():
-        return _render_report(request, report, status=422, return_form=form)
+        return _render_report(request, report, status=422, **{slot: form})
     try:
-        incident_return_for_correction(report=report, reviewer=request.user, comment=form.cleaned_data["comment"])
+        done = act(report, form)
     except ApplicationError as error:
-        return _refused(request, report, error, return_form=form)
-    messages.success(request, "Returned to the guard for correction.")
+        return _refused(request, report, error, **{slot: form})
+    messages.success(request, done)
     return redirect("console:report", report_id=report.pk)
 
 
 @console_view
 @require_POST
+def report_return(request: ConsoleRequest, report_id: uuid.UUID) -> HttpResponse:
+    def act(report: IncidentReport, form: ReturnForm) -> str:
+        incident_return_for_correction(report=report, reviewer=request.user, comment=form.cleaned_data["comment"])
+        return "Returned to the guard for correction."
+
+    return _report_act(request, report_id, slot="return_form", make_form=lambda _: ReturnForm(request.POST), act=act)
+
+
+@console_view
+@require_POST
 def report_edit(request: ConsoleRequest, report_id: uuid.UUID) -> HttpResponse:
-    report = incident_report_get_visible(scope=request.scope, report_id=report_id)
-    form = EditForm(request.POST, report=report)
-    if not form.is_valid():
-        return _render_report(request, report, status=422, edit_form=form)
-    try:
+    def act(report: IncidentReport, form: EditForm) -> str:
         revision = incident_reviewer_edit(
             report=report,
             by=request.user,
@@ -401,27 +418,27 @@ def report_edit(request: ConsoleRequest, report_id: uuid.UUID) -> HttpResponse:
             location_detail=form.cleaned_data["location_detail"],
             unit=form.cleaned_data["unit"],
         )
-    except ApplicationError as error:
-        return _refused(request, report, error, edit_form=form)
-    messages.success(request, "Correction saved as a new revision." if revision else "Nothing changed.")
-    return redirect("console:report", report_id=report.pk)
+        return "Correction saved as a new revision." if revision else "Nothing changed."
+
+    return _report_act(
+        request, report_id, slot="edit_form", make_form=lambda report: EditForm(request.POST, report=report), act=act
+    )
 
 
 @console_view
 @require_POST
 def report_client_flags(request: ConsoleRequest, report_id: uuid.UUID) -> HttpResponse:
     """Which flags the client sees on their copy of the report: the ticked ones, and none of the others."""
-    report = incident_report_get_visible(scope=request.scope, report_id=report_id)
-    form = ClientFlagsForm(request.POST, flags=incident_review_flags(report=report))
-    if not form.is_valid():
-        return _render_report(request, report, status=422, client_flags_form=form)
-    try:
+
+    def act(report: IncidentReport, form: ClientFlagsForm) -> str:
         flags_client_visibility_set(flags=form.flags, by=request.user, shown_ids=form.shown_ids())
-    except ApplicationError as error:
-        return _refused(request, report, error, client_flags_form=form)
-    count = len(form.shown_ids())
-    messages.success(request, f"The client's copy shows {count} flag{'s' if count != 1 else ''}.")
-    return redirect("console:report", report_id=report.pk)
+        count = len(form.shown_ids())
+        return f"The client's copy shows {count} flag{'s' if count != 1 else ''}."
+
+    def make_form(report: IncidentReport) -> forms.Form:
+        return ClientFlagsForm(request.POST, flags=incident_review_flags(report=report))
+
+    return _report_act(request, report_id, slot="client_flags_form", make_form=make_form, act=act)
 
 
 @console_view

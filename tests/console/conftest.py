@@ -6,6 +6,8 @@ from django.test import Client
 from backend.sites.services import site_assignment_add
 from tests import factories, geo
 from tests.console.isolation import World
+from tests.web_auth import CONSOLE
+from tests.web_auth import signed_in as signed_in  # the console's tests import it from here
 
 
 @pytest.fixture
@@ -25,12 +27,6 @@ def world(tenant, other_tenant) -> World:
     )
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def htmx_fragment(client: Client, url: str) -> str:
     """What `url` answers an htmx request: a fragment, not a whole page, cached apart from the page."""
     response = client.get(url, headers={"HX-Request": "true"})
@@ -40,5 +36,4 @@ def htmx_fragment(client: Client, url: str) -> str:
     return fragment
 
 
-def console_login(client: Client, username: str, password: str = "pw-for-tests", next_url: str = ""):  # noqa: S107
-    return client.post("/console/login", {"username": username, "password": password, "next": next_url})
+console_login = CONSOLE.login

@@ -31,12 +31,14 @@ company reaches it like the assigned one; another company's manager still gets a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from backend.accounts.models import User
 from backend.sites.models import Site
 from tests.conftest import Tenant
+from tests.web_isolation import Target, page, register
+
+__all__ = ["CASES", "Target", "UrlCase", "World", "case", "page"]
 
 
 @dataclass
@@ -49,13 +51,6 @@ class World:
     second_site: Site
     supervisor: User  # of company A, assigned to `site`
     unassigned_supervisor: User  # of company A, assigned to `second_site` only
-
-
-@dataclass(frozen=True)
-class Target:
-    kwargs: dict[str, Any] = field(default_factory=dict)
-    data: dict[str, Any] | None = None
-    marker: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,22 +77,19 @@ def case(
     managers_only: bool = False,
     company_level: bool = False,
 ) -> Callable[[Callable[[World], Target]], Callable[[World], Target]]:
-    def register(build: Callable[[World], Target]) -> Callable[[World], Target]:
-        if url_name in CASES:
-            raise ValueError(f"Two isolation cases for {url_name}.")
-        CASES[url_name] = UrlCase(
-            build=build,
-            method=method,
-            public=public,
-            htmx=htmx,
-            managers_only=managers_only,
-            company_level=company_level,
+    def add(build: Callable[[World], Target]) -> Callable[[World], Target]:
+        register(
+            CASES,
+            url_name,
+            UrlCase(
+                build=build,
+                method=method,
+                public=public,
+                htmx=htmx,
+                managers_only=managers_only,
+                company_level=company_level,
+            ),
         )
         return build
 
-    return register
-
-
-def page(world: World) -> Target:
-    """A page without an object in its URL."""
-    return Target()
+    return add

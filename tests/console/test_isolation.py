@@ -1,79 +1,50 @@
 """Every console URL, as every kind of person who should not see it (see tests/console/isolation.py).
 
-A URL in console.urls without a case in tests/console/isolation_cases/ fails here.
+A URL in console.urls without a case in tests/console/isolation_cases/ fails tests/test_isolation_registries.py.
 """
 
 from __future__ import annotations
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, reverse
 
 import console.urls
 import tests.console.isolation_cases  # noqa: F401  (registers the cases)
 from tests.console.conftest import signed_in
-from tests.console.isolation import CASES, UrlCase, World
+from tests.console.isolation import CASES, World
+from tests.web_isolation import (
+    ask,
+    assert_sent_to_sign_in,
+    url_names,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def _walk(patterns, prefix: str) -> dict[str, bool]:
-    """URL name -> whether its route takes an argument (an object in the URL)."""
-    names: dict[str, bool] = {}
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
-            names.update(_walk(pattern.url_patterns, namespace))
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            names[f"{prefix}{pattern.name}"] = bool(pattern.pattern.converters) or "(?P<" in str(pattern.pattern)
-    return names
-
-
-CONSOLE_URLS = _walk(console.urls.urlpatterns, "console:")
+CONSOLE_URLS = url_names(console.urls.urlpatterns, "console:")
 GUARDED = sorted(name for name in CONSOLE_URLS if name in CASES and not CASES[name].public)
 OBJECT_URLS = [name for name in GUARDED if CONSOLE_URLS[name]]
 SITE_OBJECT_URLS = [name for name in OBJECT_URLS if not CASES[name].company_level]
 COMPANY_LEVEL_URLS = sorted(name for name in GUARDED if CASES[name].company_level)
 
 
-def test_every_console_url_has_an_isolation_case():
-    missing = sorted(set(CONSOLE_URLS) - set(CASES))
-    assert not missing, f"Add an isolation case in tests/console/isolation_cases/ for: {', '.join(missing)}"
-
-
-def test_every_case_names_a_console_url():
-    stale = sorted(set(CASES) - set(CONSOLE_URLS))
-    assert not stale, f"Isolation cases for URLs that do not exist: {', '.join(stale)}"
-
-
 def _ask(client: Client, url_name: str, world: World):
-    case: UrlCase = CASES[url_name]
-    target = case.build(world)
-    url = reverse(url_name, kwargs=target.kwargs)
-    headers = {"HX-Request": "true"} if case.htmx else {}
-    if case.method == "post":
-        return client.post(url, target.data or {}, headers=headers), target
-    return client.get(url, headers=headers), target
+    return ask(client, url_name, CASES[url_name], world)
 
 
 @pytest.mark.parametrize("url_name", GUARDED)
 def test_nobody_signed_in_is_sent_to_the_login_page(url_name, world):
-    response, _ = _ask(Client(), url_name, world)
+    response, _, _ = _ask(Client(), url_name, world)
 
-    if CASES[url_name].htmx:
-        assert response["HX-Redirect"].startswith("/console/login?next=")
-    else:
-        assert response.status_code == 302
-        assert response["Location"].startswith("/console/login?next=")
+    assert_sent_to_sign_in(response, htmx=CASES[url_name].htmx, login_url="/console/login")
 
 
 @pytest.mark.parametrize("url_name", GUARDED)
 @pytest.mark.parametrize("who", ["guard", "client_contact"])
 def test_guards_and_client_contacts_get_the_not_for_your_role_page(url_name, who, world):
-    response, target = _ask(signed_in(getattr(world.tenant, who)), url_name, world)
+    response, page, target = _ask(signed_in(getattr(world.tenant, who)), url_name, world)
 
     assert response.status_code == 403
-    page = response.content.decode()
     assert "not for your role" in page
     assert target.marker is None or target.marker not in page
 
@@ -83,23 +54,23 @@ def test_guards_and_client_contacts_get_the_not_for_your_role_page(url_name, who
 def test_the_company_manager_and_the_assigned_supervisor_get_the_page(url_name, who, world):
     person = world.tenant.manager if who == "manager" else world.supervisor
 
-    response, target = _ask(signed_in(person), url_name, world)
+    response, page, target = _ask(signed_in(person), url_name, world)
 
     if who == "supervisor" and CASES[url_name].managers_only:
         # A company-level change: the supervisor is told it is the managers' (and nothing changes).
-        assert response.status_code == 403, response.content.decode()[:500]
-        assert "managers" in response.content.decode()
+        assert response.status_code == 403, page[:500]
+        assert "managers" in page
         return
     # The control for the 404s below: the same request by someone who may see it works.
-    assert response.status_code < 400, response.content.decode()[:500]
-    assert target.marker is None or target.marker in response.content.decode()
+    assert response.status_code < 400, page[:500]
+    assert target.marker is None or target.marker in page
 
 
 @pytest.mark.parametrize("url_name", COMPANY_LEVEL_URLS)
 def test_a_company_level_object_is_the_same_for_every_supervisor_of_the_company(url_name, world):
-    response, _ = _ask(signed_in(world.unassigned_supervisor), url_name, world)
+    response, page, _ = _ask(signed_in(world.unassigned_supervisor), url_name, world)
 
-    assert response.status_code == (403 if CASES[url_name].managers_only else 200), response.content.decode()[:500]
+    assert response.status_code == (403 if CASES[url_name].managers_only else 200), page[:500]
 
 
 # A company-level object is the company's, not a site's: the unassigned supervisor reaches it
@@ -112,10 +83,10 @@ def test_a_company_level_object_is_the_same_for_every_supervisor_of_the_company(
 def test_someone_elses_object_is_a_404(url_name, who, world):
     person = world.other_tenant.manager if who == "other_company_manager" else world.unassigned_supervisor
 
-    response, target = _ask(signed_in(person), url_name, world)
+    response, page, target = _ask(signed_in(person), url_name, world)
 
     assert response.status_code == 404
-    assert target.marker is None or target.marker not in response.content.decode()
+    assert target.marker is None or target.marker not in page
 
 
 @pytest.mark.parametrize(
@@ -126,7 +97,7 @@ def test_someone_elses_object_is_a_404(url_name, who, world):
 def test_someone_elses_object_never_shows_in_their_pages(url_name, who, world):
     person = world.other_tenant.manager if who == "other_company_manager" else world.unassigned_supervisor
 
-    response, target = _ask(signed_in(person), url_name, world)
+    response, page, target = _ask(signed_in(person), url_name, world)
 
     assert response.status_code < 500
-    assert target.marker is None or target.marker not in response.content.decode()
+    assert target.marker is None or target.marker not in page

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
 from backend.flags.models import Flag
 from backend.rules.findings import FlagCode, Severity
@@ -20,21 +19,24 @@ def _no_show_at_a_fire_watch_post(tenant: Tenant) -> Flag:
     fire = Qualification.objects.get(company=tenant.company, code="fire-watch")
     PostRequirement.objects.create(post=tenant.post, qualification=fire)
     shift = factories.ShiftFactory(post=tenant.post, guard=factories.GuardFactory(company=tenant.company))
-    return Flag.objects.create(
-        company=tenant.company,
-        shift=shift,
-        code=FlagCode.NO_SHOW,
-        severity=Severity.CRITICAL,
-        message="Nobody at the gate",
-        raised_at=timezone.now(),
+    return factories.open_flag(
+        shift=shift, code=FlagCode.NO_SHOW, severity=Severity.CRITICAL, message="Nobody at the gate"
     )
+
+
+def _replace(client, flag: Flag, stand_in, *, override_reason: str | None = None, **more: str):
+    """The console's replace form for `flag`'s shift: `stand_in`, with an override and its reason when given."""
+    data: dict[str, object] = {"replace-guard": stand_in.pk, **more}
+    if override_reason is not None:
+        data |= {"replace-override": "True", "replace-override_reason": override_reason}
+    return client.post(f"/console/attendance/{flag.pk}/replace", data)
 
 
 def test_the_refusal_names_the_missing_qualification_and_asks_for_an_override_reason(tenant):
     flag = _no_show_at_a_fire_watch_post(tenant)
     stand_in = factories.GuardFactory(company=tenant.company)
 
-    response = signed_in(tenant.manager).post(f"/console/attendance/{flag.pk}/replace", {"replace-guard": stand_in.pk})
+    response = _replace(signed_in(tenant.manager), flag, stand_in)
 
     page = response.content.decode()
     assert response.status_code == 409
@@ -49,13 +51,8 @@ def test_re_submitting_with_a_reason_assigns_the_guard_and_records_the_override(
     flag = _no_show_at_a_fire_watch_post(tenant)
     stand_in = factories.GuardFactory(company=tenant.company)
 
-    response = signed_in(tenant.manager).post(
-        f"/console/attendance/{flag.pk}/replace",
-        {
-            "replace-guard": stand_in.pk,
-            "replace-override": "True",
-            "replace-override_reason": "Only guard free; panel monitored remotely.",
-        },
+    response = _replace(
+        signed_in(tenant.manager), flag, stand_in, override_reason="Only guard free; panel monitored remotely."
     )
 
     assert response.status_code == 302
@@ -69,14 +66,8 @@ def test_an_override_without_a_reason_is_refused_on_its_field(tenant):
     flag = _no_show_at_a_fire_watch_post(tenant)
     stand_in = factories.GuardFactory(company=tenant.company)
 
-    response = signed_in(tenant.manager).post(
-        f"/console/attendance/{flag.pk}/replace",
-        {
-            "replace-guard": stand_in.pk,
-            "replace-override": "True",
-            "replace-override_reason": "  ",
-            "replace-missing": "Fire watch",
-        },
+    response = _replace(
+        signed_in(tenant.manager), flag, stand_in, override_reason="  ", **{"replace-missing": "Fire watch"}
     )
 
     page = response.content.decode()
@@ -92,12 +83,9 @@ def test_a_supervisor_sees_the_refusal_but_only_a_manager_may_override(tenant):
     flag = _no_show_at_a_fire_watch_post(tenant)
     stand_in = factories.GuardFactory(company=tenant.company)
     client = signed_in(supervisor)
-    url = f"/console/attendance/{flag.pk}/replace"
 
-    refused = client.post(url, {"replace-guard": stand_in.pk})
-    forced = client.post(
-        url, {"replace-guard": stand_in.pk, "replace-override": "True", "replace-override_reason": "I say so"}
-    )
+    refused = _replace(client, flag, stand_in)
+    forced = _replace(client, flag, stand_in, override_reason="I say so")
 
     assert refused.status_code == 409
     assert "A manager can override this" in refused.content.decode()

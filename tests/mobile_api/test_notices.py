@@ -29,13 +29,8 @@ def _night_no_show(tenant: Tenant) -> Flag:
     shift = factories.ShiftFactory(
         guard=absent, post=tenant.post, scheduled_start=starts, scheduled_end=starts + timedelta(hours=8)
     )
-    return Flag.objects.create(
-        company=tenant.company,
-        shift=shift,
-        code=FlagCode.NO_SHOW,
-        severity=Severity.CRITICAL,
-        message="Nobody at the gate",
-        raised_at=starts,
+    return factories.open_flag(
+        shift=shift, code=FlagCode.NO_SHOW, severity=Severity.CRITICAL, message="Nobody at the gate", raised_at=starts
     )
 
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 from typing import cast
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from backend.incidents.models import IncidentReport, IncidentStatus
@@ -15,6 +14,8 @@ from backend.sites.services import client_contact_sites_set, site_assignment_add
 from backend.staffing.models import Shift
 from tests import factories, geo
 from tests.portal.isolation import World
+from tests.web_auth import PORTAL
+from tests.web_auth import signed_in as signed_in  # the portal's tests import it from here
 
 
 @pytest.fixture
@@ -47,14 +48,7 @@ def world(tenant, other_tenant) -> World:
     )
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def portal_login(client: Client, username: str, password: str = "pw-for-tests", next_url: str = ""):  # noqa: S107
-    return client.post("/portal/login", {"username": username, "password": password, "next": next_url})
+portal_login = PORTAL.login
 
 
 def worked_shift(tenant, *, post=None, hours_ago: float = 10, length: float = 8, late_minutes: float = 0) -> Shift:

@@ -19,12 +19,14 @@ page the object's marker must not show). A URL without a case fails the test.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from backend.accounts.models import User
 from backend.sites.models import Site
 from tests.conftest import Tenant
+from tests.web_isolation import Target, page, register
+
+__all__ = ["CASES", "Target", "UrlCase", "World", "case", "page"]
 
 
 @dataclass
@@ -40,14 +42,6 @@ class World:
     elsewhere_contact: User  # of client A, limited to `second_site`
     other_client_contact: User  # of client B of company A
     supervisor: User  # of company A, assigned to `site`
-
-
-@dataclass(frozen=True)
-class Target:
-    kwargs: dict[str, Any] = field(default_factory=dict)
-    data: dict[str, Any] | None = None
-    marker: str | None = None
-    query: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -67,15 +61,8 @@ CASES: dict[str, UrlCase] = {}
 def case(
     url_name: str, *, method: str = "get", public: bool = False, htmx: bool = False, period: bool = False
 ) -> Callable[[Callable[[World], Target]], Callable[[World], Target]]:
-    def register(build: Callable[[World], Target]) -> Callable[[World], Target]:
-        if url_name in CASES:
-            raise ValueError(f"Two isolation cases for {url_name}.")
-        CASES[url_name] = UrlCase(build=build, method=method, public=public, htmx=htmx, period=period)
+    def add(build: Callable[[World], Target]) -> Callable[[World], Target]:
+        register(CASES, url_name, UrlCase(build=build, method=method, public=public, htmx=htmx, period=period))
         return build
 
-    return register
-
-
-def page(world: World) -> Target:
-    """A page without an object in its URL."""
-    return Target()
+    return add

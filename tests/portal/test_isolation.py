@@ -1,36 +1,29 @@
 """Every portal URL, as every kind of person who should not see it (see tests/portal/isolation.py).
 
-A URL in portal.urls without a case in tests/portal/isolation_cases/ fails here.
+A URL in portal.urls without a case in tests/portal/isolation_cases/ fails tests/test_isolation_registries.py.
 """
 
 from __future__ import annotations
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
 import portal.urls
 import tests.portal.isolation_cases  # noqa: F401  (registers the cases)
-from tests.console.test_isolation import _walk
 from tests.portal.conftest import signed_in
-from tests.portal.isolation import CASES, UrlCase, World
+from tests.portal.isolation import CASES, World
+from tests.web_isolation import (
+    ask,
+    assert_sent_to_sign_in,
+    url_names,
+)
 
 pytestmark = pytest.mark.django_db
 
-PORTAL_URLS = _walk(portal.urls.urlpatterns, "portal:")
+PORTAL_URLS = url_names(portal.urls.urlpatterns, "portal:")
 GUARDED = sorted(name for name in PORTAL_URLS if name in CASES and not CASES[name].public)
 OBJECT_URLS = [name for name in GUARDED if PORTAL_URLS[name] and not CASES[name].period]
 OUTSIDERS = ("elsewhere_contact", "other_client_contact", "other_company_contact")
-
-
-def test_every_portal_url_has_an_isolation_case():
-    missing = sorted(set(PORTAL_URLS) - set(CASES))
-    assert not missing, f"Add an isolation case in tests/portal/isolation_cases/ for: {', '.join(missing)}"
-
-
-def test_every_case_names_a_portal_url():
-    stale = sorted(set(CASES) - set(PORTAL_URLS))
-    assert not stale, f"Isolation cases for URLs that do not exist: {', '.join(stale)}"
 
 
 def _person(world: World, who: str):
@@ -42,28 +35,14 @@ def _person(world: World, who: str):
 
 
 def _ask(client: Client, url_name: str, world: World):
-    """The response, its body as text (a streamed file read to the end, which closes it) and the target."""
-    case: UrlCase = CASES[url_name]
-    target = case.build(world)
-    url = reverse(url_name, kwargs=target.kwargs)
-    headers = {"HX-Request": "true"} if case.htmx else {}
-    if case.method == "post":
-        response = client.post(url, target.data or {}, headers=headers)
-    else:
-        response = client.get(url, target.query or {}, headers=headers)
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    return response, body.decode(errors="replace"), target
+    return ask(client, url_name, CASES[url_name], world)
 
 
 @pytest.mark.parametrize("url_name", GUARDED)
 def test_nobody_signed_in_is_sent_to_the_portal_sign_in(url_name, world):
     response, _, _ = _ask(Client(), url_name, world)
 
-    if CASES[url_name].htmx:
-        assert response["HX-Redirect"].startswith("/portal/login?next=")
-    else:
-        assert response.status_code == 302
-        assert response["Location"].startswith("/portal/login?next=")
+    assert_sent_to_sign_in(response, htmx=CASES[url_name].htmx, login_url="/portal/login")
 
 
 @pytest.mark.parametrize("url_name", GUARDED)
