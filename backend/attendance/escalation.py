@@ -183,7 +183,8 @@ def alert_escalation_send(*, escalation_id: int) -> bool:
                 return False
             subject, body = _panic_email(alert, int((now - alert.received_at) / timedelta(minutes=1)))
         error = mail_and_record(escalation, subject=subject, body=body, address=escalation.address)
-        if error is not None:
-            logger.warning("Could not e-mail escalation %s to %s: %s", escalation.pk, escalation.address, error)
-            raise error
+    # Raised once the transaction has kept the error on the row: raised inside it, the rollback would lose why.
+    if error is not None:
+        logger.warning("Could not e-mail escalation %s to %s: %s", escalation.pk, escalation.address, error)
+        raise error
     return True

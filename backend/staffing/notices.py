@@ -90,9 +90,10 @@ def guard_notice_email(*, notice_id: int) -> bool:
             sent_field="emailed_at",
             error_field="email_error",
         )
-        if error is not None:
-            logger.warning("Could not e-mail notice %s to %s: %s", notice.pk, notice.email_address, error)
-            raise error
+    # Raised once the transaction has kept the error on the row: raised inside it, the rollback would lose why.
+    if error is not None:
+        logger.warning("Could not e-mail notice %s to %s: %s", notice.pk, notice.email_address, error)
+        raise error
     return True
 
 

@@ -125,3 +125,24 @@ def test_the_feed_needs_a_guards_token():
     from django.test import Client
 
     assert Client().get("/api/mobile/v1/notices").status_code == 401
+
+
+def test_a_mail_server_that_is_down_leaves_the_notice_unsent_with_why(
+    tenant, settings, django_capture_on_commit_callbacks
+):
+    from backend.staffing.models import GuardNotice
+    from backend.staffing.notices import guard_notice_email
+
+    settings.EMAIL_BACKEND = "tests.backend.documents.failing_mail.EmailBackend"
+    tenant.guard.email = "sam@guards.test"
+    tenant.guard.save()
+    flag = _night_no_show(tenant)
+    _replace(tenant, flag, tenant.guard, django_capture_on_commit_callbacks)
+    notice = GuardNotice.objects.get(guard=tenant.guard)
+
+    with pytest.raises(ConnectionRefusedError):
+        guard_notice_email(notice_id=notice.pk)  # the outbox retries a task that raised
+
+    notice.refresh_from_db()
+    assert notice.emailed_at is None
+    assert "Connection refused" in notice.email_error

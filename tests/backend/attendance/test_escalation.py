@@ -186,3 +186,22 @@ def test_a_manager_sets_the_delay_in_the_admins_rule_settings_and_the_job_reads_
     assert saved.status_code == 302, saved.content.decode()[:800]
     assert RuleSettings.objects.get(company=tenant.company).overrides == {"alert_escalation_min": 30}
     assert _escalated_to() == []
+
+
+def test_an_escalation_the_mail_server_refused_keeps_why_and_is_tried_again(
+    tenant, managers, settings, django_capture_on_commit_callbacks
+):
+    from backend.attendance.escalation import alert_escalation_send
+
+    alert = panic(shift_on_now(post=tenant.post), ago=timedelta(0))
+    with django_capture_on_commit_callbacks(execute=False):
+        alerts_escalate(now=alert.received_at + timedelta(minutes=11))
+    escalation = AlertEscalation.objects.get()
+    settings.EMAIL_BACKEND = "tests.backend.documents.failing_mail.EmailBackend"
+
+    with pytest.raises(ConnectionRefusedError):
+        alert_escalation_send(escalation_id=escalation.pk)
+
+    escalation.refresh_from_db()
+    assert escalation.sent_at is None
+    assert "Connection refused" in escalation.error
