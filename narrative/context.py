@@ -101,6 +101,7 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
                       "old incident", "per the night", "night auditor's notes", "auditor's notes", "pass-down from",
                       "yesterdays", "yesterday's", "last quarter", "last quarter's", "site stats", "stats",
                       "passdown", "pass-down", "pass down", "last semester", "last semester's", "debrief",
+                      "day shift says", "night shift says", "swing shift says", "gm says", "the gm says",
                       "her visit", "his visit", "their visit", "last visit", "previous visit",
                       *(f"{day} night" for day in _WEEKDAYS), *(f"{day}'s" for day in _WEEKDAYS),
                       "statistics", "day shift told me", "night shift told me", "swing shift told me",
@@ -170,7 +171,8 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
                       "restocked", "restock", "inventory", "reviewed", "tabletop", "scenario", "covered calling",
                       "covered how", "covered when", "walked through", "talked through", "went through",
                       "practiced", "practised", "call script", "pretend", "role-play", "roleplay", "role play",
-                      "explained", "explained that",
+                      "explained", "explained that", "gave a talk", "evacuation training", "shirt that said",
+                      "shirt said", "jacket that said", "costume", "halloween",
                       # A title: "screening of the documentary 'Engine Company 9'".
                       "documentary", "screening of", "the movie", "the film", "episode", "taping of", "filming of",
                       "replay", "footage of", "playing the",

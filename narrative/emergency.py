@@ -74,7 +74,7 @@ SERVICE_NAMES: Final[dict[Service, str]] = {"fire": "fire service", "police": "p
 # A term naming a service, not an event ("smoke", "not breathing", "shots fired").
 _SERVICE_WORD_RE: Final = re.compile(
     r"fire\s*(?:dep|dpt|fight|men|man|truck|engine|crew|rescue|chief|brigade|service|squad|unit|apparatus|personnel"
-    r"|captain|compan|marshal|guy|folks|people|station|hall|house)|firehouse|fd\b|f\.d|police|pd\b|p\.d|cops?\b|squad|enforcement|trooper|patrol|detective|swat"
+    r"|captain|compan|marshal|guy|folks|people|station|hall|house)|firehouse|units\b|booked|citation|summons|fd\b|f\.d|police|pd\b|p\.d|cops?\b|squad|enforcement|trooper|patrol|detective|swat"
     r"|deput|sheriff|officer|ambul|ems\b|e\.m\.s|emts?\b|medic|rescue|medical\s+(?:resp|team|unit|assist|call)"
     r"|engine|ladder|battalion|arrest|custody|transported|taken|rushed|brought|transferred|carried|sent|hospital"
     r"|emergency\s+(?:line|number)|station\s*#?\s*\d|patrol(?:wo)?m[ae]n|lawman|(?:unit|car)\s*#?\s*\d|so\b"
@@ -82,7 +82,10 @@ _SERVICE_WORD_RE: Final = re.compile(
 )
 # A term that says by itself that the service was there: an arrest, a transport, a numbered unit, a report.
 _SELF_ATTENDING_RE: Final = re.compile(
-    r"arrest|custody|transported|taken|rushed|brought|transferred|carried|sent|hospitali|report|by\s"
+    r"arrest|custody|transported|taken|rushed|brought|transferred|carried|sent|hospitali|report|by\s|booked|citation"
+    r"|summons|put\s+out|extinguished|knocked\s+down"
+    # A term that holds its own arrival: "two city units got here", "two engines on scene".
+    r"|\b(?:arrived|responded|came|showed|rolled|pulled|got\s+here|on\s+scene)\b"
     r"|(?:engine|ladder|battalion|medic|truck|squad|rescue|tower)\s*(?:co\.?\s*)?#?\s*\d"
     # A call sign's term holds its arrival: "Unit 2341 arrived".
     r"|(?:unit|car)\s*#?\s*\d{3}"
@@ -135,6 +138,8 @@ _ACTS_AFTER_RE: Final = re.compile(
     r"|come\s+(?:and|after|at|in|quick|fast|soon|to)|(?:is|are)\s+doing|doing\s+the\s+(?:\w+\s+)?report"
     r"|on\s+the\s+(?:fire|blaze|flames)|brought\s+in|called\s+in|req'?d|knocking|finished\s+\w+ing"
     r"|met\s+(?:the|us|him|her|them|our|me)\b|in\s+(?:through|via)|(?:drove|came|ran|walked|went)\s+over|finished\s+(?:it|the\s+\w+)|found|caught|chased"
+    r"|in\s+the\s+(?:\w+\s+)?door|set\s+up\s+(?:a|the)\s+(?:hose|line|perimeter|command|fans?)|got\s+(?:him|her|them)\b"
+    r"|rolled\s+in|pulled\s+in|carried|on\s+our\s+\w+|(?:was|were)\s+(?:already\s+)?(?:waiting|standing\s+by|on\s+hand)"
     r"|tackled|cuffed|handcuffed|had\s+(?:\w+\s+)?(?:deputies|officers|units?|cars?|crews?|engines?)\s+(?:at|on|here|there)"
     r"|took\s+over|airlifted|flew\s+(?:him|her|them|the\s+\w+)|set\s+down"
     # Working the scene: "closed off the street", "blocked the road", "evacuated the floor", "got them out".
@@ -149,7 +154,8 @@ _CALLED_BEFORE_RE: Final = re.compile(
     r"|dispatched|sent\s+for"
     # The passive: "transported by EMS", "arrested by deputies".
     r"|(?:transported|taken|treated|checked|seen|evaluated|assessed|arrested|detained|removed|escorted|cited|met"
-    r"|assisted|interviewed|questioned|extinguished|cleared)\s+(?:out\s+|off\s+|away\s+|there\s+|here\s+|on\s+scene\s+)?by)"
+    r"|assisted|interviewed|questioned|extinguished|cleared|put\s+out|knocked\s+down)"
+    r"\s+(?:out\s+|off\s+|away\s+|there\s+|here\s+|on\s+scene\s+)?by)"
     r"(?:\s+\S+){0,3}\s*$"
 )
 # Who "they" are when a later clause or sentence reports the arrival.
@@ -206,9 +212,9 @@ _CALLED_BACK_RE: Final = re.compile(r"\bcalled\s+(?:back|them\s+back)\b|\btold\s
 # "the fire department was called off": the service named just before a passive cancellation.
 # "The deputy never came onto club property", "the engines did not enter the site".
 _OFF_PROPERTY_RE: Final = re.compile(
-    r"\bnot\s+(?:into|onto|to|on)\s+our\b"
-    r"|\b(?:never|did\s+not|didn'?t|none\s+of\s+them)\s+(?:\w+\s+)?(?:come|came|pull|pulled|set\s+foot|enter|entered|drive|drove)"
-    r"\s+(?:on|onto|into|in|to)\s+(?:our|the|club|site|company|hotel|store|school|campus|plant)\b"
+    r"\bnot\s+(?:into|onto|to|on)\s+our\b|\bnone\s+of\s+(?:them|their\s+\w+)\s+(?:came|come)\s+our\s+way"
+    r"|\b(?:never|did\s+not|didn'?t|none\s+of\s+them)\s+(?:\w+\s+)?(?:come|came|pull|pulled|set\s+foot|enter|entered"
+    r"|drive|drove|stopped)\s+(?:(?:on|onto|into|in|to)\s+)?(?:our|the|club|site|company|hotel|store|school|campus|plant)\b"
 )
 # "mom took him home before the call went out, cancelled": the call never went out.
 _BEFORE_ANYONE_RE: Final = re.compile(
@@ -267,7 +273,7 @@ _NUMBER_BEFORE_RE: Final = re.compile(
     r"|zone|post|sector|beat|area|row|section|aisle|bay|slot|pump|register|lane|line|seat|table|store|site|parcel"
     r"|package|tracking|serial|id|account|pin|form|file|porsche|style|size|part|sticker|classroom|portable|office"
     r"|wrote|written|scrawled|painted|sprayed|scratched|carved|team|ending|plot|grave|niche|crypt|desk|railcar|boxcar"
-    r"|p/n|pn|wo|knocked\s+on|(?:resident|tenant|guest|occupant)s?\s+(?:of|in|from)"
+    r"|p/n|pn|wo|knocked\s+on|address(?:\s+is)?|well|(?:resident|tenant|guest|occupant)s?\s+(?:of|in|from)"
     r"|wagon|tanker"
     r"|ward|wing|bed|hall|court|field|pier|slip|berth|stage|studio|rack|cabinet|kiosk|booth|elevator|platform"
     r"|track|hangar|stand|tank|well|pad|bldg)\.?)"
@@ -292,7 +298,7 @@ _FIRE_CONTEXT_RE: Final = re.compile(
 )
 _STREET_AFTER_RE: Final = re.compile(
     r"^\s+(?:[a-z]+\.?\s+){0,2}(?:st|street|ave|avenue|rd|road|blvd|dr|drive|ln|lane|way|ct|court|pl|place|pkwy|hwy"
-    r"|cir|circle|ter|terrace)\b"
+    r"|cir|circle|ter|terrace|parkway|highway|boulevard|trail|loop|pike|row)\b"
 )
 # A Porsche, not a call: "the silver 911 Carrera".
 _MODEL_AFTER_RE: Final = re.compile(
@@ -308,7 +314,10 @@ _AT_THE_DOOR_RE: Final = re.compile(
 # A service word in quotes after a name, or a quoted stage name: "Ray 'Sheriff' Whitlock", "'DJ Medic'".
 _QUOTED_NAME_RE: Final = re.compile(r"['\"\u2018\u201c](?:[A-Z][\w.]*\s+){0,2}$")
 _THEY_ARRIVED_RE: Final = re.compile(
-    r"\b(?:they|a\s+unit|a\s+crew|units|the\s+crew|a\s+second\s+(?:rig|unit|crew|ambulance|engine))\s+(?:\w+\s+){0,6}?"
+    # "He finally rolled in at 0530": late is said by the adverb; a plain "he came back" is the subject's.
+    r"\b(?:he|she)\s+(?:finally|eventually)\s+(?:came|arrived|showed\s+up|got\s+(?:here|there)|rolled\s+in|pulled\s+in)\b"
+    r"|\bunit\s+arrived\b"
+    r"|\b(?:they|a\s+unit|a\s+crew|units|the\s+crew|a\s+second\s+(?:rig|unit|crew|ambulance|engine))\s+(?:\w+\s+){0,6}?"
     r"(?:finally\s+|eventually\s+|then\s+|only\s+)?(?:came|arrived|showed\s+up|got\s+(?:here|there)"
     r"|reached\s+(?:us|him|her|them|the\s+\w+))\b"
     r"|\bthey\s+(?:finally\s+|eventually\s+|then\s+|only\s+)?(?:came|arrived|showed\s+up|got\s+(?:here|there)"
@@ -324,6 +333,14 @@ _AGENCY_PLACES: Final = word_set(
 _ONTO_OUR_GROUND_RE: Final = re.compile(
     r"\b(?:pulled|came|drove|turned|rolled)\s+(?:in\s+|right\s+)?(?:to|into|onto|in\s+to)\s+(?:our|the)\s+"
     r"(?:lot|property|site|drive|driveway|parking|gate|yard)\b"
+)
+_DRILL_START_RE: Final = re.compile(r"\b(?:drill|exercise|simulation|simulated|tabletop|mock)\b")
+_DRILL_END_RE: Final = re.compile(
+    r"\b(?:drill|exercise)\s+(?:is\s+|was\s+)?(?:complete|completed|ended|ends|over|concluded|finished)\b|\bhot\s+wash\b"
+    r"|\bend\s+of\s+(?:the\s+)?(?:drill|exercise)\b"
+)
+_REAL_ONE_RE: Final = re.compile(
+    r"\b(?:actual|real)\s+(?:fire|emergency|call|incident|patient|injury)\b|\bnot\s+(?:part\s+of|a)\s+(?:the\s+)?drill\b"
 )
 _COACH_RE: Final = re.compile(r"(?:the|an?)\s+(?:second\s+|another\s+|new\s+)?(?:rig|bus)\b")
 _ENGINE_RE: Final = re.compile(r"(?:the|an?)\s+engine\b")
@@ -385,7 +402,8 @@ _CALL_REASONS: Final[dict[Service, tuple[str, ...]]] = {
         r"tampering", r"indecent", r"exposing\s+himself", r"tried\s+to\s+hit", r"refused\s+to\s+pay",
     ),
     "fire": (
-        r"smoke", r"smoking\s+from", r"smou?lder\w*", r"embers", r"charred", r"scorch\w*", r"pyro\w*",
+        r"smoke", r"smoking(?=\s*(?:$|[,.;]|from|out|heavily|badly|and\b))", r"smou?lder\w*", r"embers", r"charred",
+        r"scorch\w*", r"pyro\w*",
         r"flames?", r"fire", r"burning", r"gas(?!\s+(?:station|pump|can|card|money|prices?|tank|cap|pedal|mileage))",
         r"propane", r"fumes",
         r"sparks?", r"sparking", r"explosion", r"ablaze", r"carbon\s+monoxide",
@@ -463,6 +481,11 @@ def find_emergency_mentions(
         (index for index, (start, _) in enumerate(spans) if _ALL_BEFORE_MY_SHIFT_RE.match(low, start)), default=-1
     )
     candidates = [item for item in candidates if item.sentence > dated_up_to]
+    # "1300 simulated derailment drill ... 1310 fire dept and medics staged ... 1500 drill complete": the lines of a
+    # drill, from its start to its end, are the drill's.
+    drill = _drill_window(low, spans)
+    if drill is not None:
+        candidates = [item for item in candidates if not drill[0] <= item.sentence <= drill[1]]
     if not candidates:
         return []
     categories = categorise(text, spans, [(item.term.start, item.term.end) for item in candidates])
@@ -614,6 +637,8 @@ def _is_a_number(sentence_low: str, term: Term) -> bool:
 def _is_a_plain_vehicle(low: str, sentence_low: str, term: Term) -> bool:
     """"The bus arrived" is a bus unless the narrative has a patient ("got dizzy ... the rig showed up" is EMS), and
     "the engine" a motor unless it has a fire ("the engine got held up behind a freight train")."""
+    if sentence_low.startswith("pumper", term.start) and sentence_low[: term.start].endswith("lease "):
+        return True  # an oil field's lease pumper is a person, not a fire pumper
     if _COACH_RE.match(sentence_low, term.start):
         needed: Service = "ems"
     elif _ENGINE_RE.match(sentence_low, term.start):
@@ -653,6 +678,18 @@ def _is_a_name_after_an_initial(text: str, at: int, term: Term) -> bool:
         and word.lower() in _PERSON_SERVICE_WORDS
         and _INITIAL_BEFORE_RE.search(text, 0, at) is not None
     )
+
+
+def _drill_window(low: str, spans: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
+    """The first and last sentence of a drill the narrative logs from start to end, unless it says a real one came."""
+    starts = [index for index, (start, end) in enumerate(spans) if _DRILL_START_RE.search(low, start, end)]
+    ends = [index for index, (start, end) in enumerate(spans) if _DRILL_END_RE.search(low, start, end)]
+    if not starts or not ends or max(ends) < starts[0]:
+        return None
+    first, last = starts[0], max(ends)
+    if any(_REAL_ONE_RE.search(low, *spans[index]) for index in range(first, last + 1)):
+        return None
+    return first, last
 
 
 def _arrival_told_later(low: str, spans: Sequence[tuple[int, int]]) -> set[int]:
@@ -751,6 +788,9 @@ def _kept_off_property(
         denied_later = any(
             (item.sentence < index and _names_service(sentence, mention.service))
             or (item.sentence == index and item.term.end <= at)
+            # "Fire trucks screamed past ... None of them came onto our lot": a denial naming no service speaks of
+            # the sentences just before it.
+            or (index - 2 <= item.sentence < index and not _names_any_service(sentence))
             for index, at, sentence in denials
         )
         if mention.status == "attended" and denied_later:
@@ -759,6 +799,10 @@ def _kept_off_property(
             mention = replace(mention, status="uncertain", reason=reason)
         result.append(mention)
     return result
+
+
+def _names_any_service(sentence_low: str) -> bool:
+    return any(term.kind == "named" for term in find_terms(sentence_low))
 
 
 def _names_service(sentence_low: str, service: Service) -> bool:

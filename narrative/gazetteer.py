@@ -45,7 +45,8 @@ DEFAULT_AGENCY_TERMS: Final[dict[Service, tuple[str, ...]]] = {
         "cal fire", "calfire", "forestry crew", "wildland crew", "fireboat", "fireboats", "fire boat", "fire boats",
         "brush unit", "brush units", "rescue crew", "heavy rescue crew", "engine and rescue",
         # Airport fire service: aircraft rescue and firefighting.
-        "arff", "crash fire rescue", "crash rescue",
+        "arff", "crash fire rescue", "crash rescue", "city fire", "engine and ladder", "engines and ladders",
+        "turnout gear", "the truck company",
     ),
     "police": (
         "constable", "constables", "constable's office", "precinct", "state police", "state trooper",
@@ -55,6 +56,9 @@ DEFAULT_AGENCY_TERMS: Final[dict[Service, tuple[str, ...]]] = {
         # Not "officer on scene": a security log's "Officer on scene, pt breathing" is our own officer.
         "campus police", "transit police", "metro police", "police officer on scene", "police officers on scene",
         "deps", "sheriffs deps", "sheriff deps",
+        # Officers by role and slang: a school resource officer, the town marshal, law enforcement officers, a cruiser.
+        "sro", "school resource officer", "resource officer", "town marshal", "city marshal", "leo", "leos",
+        "cruiser", "patrol cruiser", "the blue lights", "city units", "county units", "patrol units",
         # Slang for patrol cars, and the officer a report names by role: "the responding officer took the report".
         "blue and whites", "blue-and-whites", "black and whites", "black-and-whites", "responding officer",
         "responding officers", "metro officers", "city officers", "county officers", "rcmp", "mounties", "opp",
@@ -72,7 +76,8 @@ DEFAULT_AGENCY_TERMS: Final[dict[Service, tuple[str, ...]]] = {
         "gold cross", "priority ems", "medic unit #", "ems unit #", "ambulance #",
         # Advanced and basic life support units: "ALS unit on scene 0812".
         "als unit", "bls unit", "als units", "bls units", "als crew", "bls crew", "als ambulance", "bls ambulance",
-        "als #", "bls #", "als rig", "bls rig",
+        "als #", "bls #", "als rig", "bls rig", "county rig", "city rig", "medic rig", "ems rig", "stair chair",
+        "medical helicopter", "air medical",
     ),
 }
 # fmt: on

@@ -165,6 +165,13 @@ _RULES: Final[tuple[_Rule, ...]] = (
     _rule("benign", None, "burning", r"(?:candles?|incense)\s+burning|burning\s+(?:candles?|incense)"),
     _rule("benign", None, "burning", r"burning\s+(?:sensation|question|desire)"),
     # A station in directions ("parked across from the police station") is a place, not a visit.
+    # Done by the department, not a place beside it: "was put out by the fire department".
+    _rule("named", "fire", "department dept",
+          r"(?:put\s+out|extinguished|knocked\s+down|cleared|inspected|evacuated|rescued|vented|checked)\s+by\s+",
+          r"(?:the\s+)?fire\s+(?:department|dept)\b"),
+    _rule("named", "police", "department dept",
+          r"(?:arrested|detained|cited|removed|escorted|questioned|interviewed|checked)\s+by\s+",
+          r"(?:the\s+)?police\s+(?:department|dept)\b"),
     _rule("benign", None, "station department dept",
           rf"{_DIRECTIONS}\s+(?:the\s+)?(?:police|fire)\s+(?:station|department|dept)"),
     _rule("benign", None, "police",
@@ -277,8 +284,17 @@ _RULES: Final[tuple[_Rule, ...]] = (
     # and a company's own rover is named as such ("rover unit 3", "mobile unit 2").
     _rule("named", "police", "unit car",
           r"(?<!rover\s)(?<!mobile\s)(?<!patrol\s)(?<!our\s)(?<!security\s)(?<!supervisor\s)",
-          r"(?:unit|car)\s*#?\s*\d{3,5}[a-z]?\s+(?:(?:then|finally|eventually|quickly|soon)\s+)?",
+          r"(?:unit|car)\s*#?\s*\d{2,5}[a-z]?(?:\s+(?:and|&)\s+(?:unit|car)\s*#?\s*\d{2,5})?\s+",
+          r"(?:(?:then|finally|eventually|quickly|soon)\s+)?",
           r"(?:arrived|responded|pulled\s+up|showed\s+up|was\s+on\s+scene|on\s+scene|was\s+dispatched)\b"),
+    # Patrol cars by count, arriving: "two units rolled in", "three city units got here".
+    _rule("named", "police", "units",
+          r"(?:two|three|four|several|multiple|\d)\s+(?:city\s+|county\s+|patrol\s+|marked\s+)?units\s+",
+          r"(?:rolled|pulled|arrived|came|showed|got\s+here)"),
+    # What only the police do: "was issued a trespass citation", "subject booked".
+    _rule("named", "police", "citation summons booked",
+          r"(?:issued|given|received|wrote|written)\s+(?:him\s+|her\s+)?(?:a|an)\s+(?:trespass\s+|traffic\s+)?",
+          r"(?:citation|summons)\b|(?:subject|suspect|he|she|male|female)\s+(?:was\s+)?booked\b"),
     _rule("named", "ems", "hospitalized hospitalised cpr narcan naloxone overdose overdosed overdoses overdosing od'd "
           "unconscious unresponsive breathing pulse seizure seizures cardiac heart",
           r"(?:hospitali[sz]ed|cpr|narcan|naloxone|overdos(?:e|ed|es|ing)|od'd|unconscious|unresponsive",

@@ -765,3 +765,55 @@ def test_our_officers_rules_and_the_past_raise_nothing_critical(text):
 )
 def test_late_arrivals_and_calls_made_for_someone_are_read(text, services):
     assert attended(text) == services
+
+
+@pytest.mark.parametrize(
+    ("text", "services"),
+    [
+        pytest.param("Visitor pulled a knife on the nurse. Two city units got here within minutes; subject booked.",
+                     {"police"}, id="two-city-units"),  # fmt: skip
+        pytest.param("1312 HR asked us to call\n1320 two units rolled in", {"police"}, id="two-units-rolled-in"),
+        pytest.param("Sleeper who refused to leave was issued a trespass citation at 0320.", {"police"},
+                     id="issued-a-citation"),  # fmt: skip
+        pytest.param("2220 transit cops on our platform\n2224 subject in custody", {"police"}, id="on-our-platform"),
+        pytest.param("The deputy said he'd swing by when he could. He finally rolled in at 0530.", {"police"},
+                     id="he-finally-rolled-in"),  # fmt: skip
+        pytest.param("The blue lights were already waiting at the tunnel.", {"police"}, id="already-waiting"),
+        pytest.param("1934 two engines on scene, crews on the trackbed", {"fire"}, id="engines-on-scene"),
+        pytest.param("Mulch bed smouldering by the entrance was put out by the fire department.", {"fire"},
+                     id="put-out-by-the-department"),  # fmt: skip
+        pytest.param("2245 EMS requested\n2325 unit arrived, transported", {"ems"}, id="unit-arrived"),
+        pytest.param("County rig on scene at 0314, sugar was 38.", {"ems"}, id="county-rig"),
+        pytest.param("LEO ON SCENE 1802. SUBJECT TRANSPORTED IN BACK OF CRUISER.", {"police"}, id="leo-cruiser"),
+        pytest.param("The SRO and the town marshal came to the office and bagged the pistol.", {"police"},
+                     id="sro-town-marshal"),  # fmt: skip
+    ],
+)
+def test_patrol_cars_by_count_citations_and_jargon_are_read(text, services):
+    assert attended(text) == services
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("1300 simulated derailment drill at the crossing\n1310 fire dept and medics staged\n"
+                     "1500 drill complete, crossing reopened", id="a-drill-logged-start-to-end"),  # fmt: skip
+        pytest.param("Fire trucks screamed past the gate at 0130. None of them came onto our lot.",
+                     id="none-of-them-came-onto"),  # fmt: skip
+        pytest.param("0052 fire dept arrived at their building\n0115 FD left, never entered our fence line",
+                     id="never-entered-our-fence-line"),  # fmt: skip
+        pytest.param("State patrol had a speed trap set up outside the entrance all afternoon.", id="a-speed-trap"),
+        pytest.param("Lease pumper noted the gauge high on well 911-B.", id="lease-pumper"),
+        pytest.param("Our address is 911 Industrial Parkway, the trucker was at the wrong gate.", id="address-is-911"),
+        pytest.param("Guy in a shirt that said POLICE was in a costume.", id="printed-shirt"),
+        pytest.param("Day shift says police were here at 1400 for a shoplifter.", id="day-shift-says"),
+    ],
+)
+def test_drills_denials_traps_and_printed_words_raise_nothing_critical(text):
+    assert attended(text) == set()
+
+
+def test_smoking_something_calls_the_police_not_the_fire_department():
+    assert attended("Guy smoking something in the restroom came out swinging. Called 911. Plice got here.") == {
+        "police"
+    }
