@@ -205,7 +205,7 @@ _NON_EMERGENCY_RE: Final = re.compile(r"non[\s-]?emergency")
 # anyway".
 _CANCEL_RE: Final = re.compile(
     r"\b(?<!not\s)(?<!n't\s)(?<!never\s)(?:cancel(?:l?ed|l?ing|s)?|call(?:ed)?\s+(?:it\s+|them\s+)?off"
-    r"|stood\s+(?:them\s+)?down|told\s+(?:them|dispatch|the\s+dispatcher)\s+not\s+to\s+send)\b"
+    r"|stood\s+(?:them\s+)?down|told\s+(?:them|dispatch|the\s+dispatcher)\s+not\s+to\s+send|disregard|redirected)\b"
 )
 # An explicit take-back needs no "before": "I called back and cancelled; nobody came", "told them not to send anyone".
 _CALLED_BACK_RE: Final = re.compile(r"\bcalled\s+(?:back|them\s+back)\b|\btold\s+\w+\s+not\s+to\s+send\b")
@@ -213,12 +213,13 @@ _CALLED_BACK_RE: Final = re.compile(r"\bcalled\s+(?:back|them\s+back)\b|\btold\s
 # "The deputy never came onto club property", "the engines did not enter the site".
 _OFF_PROPERTY_RE: Final = re.compile(
     r"\bnot\s+(?:into|onto|to|on)\s+our\b|\bnone\s+of\s+(?:them|their\s+\w+)\s+(?:came|come)\s+our\s+way"
+    r"|\b(?:didn'?t|did\s+not|never)\s+stop\s+here\b|\bnever\s+came\s+in\b|\bstayed\s+on\s+the\s+(?:road|street|highway)"
     r"|\b(?:never|did\s+not|didn'?t|none\s+of\s+them)\s+(?:\w+\s+)?(?:come|came|pull|pulled|set\s+foot|enter|entered"
-    r"|drive|drove|stopped)\s+(?:(?:on|onto|into|in|to)\s+)?(?:our|the|club|site|company|hotel|store|school|campus|plant)\b"
+    r"|drive|drove|stopped|reached)\s+(?:(?:on|onto|into|in|to)\s+)?(?:our|the|club|site|company|hotel|store|school|campus|plant)\b"
 )
 # "mom took him home before the call went out, cancelled": the call never went out.
 _BEFORE_ANYONE_RE: Final = re.compile(
-    r"\bbefore\s+(?:the\s+call|anyone|anybody|any\s+units?|they|it|an?\s+\w+\s+was)\b"
+    r"\bbefore\s+(?:the\s+call|anyone|anybody|anything|any\s+units?|they|it|an?\s+\w+\s+was)\b"
 )
 _SENT_FOR_ONLY_RE: Final = re.compile(
     r"\s+(?:(?:was|were|had\s+been|has\s+been|also|then|being)\s+){0,2}(?:dispatched|requested|notified|paged|toned\s+out"
@@ -273,7 +274,7 @@ _NUMBER_BEFORE_RE: Final = re.compile(
     r"|zone|post|sector|beat|area|row|section|aisle|bay|slot|pump|register|lane|line|seat|table|store|site|parcel"
     r"|package|tracking|serial|id|account|pin|form|file|porsche|style|size|part|sticker|classroom|portable|office"
     r"|wrote|written|scrawled|painted|sprayed|scratched|carved|team|ending|plot|grave|niche|crypt|desk|railcar|boxcar"
-    r"|p/n|pn|wo|knocked\s+on|address(?:\s+is)?|well|(?:resident|tenant|guest|occupant)s?\s+(?:of|in|from)"
+    r"|p/n|pn|wo|knocked\s+on|address(?:\s+is)?|well|pass|passes|permit|(?:resident|tenant|guest|occupant)s?\s+(?:of|in|from)"
     r"|wagon|tanker"
     r"|ward|wing|bed|hall|court|field|pier|slip|berth|stage|studio|rack|cabinet|kiosk|booth|elevator|platform"
     r"|track|hangar|stand|tank|well|pad|bldg)\.?)"
@@ -308,8 +309,8 @@ _MODEL_AFTER_RE: Final = re.compile(
     r"|^-[a-z0-9]"
 )
 _AT_THE_DOOR_RE: Final = re.compile(
-    r"\s+(?:(?:is|was|were|are|now|already)\s+)?at\s+the\s+(?:front\s+|back\s+|main\s+|north\s+|south\s+|east\s+"
-    r"|west\s+)?(?:gate|door|entrance|front\s+desk|lobby|scene)\b"
+    r"\s+(?:(?:is|was|were|are|now|already)\s+)?at\s+(?:the\s+)?(?:front\s+|back\s+|main\s+|north\s+|south\s+|east\s+"
+    r"|west\s+|top\s+of\s+(?:the\s+)?|bottom\s+of\s+(?:the\s+)?)?(?:gate|door|entrance|front\s+desk|lobby|scene|ramp|curb)\b"
 )
 # A service word in quotes after a name, or a quoted stage name: "Ray 'Sheriff' Whitlock", "'DJ Medic'".
 _QUOTED_NAME_RE: Final = re.compile(r"['\"\u2018\u201c](?:[A-Z][\w.]*\s+){0,2}$")
@@ -337,7 +338,7 @@ _ONTO_OUR_GROUND_RE: Final = re.compile(
 _DRILL_START_RE: Final = re.compile(r"\b(?:drill|exercise|simulation|simulated|tabletop|mock)\b")
 _DRILL_END_RE: Final = re.compile(
     r"\b(?:drill|exercise)\s+(?:is\s+|was\s+)?(?:complete|completed|ended|ends|over|concluded|finished)\b|\bhot\s+wash\b"
-    r"|\bend\s+of\s+(?:the\s+)?(?:drill|exercise)\b"
+    r"|\bend\s+of\s+(?:the\s+)?(?:drill|exercise)\b|\b(?:all\s+)?notional\b|\bno\s+real\s+(?:patients?|fire|victims?)\b"
 )
 _REAL_ONE_RE: Final = re.compile(
     r"\b(?:actual|real)\s+(?:fire|emergency|call|incident|patient|injury)\b|\bnot\s+(?:part\s+of|a)\s+(?:the\s+)?drill\b"
@@ -373,7 +374,7 @@ _CALL_REASONS: Final[dict[Service, tuple[str, ...]]] = {
         r"dropped\s+to", r"aed", r"(?:lying|laying)\s+(?:on\s+the\s+)?(?:ground|floor)", r"not\s+moving",
         r"(?:could\s+not|couldn'?t|can'?t|cannot)\s+(?:move|get\s+up|stand|breathe)",
         r"hit\s+(?:his|her|their)\s+head", r"slipped", r"tripped", r"fell", r"fallen", r"fainted", r"collapsed",
-        r"(?:a|the|her|his|bad)\s+fall",
+        r"(?:a|the|her|his|bad)\s+fall", r"slurr\w*", r"(?:could\s*n[o']?t|can'?t|cannot)\s+feel", r"numb\w*",
         r"injur\w*", r"hurt", r"broken(?!\s+(?:into|in|window|glass|lock|door|gate|fence|down))", r"fractur\w*",
         r"allerg\w*", r"anaphyla\w*", r"swell\w*", r"swollen",
         r"epi-?pens?", r"hives", r"diabet\w*", r"insulin", r"(?:blood\s+)?sugar", r"asthma\w*", r"inhaler",
@@ -402,7 +403,8 @@ _CALL_REASONS: Final[dict[Service, tuple[str, ...]]] = {
         r"tampering", r"indecent", r"exposing\s+himself", r"tried\s+to\s+hit", r"refused\s+to\s+pay",
     ),
     "fire": (
-        r"smoke", r"smoking(?=\s*(?:$|[,.;]|from|out|heavily|badly|and\b))", r"smou?lder\w*", r"embers", r"charred",
+        r"smoke", r"smoking(?=\s*(?:$|[,.;]|from|out|heavily|badly|and\b|around|at\b|about|again|bad))",
+        r"smou?lder\w*", r"embers", r"charred",
         r"scorch\w*", r"pyro\w*",
         r"flames?", r"fire", r"burning", r"gas(?!\s+(?:station|pump|can|card|money|prices?|tank|cap|pedal|mileage))",
         r"propane", r"fumes",
@@ -937,7 +939,9 @@ def _extra_hints(sentence_low: str) -> set[Service]:
     found: set[Service] = set()
     for pattern, service in _EXTRA_HINTS:
         for match in pattern.finditer(sentence_low):
-            if affirmed_terms(sentence_low, [Term("hint", service, match.start(), match.end())]):
+            # A threat is itself what happened ("threatened to shoot the cashier"), whatever its verb's mood.
+            threat = service == "police" and match.group(0).startswith("threat")
+            if threat or affirmed_terms(sentence_low, [Term("hint", service, match.start(), match.end())]):
                 found.add(service)
                 break
     return found

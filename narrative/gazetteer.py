@@ -57,7 +57,8 @@ DEFAULT_AGENCY_TERMS: Final[dict[Service, tuple[str, ...]]] = {
         "campus police", "transit police", "metro police", "police officer on scene", "police officers on scene",
         "deps", "sheriffs deps", "sheriff deps",
         # Officers by role and slang: a school resource officer, the town marshal, law enforcement officers, a cruiser.
-        "sro", "school resource officer", "resource officer", "town marshal", "city marshal", "leo", "leos",
+        "marine patrol", "harbor patrol", "harbour patrol", "sro", "school resource officer", "resource officer",
+        "town marshal", "city marshal", "leo", "leos",
         "cruiser", "patrol cruiser", "the blue lights", "city units", "county units", "patrol units",
         # Slang for patrol cars, and the officer a report names by role: "the responding officer took the report".
         "blue and whites", "blue-and-whites", "black and whites", "black-and-whites", "responding officer",

@@ -125,7 +125,8 @@ _RULES: Final[tuple[_Rule, ...]] = (
     # Trades named after a service: "EMS Heating & Cooling came to fix the AC".
     _rule("benign", None, "ems police fire paramedic paramedics medic rescue sheriff marshal trooper fireman",
           r"(?:ems|police|fire|paramedics?|medic|rescue|sheriff|marshal|trooper|fireman)\s+(?:heating|cooling|plumbing",
-          r"|electric\w*|hvac|roofing|towing|construction|landscaping",
+          r"|electric\w*|hvac|roofing|towing|construction|landscaping|coordinator|director|manager|educator|instructor",
+          r"|liaison",
           r"|pest|supply|supplies|equipment\s+co)\b"),
     # Businesses: "the adjuster from Fireman's Fund", "lunch from Firehouse Subs".
     _rule("benign", None, "fireman fireman's firehouse",
@@ -255,7 +256,8 @@ _RULES: Final[tuple[_Rule, ...]] = (
     _rule("named", "police", "officer officers",
           r"(?:an?|two|the)\s+officers?\s+from\s+(?:the\s+)?(?:police|pd|sheriff'?s?|precinct)\b(?:\s+\w+)?"),
     _rule("named", "police", "officers",
-          r"officers\s+(?:\S+\s+){0,2}?(?:responded|arrived|came|showed\s+up|on\s+scene|were\s+dispatched|did\s+arrive",
+          r"officers\s+(?:(?!(?:never|not|didn't|didnt|did)\b)\S+\s+){0,2}?(?:responded|arrived|came|showed\s+up|on\s+scene",
+          r"|were\s+dispatched|did\s+arrive",
           r"|pulled\s+up|took\s+(?:a\s+|the\s+)?report|detained|arrested|cuffed|handcuffed|cited|trespassed)"),
     # "SO" (sheriff's office) only where it does what a service does: "FD, EMS and SO on scene" ("and so on" is not).
     _rule("named", "police", "so", r"so\b(?=\s+(?:on\s+scene|arrived|responded|deput))"),

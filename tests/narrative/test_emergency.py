@@ -817,3 +817,46 @@ def test_smoking_something_calls_the_police_not_the_fire_department():
     assert attended("Guy smoking something in the restroom came out swinging. Called 911. Plice got here.") == {
         "police"
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("A cruiser chased a motorcycle past our storefront. Officers didn't stop here.",
+                     id="didnt-stop-here"),  # fmt: skip
+        pytest.param("0100 camera checks, listening to a podcast about a paramedic at ground zero", id="a-podcast"),
+        pytest.param("MOCK CASUALTY EXERCISE. EMS AND FIRE WORKED ON VOLUNTEERS. ALL NOTIONAL, NO REAL PATIENTS.",
+                     id="all-notional"),  # fmt: skip
+        pytest.param("Day shift notes say police came at 1300 for a shoplifter.", id="day-shift-notes"),
+        pytest.param("Met the hospital's new EMS Coordinator on her tour.", id="a-job-title"),
+        pytest.param("Pass 911 was reported lost so I voided it.", id="a-pass-number"),
+        pytest.param("Started a 911 call, saw it was the manager's truck, told the operator to disregard before "
+                     "anything was dispatched.", id="disregard"),  # fmt: skip
+        pytest.param("She told me about the time paramedics carried her husband down eight flights.",
+                     id="about-the-time"),  # fmt: skip
+        pytest.param("EMS got dispatched to our dorm by mistake; dispatch redirected them and they never reached our "
+                     "building.", id="redirected"),  # fmt: skip
+        pytest.param("Deputies had a traffic stop outside the entrance. They stayed on the road and never came in.",
+                     id="stayed-on-the-road"),  # fmt: skip
+    ],
+)
+def test_passers_by_podcasts_notional_drills_and_redirected_units_raise_nothing_critical(text):
+    assert attended(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "services"),
+    [
+        pytest.param("1540 dockhand cut his leg\n1548 Ambulance at top of ramp\n1600 transported", {"ems"},
+                     id="at-the-top-of-the-ramp"),  # fmt: skip
+        pytest.param("Customer threatened to shoot the cashier. Called 911 and locked the office.", {"police"},
+                     id="911-for-a-threat"),  # fmt: skip
+        pytest.param("Charger in bay 3 started smoking around 11pm. Called 911.", {"fire"}, id="smoking-around"),
+        pytest.param("0740 Marine patrol officer on site, took report", {"police"}, id="marine-patrol"),
+        pytest.param("Old man said he couldnt feel his arm and was slurring, called 911.", {"ems"}, id="a-stroke"),
+        pytest.param("Heard glass break at the trailer. Called 911 and watched from the truck.", {"police"},
+                     id="watched-from-the-truck"),  # fmt: skip
+    ],
+)
+def test_ramps_threats_strokes_and_marine_patrols_are_read(text, services):
+    assert attended(text) == services
