@@ -4,7 +4,8 @@ Corpora: every tests/narrative/corpus/*.jsonl (provenance in that folder's READM
 development sets first. `dev` (522, generated), `dev2` (153, hand-written in the heldout5 pass) and
 `dev3` (43, hand-written in the heldout6 pass) are development sets; `heldout` to `heldout6` were
 each written before the detector ran on them, run once, and then tuned on (heldout5 from the dev2
-pass on, heldout6, written independently, from the dev3 pass on). TUNED_ON names them all; any other
+pass on, heldout6, written independently, from the dev3 pass on; heldout7 to heldout16, each by a separate
+writer who saw neither the detector nor another set, after their first runs). TUNED_ON names them all; any other
 file found (a new held-out set dropped into the folder) is reported as unseen. For each corpus, and
 for each detector:
  - before: the detector as it was, read from git history (narrative/ at BASELINE_COMMIT, the
@@ -71,7 +72,10 @@ TARGET_RECALL = 0.97
 TARGET_FALSE_ALARMS = 0.10
 TARGET_F1 = 0.92
 TARGET_MEDIAN_MS = 5.0
-TUNED_ON = ("dev", "dev2", "dev3", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
+TUNED_ON = (
+    "dev", "dev2", "dev3", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
+    "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16",
+)  # fmt: skip
 
 
 def corpora() -> list[str]:

@@ -103,6 +103,8 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
                       "passdown", "pass-down", "pass down", "last semester", "last semester's", "debrief",
                       "day shift says", "night shift says", "swing shift says", "gm says", "the gm says",
                       "day shift notes", "notes say", "about the time", "the time when", "telling me about",
+                      "last night's report", "per last night's", *(f"from {day}" for day in _WEEKDAYS),
+                      *(f"{day} when" for day in _WEEKDAYS),
                       "her visit", "his visit", "their visit", "last visit", "previous visit",
                       *(f"{day} night" for day in _WEEKDAYS), *(f"{day}'s" for day in _WEEKDAYS),
                       "statistics", "day shift told me", "night shift told me", "swing shift told me",
@@ -166,7 +168,8 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
                       "in case of emergency", "as a joke",
                       "joking", "jokingly", "kidding", "as a prank", "messing around", "goofing around",
                       "in an emergency", "in emergencies", "for emergencies", "to be called if", "are to be called",
-                      "is to be called", "to be notified if"],
+                      "is to be called", "to be notified if", "would be contacted", "would be called",
+                      "will be called", "will be contacted", "will be staged", "to be staged", "will be assigned"],
     },
     "training": {
         "preceding": ["training", "course", "class", "refresher", "drill", "certification", "module", "exercise",
@@ -192,6 +195,7 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
                       # Written procedure, not tonight: "Post orders updated: in the event of a leak, request HAZMAT".
                       "post orders updated", "post orders were updated", "updated the post orders", "new post orders",
                       "procedure states", "procedure says", "protocol says", "post orders for", "tomorrow's",
+                      "new post order", "read new post order", "read the post order", "post order:", "event plan",
                       "a sign", "the sign", "taped a sign", "posted a sign", "put up a sign", "sign on it",
                       "sign on the", "label says", "label reads", "sign reads", "sign read", "the label"],
         "following": ["training", "course", "class", "refresher", "certification", "kit", "cabinet", "kit inventory",
@@ -200,6 +204,7 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
                       "to observe", "to evaluate", "observe the", "evaluate the", "familiarization drill",
                       "familiarization",
                       "walkthrough", "walk-through", "gave feedback", "feedback afterward",
+                      "observed drill", "observed the drill", "observed the evacuation",
                       "participated", "playing victims",
                       "representatives", "liaison", "liaisons", "talked through",
                       "only sign", "only signs", "sign on", "signs on", "sign at", "signage", "sticker",
@@ -244,7 +249,8 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
                       "none on our property", "not on our property", "outside our gate", "outside the gate",
                       "outside the main gate", "at the intersection", "for the parade", "for a parade",
                       "in the parade", "staging for", "at the other venue", "none came by", "none came to",
-                      "none came"],
+                      "none came", "out on the roadway", "on the roadway", "for the marathon", "for the half marathon",
+                      "for the race"],
     },
 }
 # fmt: on

@@ -139,7 +139,7 @@ _ACTS_AFTER_RE: Final = re.compile(
     r"|on\s+the\s+(?:fire|blaze|flames)|brought\s+in|called\s+in|req'?d|knocking|finished\s+\w+ing"
     r"|met\s+(?:the|us|him|her|them|our|me)\b|in\s+(?:through|via)|(?:drove|came|ran|walked|went)\s+over|finished\s+(?:it|the\s+\w+)|found|caught|chased"
     r"|in\s+the\s+(?:\w+\s+)?door|set\s+up\s+(?:a|the)\s+(?:hose|line|perimeter|command|fans?)|got\s+(?:him|her|them)\b"
-    r"|rolled\s+in|pulled\s+in|carried|on\s+our\s+\w+|(?:was|were)\s+(?:already\s+)?(?:waiting|standing\s+by|on\s+hand)"
+    r"|rolled\s+in|pulled\s+in|carried|treating|transporting|assessing|evaluating|working\s+on|on\s+our\s+\w+|(?:was|were)\s+(?:already\s+)?(?:waiting|standing\s+by|on\s+hand)"
     r"|tackled|cuffed|handcuffed|had\s+(?:\w+\s+)?(?:deputies|officers|units?|cars?|crews?|engines?)\s+(?:at|on|here|there)"
     r"|took\s+over|airlifted|flew\s+(?:him|her|them|the\s+\w+)|set\s+down"
     # Working the scene: "closed off the street", "blocked the road", "evacuated the floor", "got them out".
@@ -150,7 +150,7 @@ _ACTS_AFTER_RE: Final = re.compile(
 )
 # Before the term, in its clause: a call ("called the police", "I contacted EMS").
 _CALLED_BEFORE_RE: Final = re.compile(
-    r"\b(?:called|call(?:ing)?|contacted|notified|requested|summoned|radioed|flagged\s+down|dialed|phoned|got"
+    r"\b(?:called|call(?:ing)?|contacted|notified|requested|summoned|radioed|flagged\s+down|dialed|phoned|got|met"
     r"|dispatched|sent\s+for"
     # The passive: "transported by EMS", "arrested by deputies".
     r"|(?:transported|taken|treated|checked|seen|evaluated|assessed|arrested|detained|removed|escorted|cited|met"
@@ -214,7 +214,8 @@ _CALLED_BACK_RE: Final = re.compile(r"\bcalled\s+(?:back|them\s+back)\b|\btold\s
 _OFF_PROPERTY_RE: Final = re.compile(
     r"\bnot\s+(?:into|onto|to|on)\s+our\b|\bnone\s+of\s+(?:them|their\s+\w+)\s+(?:came|come)\s+our\s+way"
     r"|\b(?:didn'?t|did\s+not|never)\s+stop\s+here\b|\bnever\s+came\s+in\b|\bstayed\s+on\s+the\s+(?:road|street|highway)"
-    r"|\b(?:never|did\s+not|didn'?t|none\s+of\s+them)\s+(?:\w+\s+)?(?:come|came|pull|pulled|set\s+foot|enter|entered"
+    r"|\b(?:never|did\s+not|didn'?t|none\s+of\s+them|nobody|no\s+one)\s+(?:\w+\s+)?(?:come|came|pull|pulled|set\s+foot"
+    r"|enter|entered"
     r"|drive|drove|stopped|reached)\s+(?:(?:on|onto|into|in|to)\s+)?(?:our|the|club|site|company|hotel|store|school|campus|plant)\b"
 )
 # "mom took him home before the call went out, cancelled": the call never went out.
@@ -339,6 +340,7 @@ _DRILL_START_RE: Final = re.compile(r"\b(?:drill|exercise|simulation|simulated|t
 _DRILL_END_RE: Final = re.compile(
     r"\b(?:drill|exercise)\s+(?:is\s+|was\s+)?(?:complete|completed|ended|ends|over|concluded|finished)\b|\bhot\s+wash\b"
     r"|\bend\s+of\s+(?:the\s+)?(?:drill|exercise)\b|\b(?:all\s+)?notional\b|\bno\s+real\s+(?:patients?|fire|victims?)\b"
+    r"|\bno\s+actual\s+(?:incidents?|patients?|emergenc\w+)\b|\beverything\s+(?:was\s+)?staged\b"
 )
 _REAL_ONE_RE: Final = re.compile(
     r"\b(?:actual|real)\s+(?:fire|emergency|call|incident|patient|injury)\b|\bnot\s+(?:part\s+of|a)\s+(?:the\s+)?drill\b"

@@ -37,7 +37,7 @@ _TERMINATOR_RE: Final = re.compile(r"[.!?]+(?!\S)|[;\r\n]")
 # A full stop after these does not end a sentence: splitting "Fire Dept. not called" would leave
 # "Fire Dept" alone, and affirmative.
 _ABBREVIATIONS: Final = word_set(
-    "dept co approx apt bldg mr mrs ms dr sgt ofc st ave vs a.m p.m p.d f.d e.r e.g i.e o.d"
+    "dept co approx apt bldg mr mrs ms dr sgt ofc st ave vs a.m p.m p.d f.d e.r e.g i.e o.d incl esp etc"
 )
 
 

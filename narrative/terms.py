@@ -128,6 +128,8 @@ _RULES: Final[tuple[_Rule, ...]] = (
           r"|electric\w*|hvac|roofing|towing|construction|landscaping|coordinator|director|manager|educator|instructor",
           r"|liaison",
           r"|pest|supply|supplies|equipment\s+co)\b"),
+    # A building's energy management system, not the ambulance: "Building EMS showed a high temp alarm".
+    _rule("benign", None, "ems", r"(?:building|energy|bms)\s+ems\b|ems\s+\(energy"),
     # Businesses: "the adjuster from Fireman's Fund", "lunch from Firehouse Subs".
     _rule("benign", None, "fireman fireman's firehouse",
           r"(?:fireman'?s\s+(?:fund|brew\w*|ale|pub|grill|bbq)|firehouse\s+subs)\b"),

@@ -8,11 +8,14 @@ measures unseen text either. `heldout6` (274 narratives, written independently b
 the detector) was unseen until the dev3 pass; its first run: recall 93.6 % (132/141), false alarms
 12.5 % (14/112), F1 fire 0.929 / police 0.867 / EMS 0.902, median 1.08 ms (before issue 10: recall
 94.3 %, false alarms 65.2 %). The dev3 pass tuned on it. `heldout7` (261, written independently after
-the dev3 pass, in other settings' jargon: hospital, casino, transit, refinery, stadium, marina) was never
-tuned on and does NOT meet the targets: recall 95.6 % (129/135), false alarms 19.8 % (21/106), F1 fire
-0.931 / police 0.835 / EMS 0.883 (before issue 10: 94.1 %, 67.9 %). Its floors below are those measured
-figures, so that a change cannot quietly lose ground on unseen text. The provenance of each file is in corpus/README.md;
-the bench prints the figures.
+the dev3 pass, in other settings' jargon: hospital, casino, transit, refinery, stadium, marina) was
+tuned on from the heldout7 pass on (its first run: recall 95.6 %, false alarms 19.8 %). `heldout8` to `heldout16`
+were each written by a separate writer who saw neither the detector nor another set, run once, then tuned on (their
+first runs are in corpus/README.md: recall 86.4-100 %, false alarms 7.6-26.7 %). `heldout17` (250, typical reports
+of a mid-size guard company, written after the heldout16 pass) was never tuned on and does NOT meet the false-alarm
+target: recall 97.6 % (122/125), false alarms 15.2 % (16/105), F1 fire 0.899 / police 0.936 / EMS 0.962. Its floors
+below are those measured figures, so that a change cannot quietly lose ground on unseen text. The bench prints the
+figures.
 """
 
 import json
@@ -30,10 +33,11 @@ TARGET_F1 = 0.92
 # name: the fewest narratives the file holds.
 TUNED_ON = {
     "dev": 500, "dev2": 150, "dev3": 40, "heldout": 100, "heldout2": 100, "heldout3": 100, "heldout4": 100,
-    "heldout5": 100, "heldout6": 270,
+    "heldout5": 100, "heldout6": 270, "heldout7": 260, "heldout8": 250, "heldout9": 250, "heldout10": 250,
+    "heldout11": 250, "heldout12": 250, "heldout13": 250, "heldout14": 250, "heldout15": 250, "heldout16": 250,
 }  # fmt: skip
 # Never tuned on: the measured first-run figures as floors (recall, false alarms, lowest F1).
-UNSEEN_FLOORS = {"heldout7": (0.955, 0.20, 0.83)}
+UNSEEN_FLOORS = {"heldout17": (0.975, 0.16, 0.89)}
 KINDS = {"positive", "routine", "hard_negative"}
 FIELDS = {"id", "text", "services", "kind", "tag"}
 

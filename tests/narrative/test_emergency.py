@@ -860,3 +860,35 @@ def test_passers_by_podcasts_notional_drills_and_redirected_units_raise_nothing_
 )
 def test_ramps_threats_strokes_and_marine_patrols_are_read(text, services):
     assert attended(text) == services
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("1500 Read new post order: on fire alarm, meet FD at the main entrance", id="new-post-order"),
+        pytest.param("Building EMS (energy management system) showed a high temp alarm.", id="building-ems"),
+        pytest.param("TOLD THE OWNER TO MOVE OR POLICE WOULD BE CONTACTED. HE MOVED.", id="would-be-contacted"),
+        pytest.param("1400 EVACUATION DRILL\n1415 FD OBSERVED DRILL, NO ISSUES", id="observed-drill"),
+        pytest.param("Manager asked for the report from Saturday when EMS transported the guest.", id="from-saturday"),
+        pytest.param("Police and EMS handled the wreck out on the roadway and nobody came onto our lot.",
+                     id="out-on-the-roadway"),  # fmt: skip
+        pytest.param("0930 Reviewed emergency procedures incl. calling 911 and the muster point", id="incl-abbrev"),
+        pytest.param("Event plan for tomorrow: one ambulance will be staged at Gate 2.", id="will-be-staged"),
+        pytest.param("Per last night's report, paramedics came for the resident in 11F.", id="last-nights-report"),
+        pytest.param("Mock crash demonstration: fire dept cut a car apart. Everything staged, no actual incidents.",
+                     id="everything-staged"),  # fmt: skip
+    ],
+)
+def test_post_orders_building_systems_and_staged_demonstrations_raise_nothing_critical(text):
+    assert attended(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "services"),
+    [
+        pytest.param("Evacuated the floor and met the fire department in the lobby.", {"fire"}, id="met-the-fd"),
+        pytest.param("1951 FD on scene\n1953 EMS treating driver for burns", {"fire", "ems"}, id="ems-treating"),
+    ],
+)
+def test_meeting_and_treating_are_attendance(text, services):
+    assert attended(text) == services
