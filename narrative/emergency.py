@@ -78,7 +78,7 @@ _SERVICE_WORD_RE: Final = re.compile(
     r"|deput|sheriff|officer|ambul|ems\b|e\.m\.s|emts?\b|medic|rescue|medical\s+(?:resp|team|unit|assist|call)"
     r"|engine|ladder|battalion|arrest|custody|transported|taken|rushed|brought|transferred|carried|sent|hospital"
     r"|emergency\s+(?:line|number)|station\s*#?\s*\d|patrol(?:wo)?m[ae]n|lawman|(?:unit|car)\s*#?\s*\d|so\b"
-    r"|(?:the|an?)\s+(?:second\s+|another\s+|new\s+)?(?:rig|bus)\b"
+    r"|(?:the|an?)\s+(?:second\s+|another\s+|new\s+)?(?:rig|bus)\b|county\s+(?:finally\s+)?(?:got|arrived|came|showed|pulled|rolled)"
 )
 # A term that says by itself that the service was there: an arrest, a transport, a numbered unit, a report.
 _SELF_ATTENDING_RE: Final = re.compile(
@@ -138,7 +138,8 @@ _ACTS_AFTER_RE: Final = re.compile(
     r"|come\s+(?:and|after|at|in|quick|fast|soon|to)|(?:is|are)\s+doing|doing\s+the\s+(?:\w+\s+)?report"
     r"|on\s+the\s+(?:fire|blaze|flames)|brought\s+in|called\s+in|req'?d|knocking|finished\s+\w+ing"
     r"|met\s+(?:the|us|him|her|them|our|me)\b|in\s+(?:through|via)|(?:drove|came|ran|walked|went)\s+over|finished\s+(?:it|the\s+\w+)|found|caught|chased"
-    r"|in\s+the\s+(?:\w+\s+)?door|set\s+up\s+(?:a|the)\s+(?:hose|line|perimeter|command|fans?)|got\s+(?:him|her|them)\b"
+    r"|(?:was|were)\s+already\s+(?:there|here|on\s+scene|putting|working)|here\s+w(?:/|ith)|spraying|still\s+(?:spraying|working|on\s+scene)"
+    r"|come\s+anyway|came\s+anyway|in\s+the\s+(?:\w+\s+)?door|set\s+up\s+(?:a|the)\s+(?:hose|line|perimeter|command|fans?)|got\s+(?:him|her|them)\b"
     r"|rolled\s+in|pulled\s+in|carried|treating|transporting|assessing|evaluating|working\s+on|on\s+our\s+\w+|(?:was|were)\s+(?:already\s+)?(?:waiting|standing\s+by|on\s+hand)"
     r"|tackled|cuffed|handcuffed|had\s+(?:\w+\s+)?(?:deputies|officers|units?|cars?|crews?|engines?)\s+(?:at|on|here|there)"
     r"|took\s+over|airlifted|flew\s+(?:him|her|them|the\s+\w+)|set\s+down"
@@ -151,6 +152,7 @@ _ACTS_AFTER_RE: Final = re.compile(
 # Before the term, in its clause: a call ("called the police", "I contacted EMS").
 _CALLED_BEFORE_RE: Final = re.compile(
     r"\b(?:called|call(?:ing)?|contacted|notified|requested|summoned|radioed|flagged\s+down|dialed|phoned|got|met"
+    r"|(?:had|made)\s+(?:me|us)\s+get"
     r"|dispatched|sent\s+for"
     # The passive: "transported by EMS", "arrested by deputies".
     r"|(?:transported|taken|treated|checked|seen|evaluated|assessed|arrested|detained|removed|escorted|cited|met"
@@ -171,6 +173,8 @@ _ACTED = (
 # A negation the sentence takes back: "did not show up for an hour, but then came and took the report", or,
 # after a comma, with no cue word: "said he did not need the paramedics, they came anyway".
 _LATER_ARRIVAL_RE: Final = re.compile(
+    # "Mom wanted an ambulance so they came".
+    r"\bso\s+they\s+(?:came|arrived|showed\s+up|responded)\b|"
     rf"(?:;|\b(?:but|then|eventually|finally|later|anyway|tonight|today|this\s+time)\b).*\b(?:{_ARRIVED}|{_ACTED})\b"
     # "still came", not "is still all anyone talks about on site".
     rf"|\bstill\s+(?:{_ARRIVED}|{_ACTED})\b"
@@ -208,13 +212,16 @@ _CANCEL_RE: Final = re.compile(
     r"|stood\s+(?:them\s+)?down|told\s+(?:them|dispatch|the\s+dispatcher)\s+not\s+to\s+send|disregard|redirected)\b"
 )
 # An explicit take-back needs no "before": "I called back and cancelled; nobody came", "told them not to send anyone".
-_CALLED_BACK_RE: Final = re.compile(r"\bcalled\s+(?:back|them\s+back)\b|\btold\s+\w+\s+not\s+to\s+send\b")
+_CALLED_BACK_RE: Final = re.compile(
+    r"\bcalled\s+(?:back|them\s+back|911\s+back)\b|\btold\s+\w+\s+not\s+to\s+send\b|\bhung\s+up\s+before\b"
+)
 # "the fire department was called off": the service named just before a passive cancellation.
 # "The deputy never came onto club property", "the engines did not enter the site".
 _OFF_PROPERTY_RE: Final = re.compile(
     r"\bnot\s+(?:into|onto|to|on)\s+our\b|\bnone\s+of\s+(?:them|their\s+\w+)\s+(?:came|come)\s+our\s+way"
-    r"|\b(?:didn'?t|did\s+not|never)\s+stop\s+here\b|\bnever\s+came\s+in\b|\bstayed\s+on\s+the\s+(?:road|street|highway)"
-    r"|\b(?:never|did\s+not|didn'?t|none\s+of\s+them|nobody|no\s+one)\s+(?:\w+\s+)?(?:come|came|pull|pulled|set\s+foot"
+    r"|\bnever\s+stopped\s+at\s+our\b|\bnot\s+on\s+(?:campus|our\s+\w+|the\s+property)\b|\bnothing\s+on\s+our\s+\w+"
+    r"|\b(?:didn'?t|did\s+not|never)\s+stop\s+here\b|\bnever\s+came\s+in\b|\bstayed\s+(?:out\s+)?on\s+the\s+(?:road|street|highway)"
+    r"|\b(?:never|did\s+not|didn'?t|none\s+of\s+them|none|nobody|no\s+one|no\s+(?:deputies|officers|units|trucks|engines))\s+(?:\w+\s+)?(?:come|came|pull|pulled|set\s+foot"
     r"|enter|entered"
     r"|drive|drove|stopped|reached)\s+(?:(?:on|onto|into|in|to)\s+)?(?:our|the|club|site|company|hotel|store|school|campus|plant)\b"
 )
@@ -236,8 +243,8 @@ _DONE_BEFORE_RE: Final = re.compile(
 _NOBODY_SENT_RE: Final = re.compile(
     r"\b(?:no\s+units?|nobody|no\s+one|no\s+crews?|no\s+cars?)\s+(?:(?:was|were)\s+(?:ever\s+)?(?:sent|dispatched)"
     r"|came|showed\s+up|responded)\b"
-    # "Monitoring confirmed FD turned around before arrival".
-    r"|\bturned\s+(?:around|back)\s+before\b"
+    # "Monitoring confirmed FD turned around before arrival", "then found it in his other pocket. no call."
+    r"|\bturned\s+(?:around|back)\s+before\b|\bno\s+call\b(?!\s+(?:box|button|list|back))|\bhung\s+up\s+before\b"
 )
 # "FD cancelled": the service right before the verb.
 _SERVICE_CANCELLED_RE: Final = re.compile(
@@ -275,6 +282,7 @@ _NUMBER_BEFORE_RE: Final = re.compile(
     r"|zone|post|sector|beat|area|row|section|aisle|bay|slot|pump|register|lane|line|seat|table|store|site|parcel"
     r"|package|tracking|serial|id|account|pin|form|file|porsche|style|size|part|sticker|classroom|portable|office"
     r"|wrote|written|scrawled|painted|sprayed|scratched|carved|team|ending|plot|grave|niche|crypt|desk|railcar|boxcar"
+    r"|machine|slot"
     r"|p/n|pn|wo|knocked\s+on|address(?:\s+is)?|well|pass|passes|permit|(?:resident|tenant|guest|occupant)s?\s+(?:of|in|from)"
     r"|wagon|tanker"
     r"|ward|wing|bed|hall|court|field|pier|slip|berth|stage|studio|rack|cabinet|kiosk|booth|elevator|platform"
@@ -318,7 +326,7 @@ _QUOTED_NAME_RE: Final = re.compile(r"['\"\u2018\u201c](?:[A-Z][\w.]*\s+){0,2}$"
 _THEY_ARRIVED_RE: Final = re.compile(
     # "He finally rolled in at 0530": late is said by the adverb; a plain "he came back" is the subject's.
     r"\b(?:he|she)\s+(?:finally|eventually)\s+(?:came|arrived|showed\s+up|got\s+(?:here|there)|rolled\s+in|pulled\s+in)\b"
-    r"|\bunit\s+arrived\b"
+    r"|\bunit\s+arrived\b|^\W*(?:\d{3,4}\s+)?crew\s+(?:arrived|came|showed\s+up|got\s+here)\b"
     r"|\b(?:they|a\s+unit|a\s+crew|units|the\s+crew|a\s+second\s+(?:rig|unit|crew|ambulance|engine))\s+(?:\w+\s+){0,6}?"
     r"(?:finally\s+|eventually\s+|then\s+|only\s+)?(?:came|arrived|showed\s+up|got\s+(?:here|there)"
     r"|reached\s+(?:us|him|her|them|the\s+\w+))\b"
@@ -326,14 +334,17 @@ _THEY_ARRIVED_RE: Final = re.compile(
     r"|reached\s+(?:us|him|her|them|the\s+\w+))\b"
 )
 # A fleet truck parked for the night, not a fire company: "TRUCK #911 PARKED ROW C OVERNIGHT".
-_PARKED_AFTER_RE: Final = re.compile(r"\s+(?:\w+\s+)?(?:parked|row|space|stall|overnight)\b")
+_PARKED_AFTER_RE: Final = re.compile(
+    r"\s+(?:\w+\s+)?(?:parked|row|space|stall|overnight)\b"
+    r"|\s+from\s+(?:\w+\s+){1,2}(?:transport|trucking|freight|logistics|lines|express|hauling)\b"
+)
 # Words before a capitalised service surname that make it an agency, not a person: "County Sheriff", "State Trooper".
 _AGENCY_PLACES: Final = word_set(
     """county city state metro township deputy chief head senior the a an our their sheriff's fire town village parish
     district federal us park campus transit airport port tribal highway local assistant acting"""
 )
 _ONTO_OUR_GROUND_RE: Final = re.compile(
-    r"\b(?:pulled|came|drove|turned|rolled)\s+(?:in\s+|right\s+)?(?:to|into|onto|in\s+to)\s+(?:our|the)\s+"
+    r"\bcame\s+over\s+from\b|\b(?:pulled|came|drove|turned|rolled)\s+(?:in\s+|right\s+)?(?:to|into|onto|in\s+to)\s+(?:our|the)\s+"
     r"(?:lot|property|site|drive|driveway|parking|gate|yard)\b"
 )
 _DRILL_START_RE: Final = re.compile(r"\b(?:drill|exercise|simulation|simulated|tabletop|mock)\b")
@@ -345,6 +356,8 @@ _DRILL_END_RE: Final = re.compile(
 _REAL_ONE_RE: Final = re.compile(
     r"\b(?:actual|real)\s+(?:fire|emergency|call|incident|patient|injury)\b|\bnot\s+(?:part\s+of|a)\s+(?:the\s+)?drill\b"
 )
+_PERSON_VERB_AFTER_RE: Final = re.compile(r"\s+(?:reported|noted|said|says|called|checked|found)\b")
+_BUSINESS_AFTER_RE: Final = re.compile(r"\s+(?:brewing|brewery|pizza|bbq|grill|cafe|coffee|tavern|pub)\b")
 _COACH_RE: Final = re.compile(r"(?:the|an?)\s+(?:second\s+|another\s+|new\s+)?(?:rig|bus)\b")
 _ENGINE_RE: Final = re.compile(r"(?:the|an?)\s+engine\b")
 _INITIAL_BEFORE_RE: Final = re.compile(r"(?<![\w.])[A-Z]\.\s+$")
@@ -376,7 +389,9 @@ _CALL_REASONS: Final[dict[Service, tuple[str, ...]]] = {
         r"dropped\s+to", r"aed", r"(?:lying|laying)\s+(?:on\s+the\s+)?(?:ground|floor)", r"not\s+moving",
         r"(?:could\s+not|couldn'?t|can'?t|cannot)\s+(?:move|get\s+up|stand|breathe)",
         r"hit\s+(?:his|her|their)\s+head", r"slipped", r"tripped", r"fell", r"fallen", r"fainted", r"collapsed",
-        r"(?:a|the|her|his|bad)\s+fall", r"slurr\w*", r"(?:could\s*n[o']?t|can'?t|cannot)\s+feel", r"numb\w*",
+        r"(?:a|the|her|his|bad)\s+fall", r"slurr\w*", r"deformit\w*", r"caught\s+in", r"pinned", r"crushed",
+        r"crushing\s+(?:his|her|their)", r"amputat\w*", r"hit\s+in\s+the\s+head", r"cut\s+(?:above|on|to|over)\b",
+        r"(?:could\s*n[o']?t|can'?t|cannot)\s+feel", r"numb\w*",
         r"injur\w*", r"hurt", r"broken(?!\s+(?:into|in|window|glass|lock|door|gate|fence|down))", r"fractur\w*",
         r"allerg\w*", r"anaphyla\w*", r"swell\w*", r"swollen",
         r"epi-?pens?", r"hives", r"diabet\w*", r"insulin", r"(?:blood\s+)?sugar", r"asthma\w*", r"inhaler",
@@ -395,7 +410,7 @@ _CALL_REASONS: Final[dict[Service, tuple[str, ...]]] = {
         r"limp", r"lethargic", r"incoherent", r"vomited", r"drooling", r"paralyz\w*",
     ),
     "police": (
-        r"glass\s+break\w*", r"break(?:ing)?[\s-]+in(?:to)?", r"broke\s+in(?:to)?", r"climbing\s+in",
+        r"glass\s+break\w*", r"break(?:ing)?[\s-]+in(?:to)?", r"(?<!water\s)broke\s+in(?:to)?", r"climbing\s+in",
         r"screaming\s+for\s+help", r"shots?\s+fired", r"gunshots?", r"gunfire", r"fight\w*", r"brawl",
         r"punch\w*", r"stabb\w*", r"robb\w*", r"carjack\w*", r"trespass\w*", r"intruders?", r"prowler",
         r"weapons?", r"knife", r"gun", r"firearm", r"theft", r"thie(?:f|ves)", r"stole\w*", r"shoplift\w*",
@@ -413,7 +428,7 @@ _CALL_REASONS: Final[dict[Service, tuple[str, ...]]] = {
         r"sparks?", r"sparking", r"explosion", r"ablaze", r"carbon\s+monoxide",
         r"co2?\s+(?:alarms?|detectors?|levels?|readings?|poisoning|leak|sensors?|meter)", r"(?:smoke|fire)\s+alarms?",
         r"sprinklers?", r"water\s*flow", r"transformer", r"wires?\s+down", r"power\s+lines?\s+down",
-        r"chemical", r"hazmat", r"trapped", r"entrapment",
+        r"chemical", r"hazmat", r"trapped", r"entrapment", r"ammonia", r"chlorine",
         r"stuck\s+(?:in|between)\s+(?:the\s+|an\s+)?(?:elevator|floors)",
         r"elevator\s+(?:\w+\s+){0,2}?stuck",
     ),
@@ -641,8 +656,12 @@ def _is_a_number(sentence_low: str, term: Term) -> bool:
 def _is_a_plain_vehicle(low: str, sentence_low: str, term: Term) -> bool:
     """"The bus arrived" is a bus unless the narrative has a patient ("got dizzy ... the rig showed up" is EMS), and
     "the engine" a motor unless it has a fire ("the engine got held up behind a freight train")."""
-    if sentence_low.startswith("pumper", term.start) and sentence_low[: term.start].endswith("lease "):
+    if sentence_low.startswith("pumper", term.start) and (
+        sentence_low[: term.start].endswith("lease ") or _PERSON_VERB_AFTER_RE.match(sentence_low, term.end)
+    ):
         return True  # an oil field's lease pumper is a person, not a fire pumper
+    if _BUSINESS_AFTER_RE.match(sentence_low, term.end):
+        return True  # "Engine 9 Brewing food truck": a business named after a unit
     if _COACH_RE.match(sentence_low, term.start):
         needed: Service = "ems"
     elif _ENGINE_RE.match(sentence_low, term.start):
@@ -657,6 +676,9 @@ def _is_someones_name(text: str, start: int, end: int, term: Term, people: set[s
     Names found are added to `people`."""
     phrase = text[start + term.start : start + term.end]
     if term.kind == "named" and " " not in phrase and phrase[:1].isupper() and phrase.lower() in people:
+        return True
+    # "Met with Ems from the property management co": the service is written EMS; "Ems" mid-sentence is a name.
+    if phrase == "Ems" and term.start > 0 and not text[start:end].isupper():
         return True
     after = text[start + term.end : start + term.end + 1]
     if (

@@ -58,7 +58,7 @@ DEFAULT_AGENCY_TERMS: Final[dict[Service, tuple[str, ...]]] = {
         "deps", "sheriffs deps", "sheriff deps",
         # Officers by role and slang: a school resource officer, the town marshal, law enforcement officers, a cruiser.
         "marine patrol", "harbor patrol", "harbour patrol", "sro", "school resource officer", "resource officer",
-        "town marshal", "city marshal", "leo", "leos",
+        "town marshal", "city marshal", "leo", "leos", "the law",
         "cruiser", "patrol cruiser", "the blue lights", "city units", "county units", "patrol units",
         # Slang for patrol cars, and the officer a report names by role: "the responding officer took the report".
         "blue and whites", "blue-and-whites", "black and whites", "black-and-whites", "responding officer",

@@ -126,11 +126,16 @@ _RULES: Final[tuple[_Rule, ...]] = (
     _rule("benign", None, "ems police fire paramedic paramedics medic rescue sheriff marshal trooper fireman",
           r"(?:ems|police|fire|paramedics?|medic|rescue|sheriff|marshal|trooper|fireman)\s+(?:heating|cooling|plumbing",
           r"|electric\w*|hvac|roofing|towing|construction|landscaping|coordinator|director|manager|educator|instructor",
+          r"|logistics|transport|trucking|freight|federal\s+credit|credit\s+union|athletic|benevolent|jury",
           r"|liaison",
           r"|pest|supply|supplies|equipment\s+co)\b"),
     # A building's energy management system, not the ambulance: "Building EMS showed a high temp alarm".
     _rule("benign", None, "ems", r"(?:building|energy|bms)\s+ems\b|ems\s+\(energy"),
     # Businesses: "the adjuster from Fireman's Fund", "lunch from Firehouse Subs".
+    # Streets and businesses named after a service: "Sheriff Street Dental", "Engine 9 Brewing".
+    _rule("benign", None, "sheriff police fire engine firehouse",
+          r"(?:sheriff|police|fire|firehouse|fireman)\s+(?:street|st|road|rd|avenue|ave|lane|drive|way)\b",
+          r"|engine\s+\d+\s+(?:brewing|brewery|pizza|bbq|grill|cafe|coffee)\b"),
     _rule("benign", None, "fireman fireman's firehouse",
           r"(?:fireman'?s\s+(?:fund|brew\w*|ale|pub|grill|bbq)|firehouse\s+subs)\b"),
     # A call to the station itself: "phoned the fire station directly" (a station in directions is a place).
@@ -295,6 +300,10 @@ _RULES: Final[tuple[_Rule, ...]] = (
     _rule("named", "police", "units",
           r"(?:two|three|four|several|multiple|\d)\s+(?:city\s+|county\s+|patrol\s+|marked\s+)?units\s+",
           r"(?:rolled|pulled|arrived|came|showed|got\s+here)"),
+    # "Held him at the shack till county got here": the county is its sheriff.
+    _rule("named", "police", "till until when then before and",
+          r"(?:till|until|when|then|before|and)\s+county\s+(?:finally\s+)?(?:got\s+(?:here|there)|arrived|came|showed\s+up",
+          r"|pulled\s+up|rolled\s+up)"),
     # What only the police do: "was issued a trespass citation", "subject booked".
     _rule("named", "police", "citation summons booked",
           r"(?:issued|given|received|wrote|written)\s+(?:him\s+|her\s+)?(?:a|an)\s+(?:trespass\s+|traffic\s+)?",
@@ -323,7 +332,7 @@ _RULES: Final[tuple[_Rule, ...]] = (
           r"(?:gas\s+(?:leak|smell|odou?r)|smell\s+of\s+gas|explosion|sparks?)\b"),
     _rule("hint", "police", "fight fights fighting assault assaulted theft stolen stole robbed robbery break broke "
           "burglary burglar weapon gun knife threat threats threatened threatening domestic",
-          r"(?:fight(?:s|ing)?|assault(?:ed)?|theft|stolen|stole|robbed|robbery|break[\s-]?in|broke\s+in",
+          r"(?:fight(?:s|ing)?|assault(?:ed)?|theft|stolen|stole|robbed|robbery|break[\s-]?in|(?<!water\s)broke\s+in",
           r"|burglary|burglar|weapon|gun|knife|threat(?:s|ened|ening)?|domestic)\b"),
 )
 # fmt: on

@@ -892,3 +892,51 @@ def test_post_orders_building_systems_and_staged_demonstrations_raise_nothing_cr
 )
 def test_meeting_and_treating_are_attendance(text, services):
     assert attended(text) == services
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Package for Sheriff Street Dental was misdelivered to us.", id="a-street-name"),
+        pytest.param("Engine 9 Brewing food truck parked at the lunch event.", id="a-brewery-named-for-a-unit"),
+        pytest.param("PD had the Oak & 3rd stop taped off, not on my route.", id="not-on-my-route"),
+        pytest.param("1500 Fire boat went out past the breakwater\n1600 came back to their station, never "
+                     "stopped at our docks", id="never-stopped-at-our-docks"),  # fmt: skip
+        pytest.param("Night shift left a note: FD came at 0300 for the alarm.", id="left-a-note"),
+        pytest.param("Met with Ems from the management company about the fobs.", id="ems-as-a-name"),
+        pytest.param("Adjuster on site re: the forklift accident from 10/3 (EMS transported that day).",
+                     id="from-a-date"),  # fmt: skip
+        pytest.param("He asked me to call police. Then he found his phone in his pocket. No call.", id="no-call"),
+        pytest.param("0310 Called 911 for a male down\n0312 male walked off\n0313 Called 911 back and cancelled",
+                     id="called-911-back"),  # fmt: skip
+        pytest.param("Manager started dialing 911 but hung up before it connected.", id="hung-up-before"),
+        pytest.param("Starting tomorrow any lab alarm is to be called straight to the fire department.",
+                     id="starting-tomorrow"),  # fmt: skip
+        pytest.param("Police Federal Credit Union ATM out of cash.", id="a-credit-union"),
+        pytest.param("Slot machine 911 threw a door alarm, tech reset it.", id="slot-machine-911"),
+        pytest.param("TRUCK 911 FROM SMITH TRANSPORT CHECKED IN AT 1430.", id="a-carriers-truck"),
+        pytest.param("Pumper reported a small leak at the wellhead, no fire.", id="a-pumper-who-reports"),
+        pytest.param("Police worked traffic outside the stadium. They stayed out on the road.",
+                     id="stayed-out-on-the-road"),  # fmt: skip
+    ],
+)
+def test_streets_notes_hang_ups_and_carriers_raise_nothing_critical(text):
+    assert attended(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "services"),
+    [
+        pytest.param("Held him at the shack till county got here. They took him to jail.", {"police"}, id="county"),
+        pytest.param("The law showed up about 10 min later.", {"police"}, id="the-law"),
+        pytest.param("Press operator's hand caught in the press. Called 911.", {"ems"}, id="caught-in"),
+        pytest.param("Mom wanted an ambulance so they came and cleaned it up.", {"ems"}, id="so-they-came"),
+        pytest.param("Ammonia alarm went to HIGH. 911 called.", {"fire"}, id="ammonia"),
+        pytest.param("The manager had me get the fire department.\nCrew arrived at 1450.", {"fire"}, id="had-me-get"),
+        pytest.param("Her water broke in lane 3. I called 911.", {"ems"}, id="water-broke-is-not-a-break-in"),
+        pytest.param("Fire dept came over from the station across the street and checked the tank.", {"fire"},
+                     id="came-over-from-across-the-street"),  # fmt: skip
+    ],
+)
+def test_county_the_law_and_what_a_call_is_for_are_read(text, services):
+    assert attended(text) == services
