@@ -73,7 +73,7 @@ SERVICE_NAMES: Final[dict[Service, str]] = {"fire": "fire service", "police": "p
 
 # A term naming a service, not an event ("smoke", "not breathing", "shots fired").
 _SERVICE_WORD_RE: Final = re.compile(
-    r"fire\s*(?:dep|dpt|fight|men|man|truck|engine|crew|rescue|chief|brigade|service|squad|unit|apparatus|personnel"
+    r"fds\b|fire\s*(?:dep|dpt|fight|men|man|truck|engine|crew|rescue|chief|brigade|service|squad|unit|apparatus|personnel"
     r"|captain|compan|marshal|guy|folks|people|station|hall|house)|firehouse|units\b|booked|citation|summons|fd\b|f\.d|police|pd\b|p\.d|cops?\b|squad|enforcement|trooper|patrol|detective|swat"
     r"|deput|sheriff|officer|ambul|ems\b|e\.m\.s|emts?\b|medic|rescue|medical\s+(?:resp|team|unit|assist|call)"
     r"|engine|ladder|battalion|arrest|custody|transported|taken|rushed|brought|transferred|carried|sent|hospital"
@@ -140,7 +140,7 @@ _ACTS_AFTER_RE: Final = re.compile(
     r"|met\s+(?:the|us|him|her|them|our|me)\b|in\s+(?:through|via)|(?:drove|came|ran|walked|went)\s+over|finished\s+(?:it|the\s+\w+)|found|caught|chased"
     r"|(?:was|were)\s+already\s+(?:there|here|on\s+scene|putting|working)|here\s+w(?:/|ith)|spraying|still\s+(?:spraying|working|on\s+scene)"
     r"|come\s+anyway|came\s+anyway|in\s+the\s+(?:\w+\s+)?door|set\s+up\s+(?:a|the)\s+(?:hose|line|perimeter|command|fans?)|got\s+(?:him|her|them)\b"
-    r"|rolled\s+in|pulled\s+in|carried|treating|transporting|assessing|evaluating|working\s+on|on\s+our\s+\w+|(?:was|were)\s+(?:already\s+)?(?:waiting|standing\s+by|on\s+hand)"
+    r"|rolled\s+in|pulled\s+in|carried|located|on\s+campus|handed\s+(?:\w+\s+)?over|treating|transporting|assessing|evaluating|working\s+on|on\s+our\s+\w+|(?:was|were)\s+(?:already\s+)?(?:waiting|standing\s+by|on\s+hand)"
     r"|tackled|cuffed|handcuffed|had\s+(?:\w+\s+)?(?:deputies|officers|units?|cars?|crews?|engines?)\s+(?:at|on|here|there)"
     r"|took\s+over|airlifted|flew\s+(?:him|her|them|the\s+\w+)|set\s+down"
     # Working the scene: "closed off the street", "blocked the road", "evacuated the floor", "got them out".
@@ -152,6 +152,7 @@ _ACTS_AFTER_RE: Final = re.compile(
 # Before the term, in its clause: a call ("called the police", "I contacted EMS").
 _CALLED_BEFORE_RE: Final = re.compile(
     r"\b(?:called|call(?:ing)?|contacted|notified|requested|summoned|radioed|flagged\s+down|dialed|phoned|got|met"
+    r"|handed\s+(?:\w+\s+)?(?:over\s+)?to"
     r"|(?:had|made)\s+(?:me|us)\s+get"
     r"|dispatched|sent\s+for"
     # The passive: "transported by EMS", "arrested by deputies".
@@ -173,8 +174,8 @@ _ACTED = (
 # A negation the sentence takes back: "did not show up for an hour, but then came and took the report", or,
 # after a comma, with no cue word: "said he did not need the paramedics, they came anyway".
 _LATER_ARRIVAL_RE: Final = re.compile(
-    # "Mom wanted an ambulance so they came".
-    r"\bso\s+they\s+(?:came|arrived|showed\s+up|responded)\b|"
+    # "Mom wanted an ambulance so they came", "told me to call 911 so I called".
+    r"\bso\s+they\s+(?:came|arrived|showed\s+up|responded)\b|\bso\s+i\s+(?:called|did)\b|"
     rf"(?:;|\b(?:but|then|eventually|finally|later|anyway|tonight|today|this\s+time)\b).*\b(?:{_ARRIVED}|{_ACTED})\b"
     # "still came", not "is still all anyone talks about on site".
     rf"|\bstill\s+(?:{_ARRIVED}|{_ACTED})\b"
@@ -236,7 +237,7 @@ _SENT_FOR_ONLY_RE: Final = re.compile(
 _BARE_CALL_RE: Final = re.compile(r"(?:call|dial|phone|ring)\s")
 _DONE_BEFORE_RE: Final = re.compile(
     # "to call" is left to the clause's scope: "radioed me to call 911" (done) vs "advised him to call 911".
-    r"(?:\bto|\b(?:i|we|he|she|they)|\b(?:had|made|let|got)\s+(?:me|us|him|her|them)"
+    r"(?:\bto|\b(?:i|we|he|she|they)|\b(?:had|made|let|got)\s+(?:me|us|him|her|them|the\s+\w+(?:\s+\w+)?)"
     r"|\bthen|\band\s+i|\band\s+we)\s+$"
 )
 # Reached, but nobody was sent: "I told them it was an error and no units were sent".
@@ -313,7 +314,7 @@ _STREET_AFTER_RE: Final = re.compile(
 # A Porsche, not a call: "the silver 911 Carrera".
 _MODEL_AFTER_RE: Final = re.compile(
     r"^\s+(?:carrera|turbo|targa|gt[23]|gts|cabriolet|coupe|address(?:es|ing)?|signs?|markers?|plaques?|numbers?"
-    r"|anniversary|memorial|remembrance|attacks?|commemoration|tribute)\b"
+    r"|anniversary|memorial|remembrance|attacks?|commemoration|tribute|restoration)\b"
     # An identifier: "P/N 911-3370", "WO-911-22".
     r"|^-[a-z0-9]"
 )
@@ -358,6 +359,18 @@ _REAL_ONE_RE: Final = re.compile(
 )
 _PERSON_VERB_AFTER_RE: Final = re.compile(r"\s+(?:reported|noted|said|says|called|checked|found)\b")
 _BUSINESS_AFTER_RE: Final = re.compile(r"\s+(?:brewing|brewery|pizza|bbq|grill|cafe|coffee|tavern|pub)\b")
+_DEPARTMENT_ACTS_RE: Final = re.compile(
+    r"\s+(?:came|arrived|responded|showed|got|rolled|was|were|had|put|sent|cleared|checked|extinguished|knocked"
+    r"|dispatched|units?|crews?|engines?|rescue|dept|department|personnel)\b",
+    re.IGNORECASE,
+)
+_DEPARTMENT_PLACES: Final = word_set("port city county town township district village rural volunteer metro airport")
+# Capitalised words before "Fire" that are not a place: "Big Fire", "The Fire", "Small Fire at 0300".
+_NOT_PLACES: Final = word_set(
+    """the a an big small large huge brush grass car truck vehicle kitchen grease trash dumpster electrical structure
+    house apartment building barn boat mulch engine ladder no possible reported active report wild forest"""
+)
+_SO_I_CALLED_RE: Final = re.compile(r"\b(?:so|and)\s+(?:i|we)\s+(?:called|did)\b")
 _COACH_RE: Final = re.compile(r"(?:the|an?)\s+(?:second\s+|another\s+|new\s+)?(?:rig|bus)\b")
 _ENGINE_RE: Final = re.compile(r"(?:the|an?)\s+engine\b")
 _INITIAL_BEFORE_RE: Final = re.compile(r"(?<![\w.])[A-Z]\.\s+$")
@@ -389,7 +402,10 @@ _CALL_REASONS: Final[dict[Service, tuple[str, ...]]] = {
         r"dropped\s+to", r"aed", r"(?:lying|laying)\s+(?:on\s+the\s+)?(?:ground|floor)", r"not\s+moving",
         r"(?:could\s+not|couldn'?t|can'?t|cannot)\s+(?:move|get\s+up|stand|breathe)",
         r"hit\s+(?:his|her|their)\s+head", r"slipped", r"tripped", r"fell", r"fallen", r"fainted", r"collapsed",
-        r"(?:a|the|her|his|bad)\s+fall", r"slurr\w*", r"deformit\w*", r"caught\s+in", r"pinned", r"crushed",
+        r"(?:a|the|her|his|bad)\s+fall", r"found\s+(?:(?!sleeping)[\w.]+\s+){1,5}on\s+the\s+(?:floor|ground)\b",
+        r"slurr\w*", r"deformit\w*",
+        r"(?:hand|arm|leg|foot|fingers?|sleeve|hair)\s+(?:was\s+|got\s+)?caught\s+in",
+        r"caught\s+in\s+(?:the\s+|a\s+)?(?:machine|press|auger|conveyor|belt|roller|gears?)", r"pinned", r"crushed",
         r"crushing\s+(?:his|her|their)", r"amputat\w*", r"hit\s+in\s+the\s+head", r"cut\s+(?:above|on|to|over)\b",
         r"(?:could\s*n[o']?t|can'?t|cannot)\s+feel", r"numb\w*",
         r"injur\w*", r"hurt", r"broken(?!\s+(?:into|in|window|glass|lock|door|gate|fence|down))", r"fractur\w*",
@@ -429,6 +445,8 @@ _CALL_REASONS: Final[dict[Service, tuple[str, ...]]] = {
         r"co2?\s+(?:alarms?|detectors?|levels?|readings?|poisoning|leak|sensors?|meter)", r"(?:smoke|fire)\s+alarms?",
         r"sprinklers?", r"water\s*flow", r"transformer", r"wires?\s+down", r"power\s+lines?\s+down",
         r"chemical", r"hazmat", r"trapped", r"entrapment", r"ammonia", r"chlorine",
+        r"diesel\s+(?:spill\w*|leak\w*|running|everywhere)", r"(?:leaking|spilled|spilling)\s+diesel",
+        r"(?:fuel|gasoline|oil|chemical)\s+(?:spill|leak)\w*", r"ppm",
         r"stuck\s+(?:in|between)\s+(?:the\s+|an\s+)?(?:elevator|floors)",
         r"elevator\s+(?:\w+\s+){0,2}?stuck",
     ),
@@ -481,7 +499,10 @@ def find_emergency_mentions(
         for position, term in enumerate(terms):
             # A later clause or the next sentence reports the arrival: "no ambulance at first. It arrived at 2215",
             # "last month the FD came; tonight they came again". It takes back a negation, a condition, a past visit.
-            taken_back = term.kind == "named" and (index in followed or later.after(term.end))
+            taken_back = (term.kind == "named" and (index in followed or later.after(term.end))) or (
+                # "told me to call 911 so I called at 1720": the instruction was carried out.
+                term.kind == "unspecified" and _SO_I_CALLED_RE.search(sentence_low, term.end) is not None
+            )
             if term in kept or taken_back:
                 if taken_back:
                     reopened.add(len(candidates))
@@ -492,6 +513,7 @@ def find_emergency_mentions(
                     and term not in agencies
                     and not _names_a_service(sentence_low, term)
                     and not _listed_with_services(sentence_low, position, terms)
+                    and not _is_a_departments_name(text, start + term.start, start + term.end)
                 )
                 whole = Term(term.kind, term.service, start + term.start, start + term.end)
                 candidates.append(_Found(whole, index, event, taken_back))
@@ -553,6 +575,23 @@ def _merge(built_in: list[Term], extra: list[Term]) -> list[Term]:
         if not chosen or term.start >= chosen[-1].end:
             chosen.append(term)
     return chosen
+
+
+def _is_a_departments_name(text: str, start: int, end: int) -> bool:
+    """"Houston Fire got there", "Bainbridge Island Fire came down", "port fire extricated him": a place before "Fire"
+    names the department, not a fire."""
+    if text[start:end].lower() != "fire":
+        return False
+    before = text[max(0, start - 40) : start].split()
+    if not before:
+        return False
+    word = before[-1].strip("(\"'")
+    if word.lower() in _DEPARTMENT_PLACES:
+        return True
+    # "Houston Fire got there": a capitalised place, then what the department did (not "Fire Mountain Paving",
+    # "State Fire Chiefs Association", "the Chicago Fire match").
+    acts = _DEPARTMENT_ACTS_RE.match(text, end) is not None
+    return acts and text[start] in "Ff" and word[:1].isupper() and word.lower() not in _NOT_PLACES
 
 
 def _names_a_service(sentence_low: str, term: Term) -> bool:
@@ -633,6 +672,8 @@ def _is_a_vehicle(sentence: str, term: Term, low: str) -> bool:
     if not phrase.lower().startswith(("engine", "ladder")) and _PARKED_AFTER_RE.match(sentence.lower(), term.end):
         return True
     number = "".join(char for char in phrase[unit.start() :] if char.isdigit())
+    if number == "911":
+        return True  # "Schneider truck 911 arrived at door 22": a fleet number, no fire company's
     if number and any(match.group(1) == number for match in _VEHICLE_TRUCK_RE.finditer(low)):
         return True
     return phrase[:1].islower() and _FIRE_CONTEXT_RE.search(sentence.lower()) is None
@@ -964,7 +1005,10 @@ def _extra_hints(sentence_low: str) -> set[Service]:
     for pattern, service in _EXTRA_HINTS:
         for match in pattern.finditer(sentence_low):
             # A threat is itself what happened ("threatened to shoot the cashier"), whatever its verb's mood.
-            threat = service == "police" and match.group(0).startswith("threat")
+            # So is a body in trouble however its verb is negated: "pt isn't breathing right", "no pulse".
+            threat = (service == "police" and match.group(0).startswith("threat")) or (
+                service == "ems" and match.group(0) in ("breathing", "no pulse", "not respond", "unresponsive")
+            )
             if threat or affirmed_terms(sentence_low, [Term("hint", service, match.start(), match.end())]):
                 found.add(service)
                 break

@@ -46,7 +46,7 @@ DEFAULT_AGENCY_TERMS: Final[dict[Service, tuple[str, ...]]] = {
         "brush unit", "brush units", "rescue crew", "heavy rescue crew", "engine and rescue",
         # Airport fire service: aircraft rescue and firefighting.
         "arff", "crash fire rescue", "crash rescue", "city fire", "engine and ladder", "engines and ladders",
-        "turnout gear", "the truck company",
+        "turnout gear", "the truck company", "fire detail",
     ),
     "police": (
         "constable", "constables", "constable's office", "precinct", "state police", "state trooper",
@@ -77,7 +77,8 @@ DEFAULT_AGENCY_TERMS: Final[dict[Service, tuple[str, ...]]] = {
         "gold cross", "priority ems", "medic unit #", "ems unit #", "ambulance #",
         # Advanced and basic life support units: "ALS unit on scene 0812".
         "als unit", "bls unit", "als units", "bls units", "als crew", "bls crew", "als ambulance", "bls ambulance",
-        "als #", "bls #", "als rig", "bls rig", "county rig", "city rig", "medic rig", "ems rig", "stair chair",
+        "county squad", "als #", "bls #", "als rig", "bls rig", "county rig", "city rig", "medic rig", "ems rig",
+        "stair chair",
         "medical helicopter", "air medical",
     ),
 }

@@ -173,7 +173,7 @@ class _Clause:
             if word == ",":
                 # A comma ends the clause unless what follows it is a list: "no smoke, fire or flames"; a
                 # call after a comma has a clause of its own: "could not move his leg, called 911".
-                if not only_list_since_comma or self.word(first) in _CALLED_VERBS:
+                if not only_list_since_comma or self.word(first) in _CALLED_VERBS or self.word(first) == "911":
                     break
                 joined = True
                 continue

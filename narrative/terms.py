@@ -129,6 +129,11 @@ _RULES: Final[tuple[_Rule, ...]] = (
           r"|logistics|transport|trucking|freight|federal\s+credit|credit\s+union|athletic|benevolent|jury",
           r"|liaison",
           r"|pest|supply|supplies|equipment\s+co)\b"),
+    # A lawyer's trade, a band: "ambulance chaser flyers", "played mostly The Police".
+    _rule("benign", None, "ambulance police",
+          r"ambulance\s+chasers?\b|(?:played|songs?\s+by|covers?\s+of|covering)\s+(?:mostly\s+|some\s+)?the\s+police\b"),
+    # A police detail: "handed over to the CPD detail at Gate 3".
+    _rule("named", "police", "detail", r"(?:[a-z]{0,4}pd|police)\s+detail\b"),
     # A building's energy management system, not the ambulance: "Building EMS showed a high temp alarm".
     _rule("benign", None, "ems", r"(?:building|energy|bms)\s+ems\b|ems\s+\(energy"),
     # Businesses: "the adjuster from Fireman's Fund", "lunch from Firehouse Subs".
@@ -212,7 +217,7 @@ _RULES: Final[tuple[_Rule, ...]] = (
           r"fire[\s-]*(?:department|dept|dep't|dep|dpt|fighters?|men|man|trucks?|engines?|crews?|rescue|chief",
           r"|brigade|service|squad|units?|apparatus|personnel|captain|compan(?:y|ies)|guys?|folks|people)\b"),
     # "FD", "AFD", "LAFD", "FDNY", "F.D.": a prefix of up to four letters names the city.
-    _rule("named", "fire", "*fd fdny f.d", r"(?:[a-z]{0,4}fd(?:ny)?\b|f\.d\b\.?)"),
+    _rule("named", "fire", "*fd *fds fdny f.d", r"(?:[a-z]{0,4}fds?(?:ny)?\b|f\.d\b\.?)"),
     # A crew named by its station: "crew from Station 9", "Station 4's engine", "station 12 guys".
     _rule("named", "fire", "station",
           r"(?:crews?|engines?|trucks?|units?|firefighters|guys|apparatus|personnel|people|members)\s+(?:from|of)",
@@ -223,7 +228,8 @@ _RULES: Final[tuple[_Rule, ...]] = (
           r"(?:engine|ladder|battalion)\s*(?:co(?:mpany)?\.?\s*)?#?\d+\b(?!\s*(?:ft|feet|foot|in|inch|'|\"))",
           r"|(?:engine|ladder)\s+company\b"),
     _rule("named", "fire", "fire fires ablaze flame flames burning smoke smoky smokey",
-          r"(?:on\s+fire|caught\s+fire|fires?|ablaze|in\s+flames|flames?|burning|smok(?:e|y|ey))\b"),
+          # Not inside a word: "Houston fire" holds "on fire", which would hide its "fire".
+          r"(?:(?<![a-z])on\s+fire|caught\s+fire|fires?|ablaze|(?<![a-z])in\s+flames|flames?|burning|smok(?:e|y|ey))\b"),
     _rule("named", "fire", "burnt burned burning burn",
           r"(?:burnt|burned|burning)\s+smell\b|smell\s+of\s+(?:something\s+)?burn(?:ing|t)\b"),
     # Engines named by count, arriving: "two engines arrived", "an engine on scene by 0305" (not a train's).

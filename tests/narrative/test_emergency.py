@@ -940,3 +940,55 @@ def test_streets_notes_hang_ups_and_carriers_raise_nothing_critical(text):
 )
 def test_county_the_law_and_what_a_call_is_for_are_read(text, services):
     assert attended(text) == services
+
+
+@pytest.mark.parametrize(
+    ("text", "services"),
+    [
+        pytest.param("SUV caught fire at the tailgate. Houston Fire got there around 1315 and put it out.", {"fire"},
+                     id="a-city-fire-department"),  # fmt: skip
+        pytest.param("Diesel sheen off slip 2. Bainbridge Island Fire came down and laid absorbent boom.", {"fire"},
+                     id="a-two-word-place-fire"),  # fmt: skip
+        pytest.param("Top pick tipped over. Port fire extricated the operator.", {"fire"}, id="port-fire"),
+        pytest.param("CO detector hit 70 ppm, got the clerks out, nobody had symptoms, 911 called.", {"fire"},
+                     id="a-comma-before-911-called"),  # fmt: skip
+        pytest.param("1515 attendant says pt isn't breathing right\n1516 Dialed 911", {"ems"},
+                     id="not-breathing-right-calls-ems"),  # fmt: skip
+        pytest.param("Dog walker found Mrs. K on the floor of the restroom, the bus came and took her.", {"ems"},
+                     id="found-on-the-floor"),  # fmt: skip
+        pytest.param("Reefer leaking diesel at door 17, puddle 10 ft across. Called 911 for the fuel spill.", {"fire"},
+                     id="911-for-a-fuel-spill"),  # fmt: skip
+        pytest.param("The transformer started smoking. The lead told me to call 911 so I called at 1720.", {"fire"},
+                     id="so-i-called"),  # fmt: skip
+        pytest.param("Flames in the mulch bed, so I had the hospital operator call 911.", {"fire"},
+                     id="had-the-operator-call"),  # fmt: skip
+        pytest.param("Fan ejected for fighting, handed over to the CPD detail at Gate 3.", {"police"}, id="pd-detail"),
+        pytest.param("Volunteer FDs from two towns showed up and had it out by 0300.", {"fire"}, id="fds"),
+        pytest.param("Chest pain in the probe line. The county squad came out and transported him.", {"ems"},
+                     id="county-squad"),  # fmt: skip
+        pytest.param("1214 EMTs on campus, entered through the front loop", {"ems"}, id="on-campus"),
+    ],
+)
+def test_departments_by_place_and_calls_by_what_happened_are_read(text, services):
+    assert attended(text) == services
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Fire Mountain Paving crew arrived 0600 for the overlay.", id="a-paving-company"),
+        pytest.param("The State Fire Chiefs Association conference checked in today.", id="an-association"),
+        pytest.param("Hotel bar packed for the Chicago Fire match.", id="a-team"),
+        pytest.param("Ambulance chaser flyers left on windshields, pulled 60.", id="ambulance-chaser"),
+        pytest.param("911 Restoration crew arrived to dry out unit 207.", id="911-restoration"),
+        pytest.param("0215 Schneider truck 911 arrived at door 22", id="a-carriers-truck-911"),
+        pytest.param("Cover band played mostly The Police and Sting songs.", id="played-the-police"),
+        pytest.param("Principal asked for footage from before winter break when police responded.", id="before-break"),
+    ],
+)
+def test_companies_teams_and_old_footage_raise_nothing_critical(text):
+    assert attended(text) == set()
+
+
+def test_a_theft_of_diesel_calls_the_police_not_the_fire_department():
+    assert attended("Caught a guy siphoning diesel from the tanks. Called 911, he drove off.") == {"police"}
