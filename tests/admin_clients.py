@@ -54,3 +54,19 @@ def shift_form(
         "notes": notes,
         **extra,
     }
+
+
+def assert_read_only_in_admin(admin: Client, app: str, model: str, row_pk: object, edit: dict[str, str]) -> None:
+    """The list and the change page open; nothing can be added, changed (posting `edit`) or deleted."""
+    base = f"/admin/{app}/{model}/"
+    listing = admin.get(base)
+    page = admin.get(f"{base}{row_pk}/change/")
+    changed = admin.post(f"{base}{row_pk}/change/", edit)
+    added = admin.get(f"{base}add/")
+    deleted = admin.post(f"{base}{row_pk}/delete/", {"post": "yes"})
+
+    assert listing.status_code == page.status_code == 200
+    assert f'href="{base}add/"'.encode() not in listing.content
+    assert b'value="delete_selected"' not in listing.content
+    assert b'name="_save"' not in page.content
+    assert (changed.status_code, added.status_code, deleted.status_code) == (403, 403, 403)
