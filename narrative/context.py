@@ -100,7 +100,7 @@ _CUES: Final[dict[Category, dict[str, list[str]]]] = {
                       "end-of-season", "end of season", "season report", "this season", "incident binder",
                       "old incident", "per the night", "night auditor's notes", "auditor's notes", "pass-down from",
                       "yesterdays", "yesterday's", "last quarter", "last quarter's", "site stats", "stats",
-                      "passdown", "pass-down", "pass down", "last semester", "last semester's", "debrief",
+                      "passdown", "pass down", "last semester", "last semester's", "debrief",
                       "day shift says", "night shift says", "swing shift says", "gm says", "the gm says",
                       "day shift notes", "notes say", "about the time", "the time when", "telling me about",
                       "last night's report", "per last night's", *(f"from {day}" for day in _WEEKDAYS),

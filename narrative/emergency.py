@@ -49,7 +49,7 @@ from narrative.context import categorise
 from narrative.gazetteer import AgencyTerms, gazetteer_for
 from narrative.scope import affirmed_terms
 from narrative.sentences import normalise, sentence_spans, word_set
-from narrative.terms import Service, Term, find_terms
+from narrative.terms import Service, Term, benign_spans, find_terms
 
 __all__ = ["EmergencyMention", "MentionStatus", "Service", "attended_services", "find_emergency_mentions"]
 
@@ -357,8 +357,6 @@ _DRILL_END_RE: Final = re.compile(
 _REAL_ONE_RE: Final = re.compile(
     r"\b(?:actual|real)\s+(?:fire|emergency|call|incident|patient|injury)\b|\bnot\s+(?:part\s+of|a)\s+(?:the\s+)?drill\b"
 )
-_PERSON_VERB_AFTER_RE: Final = re.compile(r"\s+(?:reported|noted|said|says|called|checked|found)\b")
-_BUSINESS_AFTER_RE: Final = re.compile(r"\s+(?:brewing|brewery|pizza|bbq|grill|cafe|coffee|tavern|pub)\b")
 _DEPARTMENT_ACTS_RE: Final = re.compile(
     r"\s+(?:came|arrived|responded|showed|got|rolled|was|were|had|put|sent|cleared|checked|extinguished|knocked"
     r"|dispatched|units?|crews?|engines?|rescue|dept|department|personnel)\b",
@@ -485,6 +483,9 @@ def find_emergency_mentions(
     for index, (start, end) in enumerate(spans):
         sentence_low = low[start:end]
         agencies = gazetteer.find(sentence_low, guard_names=guards)
+        if agencies:
+            hidden = benign_spans(sentence_low)
+            agencies = [agency for agency in agencies if not _inside_a_longer_compound(agency, hidden)]
         terms = _merge(find_terms(sentence_low, hints=True), agencies)
         terms = [
             _unit_service(sentence_low, t)
@@ -697,12 +698,6 @@ def _is_a_number(sentence_low: str, term: Term) -> bool:
 def _is_a_plain_vehicle(low: str, sentence_low: str, term: Term) -> bool:
     """"The bus arrived" is a bus unless the narrative has a patient ("got dizzy ... the rig showed up" is EMS), and
     "the engine" a motor unless it has a fire ("the engine got held up behind a freight train")."""
-    if sentence_low.startswith("pumper", term.start) and (
-        sentence_low[: term.start].endswith("lease ") or _PERSON_VERB_AFTER_RE.match(sentence_low, term.end)
-    ):
-        return True  # an oil field's lease pumper is a person, not a fire pumper
-    if _BUSINESS_AFTER_RE.match(sentence_low, term.end):
-        return True  # "Engine 9 Brewing food truck": a business named after a unit
     if _COACH_RE.match(sentence_low, term.start):
         needed: Service = "ems"
     elif _ENGINE_RE.match(sentence_low, term.start):
@@ -757,6 +752,14 @@ def _drill_window(low: str, spans: Sequence[tuple[int, int]]) -> tuple[int, int]
     if any(_REAL_ONE_RE.search(low, *spans[index]) for index in range(first, last + 1)):
         return None
     return first, last
+
+
+def _inside_a_longer_compound(term: Term, compounds: Sequence[tuple[int, int]]) -> bool:
+    """A gazetteer term held whole by a longer benign compound ("lease pumper", "Engine 9 Brewing"). Not one that only
+    overlaps it ("marine patrol officer" keeps its "marine patrol"), nor the same words as a compound: a term the
+    gazetteer lists ("fire marshal") outweighs them."""
+    size = term.end - term.start
+    return any(start <= term.start and term.end <= end and end - start > size for start, end in compounds)
 
 
 def _arrival_told_later(low: str, spans: Sequence[tuple[int, int]]) -> set[int]:
@@ -1006,10 +1009,10 @@ def _extra_hints(sentence_low: str) -> set[Service]:
         for match in pattern.finditer(sentence_low):
             # A threat is itself what happened ("threatened to shoot the cashier"), whatever its verb's mood.
             # So is a body in trouble however its verb is negated: "pt isn't breathing right", "no pulse".
-            threat = (service == "police" and match.group(0).startswith("threat")) or (
+            the_event_itself = (service == "police" and match.group(0).startswith("threat")) or (
                 service == "ems" and match.group(0) in ("breathing", "no pulse", "not respond", "unresponsive")
             )
-            if threat or affirmed_terms(sentence_low, [Term("hint", service, match.start(), match.end())]):
+            if the_event_itself or affirmed_terms(sentence_low, [Term("hint", service, match.start(), match.end())]):
                 found.add(service)
                 break
     return found

@@ -79,7 +79,7 @@ DEFAULT_AGENCY_TERMS: Final[dict[Service, tuple[str, ...]]] = {
         "als unit", "bls unit", "als units", "bls units", "als crew", "bls crew", "als ambulance", "bls ambulance",
         "county squad", "als #", "bls #", "als rig", "bls rig", "county rig", "city rig", "medic rig", "ems rig",
         "stair chair",
-        "medical helicopter", "air medical",
+        "air medical",
     ),
 }
 # fmt: on

@@ -26,7 +26,7 @@ from typing import Final, Literal
 
 from narrative.sentences import PUNCTUATION
 
-__all__ = ["Service", "Term", "TermKind", "find_terms", "term_triggers"]
+__all__ = ["Service", "Term", "TermKind", "benign_spans", "find_terms", "term_triggers"]
 
 Service = Literal["fire", "police", "ems"]
 
@@ -138,9 +138,12 @@ _RULES: Final[tuple[_Rule, ...]] = (
     _rule("benign", None, "ems", r"(?:building|energy|bms)\s+ems\b|ems\s+\(energy"),
     # Businesses: "the adjuster from Fireman's Fund", "lunch from Firehouse Subs".
     # Streets and businesses named after a service: "Sheriff Street Dental", "Engine 9 Brewing".
-    _rule("benign", None, "sheriff police fire engine firehouse",
+    _rule("benign", None, "sheriff police fire engine ladder truck squad firehouse",
           r"(?:sheriff|police|fire|firehouse|fireman)\s+(?:street|st|road|rd|avenue|ave|lane|drive|way)\b",
-          r"|engine\s+\d+\s+(?:brewing|brewery|pizza|bbq|grill|cafe|coffee)\b"),
+          r"|(?:engine|ladder|truck|squad)\s+\d+\s+(?:brewing|brewery|pizza|bbq|grill|cafe|coffee|tavern|pub)\b"),
+    # An oil field's pumper is a person: "lease pumper noted the gauge high", "Pumper reported a small leak".
+    _rule("benign", None, "pumper",
+          r"(?:lease\s+pumpers?|pumper\s+(?:reported|noted|said|says|called|checked|found))\b"),
     _rule("benign", None, "fireman fireman's firehouse",
           r"(?:fireman'?s\s+(?:fund|brew\w*|ale|pub|grill|bbq)|firehouse\s+subs)\b"),
     # A call to the station itself: "phoned the fire station directly" (a station in directions is a place).
@@ -436,6 +439,12 @@ def find_terms(low: str, *, hints: bool = False) -> list[Term]:
         for start, end, rule in _choose(found + _matches(low, extra))
         if rule.kind != "benign"
     ]
+
+
+def benign_spans(low: str) -> list[tuple[int, int]]:
+    """Where the benign compounds of one lower-cased sentence stand ("fire lane", "lease pumper", "Engine 9 Brewing"):
+    the agency gazetteer's terms inside them are hidden as the built-in terms are."""
+    return [(start, end) for start, _, end in _matches(low, _BENIGN.rules(low, _trigger_words(low)))]
 
 
 def term_triggers(low: str) -> list[str]:
